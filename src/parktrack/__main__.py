@@ -1,0 +1,3 @@
+from parktrack.cli import main
+
+main()

@@ -1,0 +1,438 @@
+"""The parktrack command line: parses options, calls the domain modules, prints their results."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from parktrack.errors import EXIT_OVERDUE, ParktrackError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from parktrack.ledger import Ledger
+    from parktrack.query import Filters, Row
+
+app = typer.Typer(
+    name="parktrack",
+    help="Track the Wuding County 2024 park-economy action plan (武定縣2024年園區經濟攻堅年行動方案) "
+    "and its 52-task ledger, kept as YAML in git.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Role(str, Enum):
+    lead = "lead"
+    support = "support"
+
+
+class Kind(str, Enum):
+    key = "key"
+    measure = "measure"
+
+
+class Light(str, Enum):
+    red = "red"
+    yellow = "yellow"
+    green = "green"
+    late = "late"
+    waiting = "waiting"
+
+
+class Sort(str, Enum):
+    ledger = "ledger"
+    overdue = "overdue"
+    items = "items"
+    name = "name"
+
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        envvar="PARKTRACK_DATA",
+        help="Data folder holding tasks.yaml and units.yaml. Default: the nearest data/ "
+        "at or above the current folder, else the bundled plan.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+AsOfOpt = Annotated[
+    str,
+    typer.Option(
+        "--as-of",
+        help="The day to judge on: 2024-06-30, 2024/6/30, 2024年6月30日, 2024-06 or 2024Q2 "
+        "(the period's last day), or today.",
+    ),
+]
+WarnOpt = Annotated[int, typer.Option("--warn-days", min=0, help="Days before a deadline that an open item turns yellow.")]
+UnitOpt = Annotated[
+    str | None,
+    typer.Option("--unit", "-u", help="A unit by name, alias, id or unique part; simplified or traditional.", show_default=False),
+]
+RoleOpt = Annotated[Role | None, typer.Option("--role", help="With --unit: only items it leads, or only items it supports.")]
+LeaderOpt = Annotated[str | None, typer.Option("--leader", help="A lead official (牽頭領導), by name or unique part.", show_default=False)]
+
+
+# --- helpers shared by the commands ------------------------------------------------
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _width() -> int:
+    return _console().width
+
+
+def _emit(renderable: RenderableType | str) -> None:
+    if isinstance(renderable, str):
+        sys.stdout.write(renderable)
+    else:
+        _console().print(renderable)
+
+
+def _load(data: Path | None) -> Ledger:
+    from parktrack import ledger, store
+
+    return ledger.load(store.find_data_dir(data))
+
+
+def _day(text: str) -> date:
+    from parktrack.deadlines import parse_day
+
+    return parse_day(text)
+
+
+def _filters(ledger: Ledger, **options: Any) -> Filters:
+    from parktrack.query import Filters
+    from parktrack.vocab import KINDS, status_from_input
+
+    unit = ledger.find_unit(options["unit"]) if options.get("unit") else None
+    if options.get("role") and unit is None:
+        raise UsageError("--role needs --unit")
+    status = options.get("status")
+    if status is not None and (status := status_from_input(status)) is None:
+        raise UsageError(f"unknown status '{options['status']}'")
+    return Filters(
+        unit=unit,
+        role=options["role"].value if options.get("role") else None,
+        leader=ledger.find_leader(options["leader"]) if options.get("leader") else None,
+        section=options.get("section"),
+        kind=KINDS[options["kind"].value] if options.get("kind") else None,
+        status=status,
+        search=options.get("search"),
+        light=options["light"].value if options.get("light") else None,
+    )
+
+
+def _records(ledger: Ledger, rows: list[Row]) -> list[dict[str, Any]]:
+    from parktrack.render import task_record
+
+    return [task_record(ledger, row) for row in rows]
+
+
+def _title(what: str, count: int, day: date) -> str:
+    return f"{what}: {count} item{'s' * (count != 1)} as of {day.isoformat()}"
+
+
+# --- commands -----------------------------------------------------------------------
+
+
+@app.command()
+def validate(data: DataOpt = None) -> None:
+    """Check the ledger files: shapes, dates, ids, unit references. Exit 1 listing every problem."""
+    from parktrack import ledger, store
+
+    folder = store.find_data_dir(data)
+    loaded = ledger.load(folder)
+    units = sum(1 for unit in loaded.units if not unit.is_group)
+    print(f"{folder.path}: ok, {len(loaded.tasks)} tasks, {units} units, {len(loaded.units) - units} groups")
+
+
+@app.command("list")
+def list_items(
+    data: DataOpt = None,
+    unit: UnitOpt = None,
+    role: RoleOpt = None,
+    leader: LeaderOpt = None,
+    section: Annotated[int | None, typer.Option(help="Key-task section 1-8 or measure campaign 1-5 (narrow with --kind).", show_default=False)] = None,
+    status: Annotated[str | None, typer.Option(help="not_started, in_progress, done, blocked or ongoing (or 未啟動, 推進中 ...).", show_default=False)] = None,
+    kind: Annotated[Kind | None, typer.Option(help="key: the ledger's key tasks; measure: the plan's measure items.")] = None,
+    search: Annotated[str | None, typer.Option(help="Text that the item's wording contains.", show_default=False)] = None,
+    light: Annotated[Light | None, typer.Option(help="Only items with this light on the as-of day.")] = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the plan's items, filtered; shows each item's status and light on the as-of day."""
+    from parktrack import query
+
+    ledger = _load(data)
+    day = _day(as_of)
+    filters = _filters(ledger, unit=unit, role=role, leader=leader, section=section, status=status,
+                       kind=kind, search=search, light=light)
+    rows = query.select(ledger, day, filters, warn_days)
+    _print_rows(ledger, rows, fmt, _title("Items", len(rows), day))
+
+
+@app.command()
+def show(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="A task id such as T07 or M03.1.")],
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Show everything about one item: full text, units, deadline, status and history."""
+    from parktrack import render
+    from parktrack.deadlines import assess
+    from parktrack.query import Row
+
+    ledger = _load(data)
+    task = ledger.task(task_id)
+    row = Row(task, assess(task, _day(as_of), warn_days))
+    if fmt is Format.table:
+        _emit(render.task_detail(ledger, row))
+        return
+    record = render.task_record(ledger, row)
+    record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in task.history]
+    _emit(render.to_json(record) + "\n" if fmt is Format.json else render.to_csv([record]))
+
+
+@app.command()
+def overdue(
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    unit: UnitOpt = None,
+    role: RoleOpt = None,
+    leader: LeaderOpt = None,
+    by_unit: Annotated[bool, typer.Option("--by-unit", help="Group the items under each lead unit.")] = False,
+    fail_if_any: Annotated[bool, typer.Option("--fail-if-any", help="Exit 3 when anything is overdue.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the items overdue on the as-of day, most days overdue first."""
+    from parktrack import query, render
+
+    ledger = _load(data)
+    day = _day(as_of)
+    rows = query.overdue(ledger, day, _filters(ledger, unit=unit, role=role, leader=leader))
+    if fmt is not Format.table:
+        _emit(render.as_data(_records(ledger, rows), fmt.value))
+    elif by_unit:
+        groups = query.by_lead_unit(ledger, rows)
+        tables = [render.overdue_table(ledger, group, f"{name}: {len(group)}", _width()) for name, group in groups.items()]
+        _emit(render.grouped([*tables]) if tables else _title("Overdue", 0, day) + "\n")
+    else:
+        _emit(render.overdue_table(ledger, rows, _title("Overdue", len(rows), day), _width()))
+    if fail_if_any and rows:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+@app.command()
+def due(
+    within: Annotated[int, typer.Option("--within", min=0, help="Window length in days, from the as-of day.")] = 30,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    unit: UnitOpt = None,
+    role: RoleOpt = None,
+    leader: LeaderOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the open items falling due within a window after the as-of day, soonest first."""
+    from parktrack import query, render
+
+    ledger = _load(data)
+    day = _day(as_of)
+    rows = query.due_within(ledger, day, within, _filters(ledger, unit=unit, role=role, leader=leader))
+    if fmt is not Format.table:
+        _emit(render.as_data(_records(ledger, rows), fmt.value))
+        return
+    _emit(render.due_table(ledger, rows, _title(f"Due within {within} days", len(rows), day), _width()))
+
+
+@app.command()
+def units(
+    name: Annotated[str | None, typer.Argument(help="One unit: list its items, the ones it leads first.", show_default=False)] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    sort: Annotated[Sort, typer.Option(help="Row order: as in units.yaml, most overdue, most items, or by name.")] = Sort.ledger,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per-unit accountability: what each unit leads and supports, and how it stands."""
+    from parktrack import query, render
+
+    ledger = _load(data)
+    day = _day(as_of)
+    if name is not None:
+        unit = ledger.find_unit(name)
+        rows = query.select(ledger, day, _filters(ledger, unit=unit.id), warn_days)
+        rows.sort(key=lambda row: "lead" not in row.roles)
+        _print_rows(ledger, rows, fmt, f"{unit.name}: {len(rows)} items as of {day.isoformat()}")
+        return
+    summaries = query.unit_summaries(ledger, day, warn_days, sort.value)
+    if fmt is not Format.table:
+        _emit(render.as_data([render.unit_record(s) for s in summaries], fmt.value))
+        return
+    bodies = [s for s in summaries if not s.unit.is_group]
+    groups = [s for s in summaries if s.unit.is_group]
+    _emit(render.grouped([
+        render.units_table(bodies, f"Units as of {day.isoformat()}; 臨期 = due within {warn_days} days"),
+        render.units_table(groups, "Groups (open-ended; not one accountable unit)"),
+    ]))
+
+
+@app.command()
+def leaders(
+    name: Annotated[str | None, typer.Argument(help="One lead official: list the items they lead.", show_default=False)] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    sort: Annotated[Sort, typer.Option(help="Row order: as in the ledger, most overdue, most items, or by name.")] = Sort.ledger,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per-official accountability: the items each lead official (牽頭領導) answers for."""
+    from parktrack import query, render
+
+    ledger = _load(data)
+    day = _day(as_of)
+    if name is not None:
+        leader = ledger.find_leader(name)
+        rows = query.select(ledger, day, _filters(ledger, leader=leader), warn_days)
+        _print_rows(ledger, rows, fmt, f"{leader}: {len(rows)} items as of {day.isoformat()}")
+        return
+    summaries = query.leader_summaries(ledger, day, warn_days, sort.value)
+    if fmt is not Format.table:
+        _emit(render.as_data([render.leader_record(s) for s in summaries], fmt.value))
+        return
+    _emit(render.leaders_table(summaries, f"Lead officials as of {day.isoformat()}"))
+
+
+def _print_rows(ledger: Ledger, rows: list[Row], fmt: Format, title: str) -> None:
+    from parktrack import render
+
+    if fmt is not Format.table:
+        _emit(render.as_data(_records(ledger, rows), fmt.value))
+        return
+    _emit(render.list_table(ledger, rows, title, _width()))
+
+
+NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the ledger but make no git commit.")]
+DateOpt = Annotated[
+    str, typer.Option("--date", help="The day the change took effect (same forms as --as-of).")
+]
+
+
+@app.command()
+def update(
+    task_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="One or more task ids; all change together.")],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status", "-s",
+            help="not_started 未啟動, in_progress 推進中, done 已完成, blocked 受阻, or ongoing 常態化推進 "
+            "(long-term items, once their first milestone is met).",
+        ),
+    ],
+    when: DateOpt = "today",
+    note: Annotated[str | None, typer.Option("--note", "-n", help="A progress note (進展情況) to keep with the change.", show_default=False)] = None,
+    data: DataOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Change the status of items, dated, with an optional note; one git commit."""
+    from parktrack.vocab import STATUSES, status_from_input
+
+    wanted = status_from_input(status)
+    if wanted is None:
+        from parktrack.names import did_you_mean
+
+        raise UsageError(f"unknown status '{status}'{did_you_mean(status, STATUSES)}; use one of {', '.join(STATUSES)}")
+    _record(task_ids, wanted, when, note, data, no_commit)
+
+
+@app.command()
+def note(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="The task id.")],
+    text: Annotated[str, typer.Argument(help="The progress note (進展情況).")],
+    when: DateOpt = "today",
+    data: DataOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Add a dated progress note to an item without changing its status; one git commit."""
+    _record([task_id], None, when, text, data, no_commit)
+
+
+def _record(task_ids: list[str], status: str | None, when: str, text: str | None, data: Path | None, no_commit: bool) -> None:
+    from parktrack import store, updates
+
+    outcome = updates.record(store.find_data_dir(data), task_ids, status, _day(when), text, commit=not no_commit)
+    for change in outcome.changes:
+        what = f"{change.old_status} -> {change.new_status}" if change.new_status else "note added"
+        print(f"{change.task_id}: {what} ({change.day.isoformat()})")
+    if outcome.commit:
+        print(f"committed {outcome.commit[:10]} in {outcome.repo}")
+    elif not no_commit:
+        print("not in a git repository: written, not committed")
+
+
+@app.command()
+def history(
+    task_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this item.", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option(help="Only commits on or after this day.", show_default=False)] = None,
+    unit: UnitOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The audit trail from git: who changed which item, when, from what to what (hand edits too)."""
+    from parktrack import history as trail
+    from parktrack import query, render, store
+
+    ledger = _load(data)
+    wanted = {ledger.task(task_id).id} if task_id else None
+    if unit:
+        found = ledger.find_unit(unit)
+        involved = {task.id for task in ledger.tasks if query.roles_of(ledger, task, found)}
+        wanted = involved if wanted is None else wanted & involved
+    rows = trail.audit_trail(ledger.data.path, store.TASKS_FILE, _day(since) if since else None)
+    rows = [row for row in rows if wanted is None or row.task_id in wanted]
+    if fmt is not Format.table:
+        _emit(render.as_data([render.audit_record(row) for row in rows], fmt.value))
+        return
+    _emit(render.audit_table(rows, f"History: {len(rows)} change{'s' * (len(rows) != 1)}"))
+
+
+# --- the one place errors become messages and exit codes ---------------------------
+
+
+def _fail(error: ParktrackError) -> NoReturn:
+    for line in error.lines():
+        print(line, file=sys.stderr)
+    raise SystemExit(error.exit_code)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="parktrack")
+    except ParktrackError as error:
+        _fail(error)
+    except BrokenPipeError:  # e.g. `parktrack list | head`
+        sys.stderr.close()
+        raise SystemExit(0) from None

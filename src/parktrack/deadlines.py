@@ -1,0 +1,153 @@
+"""Deadlines as the ledger writes them, as-of dates, and the traffic light of an item."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from parktrack.errors import UsageError
+
+DONE_STATUSES = frozenset({"done", "ongoing"})
+LIGHTS = ("red", "yellow", "green", "late", "waiting")
+DEFAULT_WARN_DAYS = 15
+
+_WRITTEN_DEADLINE = re.compile(r"^(\d{4})年(\d{1,2})月底以前")
+_LONG_TERM_MARKS = ("長期堅持", "持續推進")
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def deadline_from_text(text: str) -> date | None:
+    """`2024年4月底以前…` means the last day of that month; other forms have no date."""
+    match = _WRITTEN_DEADLINE.match(text)
+    if not match:
+        return None
+    return month_end(int(match[1]), int(match[2]))
+
+
+def is_long_term(text: str) -> bool:
+    """並長期堅持 / 持續推進: the work continues after its first deadline."""
+    return any(mark in text for mark in _LONG_TERM_MARKS)
+
+
+# --- as-of dates -------------------------------------------------------------
+
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_CHINESE_DAY = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日號号]?$")
+_CHINESE_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:底)?$")
+_NUMERIC_DAY = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
+_YEAR = re.compile(r"^(\d{4})年?$")
+
+DATE_FORMS = "YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY-MM, YYYYQn, YYYY or 'today'"
+
+
+def parse_day(text: str, today: date | None = None) -> date:
+    """Parse an as-of DATE; a month, quarter or year means its last day."""
+    value = text.strip()
+    if value.lower() == "today":
+        return today or date.today()
+    try:
+        return _period_end(value) or _calendar_day(value)
+    except ValueError:
+        pass
+    raise UsageError(f"'{text}' is not a date; use {DATE_FORMS}")
+
+
+def _period_end(value: str) -> date | None:
+    if match := _QUARTER.match(value):
+        return month_end(int(match[1]), int(match[2]) * 3)
+    if match := _MONTH.match(value) or _CHINESE_MONTH.match(value):
+        return month_end(int(match[1]), int(match[2]))
+    if match := _YEAR.match(value):
+        return date(int(match[1]), 12, 31)
+    return None
+
+
+def _calendar_day(value: str) -> date:
+    if match := _CHINESE_DAY.match(value):
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    if not _NUMERIC_DAY.match(value):
+        raise ValueError(value)
+    from dateutil import parser  # only when a calendar day is given
+
+    return parser.parse(value, yearfirst=True, dayfirst=False).date()
+
+
+# --- status on a day and the light ---------------------------------------------
+
+
+class Dated(Protocol):
+    @property
+    def date(self) -> date: ...
+    @property
+    def status(self) -> str | None: ...
+
+
+class Trackable(Protocol):
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def history(self) -> Sequence[Dated]: ...
+
+
+def status_on(history: Sequence[Dated], day: date) -> str:
+    """The status in force on `day`, from the dated history (not_started before any)."""
+    status = "not_started"
+    for entry in history:
+        if entry.date > day:
+            break
+        if entry.status:
+            status = entry.status
+    return status
+
+
+def completed_on(history: Sequence[Dated], day: date) -> date | None:
+    """When the item's current run of done/ongoing began, if it is done on `day`.
+
+    An item reopened after being done is not complete until it is done again.
+    """
+    since: date | None = None
+    for entry in history:
+        if entry.date > day:
+            break
+        if entry.status in DONE_STATUSES:
+            since = since or entry.date
+        elif entry.status:
+            since = None
+    return since
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Where one item stands on one day."""
+
+    day: date
+    status: str
+    light: str
+    completed: date | None
+    days_overdue: int | None
+    days_left: int | None
+
+
+def assess(item: Trackable, day: date, warn_days: int = DEFAULT_WARN_DAYS) -> Assessment:
+    status = status_on(item.history, day)
+    completed = completed_on(item.history, day)
+    deadline = item.deadline
+    if deadline is None:
+        light = "green" if completed else "waiting"
+        return Assessment(day, status, light, completed, None, None)
+    if completed is not None:
+        light = "late" if completed > deadline else "green"
+        return Assessment(day, status, light, completed, None, None)
+    days_left = (deadline - day).days
+    if days_left < 0:
+        return Assessment(day, status, "red", None, -days_left, None)
+    light = "yellow" if days_left <= warn_days else "green"
+    return Assessment(day, status, light, None, None, days_left)

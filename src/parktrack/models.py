@@ -1,0 +1,115 @@
+"""Pydantic models of the ledger files: their shape and types, field by field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from parktrack.vocab import STATUSES
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD; the loader hands them over as text."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.match(value):
+        raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+    return value
+
+
+def _known_status(value: Any) -> Any:
+    if value not in STATUSES:
+        raise ValueError(f"unknown status {value!r}; the life cycle is {', '.join(STATUSES)}")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+Status = Annotated[str, BeforeValidator(_known_status)]
+Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+TaskId = Annotated[str, StringConstraints(pattern=r"^(T\d{2}|M\d{2}(\.\d)?)$")]
+UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- units.yaml ---
+
+
+class Unit(Model):
+    id: UnitId
+    name: Text
+    aliases: list[Text] = []
+    kind: Literal["unit", "group"] = "unit"
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == "group"
+
+
+class UnitsFile(Model):
+    units: list[Unit] = Field(min_length=1)
+
+
+# --- tasks.yaml ---
+
+
+class HistoryEntry(Model):
+    date: Day
+    status: Status | None = None
+    note: Text | None = None
+
+
+class Section(Model):
+    kind: Literal["key_task", "measure"]
+    number: int = Field(ge=1, le=8)
+    title: Text
+    goal: Text | None = None
+
+
+class Task(Model):
+    id: TaskId
+    kind: Literal["key_task", "measure"]
+    section: int = Field(ge=1, le=8)
+    measure: Text | None = None
+    text: Text
+    leaders: list[Text] = []
+    lead_units: list[Text] = Field(min_length=1)
+    support_units: list[Text] = []
+    groups: list[Text] = []
+    deadline_text: Text | None = None
+    deadline: Day | None
+    deadline_implied: bool = False
+    long_term: bool = False
+    status: Status = "not_started"
+    history: list[HistoryEntry] = []
+
+    @property
+    def title(self) -> str:
+        return self.text
+
+    @property
+    def condition(self) -> str | None:
+        """The condition an undated deadline waits on (key task 44)."""
+        return self.deadline_text if self.deadline is None else None
+
+
+class Plan(Model):
+    title: Text
+    ledger: Text | None = None
+    issued: Day
+    year: int
+
+
+class TasksFile(Model):
+    """The file's frame; its tasks are validated one by one so one bad item hides no other."""
+
+    plan: Plan
+    sections: list[Section] = []
+    tasks: list[dict[str, Any]] = Field(min_length=1)
