@@ -36,7 +36,9 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 def run() -> Run:
     """Run the installed `parktrack` command; returns the completed process."""
 
-    def _run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def _run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [parktrack_executable(), *args],
             cwd=cwd or REPO,

@@ -17,7 +17,14 @@ _PINYIN = re.compile(r"\([a-zA-Z\u00c0-\u024f\u1e00-\u1eff]+\)")
 # Two mojibake runs the converter left; the README names the first, the
 # second (key task 33) reads 發展潛力大、帶動作用明顯 in the original.
 _GARBLED = {"更新?lián)Q代": "更新換代", "發展?jié)摿Υ蟆幼饔妹黠@": "發展潛力大、帶動作用明顯"}
-GROUPS = ("領導小組成員單位", "縣級有關部門", "有關行業主管部門", "縣級有關行業主管部門", "有關部門", "各縣級政策性和商業銀行")
+GROUPS = (
+    "領導小組成員單位",
+    "縣級有關部門",
+    "有關行業主管部門",
+    "縣級有關行業主管部門",
+    "有關部門",
+    "各縣級政策性和商業銀行",
+)
 CAMPAIGN_NUMBERS = "一二三四五六七八"
 
 
@@ -126,9 +133,7 @@ def _read_measures(lines: list[str]) -> tuple[list[SourceSection], list[SourceIt
             assert parts, body
             item_id = f"M{measure_no:02d}" + (f".{item[1]}" if item else "")
             item_count += 1
-            measures.append(
-                SourceItem(item_id, len(campaigns), parts[1], parts[2], parts[3], measure_title=title)
-            )
+            measures.append(SourceItem(item_id, len(campaigns), parts[1], parts[2], parts[3], measure_title=title))
     return campaigns, measures
 
 
@@ -149,8 +154,13 @@ def _read_ledger(lines: list[str]) -> tuple[list[SourceSection], list[SourceItem
         number, text, leader, lead, support, deadline = cells[i : i + 6]
         tasks.append(
             SourceItem(
-                f"T{int(number):02d}", len(sections), text, lead, support,
-                leaders=[leader], deadline_text=deadline,
+                f"T{int(number):02d}",
+                len(sections),
+                text,
+                lead,
+                support,
+                leaders=[leader],
+                deadline_text=deadline,
             )
         )
         i += 6

@@ -37,8 +37,11 @@ def test_bundled_data_validates(run: Run) -> None:
 
 def test_unknown_unit_is_located_with_a_suggestion(run: Run, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
-    _replace(tasks, "lead_units: [云南武定產業園區管委會]\n    support_units: [縣財政局, 縣稅務局]",
-             "lead_units: [縣財正局]\n    support_units: [縣財政局, 縣稅務局]")
+    _replace(
+        tasks,
+        "lead_units: [云南武定產業園區管委會]\n    support_units: [縣財政局, 縣稅務局]",
+        "lead_units: [縣財正局]\n    support_units: [縣財政局, 縣稅務局]",
+    )
     line = _line_of(tasks, "縣財正局")
     lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
     assert lines[0] == f"{tasks}:{line}:18: T07.lead_units[0]: unknown unit '縣財正局' (did you mean 縣財政局?)"
@@ -47,12 +50,16 @@ def test_unknown_unit_is_located_with_a_suggestion(run: Run, data_copy: Path) ->
 
 def test_every_problem_is_reported_in_one_run(run: Run, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
-    _replace(tasks, "deadline: 2024-06-30", "deadline: 2024-6-30")           # T02: wrong shape
-    _replace(tasks, "status: not_started", "status: finished")               # T01: not in the life cycle
-    _replace(tasks, "deadline: 2024-04-30\n    long_term: true\n    status: not_started\n    history: []\n  - id: T04",
-             "deadline: 2024-04-31\n    long_term: true\n    status: not_started\n    history: []\n  - id: T04")  # T03
-    _replace(tasks, "support_units: [縣委編辦, 云南武定產業園區管委會]",
-             "support_units: [縣委編辦, 領導小組成員單位]")                    # T05: a group as a unit
+    _replace(tasks, "deadline: 2024-06-30", "deadline: 2024-6-30")  # T02: wrong shape
+    _replace(tasks, "status: not_started", "status: finished")  # T01: not in the life cycle
+    _replace(
+        tasks,
+        "deadline: 2024-04-30\n    long_term: true\n    status: not_started\n    history: []\n  - id: T04",
+        "deadline: 2024-04-31\n    long_term: true\n    status: not_started\n    history: []\n  - id: T04",
+    )  # T03
+    _replace(
+        tasks, "support_units: [縣委編辦, 云南武定產業園區管委會]", "support_units: [縣委編辦, 領導小組成員單位]"
+    )  # T05: a group as a unit
     lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
     body = "\n".join(lines)
     assert "T01.status: unknown status 'finished'" in body
@@ -118,8 +125,10 @@ def test_unknown_field_and_duplicate_id(run: Run, data_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ("- {date: 2024-05-01, status: in_progress}\n    - {date: 2024-04-01, status: done}",
-         "history goes back in time: 2024-04-01 after 2024-05-01"),
+        (
+            "- {date: 2024-05-01, status: in_progress}\n    - {date: 2024-04-01, status: done}",
+            "history goes back in time: 2024-04-01 after 2024-05-01",
+        ),
         ("- {date: 2024-05-01, status: paused}", "unknown status 'paused'"),
     ],
 )

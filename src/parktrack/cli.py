@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -13,10 +13,14 @@ import typer
 from parktrack.errors import EXIT_OVERDUE, ParktrackError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+
     from rich.console import Console, RenderableType
 
     from parktrack.ledger import Ledger
     from parktrack.query import Filters, Row
+    from parktrack.render import Record
 
 app = typer.Typer(
     name="parktrack",
@@ -29,23 +33,23 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     lead = "lead"
     support = "support"
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     key = "key"
     measure = "measure"
 
 
-class Light(str, Enum):
+class Light(StrEnum):
     red = "red"
     yellow = "yellow"
     green = "green"
@@ -53,7 +57,7 @@ class Light(str, Enum):
     waiting = "waiting"
 
 
-class Sort(str, Enum):
+class Sort(StrEnum):
     ledger = "ledger"
     overdue = "overdue"
     items = "items"
@@ -79,13 +83,21 @@ AsOfOpt = Annotated[
         "(the period's last day), or today.",
     ),
 ]
-WarnOpt = Annotated[int, typer.Option("--warn-days", min=0, help="Days before a deadline that an open item turns yellow.")]
+WarnOpt = Annotated[
+    int, typer.Option("--warn-days", min=0, help="Days before a deadline that an open item turns yellow.")
+]
 UnitOpt = Annotated[
     str | None,
-    typer.Option("--unit", "-u", help="A unit by name, alias, id or unique part; simplified or traditional.", show_default=False),
+    typer.Option(
+        "--unit", "-u", help="A unit by name, alias, id or unique part; simplified or traditional.", show_default=False
+    ),
 ]
-RoleOpt = Annotated[Role | None, typer.Option("--role", help="With --unit: only items it leads, or only items it supports.")]
-LeaderOpt = Annotated[str | None, typer.Option("--leader", help="A lead official (牽頭領導), by name or unique part.", show_default=False)]
+RoleOpt = Annotated[
+    Role | None, typer.Option("--role", help="With --unit: only items it leads, or only items it supports.")
+]
+LeaderOpt = Annotated[
+    str | None, typer.Option("--leader", help="A lead official (牽頭領導), by name or unique part.", show_default=False)
+]
 
 
 # --- helpers shared by the commands ------------------------------------------------
@@ -94,7 +106,7 @@ LeaderOpt = Annotated[str | None, typer.Option("--leader", help="A lead official
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, markup=False, emoji=False)
 
 
 def _width() -> int:
@@ -172,10 +184,22 @@ def list_items(
     unit: UnitOpt = None,
     role: RoleOpt = None,
     leader: LeaderOpt = None,
-    section: Annotated[int | None, typer.Option(help="Key-task section 1-8 or measure campaign 1-5 (narrow with --kind).", show_default=False)] = None,
-    status: Annotated[str | None, typer.Option(help="not_started, in_progress, done, blocked or ongoing (or 未啟動, 推進中 ...).", show_default=False)] = None,
-    kind: Annotated[Kind | None, typer.Option(help="key: the ledger's key tasks; measure: the plan's measure items.")] = None,
-    search: Annotated[str | None, typer.Option(help="Text that the item's wording contains.", show_default=False)] = None,
+    section: Annotated[
+        int | None,
+        typer.Option(help="Key-task section 1-8 or measure campaign 1-5 (narrow with --kind).", show_default=False),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="not_started, in_progress, done, blocked or ongoing (or 未啟動, 推進中 ...).", show_default=False
+        ),
+    ] = None,
+    kind: Annotated[
+        Kind | None, typer.Option(help="key: the ledger's key tasks; measure: the plan's measure items.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text that the item's wording contains.", show_default=False)
+    ] = None,
     light: Annotated[Light | None, typer.Option(help="Only items with this light on the as-of day.")] = None,
     as_of: AsOfOpt = "today",
     warn_days: WarnOpt = 15,
@@ -186,8 +210,17 @@ def list_items(
 
     ledger = _load(data)
     day = _day(as_of)
-    filters = _filters(ledger, unit=unit, role=role, leader=leader, section=section, status=status,
-                       kind=kind, search=search, light=light)
+    filters = _filters(
+        ledger,
+        unit=unit,
+        role=role,
+        leader=leader,
+        section=section,
+        status=status,
+        kind=kind,
+        search=search,
+        light=light,
+    )
     rows = query.select(ledger, day, filters, warn_days)
     _print_rows(ledger, rows, fmt, _title("Items", len(rows), day))
 
@@ -201,7 +234,6 @@ def show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Show everything about one item: full text, units, deadline, status and history."""
-    from parktrack import render
     from parktrack.deadlines import assess
     from parktrack.query import Row
 
@@ -209,8 +241,12 @@ def show(
     task = ledger.task(task_id)
     row = Row(task, assess(task, _day(as_of), warn_days))
     if fmt is Format.table:
-        _emit(render.task_detail(ledger, row))
+        from parktrack import tables
+
+        _emit(tables.task_detail(ledger, row))
         return
+    from parktrack import render
+
     record = render.task_record(ledger, row)
     record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in task.history]
     _emit(render.to_json(record) + "\n" if fmt is Format.json else render.to_csv([record]))
@@ -228,19 +264,21 @@ def overdue(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List the items overdue on the as-of day, most days overdue first."""
-    from parktrack import query, render
+    from parktrack import query
 
     ledger = _load(data)
     day = _day(as_of)
     rows = query.overdue(ledger, day, _filters(ledger, unit=unit, role=role, leader=leader))
-    if fmt is not Format.table:
-        _emit(render.as_data(_records(ledger, rows), fmt.value))
-    elif by_unit:
-        groups = query.by_lead_unit(ledger, rows)
-        tables = [render.overdue_table(ledger, group, f"{name}: {len(group)}", _width()) for name, group in groups.items()]
-        _emit(render.grouped([*tables]) if tables else _title("Overdue", 0, day) + "\n")
-    else:
-        _emit(render.overdue_table(ledger, rows, _title("Overdue", len(rows), day), _width()))
+    title = _title("Overdue", len(rows), day)
+
+    def table(tables: ModuleType) -> RenderableType:
+        if not by_unit:
+            return tables.overdue_table(ledger, rows, title, _width())  # type: ignore[no-any-return]
+        groups = query.by_lead_unit(ledger, rows).items()
+        parts = [tables.overdue_table(ledger, group, f"{name}: {len(group)}", _width()) for name, group in groups]
+        return tables.grouped(parts) if parts else title
+
+    _output(fmt, lambda: _records(ledger, rows), table)
     if fail_if_any and rows:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -256,24 +294,26 @@ def due(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List the open items falling due within a window after the as-of day, soonest first."""
-    from parktrack import query, render
+    from parktrack import query
 
     ledger = _load(data)
     day = _day(as_of)
     rows = query.due_within(ledger, day, within, _filters(ledger, unit=unit, role=role, leader=leader))
-    if fmt is not Format.table:
-        _emit(render.as_data(_records(ledger, rows), fmt.value))
-        return
-    _emit(render.due_table(ledger, rows, _title(f"Due within {within} days", len(rows), day), _width()))
+    title = _title(f"Due within {within} days", len(rows), day)
+    _output(fmt, lambda: _records(ledger, rows), lambda tables: tables.due_table(ledger, rows, title, _width()))
 
 
 @app.command()
 def units(
-    name: Annotated[str | None, typer.Argument(help="One unit: list its items, the ones it leads first.", show_default=False)] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="One unit: list its items, the ones it leads first.", show_default=False)
+    ] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
     warn_days: WarnOpt = 15,
-    sort: Annotated[Sort, typer.Option(help="Row order: as in units.yaml, most overdue, most items, or by name.")] = Sort.ledger,
+    sort: Annotated[
+        Sort, typer.Option(help="Row order: as in units.yaml, most overdue, most items, or by name.")
+    ] = Sort.ledger,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Per-unit accountability: what each unit leads and supports, and how it stands."""
@@ -288,24 +328,31 @@ def units(
         _print_rows(ledger, rows, fmt, f"{unit.name}: {len(rows)} items as of {day.isoformat()}")
         return
     summaries = query.unit_summaries(ledger, day, warn_days, sort.value)
-    if fmt is not Format.table:
-        _emit(render.as_data([render.unit_record(s) for s in summaries], fmt.value))
-        return
     bodies = [s for s in summaries if not s.unit.is_group]
     groups = [s for s in summaries if s.unit.is_group]
-    _emit(render.grouped([
-        render.units_table(bodies, f"Units as of {day.isoformat()}; 臨期 = due within {warn_days} days"),
-        render.units_table(groups, "Groups (open-ended; not one accountable unit)"),
-    ]))
+
+    def table(tables: ModuleType) -> RenderableType:
+        return tables.grouped(  # type: ignore[no-any-return]
+            [
+                tables.units_table(bodies, f"Units as of {day.isoformat()}; 臨期 = due within {warn_days} days"),
+                tables.units_table(groups, "Groups (open-ended; not one accountable unit)"),
+            ]
+        )
+
+    _output(fmt, lambda: [render.unit_record(s) for s in summaries], table)
 
 
 @app.command()
 def leaders(
-    name: Annotated[str | None, typer.Argument(help="One lead official: list the items they lead.", show_default=False)] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="One lead official: list the items they lead.", show_default=False)
+    ] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
     warn_days: WarnOpt = 15,
-    sort: Annotated[Sort, typer.Option(help="Row order: as in the ledger, most overdue, most items, or by name.")] = Sort.ledger,
+    sort: Annotated[
+        Sort, typer.Option(help="Row order: as in the ledger, most overdue, most items, or by name.")
+    ] = Sort.ledger,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Per-official accountability: the items each lead official (牽頭領導) answers for."""
@@ -319,25 +366,28 @@ def leaders(
         _print_rows(ledger, rows, fmt, f"{leader}: {len(rows)} items as of {day.isoformat()}")
         return
     summaries = query.leader_summaries(ledger, day, warn_days, sort.value)
-    if fmt is not Format.table:
-        _emit(render.as_data([render.leader_record(s) for s in summaries], fmt.value))
-        return
-    _emit(render.leaders_table(summaries, f"Lead officials as of {day.isoformat()}"))
+    title = f"Lead officials as of {day.isoformat()}"
+    _output(fmt, lambda: [render.leader_record(s) for s in summaries], lambda t: t.leaders_table(summaries, title))
 
 
 def _print_rows(ledger: Ledger, rows: list[Row], fmt: Format, title: str) -> None:
+    _output(fmt, lambda: _records(ledger, rows), lambda tables: tables.list_table(ledger, rows, title, _width()))
+
+
+def _output(fmt: Format, records: Callable[[], list[Record]], table: Callable[[ModuleType], RenderableType]) -> None:
+    """Print a table (importing Rich only then) or the records as JSON or CSV."""
+    if fmt is Format.table:
+        from parktrack import tables
+
+        _emit(table(tables))
+        return
     from parktrack import render
 
-    if fmt is not Format.table:
-        _emit(render.as_data(_records(ledger, rows), fmt.value))
-        return
-    _emit(render.list_table(ledger, rows, title, _width()))
+    _emit(render.as_data(records(), fmt.value))
 
 
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the ledger but make no git commit.")]
-DateOpt = Annotated[
-    str, typer.Option("--date", help="The day the change took effect (same forms as --as-of).")
-]
+DateOpt = Annotated[str, typer.Option("--date", help="The day the change took effect (same forms as --as-of).")]
 
 
 @app.command()
@@ -346,13 +396,17 @@ def update(
     status: Annotated[
         str,
         typer.Option(
-            "--status", "-s",
+            "--status",
+            "-s",
             help="not_started 未啟動, in_progress 推進中, done 已完成, blocked 受阻, or ongoing 常態化推進 "
             "(long-term items, once their first milestone is met).",
         ),
     ],
     when: DateOpt = "today",
-    note: Annotated[str | None, typer.Option("--note", "-n", help="A progress note (進展情況) to keep with the change.", show_default=False)] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", "-n", help="A progress note (進展情況) to keep with the change.", show_default=False),
+    ] = None,
     data: DataOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
@@ -379,7 +433,9 @@ def note(
     _record([task_id], None, when, text, data, no_commit)
 
 
-def _record(task_ids: list[str], status: str | None, when: str, text: str | None, data: Path | None, no_commit: bool) -> None:
+def _record(
+    task_ids: list[str], status: str | None, when: str, text: str | None, data: Path | None, no_commit: bool
+) -> None:
     from parktrack import store, updates
 
     outcome = updates.record(store.find_data_dir(data), task_ids, status, _day(when), text, commit=not no_commit)
@@ -412,10 +468,8 @@ def history(
         wanted = involved if wanted is None else wanted & involved
     rows = trail.audit_trail(ledger.data.path, store.TASKS_FILE, _day(since) if since else None)
     rows = [row for row in rows if wanted is None or row.task_id in wanted]
-    if fmt is not Format.table:
-        _emit(render.as_data([render.audit_record(row) for row in rows], fmt.value))
-        return
-    _emit(render.audit_table(rows, f"History: {len(rows)} change{'s' * (len(rows) != 1)}"))
+    title = f"History: {len(rows)} change{'s' * (len(rows) != 1)}"
+    _output(fmt, lambda: [render.audit_record(row) for row in rows], lambda tables: tables.audit_table(rows, title))
 
 
 # --- the one place errors become messages and exit codes ---------------------------

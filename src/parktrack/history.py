@@ -12,8 +12,7 @@ from typing import Any
 from parktrack.errors import GitError
 
 _IDENTITY_HINT = (
-    'set one with: git config --global user.name "Your Name" && '
-    "git config --global user.email you@example.org"
+    'set one with: git config --global user.name "Your Name" && git config --global user.email you@example.org'
 )
 
 
@@ -108,7 +107,11 @@ def _blobs(repo: Path, specs: list[str]) -> dict[str, str]:
     if not specs:
         return {}
     result = subprocess.run(
-        ["git", "cat-file", "--batch"], cwd=repo, input="\n".join(specs).encode() + b"\n", capture_output=True, check=False
+        ["git", "cat-file", "--batch"],
+        cwd=repo,
+        input="\n".join(specs).encode() + b"\n",
+        capture_output=True,
+        check=False,
     )
     out, position, blobs = result.stdout, 0, {}
     for spec in specs:
@@ -141,8 +144,11 @@ def _diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> Ite
     for task_id, after in new.items():
         before = old.get(task_id, {})
         yield from _history_changes(task_id, before, after)
-        edited = sorted(key for key in set(before) | set(after) if key not in _TRACKED_ELSEWHERE
-                        and before and before.get(key) != after.get(key))
+        edited = sorted(
+            key
+            for key in set(before) | set(after)
+            if key not in _TRACKED_ELSEWHERE and before and before.get(key) != after.get(key)
+        )
         if edited:
             yield task_id, "edit", None, ", ".join(edited), None, None
 
@@ -151,7 +157,7 @@ def _history_changes(task_id: str, before: dict[str, Any], after: dict[str, Any]
     old_status = str(before.get("status", "not_started"))
     new_status = str(after.get("status", "not_started"))
     old_history = before.get("history") or []
-    added = [entry for entry in (after.get("history") or [])[len(old_history):] if isinstance(entry, dict)]
+    added = [entry for entry in (after.get("history") or [])[len(old_history) :] if isinstance(entry, dict)]
     status_entries = [entry for entry in added if entry.get("status")]
     for entry in added:
         effective = _as_date(entry.get("date"))

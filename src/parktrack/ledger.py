@@ -107,7 +107,9 @@ def _validate(doc: YamlDoc, model: type[M], problems: list[Problem], loc: Loc = 
 
 def _validate_tasks(doc: YamlDoc, tasks_file: TasksFile, problems: list[Problem]) -> list[tuple[int, Task]]:
     """Each task on its own, with its index; invalid ones are reported and left out of later checks."""
-    tasks = [(index, _validate(doc, Task, problems, ("tasks", index), raw)) for index, raw in enumerate(tasks_file.tasks)]
+    tasks = [
+        (index, _validate(doc, Task, problems, ("tasks", index), raw)) for index, raw in enumerate(tasks_file.tasks)
+    ]
     return [(index, task) for index, task in tasks if task is not None]
 
 
@@ -180,8 +182,11 @@ def _task_findings(
 
 
 def _unit_findings(task: Task, names: dict[str, Unit]) -> Iterator[Finding]:
-    fields = (("lead_units", task.lead_units, "unit"), ("support_units", task.support_units, "unit"),
-              ("groups", task.groups, "group"))
+    fields = (
+        ("lead_units", task.lead_units, "unit"),
+        ("support_units", task.support_units, "unit"),
+        ("groups", task.groups, "group"),
+    )
     for field, values, kind in fields:
         for position, name in enumerate(values):
             unit = names.get(name)

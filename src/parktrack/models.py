@@ -31,7 +31,7 @@ def _known_status(value: Any) -> Any:
 Day = Annotated[date, BeforeValidator(_iso_day)]
 Status = Annotated[str, BeforeValidator(_known_status)]
 Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
-TaskId = Annotated[str, StringConstraints(pattern=r"^(T\d{2}|M\d{2}(\.\d)?)$")]
+TaskId = Annotated[str, StringConstraints(pattern=r"^(T\d{2,}|M\d{2,}(\.\d+)?)$")]
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 

@@ -158,7 +158,9 @@ SORTS = ("ledger", "overdue", "items", "name")
 S = TypeVar("S")
 
 
-def unit_summaries(ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS, sort: str = "ledger") -> list[UnitSummary]:
+def unit_summaries(
+    ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS, sort: str = "ledger"
+) -> list[UnitSummary]:
     summaries = {unit.id: UnitSummary(unit) for unit in ledger.units}
     for row in select(ledger, day, warn_days=warn_days):
         leads = {ledger.unit_by_name[name].id for name in row.task.lead_units}
@@ -173,7 +175,9 @@ def unit_summaries(ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS
     return _sorted(ordered, sort, lambda s: s.unit.name, lambda s: s.tally)
 
 
-def leader_summaries(ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS, sort: str = "ledger") -> list[LeaderSummary]:
+def leader_summaries(
+    ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS, sort: str = "ledger"
+) -> list[LeaderSummary]:
     summaries = {name: LeaderSummary(name) for name in ledger.leaders}
     for row in select(ledger, day, warn_days=warn_days):
         for leader in row.task.leaders:

@@ -70,7 +70,7 @@ def bundled_plan() -> Path:
 # --- loading ---------------------------------------------------------------------
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe loader that records duplicate keys and keeps dates as text for the models."""
 
     def __init__(self, stream: str) -> None:
@@ -84,7 +84,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 if key_node.value in seen:
                     self.duplicate_keys.append(key_node)
                 seen.add(key_node.value)
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep)
 
 
 def _timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
@@ -151,7 +151,9 @@ def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
 
 
 def _tab_problems(doc: YamlDoc) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    if "\t" not in doc.text:
+        return problems
     for number, line in enumerate(doc.text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
@@ -301,8 +303,8 @@ def atomic_write(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
+        Path(temp).chmod(mode)
+        Path(temp).replace(path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
