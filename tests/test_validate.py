@@ -32,7 +32,7 @@ def _assert_clean_failure(result: object, code: int = 1) -> list[str]:
 def test_bundled_data_validates(run: Run) -> None:
     result = run("validate", "--data", "data")
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r".*data: ok, 83 tasks, 27 units, 4 groups\n", result.stdout)
+    assert re.fullmatch(r".*data: ok, 83 tasks, 38 indicators, 27 units, 4 groups\n", result.stdout)
 
 
 def test_unknown_unit_is_located_with_a_suggestion(run: Run, data_copy: Path) -> None:

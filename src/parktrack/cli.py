@@ -175,7 +175,9 @@ def validate(data: DataOpt = None) -> None:
     folder = store.find_data_dir(data)
     loaded = ledger.load(folder)
     units = sum(1 for unit in loaded.units if not unit.is_group)
-    print(f"{folder.path}: ok, {len(loaded.tasks)} tasks, {units} units, {len(loaded.units) - units} groups")
+    groups = len(loaded.units) - units
+    counts = f"{len(loaded.tasks)} tasks, {len(loaded.indicators)} indicators, {units} units, {groups} groups"
+    print(f"{folder.path}: ok, {counts}")
 
 
 @app.command("list")
@@ -442,8 +444,12 @@ def _record(
     for change in outcome.changes:
         what = f"{change.old_status} -> {change.new_status}" if change.new_status else "note added"
         print(f"{change.task_id}: {what} ({change.day.isoformat()})")
-    if outcome.commit:
-        print(f"committed {outcome.commit[:10]} in {outcome.repo}")
+    _report_commit(outcome.commit, outcome.repo, no_commit)
+
+
+def _report_commit(sha: str | None, repo: str | None, no_commit: bool) -> None:
+    if sha:
+        print(f"committed {sha[:10]} in {repo}")
     elif not no_commit:
         print("not in a git repository: written, not committed")
 
@@ -470,6 +476,90 @@ def history(
     rows = [row for row in rows if wanted is None or row.task_id in wanted]
     title = f"History: {len(rows)} change{'s' * (len(rows) != 1)}"
     _output(fmt, lambda: [render.audit_record(row) for row in rows], lambda tables: tables.audit_table(rows, title))
+
+
+@app.command()
+def indicators(
+    indicator_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="One indicator: its whole series, charted.", show_default=False)
+    ] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    unit: UnitOpt = None,
+    light: Annotated[Light | None, typer.Option(help="Only indicators with this light (red, yellow, green).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The plan's targets against the recorded figures: attainment, 序時進度 and a light each."""
+    from parktrack import indicators as measures
+    from parktrack import render
+
+    ledger = _load(data)
+    day = _day(as_of)
+    chosen = [ledger.indicator(indicator_id)] if indicator_id else ledger.indicators
+    if unit:
+        found = ledger.find_unit(unit)
+        chosen = [i for i in chosen if any(ledger.canonical(name) == found.name for name in i.units)]
+    progress = [measures.assess(indicator, day, ledger.plan.year) for indicator in chosen]
+    if light:
+        progress = [p for p in progress if p.light == light.value]
+    title = f"Indicators as of {day.isoformat()}: {len(progress)}"
+
+    def table(tables: ModuleType) -> RenderableType:
+        if indicator_id:
+            return tables.indicator_detail(progress[0])  # type: ignore[no-any-return]
+        return tables.indicators_table(progress, title)  # type: ignore[no-any-return]
+
+    _output(fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table)
+
+
+@app.command()
+def record(
+    indicator_id: Annotated[str, typer.Argument(metavar="ID", help="The indicator id, such as gross-output.")],
+    value: Annotated[str, typer.Argument(help="The figure: 12.5, 12.5% for a percentage, 是/yes or 否/no.")],
+    period: Annotated[str, typer.Option("--period", "-p", help="2024Q1-2024Q4, 2024H1/H2, 2024-06, or 2024.")],
+    note: Annotated[str | None, typer.Option(help="A note kept with the figure.", show_default=False)] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Where the figure comes from (統計局月報 ...).", show_default=False)
+    ] = None,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            help="For a margin target: the reference figure, e.g. the county's own growth rate.", show_default=False
+        ),
+    ] = None,
+    correct: Annotated[
+        bool, typer.Option("--correct", help="Replace the figure already recorded for the period; the old one is kept.")
+    ] = False,
+    when: DateOpt = "today",
+    data: DataOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Record an actual figure for an indicator and period; one git commit."""
+    from parktrack import indicators as measures
+    from parktrack import store, updates
+    from parktrack.deadlines import normal_period
+
+    folder = store.find_data_dir(data)
+    indicator = _load(data).indicator(indicator_id)
+    reference_value = measures.parse_value(indicator, reference) if reference is not None else None
+    figure = updates.Figure(
+        indicator.id,
+        normal_period(period),
+        measures.parse_value(indicator, value),
+        _number(reference_value),
+        _day(when),
+        note,
+        source,
+    )
+    outcome = updates.record_figure(folder, figure, correct=correct, commit=not no_commit)
+    print(f"{indicator.id} {figure.period}: {value}" + (" (correction)" if correct else ""))
+    _report_commit(outcome.commit, outcome.repo, no_commit)
+
+
+def _number(value: bool | float | None) -> float | None:
+    if isinstance(value, bool):
+        raise UsageError("a reference figure is a number")
+    return value
 
 
 # --- the one place errors become messages and exit codes ---------------------------

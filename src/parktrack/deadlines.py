@@ -151,3 +151,38 @@ def assess(item: Trackable, day: date, warn_days: int = DEFAULT_WARN_DAYS) -> As
         return Assessment(day, status, "red", None, -days_left, None)
     light = "yellow" if days_left <= warn_days else "green"
     return Assessment(day, status, light, None, None, days_left)
+
+
+# --- reporting periods ---------------------------------------------------------
+
+_PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|H([12])|-(0[1-9]|1[0-2]))?$")
+PERIOD_FORMS = "2024 (the year), 2024Q1-2024Q4, 2024H1/2024H2, or a month such as 2024-06"
+
+
+def period_bounds(text: str) -> tuple[date, date]:
+    """First and last day of a reporting period."""
+    match = _PERIOD.match(text.strip().upper())
+    if not match:
+        raise UsageError(f"'{text}' is not a period; use {PERIOD_FORMS}")
+    year = int(match[1])
+    if match[2]:
+        last_month = int(match[2]) * 3
+        return date(year, last_month - 2, 1), month_end(year, last_month)
+    if match[3]:
+        last_month = int(match[3]) * 6
+        return date(year, last_month - 5, 1), month_end(year, last_month)
+    if match[4]:
+        month = int(match[4])
+        return date(year, month, 1), month_end(year, month)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def normal_period(text: str) -> str:
+    period_bounds(text)
+    return text.strip().upper()
+
+
+def year_share(day: date) -> float:
+    """序時進度: the share of `day`'s year that has elapsed by the end of `day`."""
+    start, end = date(day.year, 1, 1), date(day.year, 12, 31)
+    return ((day - start).days + 1) / ((end - start).days + 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from parktrack import store
 from parktrack.deadlines import deadline_from_text, is_long_term
 from parktrack.errors import DataError, Problem, UsageError
-from parktrack.models import Plan, Section, Task, TasksFile, Unit, UnitsFile
+from parktrack.models import Indicator, IndicatorsFile, Plan, Section, Task, TasksFile, Unit, UnitsFile
 from parktrack.names import Matcher, did_you_mean
 from parktrack.store import DataDir, Loc, YamlDoc
 
@@ -28,6 +28,7 @@ class Ledger:
     sections: list[Section]
     tasks: list[Task]
     units: list[Unit]
+    indicators: list[Indicator] = field(default_factory=list)
 
     @cached_property
     def unit_by_name(self) -> dict[str, Unit]:
@@ -56,6 +57,14 @@ class Ledger:
 
     def find_leader(self, text: str) -> str:
         return Matcher("lead official", {name: name for name in self.leaders}).find(text)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        wanted = indicator_id.strip().lower()
+        for indicator in self.indicators:
+            if indicator.id == wanted:
+                return indicator
+        ids = [indicator.id for indicator in self.indicators]
+        raise UsageError(f"unknown indicator '{indicator_id}'{did_you_mean(wanted, ids)}")
 
     def section(self, kind: str, number: int) -> Section | None:
         for section in self.sections:
@@ -89,10 +98,39 @@ def load(data: DataDir, replacing: Mapping[str, str] | None = None) -> Ledger:
     if tasks_file:
         tasks = _validate_tasks(tasks_doc, tasks_file, problems)
         problems += check_tasks(tasks_doc, tasks_file, tasks, units_file.units if units_file else None)
+    task_ids = {str(raw.get("id")) for raw in tasks_file.tasks} if tasks_file else set()
+    indicators = _load_indicators(data, replacing, problems, units_file, task_ids)
     if problems:
         raise DataError(problems)
     assert units_file and tasks_file
-    return Ledger(data, tasks_file.plan, tasks_file.sections, [task for _, task in tasks], units_file.units)
+    return Ledger(data, tasks_file.plan, tasks_file.sections, [task for _, task in tasks], units_file.units, indicators)
+
+
+def _load_indicators(
+    data: DataDir,
+    replacing: Mapping[str, str],
+    problems: list[Problem],
+    units_file: UnitsFile | None,
+    task_ids: set[str],
+) -> list[Indicator]:
+    """indicators.yaml is optional: a ledger of tasks alone is still a ledger."""
+    path = data.file(store.INDICATORS_FILE)
+    if store.INDICATORS_FILE not in replacing and not path.exists():
+        return []
+    doc = store.read_yaml(path, replacing.get(store.INDICATORS_FILE))
+    problems += doc.problems
+    frame = _validate(doc, IndicatorsFile, problems)
+    if frame is None:
+        return []
+    checked = [
+        (index, _validate(doc, Indicator, problems, ("indicators", index), raw))
+        for index, raw in enumerate(frame.indicators)
+    ]
+    valid = [(index, indicator) for index, indicator in checked if indicator is not None]
+    names = _unit_names(units_file.units) if units_file else None
+    findings = check_indicators(valid, frame.indicators, task_ids, names)
+    problems += [doc.problem(("indicators", index, *loc), message) for index, loc, message in findings]
+    return [indicator for _, indicator in valid]
 
 
 def _validate(doc: YamlDoc, model: type[M], problems: list[Problem], loc: Loc = (), data: Any = None) -> M | None:
@@ -187,14 +225,14 @@ def _unit_findings(task: Task, names: dict[str, Unit]) -> Iterator[Finding]:
         ("support_units", task.support_units, "unit"),
         ("groups", task.groups, "group"),
     )
-    for field, values, kind in fields:
+    for key, values, kind in fields:
         for position, name in enumerate(values):
             unit = names.get(name)
             if unit is None:
-                yield (field, position), f"unknown {kind} '{name}'{did_you_mean(name, names)}"
+                yield (key, position), f"unknown {kind} '{name}'{did_you_mean(name, names)}"
             elif unit.kind != kind:
                 where = "groups" if unit.kind == "group" else "lead_units or support_units"
-                yield (field, position), f"'{name}' is a {unit.kind}; list it under {where}"
+                yield (key, position), f"'{name}' is a {unit.kind}; list it under {where}"
 
 
 def _deadline_findings(task: Task, plan: Plan) -> Iterator[Finding]:
@@ -227,3 +265,98 @@ def _history_findings(task: Task) -> Iterator[Finding]:
         current = entry.status or current
     if task.status != current:
         yield ("status",), f"status '{task.status}' disagrees with the last status in history, '{current}'"
+
+
+# --- indicators -----------------------------------------------------------------
+
+_KIND_UNITS = {"growth": "%", "share": "%", "milestone": "是否", "rank_change": "位次"}
+
+
+def check_indicators(
+    indicators: list[tuple[int, Indicator]],
+    raw: list[dict[str, Any]],
+    task_ids: set[str],
+    names: dict[str, Unit] | None,
+) -> Iterator[tuple[int, Loc, str]]:
+    ids = [entry.get("id") for entry in raw]
+    for index, indicator_id in enumerate(ids):
+        if indicator_id in ids[:index]:
+            yield index, ("id",), f"duplicate indicator id '{indicator_id}'"
+    known = set(ids)
+    for index, indicator in indicators:
+        for loc, message in _indicator_findings(indicator, known, task_ids, names):
+            yield index, loc, message
+
+
+def _indicator_findings(
+    indicator: Indicator, known: set[Any], task_ids: set[str], names: dict[str, Unit] | None
+) -> Iterator[Finding]:
+    yield from _kind_findings(indicator)
+    for position, item in enumerate(indicator.items):
+        if item not in task_ids:
+            yield ("items", position), f"unknown task '{item}'{did_you_mean(item, task_ids)}"
+    if names is not None:
+        for position, name in enumerate(indicator.units):
+            if name not in names:
+                yield ("units", position), f"unknown unit '{name}'{did_you_mean(name, names)}"
+    if indicator.alternative is not None and indicator.alternative not in known:
+        yield (
+            ("alternative",),
+            f"unknown indicator '{indicator.alternative}'{did_you_mean(indicator.alternative, known)}",
+        )
+    yield from _actual_findings(indicator)
+
+
+def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
+    wanted_unit = _KIND_UNITS.get(indicator.kind)
+    if wanted_unit and indicator.unit != wanted_unit:
+        yield ("unit",), f"a {indicator.kind} indicator is measured in {wanted_unit}, not {indicator.unit}"
+    if indicator.kind in ("level", "count") and indicator.unit in ("%", "是否"):
+        yield ("unit",), f"a {indicator.kind} is an amount, not {indicator.unit}"
+    if (indicator.kind == "periodic_count") != (indicator.period != "year"):
+        yield ("period",), "per-quarter or per-half-year targets are periodic_count, and only they"
+    if indicator.cumulative and (indicator.kind not in ("level", "count") or indicator.comparison != "at_least"):
+        yield ("cumulative",), "only an at-least level or count builds up over the year"
+    if indicator.kind == "margin" and not indicator.reference:
+        yield ("reference",), "a margin names the reference figure it is measured against"
+    if indicator.stretch is not None:
+        beyond = (
+            indicator.stretch < indicator.target
+            if indicator.comparison == "at_most"
+            else indicator.stretch > indicator.target
+        )
+        if not beyond:
+            yield (
+                ("stretch",),
+                f"the stretch target {indicator.stretch:g} does not lie beyond the target {indicator.target:g}",
+            )
+
+
+def _actual_findings(indicator: Indicator) -> Iterator[Finding]:
+    from parktrack.deadlines import period_bounds
+    from parktrack.indicators import WHOLE_UNITS
+
+    seen: set[str] = set()
+    last = None
+    for position, actual in enumerate(indicator.actuals):
+        here = ("actuals", position)
+        if actual.period in seen and not actual.correction:
+            yield (*here, "period"), f"duplicate period {actual.period}; mark a corrected figure with correction: true"
+        if actual.correction and actual.period not in seen:
+            yield (*here, "correction"), f"nothing recorded for {actual.period} earlier to correct"
+        seen.add(actual.period)
+        if last and actual.recorded < last:
+            yield (*here, "recorded"), f"recorded dates go back in time: {actual.recorded} after {last}"
+        last = actual.recorded
+        is_flag = isinstance(actual.value, bool)
+        if is_flag != (indicator.kind == "milestone"):
+            yield (*here, "value"), "a milestone takes yes/no; other indicators take a number"
+        elif not is_flag and indicator.unit in WHOLE_UNITS and not float(actual.value).is_integer():
+            yield (*here, "value"), f"{indicator.unit} are counted in whole numbers"
+        if (indicator.kind == "margin") != (actual.reference is not None):
+            yield (*here, "reference"), "a margin figure comes with its reference figure, and only a margin"
+        if indicator.period == "quarter" and "Q" not in actual.period:
+            yield (*here, "period"), "a per-quarter target is recorded per quarter, such as 2024Q1"
+        if indicator.period == "half" and "H" not in actual.period:
+            yield (*here, "period"), "a per-half-year target is recorded per half-year, such as 2024H1"
+        period_bounds(actual.period)

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
 from parktrack.vocab import STATUSES
 
@@ -113,3 +113,46 @@ class TasksFile(Model):
     plan: Plan
     sections: list[Section] = []
     tasks: list[dict[str, Any]] = Field(min_length=1)
+
+
+# --- indicators.yaml ---
+
+IndicatorKind = Literal["level", "growth", "share", "count", "periodic_count", "rank_change", "margin", "milestone"]
+Comparison = Literal["at_least", "at_most", "about"]
+PeriodText = Annotated[str, StringConstraints(pattern=r"^\d{4}(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$")]
+
+
+class Actual(Model):
+    """One figure recorded for one period; a correction replaces an earlier one for the same period."""
+
+    period: PeriodText
+    value: StrictBool | float
+    reference: float | None = None
+    recorded: Day
+    note: Text | None = None
+    source: Text | None = None
+    correction: bool = False
+
+
+class Indicator(Model):
+    id: UnitId
+    name: Text
+    unit: Text
+    kind: IndicatorKind
+    comparison: Comparison = "at_least"
+    target: float
+    stretch: float | None = None
+    reference: Text | None = None
+    period: Literal["year", "quarter", "half"] = "year"
+    cumulative: bool = False
+    alternative: str | None = None
+    units: list[Text] = []
+    items: list[str] = []
+    source: Text
+    actuals: list[Actual] = []
+
+
+class IndicatorsFile(Model):
+    """The file's frame; indicators are validated one by one, like tasks."""
+
+    indicators: list[dict[str, Any]] = Field(min_length=1)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from parktrack.history import AuditRow
+from parktrack.indicators import Progress
 from parktrack.ledger import Ledger
 from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 
@@ -114,4 +115,34 @@ def audit_record(row: AuditRow) -> Record:
         "to": row.new,
         "date": iso(row.effective),
         "note": row.note,
+    }
+
+
+def indicator_record(progress: Progress, ledger: Ledger) -> Record:
+    indicator = progress.indicator
+    return {
+        "id": indicator.id,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+        "comparison": indicator.comparison,
+        "target": indicator.target,
+        "stretch_target": indicator.stretch,
+        "period": indicator.period,
+        "cumulative": indicator.cumulative,
+        "reference": indicator.reference,
+        "alternative": indicator.alternative,
+        "units": [ledger.canonical(name) for name in indicator.units],
+        "items": list(indicator.items),
+        "source": indicator.source,
+        "actuals": [actual.model_dump(mode="json", exclude_none=True) for actual in indicator.actuals],
+        "latest": progress.latest.model_dump(mode="json", exclude_none=True) if progress.latest else None,
+        "value": progress.value,
+        "attainment": progress.attainment,
+        "stretch_attainment": progress.stretch_attainment,
+        "pace": progress.pace,
+        "expected": progress.expected,
+        "light": progress.light,
+        "verdict": progress.verdict,
+        "as_of": progress.day.isoformat(),
     }

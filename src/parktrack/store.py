@@ -275,7 +275,8 @@ def scalar_text(value: Any) -> str:
         return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{key}: {scalar_text(item)}" for key, item in value.items()) + "}"
-    dumped = yaml.safe_dump(value, allow_unicode=True, width=float("inf"), default_style='"')
+    style = '"' if isinstance(value, str) else None  # numbers and booleans stay plain
+    dumped = yaml.safe_dump(value, allow_unicode=True, width=float("inf"), default_style=style)
     return dumped.removesuffix("\n").removesuffix("\n...")
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parktrack.history import AuditRow
+from parktrack.indicators import Progress, effective_value, series, target_text, value_text
 from parktrack.ledger import Ledger
 from parktrack.models import Task
 from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
@@ -214,3 +215,78 @@ def audit_table(rows: Sequence[AuditRow], title: str) -> Table:
 
 def _label(status: str | None) -> str:
     return STATUS_LABELS.get(status or "", status or "?")
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
+def indicators_table(progress: Sequence[Progress], title: str) -> Table:
+    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("指標", overflow="fold", max_width=18)
+    table.add_column("目標", overflow="fold", max_width=18)
+    table.add_column("最新", overflow="fold", max_width=16)
+    for header in ("完成率", "序時進度"):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column("Light", no_wrap=True)
+    for p in progress:
+        indicator = p.indicator
+        latest = f"{value_text(indicator, p.latest)} {p.latest.period}" if p.latest else "-"
+        light = light_text(p.light) if p.light else Text("none")
+        table.add_row(
+            indicator.id,
+            indicator.name,
+            target_text(indicator),
+            latest,
+            _percent(p.attainment),
+            _percent(p.pace),
+            light,
+        )
+    return table
+
+
+_BAR = "█"
+
+
+def indicator_detail(progress: Progress) -> RenderableType:
+    """One indicator: its definition, verdict, and the whole series with a bar per figure."""
+    indicator = progress.indicator
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    rows: list[tuple[str, RenderableType | str]] = [
+        ("ID", indicator.id),
+        ("指標", indicator.name),
+        ("目標", target_text(indicator)),
+        ("Kind", f"{indicator.kind}, {indicator.comparison}" + (", cumulative" if indicator.cumulative else "")),
+        ("Source", indicator.source),
+        ("As of", progress.day.isoformat()),
+        ("Verdict", progress.verdict),
+        ("Light", light_text(progress.light) if progress.light else "none"),
+    ]
+    if indicator.alternative:
+        rows.insert(3, ("Or", f"{indicator.alternative} (either target meets the plan)"))
+    for label, value in rows:
+        grid.add_row(label, value)
+    return Group(grid, Text(""), series_chart(progress))
+
+
+def series_chart(progress: Progress) -> Table:
+    """The figures known on the day, with a bar scaled to the larger of target and figure."""
+    indicator = progress.indicator
+    known = series(indicator, progress.day)
+    values = [abs(effective_value(indicator, actual)) for actual in known]
+    scale = max([abs(indicator.target), *values, 1e-9])
+    table = Table(title="Series", box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
+    for header in ("Period", "Figure", "", "Recorded", "Note"):
+        table.add_column(header, no_wrap=header != "Note", overflow="fold")
+    for actual, value in zip(known, values, strict=True):
+        bar = _BAR * max(1, round(20 * value / scale)) if value else ""
+        table.add_row(actual.period, value_text(indicator, actual), bar, actual.recorded.isoformat(), actual.note or "")
+    if indicator.kind != "milestone":
+        target_bar = (
+            "┊" + " " * (round(20 * abs(indicator.target) / scale) - 1) + "┊ target" if indicator.target else ""
+        )
+        table.add_row("", "", target_bar, "", "")
+    return table

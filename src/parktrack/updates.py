@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,13 +45,30 @@ def record(
         ledger = load(data)
         tasks = _distinct(ledger, task_ids)
         changes = [_change(task, status, day, note) for task in tasks]
-        path = data.file(store.TASKS_FILE)
-        doc = store.read_yaml(path)
-        new_text = store.apply_splices(doc.text, [s for c in changes for s in _splices(doc, c)])
-        load(data, replacing={store.TASKS_FILE: new_text})  # validate before writing
-        store.atomic_write(path, new_text)
-        sha, repo = _commit(data, changes) if commit else (None, None)
+        write_spliced(data, store.TASKS_FILE, lambda doc: [s for c in changes for s in _splices(doc, c)])
+        sha, repo = commit_file(data, store.TASKS_FILE, *commit_message(changes)) if commit else (None, None)
     return Outcome(changes, sha, repo)
+
+
+def write_spliced(data: DataDir, file_name: str, splices: Callable[[store.YamlDoc], list[Splice]]) -> None:
+    """Splice new text into one ledger file, validate the whole ledger with it, then replace the file."""
+    path = data.file(file_name)
+    doc = store.read_yaml(path)
+    new_text = store.apply_splices(doc.text, splices(doc))
+    load(data, replacing={file_name: new_text})
+    store.atomic_write(path, new_text)
+
+
+def commit_file(
+    data: DataDir, file_name: str, subject: str, body: str, trailers: list[tuple[str, str]]
+) -> tuple[str | None, str | None]:
+    """One commit of just this file, when the data lives in a git repository."""
+    from parktrack import history
+
+    repo = history.repo_root(data.path)
+    if repo is None:
+        return None, None
+    return history.commit(repo, [data.file(file_name)], subject, body, trailers), str(repo)
 
 
 def _distinct(ledger: Ledger, task_ids: Sequence[str]) -> list[Task]:
@@ -71,7 +88,7 @@ def _change(task: Task, status: str | None, day: date, note: str | None) -> Chan
 
 
 def _splices(doc: store.YamlDoc, change: Change) -> list[Splice]:
-    task_node = _task_node(doc, change.task_id)
+    task_node = _entry_node(doc, "tasks", change.task_id)
     entry: dict[str, Any] = {"date": change.day}
     splices = []
     if change.new_status is not None:
@@ -84,13 +101,13 @@ def _splices(doc: store.YamlDoc, change: Change) -> list[Splice]:
     return splices
 
 
-def _task_node(doc: store.YamlDoc, task_id: str) -> Any:
-    tasks = store.mapping_value(doc.root(), "tasks")
-    for node in getattr(tasks, "value", []):
+def _entry_node(doc: store.YamlDoc, collection: str, entry_id: str) -> Any:
+    entries = store.mapping_value(doc.root(), collection)
+    for node in getattr(entries, "value", []):
         id_node = store.mapping_value(node, "id")
-        if id_node is not None and id_node.value == task_id:
+        if id_node is not None and id_node.value == entry_id:
             return node
-    raise UsageError(f"unknown task '{task_id}'")
+    raise UsageError(f"no '{entry_id}' in {collection}")
 
 
 def _field(task_node: Any, key: str) -> Any:
@@ -105,17 +122,6 @@ def _key(task_node: Any, key: str) -> Any:
         if key_node.value == key:
             return key_node
     raise UsageError(f"the item has no '{key}' field")
-
-
-def _commit(data: DataDir, changes: list[Change]) -> tuple[str | None, str | None]:
-    from parktrack import history
-
-    repo = history.repo_root(data.path)
-    if repo is None:
-        return None, None
-    subject, body, trailers = commit_message(changes)
-    sha = history.commit(repo, [data.file(store.TASKS_FILE)], subject, body, trailers)
-    return sha, str(repo)
 
 
 def commit_message(changes: list[Change]) -> tuple[str, str, list[tuple[str, str]]]:
@@ -137,3 +143,96 @@ def commit_message(changes: list[Change]) -> tuple[str, str, list[tuple[str, str
 
 def _label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
+
+
+# --- indicator figures ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One recorded figure for one indicator and period."""
+
+    indicator_id: str
+    period: str
+    value: bool | float
+    reference: float | None
+    recorded: date
+    note: str | None
+    source: str | None
+    replaces: Any = None  # the figure a correction supersedes
+
+
+@dataclass(frozen=True)
+class FigureOutcome:
+    figure: Figure
+    commit: str | None
+    repo: str | None
+
+
+def record_figure(data: DataDir, figure: Figure, correct: bool = False, commit: bool = True) -> FigureOutcome:
+    """Append an actual figure to an indicator's series; a correction keeps the old figure above it."""
+    with store.locked(data):
+        ledger = load(data)
+        indicator = ledger.indicator(figure.indicator_id)
+        figure = _checked_figure(indicator, figure, correct)
+        entry = _figure_entry(figure, correct)
+
+        def splices(doc: store.YamlDoc) -> list[Splice]:
+            node = _entry_node(doc, "indicators", indicator.id)
+            return [store.append_to_sequence(_key(node, "actuals"), _field(node, "actuals"), entry)]
+
+        write_spliced(data, store.INDICATORS_FILE, splices)
+        message = _figure_message(indicator, figure)
+        sha, repo = commit_file(data, store.INDICATORS_FILE, *message) if commit else (None, None)
+    return FigureOutcome(figure, sha, repo)
+
+
+def _checked_figure(indicator: Any, figure: Figure, correct: bool) -> Figure:
+    from dataclasses import replace
+
+    earlier = [actual for actual in indicator.actuals if actual.period == figure.period]
+    if earlier and not correct:
+        old = earlier[-1].value
+        raise UsageError(
+            f"{indicator.id} already has {old} for {figure.period}; "
+            "pass --correct to record a corrected figure (the old one stays in the history)"
+        )
+    if correct and not earlier:
+        raise UsageError(f"{indicator.id} has nothing recorded for {figure.period} to correct")
+    last = max((actual.recorded for actual in indicator.actuals), default=None)
+    if last is not None and figure.recorded < last:
+        raise UsageError(f"{indicator.id}: a figure recorded on {figure.recorded} is dated before the last one, {last}")
+    if indicator.kind == "margin" and figure.reference is None:
+        raise UsageError(f"{indicator.id} is measured against {indicator.reference}; give it with --reference")
+    if indicator.kind != "margin" and figure.reference is not None:
+        raise UsageError(f"{indicator.id} is not measured against a reference figure; drop --reference")
+    return replace(figure, replaces=earlier[-1].value if earlier else None)
+
+
+def _figure_entry(figure: Figure, correct: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {"period": figure.period, "value": figure.value}
+    if figure.reference is not None:
+        entry["reference"] = figure.reference
+    entry["recorded"] = figure.recorded
+    for key, value in (("note", figure.note), ("source", figure.source)):
+        if value is not None:
+            entry[key] = value
+    if correct:
+        entry["correction"] = True
+    return entry
+
+
+def _figure_message(indicator: Any, figure: Figure) -> tuple[str, str, list[tuple[str, str]]]:
+    from parktrack.indicators import value_text
+    from parktrack.models import Actual
+
+    shown = value_text(
+        indicator,
+        Actual(period=figure.period, value=figure.value, reference=figure.reference, recorded=figure.recorded),
+    )
+    subject = f"{indicator.id} {figure.period}: {shown}"
+    if figure.replaces is not None:
+        subject += f" (corrects {figure.replaces})"
+    body = "\n\n".join(text for text in (indicator.name, figure.note, figure.source) if text)
+    trailers = [("Parktrack-Indicator", indicator.id), ("Parktrack-Period", figure.period)]
+    return subject, body, trailers

@@ -1,0 +1,192 @@
+"""The plan's targets against the recorded figures: attainment, 序時進度 and a light per indicator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from parktrack.deadlines import period_bounds, year_share
+from parktrack.errors import UsageError
+from parktrack.models import Actual, Indicator
+
+PERCENT_KINDS = frozenset({"growth", "share"})
+WHOLE_UNITS = frozenset({"個", "戶", "家", "人", "篇", "次", "位次"})
+ABOUT_TOLERANCE = 0.10  # 左右: within 10% of the target
+TOO_FAR_BEHIND = 0.5  # below half of 序時進度 cannot reasonably be made up
+_YES = {"是", "yes", "y", "true", "done", "已完成", "1"}
+_NO = {"否", "no", "n", "false", "0"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def parse_value(indicator: Indicator, text: str) -> bool | float:
+    """A typed figure checked against the indicator's unit and kind: 12.5, 12.5%, 是/yes."""
+    value = text.strip().lower()
+    if indicator.kind == "milestone":
+        if value in _YES or text.strip() in _YES:
+            return True
+        if value in _NO or text.strip() in _NO:
+            return False
+        raise UsageError(f"{indicator.id} is a yes/no milestone; give 是/yes or 否/no, not '{text}'")
+    if value.endswith("%"):
+        if indicator.unit != "%":
+            raise UsageError(f"{indicator.id} is measured in {indicator.unit}, not %; give a plain number")
+        value = value[:-1].strip()
+    value = value.removesuffix(indicator.unit.lower()).strip()
+    if not _NUMBER.match(value):
+        raise UsageError(f"'{text}' is not a number for {indicator.id} ({indicator.unit})")
+    number = float(value)
+    if indicator.unit in WHOLE_UNITS and not number.is_integer():
+        raise UsageError(f"{indicator.id} counts whole {indicator.unit}; '{text}' is not a whole number")
+    if indicator.kind in ("count", "periodic_count") and number < 0:
+        raise UsageError(f"{indicator.id} counts what was added; '{text}' is negative")
+    return number
+
+
+def series(indicator: Indicator, day: date) -> list[Actual]:
+    """The figures known on `day`, one per period (a correction replaces the earlier figure), by period."""
+    latest: dict[str, Actual] = {}
+    for actual in indicator.actuals:
+        if actual.recorded <= day:
+            latest[actual.period] = actual
+    return sorted(latest.values(), key=lambda actual: period_bounds(actual.period)[::-1])
+
+
+def effective_value(indicator: Indicator, actual: Actual) -> float:
+    """What is compared with the target: the figure, its margin over the reference, or 1/0."""
+    if isinstance(actual.value, bool):
+        return 1.0 if actual.value else 0.0
+    if indicator.kind == "margin":
+        return actual.value - (actual.reference or 0.0)
+    return actual.value
+
+
+def meets(indicator: Indicator, value: float, target: float | None = None) -> bool:
+    goal = indicator.target if target is None else target
+    if indicator.comparison == "at_most":
+        return value <= goal
+    if indicator.comparison == "about":
+        return value >= goal - abs(goal) * ABOUT_TOLERANCE
+    return value >= goal
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An indicator on one day: its latest figure and how it stands against the target."""
+
+    indicator: Indicator
+    day: date
+    latest: Actual | None
+    value: float | None
+    attainment: float | None
+    stretch_attainment: float | None
+    pace: float | None
+    expected: float | None
+    light: str | None
+    verdict: str
+
+
+def assess(indicator: Indicator, day: date, year: int) -> Progress:
+    known = series(indicator, day)
+    year_end = date(year, 12, 31)
+    if indicator.kind == "periodic_count":
+        return _assess_periodic(indicator, day, known, year)
+    latest = known[-1] if known else None
+    if latest is None:
+        return Progress(indicator, day, None, None, None, None, _pace(indicator, day), None, None, "no figure yet")
+    value = effective_value(indicator, latest)
+    figure_day = period_bounds(latest.period)[1]
+    final = day >= year_end or figure_day >= year_end
+    common = (indicator, day, latest, value, _ratio(indicator, value), _ratio(indicator, value, indicator.stretch))
+    if meets(indicator, value):
+        stretched = indicator.stretch is not None and meets(indicator, value, indicator.stretch)
+        return Progress(*common, _pace(indicator, day), None, "green", "stretch met" if stretched else "met")
+    if final:
+        return Progress(*common, _pace(indicator, day), None, "red", "missed")
+    if not indicator.cumulative:
+        return Progress(*common, None, None, "yellow", "not yet met")
+    expected = indicator.target * year_share(figure_day)
+    if value >= expected:
+        light, verdict = "green", "on pace"
+    elif value >= expected * TOO_FAR_BEHIND:
+        light, verdict = "yellow", "behind pace"
+    else:
+        light, verdict = "red", "too far behind"
+    return Progress(*common, year_share(day), expected, light, verdict)
+
+
+def _pace(indicator: Indicator, day: date) -> float | None:
+    return year_share(day) if indicator.cumulative else None
+
+
+def _ratio(indicator: Indicator, value: float, goal: float | None = None) -> float | None:
+    """Attainment: 1.0 means exactly on target. Undefined for a zero target."""
+    target = indicator.target if goal is None else goal
+    if target == 0 or (value == 0 and indicator.comparison == "at_most"):
+        return None
+    return target / value if indicator.comparison == "at_most" else value / target
+
+
+def _assess_periodic(indicator: Indicator, day: date, known: Sequence[Actual], year: int) -> Progress:
+    """Each completed quarter (or half) judged on its own: a missed one cannot be made up later.
+
+    The period under way counts only once its target is met.
+    """
+    by_period = {actual.period: actual for actual in known}
+    periods = [f"{year}Q{n}" for n in range(1, 5)] if indicator.period == "quarter" else [f"{year}H1", f"{year}H2"]
+    met: list[str] = []
+    missed: list[str] = []
+    unreported: list[str] = []
+    for period in periods:
+        start, end = period_bounds(period)
+        actual = by_period.get(period)
+        if start > day:
+            break
+        if actual is not None and meets(indicator, effective_value(indicator, actual)):
+            met.append(period)
+        elif end < day:
+            (missed if actual is not None else unreported).append(period)
+    latest = known[-1] if known else None
+    judged = len(met) + len(missed) + len(unreported)
+    if latest is None:
+        light, verdict = None, "no figure yet"
+    elif missed:
+        light, verdict = "red", "missed " + ", ".join(missed)
+    elif unreported:
+        light, verdict = "yellow", "no figure for " + ", ".join(unreported)
+    elif met:
+        light, verdict = "green", "met " + ", ".join(met)
+    else:
+        light, verdict = "yellow", "not yet met"
+    value = effective_value(indicator, latest) if latest else None
+    attainment = len(met) / judged if latest and judged else None
+    return Progress(indicator, day, latest, value, attainment, None, None, None, light, verdict)
+
+
+def target_text(indicator: Indicator) -> str:
+    sign = {"at_least": "≥", "at_most": "≤", "about": "≈"}[indicator.comparison]
+    if indicator.kind == "milestone":
+        return "是 (achieved)"
+    unit = "" if indicator.unit == "%" and indicator.kind == "margin" else indicator.unit
+    text = f"{sign}{_number(indicator.target)}{unit}"
+    if indicator.kind == "margin":
+        text += f" over {indicator.reference}" if indicator.reference else " over the reference"
+    if indicator.period != "year":
+        text += " per quarter" if indicator.period == "quarter" else " per half-year"
+    if indicator.stretch is not None:
+        text += f" (力爭 {_number(indicator.stretch)}{indicator.unit})"
+    return text
+
+
+def value_text(indicator: Indicator, actual: Actual) -> str:
+    if isinstance(actual.value, bool):
+        return "是" if actual.value else "否"
+    text = f"{_number(actual.value)}{indicator.unit}"
+    if actual.reference is not None:
+        text += f" (reference {_number(actual.reference)})"
+    return text
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
