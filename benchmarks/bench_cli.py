@@ -38,6 +38,7 @@ def generated_ledger(folder: Path, size: int) -> Path:
     """A valid ledger of `size` key tasks, made by repeating the bundled ones under new ids."""
     data = folder / "data"
     shutil.copytree(REPO / "data", data)
+    (data / "indicators.yaml").unlink()  # its task references would not survive the renumbering
     tasks_path = data / "tasks.yaml"
     document = yaml.safe_load(tasks_path.read_text(encoding="utf-8"))
     key_tasks = [task for task in document["tasks"] if task["kind"] == "key_task"]

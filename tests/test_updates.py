@@ -221,3 +221,15 @@ def test_env_var_names_the_data(run: Run, repo: Path, tmp_path: Path) -> None:
     assert run("note", "T01", "from elsewhere", "--date", "2024-05-01", cwd=tmp_path, env=env).returncode == 0
     assert git(repo, "log", "-1", "--format=%s").strip() == "T01: 進展情況"
     assert Path(git(repo, "rev-parse", "--show-toplevel").strip()).samefile(repo)
+
+
+def test_history_since_and_csv(run: Run, repo: Path) -> None:
+    for task_id, when in (("T01", "2024-04-20"), ("T03", "2024-08-01")):
+        stamp = f"{when}T10:00:00+08:00"
+        env = cli_env(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+        assert run("update", task_id, "--status", "done", "--date", when, cwd=repo, env=env).returncode == 0
+    rows = json.loads(run("history", "--since", "2024-07-01", "--format", "json", cwd=repo).stdout)
+    assert [(r["id"], r["committed"][:10]) for r in rows] == [("T03", "2024-08-01")]
+    out = run("history", "--format", "csv", cwd=repo).stdout.splitlines()
+    assert out[0].startswith("commit,author,email,committed,id,change,from,to,date,note")
+    assert [line.split(",")[4] for line in out[1:]] == ["T01", "T03"]

@@ -120,10 +120,10 @@ def _emit(renderable: RenderableType | str) -> None:
         _console().print(renderable)
 
 
-def _load(data: Path | None) -> Ledger:
+def _load(data: Path | None, indicators: bool = False) -> Ledger:
     from parktrack import ledger, store
 
-    return ledger.load(store.find_data_dir(data))
+    return ledger.load(store.find_data_dir(data), indicators=indicators)
 
 
 def _day(text: str) -> date:
@@ -493,7 +493,7 @@ def indicators(
     from parktrack import indicators as measures
     from parktrack import render
 
-    ledger = _load(data)
+    ledger = _load(data, indicators=True)
     day = _day(as_of)
     chosen = [ledger.indicator(indicator_id)] if indicator_id else ledger.indicators
     if unit:
@@ -540,7 +540,7 @@ def record(
     from parktrack.deadlines import normal_period
 
     folder = store.find_data_dir(data)
-    indicator = _load(data).indicator(indicator_id)
+    indicator = _load(data, indicators=True).indicator(indicator_id)
     reference_value = measures.parse_value(indicator, reference) if reference is not None else None
     figure = updates.Figure(
         indicator.id,

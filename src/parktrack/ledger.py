@@ -81,10 +81,11 @@ def _unit_names(units: list[Unit]) -> dict[str, Unit]:
     return names
 
 
-def load(data: DataDir, replacing: Mapping[str, str] | None = None) -> Ledger:
+def load(data: DataDir, replacing: Mapping[str, str] | None = None, indicators: bool = True) -> Ledger:
     """Load and validate the ledger in `data`; raise DataError listing every problem.
 
     `replacing` maps a file name to new text to validate in place of the file on disk.
+    `indicators=False` skips indicators.yaml, for commands about tasks only (`validate` checks it).
     """
     replacing = replacing or {}
     units_doc = store.read_yaml(data.file(store.UNITS_FILE), replacing.get(store.UNITS_FILE))
@@ -99,11 +100,11 @@ def load(data: DataDir, replacing: Mapping[str, str] | None = None) -> Ledger:
         tasks = _validate_tasks(tasks_doc, tasks_file, problems)
         problems += check_tasks(tasks_doc, tasks_file, tasks, units_file.units if units_file else None)
     task_ids = {str(raw.get("id")) for raw in tasks_file.tasks} if tasks_file else set()
-    indicators = _load_indicators(data, replacing, problems, units_file, task_ids)
+    targets = _load_indicators(data, replacing, problems, units_file, task_ids) if indicators else []
     if problems:
         raise DataError(problems)
     assert units_file and tasks_file
-    return Ledger(data, tasks_file.plan, tasks_file.sections, [task for _, task in tasks], units_file.units, indicators)
+    return Ledger(data, tasks_file.plan, tasks_file.sections, [task for _, task in tasks], units_file.units, targets)
 
 
 def _load_indicators(

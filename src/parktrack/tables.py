@@ -78,40 +78,34 @@ _NARROW: dict[str, Any] = {"no_wrap": True}
 _UNITS_COL: dict[str, Any] = {"max_width": 16, "overflow": "fold"}
 
 
-def list_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, width: int = 80) -> Table:
-    columns: list[Column] = [
+def _item_columns(ledger: Ledger) -> list[Column]:
+    """The columns every item table starts with: id, truncated title, lead units."""
+    return [
         ("ID", lambda r: r.task.id, _NARROW),
         ("具體工作舉措", lambda r: r.task.text, _TEXT),
         ("牽頭單位", lambda r: _units(ledger, r.task.lead_units), _UNITS_COL),
-        ("完成時限", _deadline_cell, _NARROW),
-        ("狀態", lambda r: STATUS_LABELS[r.state.status], _NARROW),
-        ("Light", lambda r: light_text(r.state.light), _NARROW),
     ]
-    return _task_table(ledger, rows, columns, title, width)
+
+
+_RIGHT: dict[str, Any] = {"justify": "right", "no_wrap": True}
+_STATUS: Column = ("狀態", lambda r: STATUS_LABELS[r.state.status], _NARROW)
+_DEADLINE: Column = ("完成時限", lambda r: _deadline_cell(r), _NARROW)
+
+
+def list_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, width: int = 80) -> Table:
+    light: Column = ("Light", lambda r: light_text(r.state.light), _NARROW)
+    return _task_table(ledger, rows, [*_item_columns(ledger), _DEADLINE, _STATUS, light], title, width)
 
 
 def overdue_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, width: int = 80) -> Table:
-    columns: list[Column] = [
-        ("ID", lambda r: r.task.id, _NARROW),
-        ("具體工作舉措", lambda r: r.task.text, _TEXT),
-        ("牽頭單位", lambda r: _units(ledger, r.task.lead_units), _UNITS_COL),
-        ("牽頭領導", lambda r: "、".join(r.task.leaders), _NARROW),
-        ("完成時限", _deadline_cell, _NARROW),
-        ("逾期天數", lambda r: str(r.state.days_overdue), {"justify": "right", "no_wrap": True}),
-    ]
-    return _task_table(ledger, rows, columns, title, width)
+    leaders: Column = ("牽頭領導", lambda r: "、".join(r.task.leaders), _NARROW)
+    late: Column = ("逾期天數", lambda r: str(r.state.days_overdue), _RIGHT)
+    return _task_table(ledger, rows, [*_item_columns(ledger), leaders, _DEADLINE, late], title, width)
 
 
 def due_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, width: int = 80) -> Table:
-    columns: list[Column] = [
-        ("ID", lambda r: r.task.id, _NARROW),
-        ("具體工作舉措", lambda r: r.task.text, _TEXT),
-        ("牽頭單位", lambda r: _units(ledger, r.task.lead_units), _UNITS_COL),
-        ("完成時限", _deadline_cell, _NARROW),
-        ("剩餘天數", lambda r: str(r.state.days_left), {"justify": "right", "no_wrap": True}),
-        ("狀態", lambda r: STATUS_LABELS[r.state.status], _NARROW),
-    ]
-    return _task_table(ledger, rows, columns, title, width)
+    left: Column = ("剩餘天數", lambda r: str(r.state.days_left), _RIGHT)
+    return _task_table(ledger, rows, [*_item_columns(ledger), _DEADLINE, left, _STATUS], title, width)
 
 
 def grouped(tables: Iterable[Table]) -> Group:

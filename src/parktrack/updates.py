@@ -42,7 +42,7 @@ def record(
     if status is None and note is None:
         raise UsageError("nothing to record: give a status or a note")
     with store.locked(data):
-        ledger = load(data)
+        ledger = load(data, indicators=False)
         tasks = _distinct(ledger, task_ids)
         changes = [_change(task, status, day, note) for task in tasks]
         write_spliced(data, store.TASKS_FILE, lambda doc: [s for c in changes for s in _splices(doc, c)])
