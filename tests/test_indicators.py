@@ -214,17 +214,19 @@ def _indicators(run: Run, repo: Path, *args: str) -> dict[str, dict[str, Any]]:
 
 def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
     records = [
-        ("gross-output", "19.9", "2024Q2"),  # cumulative level
-        ("value-added-growth", "10.5%", "2024-06"),  # growth
-        ("standard-land-share", "35", "2024Q2"),  # share
-        ("unsupplied-land-disposed", "150", "2024Q2"),  # count added
-        ("quarterly-project-starts", "1", "2024Q1"),  # per quarter
-        ("quarterly-project-starts", "0", "2024Q2"),
-        ("rank-gain", "5", "2024Q2"),  # rank change
-        ("provincial-green-park", "否", "2024Q2"),  # milestone
+        ("gross-output", "19.9", "2024-06", "2024-06-30"),  # cumulative level
+        ("above-scale-firms", "22", "2024-06", "2024-06-30"),  # stock level
+        ("value-added-growth", "10.5%", "2024-06", "2024-06-30"),  # growth
+        ("standard-land-share", "35", "2024-06", "2024-06-30"),  # share
+        ("unsupplied-land-disposed", "150", "2024-06", "2024-06-30"),  # count added
+        ("typical-experience-reports", "1", "2024-06", "2024-06-30"),
+        ("quarterly-project-starts", "0", "2024Q1", "2024-04-10"),  # per quarter
+        ("quarterly-project-starts", "2", "2024Q2", "2024-06-30"),
+        ("rank-gain", "5", "2024-06", "2024-06-30"),  # rank change
+        ("provincial-green-park", "否", "2024-06", "2024-06-30"),  # milestone
     ]
-    for indicator_id, value, period in records:
-        result = run("record", indicator_id, value, "--period", period, "--date", "2024-07-10", cwd=repo)
+    for indicator_id, value, period, when in sorted(records, key=lambda r: r[3]):
+        result = run("record", indicator_id, value, "--period", period, "--date", when, cwd=repo)
         assert result.returncode == 0, result.stderr
     margin = run(
         "record",
@@ -233,29 +235,38 @@ def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
         "--reference",
         "9",
         "--period",
-        "2024Q2",
+        "2024-06",
         "--date",
-        "2024-07-10",
+        "2024-06-30",
         cwd=repo,
     )
     assert margin.returncode == 0, margin.stderr
+    early = _indicators(run, repo, "--as-of", "2024-03-31")
+    assert all(row["light"] is None for row in early.values())  # nothing was recorded by then
     rows = _indicators(run, repo, "--as-of", "2024-06-30")
-    assert all(row["light"] is None for row in rows.values())  # nothing was recorded by then
-    rows = _indicators(run, repo, "--as-of", "2024-07-10")
     lights = {key: (row["light"], row["verdict"]) for key, row in rows.items() if row["light"]}
     assert lights == {
         "gross-output": ("yellow", "behind pace"),
+        "above-scale-firms": ("yellow", "not yet met"),
         "value-added-growth": ("green", "met"),
         "standard-land-share": ("yellow", "not yet met"),
         "unsupplied-land-disposed": ("green", "on pace"),
-        "quarterly-project-starts": ("red", "missed 2024Q2"),
+        "typical-experience-reports": ("green", "met"),
+        "quarterly-project-starts": ("red", "missed 2024Q1"),
         "rank-gain": ("green", "met"),
         "provincial-green-park": ("yellow", "not yet met"),
         "industrial-investment-margin": ("yellow", "not yet met"),
     }
+    assert rows["gross-output"]["attainment"] == pytest.approx(19.9 / 41.9)
+    assert rows["gross-output"]["expected"] == pytest.approx(41.9 * 182 / 366)
     assert rows["value-added-growth"]["attainment"] == pytest.approx(1.05)
-    assert rows["unsupplied-land-disposed"]["expected"] == pytest.approx(268.76 * 182 / 366)
-    assert git(repo, "log", "-1", "--format=%s").strip() == "industrial-investment-margin 2024Q2: 12% (reference 9)"
+    assert rows["value-added-growth"]["stretch_attainment"] == pytest.approx(10.5 / 11)
+    assert rows["unsupplied-land-disposed"]["pace"] == pytest.approx(182 / 366)
+    assert rows["industrial-investment-margin"]["value"] == 3
+    assert rows["quarterly-project-starts"]["attainment"] == pytest.approx(0.5)
+    assert git(repo, "log", "-1", "--format=%s").strip() == "industrial-investment-margin 2024-06: 12% (reference 9)"
+    table = run("indicators", "--as-of", "2024-06-30", cwd=repo).stdout
+    assert "≥41.9億元" in table and "19.9億元" in table and "50%" in table
 
 
 def test_correction_keeps_the_old_figure(run: Run, repo: Path) -> None:

@@ -132,25 +132,35 @@ def _day(text: str) -> date:
     return parse_day(text)
 
 
-def _filters(ledger: Ledger, **options: Any) -> Filters:
+def _filters(
+    ledger: Ledger,
+    unit: str | None = None,
+    role: Role | None = None,
+    leader: str | None = None,
+    section: int | None = None,
+    status: str | None = None,
+    kind: Kind | None = None,
+    search: str | None = None,
+    light: Light | None = None,
+) -> Filters:
+    """Resolve what the user typed (names in either script, Chinese status labels) into filters."""
     from parktrack.query import Filters
     from parktrack.vocab import KINDS, status_from_input
 
-    unit = ledger.find_unit(options["unit"]) if options.get("unit") else None
-    if options.get("role") and unit is None:
+    if role and not unit:
         raise UsageError("--role needs --unit")
-    status = options.get("status")
-    if status is not None and (status := status_from_input(status)) is None:
-        raise UsageError(f"unknown status '{options['status']}'")
+    wanted_status = status_from_input(status) if status is not None else None
+    if status is not None and wanted_status is None:
+        raise UsageError(f"unknown status '{status}'")
     return Filters(
-        unit=unit,
-        role=options["role"].value if options.get("role") else None,
-        leader=ledger.find_leader(options["leader"]) if options.get("leader") else None,
-        section=options.get("section"),
-        kind=KINDS[options["kind"].value] if options.get("kind") else None,
-        status=status,
-        search=options.get("search"),
-        light=options["light"].value if options.get("light") else None,
+        unit=ledger.find_unit(unit) if unit else None,
+        role=role.value if role else None,
+        leader=ledger.find_leader(leader) if leader else None,
+        section=section,
+        kind=KINDS[kind.value] if kind else None,
+        status=wanted_status,
+        search=search,
+        light=light.value if light else None,
     )
 
 
@@ -278,7 +288,7 @@ def overdue(
             return tables.overdue_table(ledger, rows, title, _width())  # type: ignore[no-any-return]
         groups = query.by_lead_unit(ledger, rows).items()
         parts = [tables.overdue_table(ledger, group, f"{name}: {len(group)}", _width()) for name, group in groups]
-        return tables.grouped(parts) if parts else title
+        return tables.grouped(parts) if parts else f"{title}\n"
 
     _output(fmt, lambda: _records(ledger, rows), table)
     if fail_if_any and rows:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
@@ -90,7 +90,7 @@ def _haystack(task: Task) -> str:
 
 def overdue(ledger: Ledger, day: date, filters: Filters = Filters()) -> list[Row]:
     """Items overdue on `day`, most days overdue first."""
-    rows = select(ledger, day, Filters(**{**filters.__dict__, "light": "red"}))
+    rows = select(ledger, day, replace(filters, light="red"))
     return sorted(rows, key=lambda row: -(row.state.days_overdue or 0))
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from parktrack import store
 from parktrack.errors import UsageError
 from parktrack.ledger import Ledger, load
-from parktrack.models import Task
+from parktrack.models import Indicator, Task
 from parktrack.store import DataDir, Splice
 from parktrack.vocab import STATUS_LABELS
 
@@ -159,7 +159,7 @@ class Figure:
     recorded: date
     note: str | None
     source: str | None
-    replaces: Any = None  # the figure a correction supersedes
+    replaces: bool | float | None = None  # the figure a correction supersedes
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def record_figure(data: DataDir, figure: Figure, correct: bool = False, commit: 
     return FigureOutcome(figure, sha, repo)
 
 
-def _checked_figure(indicator: Any, figure: Figure, correct: bool) -> Figure:
+def _checked_figure(indicator: Indicator, figure: Figure, correct: bool) -> Figure:
     from dataclasses import replace
 
     earlier = [actual for actual in indicator.actuals if actual.period == figure.period]
@@ -222,7 +222,7 @@ def _figure_entry(figure: Figure, correct: bool) -> dict[str, Any]:
     return entry
 
 
-def _figure_message(indicator: Any, figure: Figure) -> tuple[str, str, list[tuple[str, str]]]:
+def _figure_message(indicator: Indicator, figure: Figure) -> tuple[str, str, list[tuple[str, str]]]:
     from parktrack.indicators import value_text
     from parktrack.models import Actual
 
