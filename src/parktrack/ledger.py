@@ -39,12 +39,7 @@ class Ledger:
         return self.unit_by_name[name].name
 
     def task(self, task_id: str) -> Task:
-        wanted = task_id.strip().upper()
-        for task in self.tasks:
-            if task.id == wanted:
-                return task
-        ids = [task.id for task in self.tasks]
-        raise UsageError(f"unknown task '{task_id}'{did_you_mean(wanted, ids)}")
+        return _by_id(self.tasks, task_id.strip().upper(), "task", task_id)
 
     def find_unit(self, text: str) -> Unit:
         keys: dict[str, Unit] = {unit.id: unit for unit in self.units}
@@ -59,18 +54,23 @@ class Ledger:
         return Matcher("lead official", {name: name for name in self.leaders}).find(text)
 
     def indicator(self, indicator_id: str) -> Indicator:
-        wanted = indicator_id.strip().lower()
-        for indicator in self.indicators:
-            if indicator.id == wanted:
-                return indicator
-        ids = [indicator.id for indicator in self.indicators]
-        raise UsageError(f"unknown indicator '{indicator_id}'{did_you_mean(wanted, ids)}")
+        return _by_id(self.indicators, indicator_id.strip().lower(), "indicator", indicator_id)
 
     def section(self, kind: str, number: int) -> Section | None:
         for section in self.sections:
             if section.kind == kind and section.number == number:
                 return section
         return None
+
+
+Identified = TypeVar("Identified", Task, Indicator)
+
+
+def _by_id(entries: list[Identified], wanted: str, what: str, typed: str) -> Identified:
+    for entry in entries:
+        if entry.id == wanted:
+            return entry
+    raise UsageError(f"unknown {what} '{typed}'{did_you_mean(wanted, [entry.id for entry in entries])}")
 
 
 def _unit_names(units: list[Unit]) -> dict[str, Unit]:
