@@ -233,3 +233,14 @@ def test_history_since_and_csv(run: Run, repo: Path) -> None:
     out = run("history", "--format", "csv", cwd=repo).stdout.splitlines()
     assert out[0].startswith("commit,author,email,committed,id,change,from,to,date,note")
     assert [line.split(",")[4] for line in out[1:]] == ["T01", "T03"]
+
+
+def test_history_reports_rewritten_entries(run: Run, repo: Path) -> None:
+    run("update", "T01", "--status", "done", "--date", "2024-04-20", cwd=repo)
+    tasks = _tasks(repo)
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace("date: 2024-04-20", "date: 2024-04-21"), encoding="utf-8"
+    )
+    git(repo, "commit", "-qam", "fix the date by hand")
+    rows = json.loads(run("history", "T01", "--format", "json", cwd=repo).stdout)
+    assert [(r["change"], r["to"]) for r in rows] == [("status", "done"), ("edit", "history")]

@@ -149,6 +149,9 @@ def _diff(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> Ite
             for key in set(before) | set(after)
             if key not in _TRACKED_ELSEWHERE and before and before.get(key) != after.get(key)
         )
+        old_history = before.get("history") or []
+        if (after.get("history") or [])[: len(old_history)] != old_history:
+            edited.append("history")  # earlier entries rewritten, not appended to
         if edited:
             yield task_id, "edit", None, ", ".join(edited), None, None
 
