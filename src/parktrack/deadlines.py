@@ -75,7 +75,9 @@ def _calendar_day(value: str) -> date:
         return date(int(match[1]), int(match[2]), int(match[3]))
     if not _NUMERIC_DAY.match(value):
         raise ValueError(value)
-    from dateutil import parser  # only when a calendar day is given
+    if len(value) == 10 and value[4] == value[7] == "-":
+        return date.fromisoformat(value)  # the common case, without importing dateutil
+    from dateutil import parser  # 2024/6/30, 2024.6.30 ...
 
     return parser.parse(value, yearfirst=True, dayfirst=False).date()
 
