@@ -216,27 +216,19 @@ def _percent(share: float | None) -> str:
 
 
 def indicators_table(progress: Sequence[Progress], title: str) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("指標", overflow="fold", max_width=18)
-    table.add_column("目標", overflow="fold", max_width=18)
-    table.add_column("最新", overflow="fold", max_width=16)
+    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left", collapse_padding=True)
+    table.add_column("指標 / ID", overflow="fold", max_width=20)
+    table.add_column("目標", overflow="fold", max_width=12)
+    table.add_column("最新", overflow="fold", max_width=12)
     for header in ("完成率", "序時進度"):
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column("Light", no_wrap=True)
     for p in progress:
         indicator = p.indicator
+        named = Text(indicator.name + "\n") + Text(indicator.id, style="dim")
         latest = f"{value_text(indicator, p.latest)} {p.latest.period}" if p.latest else "-"
         light = light_text(p.light) if p.light else Text("none")
-        table.add_row(
-            indicator.id,
-            indicator.name,
-            target_text(indicator),
-            latest,
-            _percent(p.attainment),
-            _percent(p.pace),
-            light,
-        )
+        table.add_row(named, target_text(indicator), latest, _percent(p.attainment), _percent(p.pace), light)
     return table
 
 
