@@ -325,3 +325,13 @@ def test_validate_checks_indicators(run: Run, data_copy: Path) -> None:
     assert "gross-output.items[0]: unknown task 'T91'" in body
     assert "revenue-growth.unit: a growth indicator is measured in %, not 億元" in body
     assert "new-above-scale-firms.actuals[1].period: duplicate period 2024Q1" in body
+
+
+def test_indicator_table_fits_80_columns(run: Run) -> None:
+    from rich.cells import cell_len
+
+    from conftest import cli_env
+
+    out = run("indicators", "--as-of", "2024-06-30", env=cli_env(COLUMNS="80")).stdout
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    assert "gross-output" in out and "≥41.9億元" in out
