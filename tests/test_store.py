@@ -79,3 +79,16 @@ def test_nothing_is_written_on_top_of_an_invalid_ledger(tmp_path: Path) -> None:
 def test_bundled_plan_refuses_writes() -> None:
     with pytest.raises(WriteError, match="read-only"), store.locked(DataDir(DATA, bundled=True)):
         pass
+
+
+def test_crlf_files_stay_crlf(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    tasks = folder / "tasks.yaml"
+    tasks.write_bytes(tasks.read_bytes().replace(b"\n", b"\r\n"))
+    updates.record(DataDir(folder), ["T10"], "in_progress", date(2024, 5, 1), "首次", commit=False)
+    updates.record(DataDir(folder), ["T10"], "done", date(2024, 5, 2), None, commit=False)
+    raw = tasks.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert b'    history:\r\n    - {date: 2024-05-01, status: in_progress, note: "\xe9\xa6\x96\xe6\xac\xa1"}\r\n' in raw
+    assert next(t for t in load(DataDir(folder)).tasks if t.id == "T10").status == "done"

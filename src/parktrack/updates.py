@@ -97,7 +97,8 @@ def _splices(doc: store.YamlDoc, change: Change) -> list[Splice]:
     if change.note is not None:
         entry["note"] = change.note
     history_key = _key(task_node, "history")
-    splices.append(store.append_to_sequence(history_key, _field(task_node, "history"), entry))
+    newline = store.newline_of(doc.text)
+    splices.append(store.append_to_sequence(history_key, _field(task_node, "history"), entry, newline))
     return splices
 
 
@@ -179,7 +180,8 @@ def record_figure(data: DataDir, figure: Figure, correct: bool = False, commit: 
 
         def splices(doc: store.YamlDoc) -> list[Splice]:
             node = _entry_node(doc, "indicators", indicator.id)
-            return [store.append_to_sequence(_key(node, "actuals"), _field(node, "actuals"), entry)]
+            actuals = _field(node, "actuals")
+            return [store.append_to_sequence(_key(node, "actuals"), actuals, entry, store.newline_of(doc.text))]
 
         write_spliced(data, store.INDICATORS_FILE, splices)
         message = _figure_message(indicator, figure)
