@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -103,6 +104,7 @@ LeaderOpt = Annotated[
 # --- helpers shared by the commands ------------------------------------------------
 
 
+@cache
 def _console() -> Console:
     from rich.console import Console
 
@@ -545,31 +547,23 @@ def record(
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Record an actual figure for an indicator and period; one git commit."""
-    from parktrack import indicators as measures
     from parktrack import store, updates
-    from parktrack.deadlines import normal_period
 
-    folder = store.find_data_dir(data)
-    indicator = _load(data, indicators=True).indicator(indicator_id)
-    reference_value = measures.parse_value(indicator, reference) if reference is not None else None
-    figure = updates.Figure(
-        indicator.id,
-        normal_period(period),
-        measures.parse_value(indicator, value),
-        _number(reference_value),
+    outcome = updates.record_figure(
+        store.find_data_dir(data),
+        indicator_id,
+        value,
+        period,
         _day(when),
         note,
         source,
+        reference,
+        correct=correct,
+        commit=not no_commit,
     )
-    outcome = updates.record_figure(folder, figure, correct=correct, commit=not no_commit)
-    print(f"{indicator.id} {figure.period}: {value}" + (" (correction)" if correct else ""))
+    figure = outcome.figure
+    print(f"{figure.indicator_id} {figure.period}: {value}" + (" (correction)" if correct else ""))
     _report_commit(outcome.commit, outcome.repo, no_commit)
-
-
-def _number(value: bool | float | None) -> float | None:
-    if isinstance(value, bool):
-        raise UsageError("a reference figure is a number")
-    return value
 
 
 # --- the one place errors become messages and exit codes ---------------------------

@@ -334,7 +334,6 @@ def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
 
 
 def _actual_findings(indicator: Indicator) -> Iterator[Finding]:
-    from parktrack.deadlines import period_bounds
     from parktrack.indicators import WHOLE_UNITS
 
     seen: set[str] = set()
@@ -360,4 +359,3 @@ def _actual_findings(indicator: Indicator) -> Iterator[Finding]:
             yield (*here, "period"), "a per-quarter target is recorded per quarter, such as 2024Q1"
         if indicator.period == "half" and "H" not in actual.period:
             yield (*here, "period"), "a per-half-year target is recorded per half-year, such as 2024H1"
-        period_bounds(actual.period)

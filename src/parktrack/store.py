@@ -256,8 +256,10 @@ class Splice:
 
 
 def apply_splices(text: str, splices: list[Splice]) -> str:
+    """Apply splices, writing their line breaks in the file's own style (a CRLF file stays CRLF)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
     for splice in sorted(splices, key=lambda s: s.start, reverse=True):
-        text = text[: splice.start] + splice.text + text[splice.end :]
+        text = text[: splice.start] + splice.text.replace("\n", newline) + text[splice.end :]
     return text
 
 
@@ -284,20 +286,15 @@ def replace_value(node: yaml.Node, value: Any) -> Splice:
     return Splice(node.start_mark.index, node.end_mark.index, scalar_text(value))
 
 
-def newline_of(text: str) -> str:
-    """The file's own line ending, so an edit made on Windows stays CRLF throughout."""
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def append_to_sequence(key_node: yaml.Node, seq: yaml.Node, entry: dict[str, Any], newline: str = "\n") -> Splice:
+def append_to_sequence(key_node: yaml.Node, seq: yaml.Node, entry: dict[str, Any]) -> Splice:
     """Append a one-line flow mapping to a block sequence (or to an empty `[]`)."""
     line = "- " + scalar_text(entry)
     if isinstance(seq, yaml.SequenceNode) and seq.value:
         last = seq.value[-1]
         indent = " " * seq.start_mark.column
-        return Splice(last.end_mark.index, last.end_mark.index, f"{newline}{indent}{line}")
+        return Splice(last.end_mark.index, last.end_mark.index, f"\n{indent}{line}")
     indent = " " * key_node.start_mark.column
-    return Splice(key_node.end_mark.index, seq.end_mark.index, f":{newline}{indent}{line}")
+    return Splice(key_node.end_mark.index, seq.end_mark.index, f":\n{indent}{line}")
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -97,8 +97,7 @@ def _splices(doc: store.YamlDoc, change: Change) -> list[Splice]:
     if change.note is not None:
         entry["note"] = change.note
     history_key = _key(task_node, "history")
-    newline = store.newline_of(doc.text)
-    splices.append(store.append_to_sequence(history_key, _field(task_node, "history"), entry, newline))
+    splices.append(store.append_to_sequence(history_key, _field(task_node, "history"), entry))
     return splices
 
 
@@ -170,23 +169,56 @@ class FigureOutcome:
     repo: str | None
 
 
-def record_figure(data: DataDir, figure: Figure, correct: bool = False, commit: bool = True) -> FigureOutcome:
-    """Append an actual figure to an indicator's series; a correction keeps the old figure above it."""
+def record_figure(
+    data: DataDir,
+    indicator_id: str,
+    value: str,
+    period: str,
+    day: date,
+    note: str | None = None,
+    source: str | None = None,
+    reference: str | None = None,
+    correct: bool = False,
+    commit: bool = True,
+) -> FigureOutcome:
+    """Append a figure, as typed, to an indicator's series; a correction keeps the old figure above it."""
+    from parktrack.deadlines import normal_period
+    from parktrack.indicators import parse_value
+
     with store.locked(data):
-        ledger = load(data)
-        indicator = ledger.indicator(figure.indicator_id)
-        figure = _checked_figure(indicator, figure, correct)
+        indicator = load(data).indicator(indicator_id)
+        typed = Figure(
+            indicator.id,
+            normal_period(period),
+            parse_value(indicator, value),
+            _reference(indicator, reference),
+            day,
+            note,
+            source,
+        )
+        figure = _checked_figure(indicator, typed, correct)
         entry = _figure_entry(figure, correct)
 
         def splices(doc: store.YamlDoc) -> list[Splice]:
             node = _entry_node(doc, "indicators", indicator.id)
-            actuals = _field(node, "actuals")
-            return [store.append_to_sequence(_key(node, "actuals"), actuals, entry, store.newline_of(doc.text))]
+            return [store.append_to_sequence(_key(node, "actuals"), _field(node, "actuals"), entry)]
 
         write_spliced(data, store.INDICATORS_FILE, splices)
         message = _figure_message(indicator, figure)
         sha, repo = commit_file(data, store.INDICATORS_FILE, *message) if commit else (None, None)
     return FigureOutcome(figure, sha, repo)
+
+
+def _reference(indicator: Indicator, text: str | None) -> float | None:
+    from parktrack.indicators import parse_value
+
+    if text is None:
+        if indicator.kind == "margin":
+            raise UsageError(f"{indicator.id} is measured against {indicator.reference}; give it with --reference")
+        return None
+    if indicator.kind != "margin":
+        raise UsageError(f"{indicator.id} is not measured against a reference figure; drop --reference")
+    return float(parse_value(indicator, text))
 
 
 def _checked_figure(indicator: Indicator, figure: Figure, correct: bool) -> Figure:
@@ -204,10 +236,6 @@ def _checked_figure(indicator: Indicator, figure: Figure, correct: bool) -> Figu
     last = max((actual.recorded for actual in indicator.actuals), default=None)
     if last is not None and figure.recorded < last:
         raise UsageError(f"{indicator.id}: a figure recorded on {figure.recorded} is dated before the last one, {last}")
-    if indicator.kind == "margin" and figure.reference is None:
-        raise UsageError(f"{indicator.id} is measured against {indicator.reference}; give it with --reference")
-    if indicator.kind != "margin" and figure.reference is not None:
-        raise UsageError(f"{indicator.id} is not measured against a reference figure; drop --reference")
     return replace(figure, replaces=earlier[-1].value if earlier else None)
 
 
