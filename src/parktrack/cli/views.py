@@ -1,0 +1,300 @@
+"""Read-only views: validate, list, show, overdue, due, units, leaders, history, indicators."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from parktrack.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    Kind,
+    LeaderOpt,
+    Light,
+    RoleOpt,
+    Sort,
+    UnitOpt,
+    WarnOpt,
+    app,
+    as_day,
+    count_title,
+    emit,
+    load_ledger,
+    output,
+    print_rows,
+    resolve_filters,
+    task_records,
+    width,
+)
+from parktrack.errors import EXIT_OVERDUE
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from rich.console import RenderableType
+
+
+@app.command()
+def validate(data: DataOpt = None) -> None:
+    """Check the ledger files: shapes, dates, ids, unit references. Exit 1 listing every problem."""
+    from parktrack import ledger, store
+
+    folder = store.find_data_dir(data)
+    loaded = ledger.load(folder)
+    units = sum(1 for unit in loaded.units if not unit.is_group)
+    groups = len(loaded.units) - units
+    counts = f"{len(loaded.tasks)} tasks, {len(loaded.indicators)} indicators, {units} units, {groups} groups"
+    print(f"{folder.path}: ok, {counts}")
+
+
+@app.command("list")
+def list_items(
+    data: DataOpt = None,
+    unit: UnitOpt = None,
+    role: RoleOpt = None,
+    leader: LeaderOpt = None,
+    section: Annotated[
+        int | None,
+        typer.Option(help="Key-task section 1-8 or measure campaign 1-5 (narrow with --kind).", show_default=False),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="not_started, in_progress, done, blocked or ongoing (or 未啟動, 推進中 ...).", show_default=False
+        ),
+    ] = None,
+    kind: Annotated[
+        Kind | None, typer.Option(help="key: the ledger's key tasks; measure: the plan's measure items.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text that the item's wording contains.", show_default=False)
+    ] = None,
+    light: Annotated[Light | None, typer.Option(help="Only items with this light on the as-of day.")] = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the plan's items, filtered; shows each item's status and light on the as-of day."""
+    from parktrack import query
+
+    ledger = load_ledger(data)
+    day = as_day(as_of)
+    filters = resolve_filters(
+        ledger,
+        unit=unit,
+        role=role,
+        leader=leader,
+        section=section,
+        status=status,
+        kind=kind,
+        search=search,
+        light=light,
+    )
+    rows = query.select(ledger, day, filters, warn_days)
+    print_rows(ledger, rows, fmt, count_title("Items", len(rows), day))
+
+
+@app.command()
+def show(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="A task id such as T07 or M03.1.")],
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Show everything about one item: full text, units, deadline, status and history."""
+    from parktrack.deadlines import assess
+    from parktrack.query import Row
+
+    ledger = load_ledger(data)
+    task = ledger.task(task_id)
+    row = Row(task, assess(task, as_day(as_of), warn_days))
+    if fmt is Format.table:
+        from parktrack import tables
+
+        emit(tables.task_detail(ledger, row))
+        return
+    from parktrack import render
+
+    record = render.task_record(ledger, row)
+    record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in task.history]
+    emit(render.to_json(record) + "\n" if fmt is Format.json else render.to_csv([record]))
+
+
+@app.command()
+def overdue(
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    unit: UnitOpt = None,
+    role: RoleOpt = None,
+    leader: LeaderOpt = None,
+    by_unit: Annotated[bool, typer.Option("--by-unit", help="Group the items under each lead unit.")] = False,
+    fail_if_any: Annotated[bool, typer.Option("--fail-if-any", help="Exit 3 when anything is overdue.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the items overdue on the as-of day, most days overdue first."""
+    from parktrack import query
+
+    ledger = load_ledger(data)
+    day = as_day(as_of)
+    rows = query.overdue(ledger, day, resolve_filters(ledger, unit=unit, role=role, leader=leader))
+    title = count_title("Overdue", len(rows), day)
+
+    def table(tables: ModuleType) -> RenderableType:
+        if not by_unit:
+            return tables.overdue_table(ledger, rows, title, width())  # type: ignore[no-any-return]
+        groups = query.by_lead_unit(ledger, rows).items()
+        parts = [tables.overdue_table(ledger, group, f"{name}: {len(group)}", width()) for name, group in groups]
+        return tables.grouped(parts) if parts else f"{title}\n"
+
+    output(fmt, lambda: task_records(ledger, rows), table)
+    if fail_if_any and rows:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+@app.command()
+def due(
+    within: Annotated[int, typer.Option("--within", min=0, help="Window length in days, from the as-of day.")] = 30,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    unit: UnitOpt = None,
+    role: RoleOpt = None,
+    leader: LeaderOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the open items falling due within a window after the as-of day, soonest first."""
+    from parktrack import query
+
+    ledger = load_ledger(data)
+    day = as_day(as_of)
+    rows = query.due_within(ledger, day, within, resolve_filters(ledger, unit=unit, role=role, leader=leader))
+    title = count_title(f"Due within {within} days", len(rows), day)
+    output(fmt, lambda: task_records(ledger, rows), lambda tables: tables.due_table(ledger, rows, title, width()))
+
+
+@app.command()
+def units(
+    name: Annotated[
+        str | None, typer.Argument(help="One unit: list its items, the ones it leads first.", show_default=False)
+    ] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    sort: Annotated[
+        Sort, typer.Option(help="Row order: as in units.yaml, most overdue, most items, or by name.")
+    ] = Sort.ledger,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per-unit accountability: what each unit leads and supports, and how it stands."""
+    from parktrack import query, render
+
+    ledger = load_ledger(data)
+    day = as_day(as_of)
+    if name is not None:
+        unit = ledger.find_unit(name)
+        rows = query.select(ledger, day, resolve_filters(ledger, unit=unit.id), warn_days)
+        rows.sort(key=lambda row: "lead" not in row.roles)
+        print_rows(ledger, rows, fmt, f"{unit.name}: {len(rows)} items as of {day.isoformat()}")
+        return
+    summaries = query.unit_summaries(ledger, day, warn_days, sort.value)
+    bodies = [s for s in summaries if not s.unit.is_group]
+    groups = [s for s in summaries if s.unit.is_group]
+
+    def table(tables: ModuleType) -> RenderableType:
+        return tables.grouped(  # type: ignore[no-any-return]
+            [
+                tables.units_table(bodies, f"Units as of {day.isoformat()}; 臨期 = due within {warn_days} days"),
+                tables.units_table(groups, "Groups (open-ended; not one accountable unit)"),
+            ]
+        )
+
+    output(fmt, lambda: [render.unit_record(s) for s in summaries], table)
+
+
+@app.command()
+def leaders(
+    name: Annotated[
+        str | None, typer.Argument(help="One lead official: list the items they lead.", show_default=False)
+    ] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    warn_days: WarnOpt = 15,
+    sort: Annotated[
+        Sort, typer.Option(help="Row order: as in the ledger, most overdue, most items, or by name.")
+    ] = Sort.ledger,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per-official accountability: the items each lead official (牽頭領導) answers for."""
+    from parktrack import query, render
+
+    ledger = load_ledger(data)
+    day = as_day(as_of)
+    if name is not None:
+        leader = ledger.find_leader(name)
+        rows = query.select(ledger, day, resolve_filters(ledger, leader=leader), warn_days)
+        print_rows(ledger, rows, fmt, f"{leader}: {len(rows)} items as of {day.isoformat()}")
+        return
+    summaries = query.leader_summaries(ledger, day, warn_days, sort.value)
+    title = f"Lead officials as of {day.isoformat()}"
+    output(fmt, lambda: [render.leader_record(s) for s in summaries], lambda t: t.leaders_table(summaries, title))
+
+
+@app.command()
+def history(
+    task_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this item.", show_default=False)] = None,
+    since: Annotated[str | None, typer.Option(help="Only commits on or after this day.", show_default=False)] = None,
+    unit: UnitOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The audit trail from git: who changed which item, when, from what to what (hand edits too)."""
+    from parktrack import history as trail
+    from parktrack import query, render, store
+
+    ledger = load_ledger(data)
+    wanted = {ledger.task(task_id).id} if task_id else None
+    if unit:
+        found = ledger.find_unit(unit)
+        involved = {task.id for task in ledger.tasks if query.roles_of(ledger, task, found)}
+        wanted = involved if wanted is None else wanted & involved
+    rows = trail.audit_trail(ledger.data.path, store.TASKS_FILE, as_day(since) if since else None)
+    rows = [row for row in rows if wanted is None or row.task_id in wanted]
+    title = f"History: {len(rows)} change{'s' * (len(rows) != 1)}"
+    output(fmt, lambda: [render.audit_record(row) for row in rows], lambda tables: tables.audit_table(rows, title))
+
+
+@app.command()
+def indicators(
+    indicator_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="One indicator: its whole series, charted.", show_default=False)
+    ] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = "today",
+    unit: UnitOpt = None,
+    light: Annotated[Light | None, typer.Option(help="Only indicators with this light (red, yellow, green).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The plan's targets against the recorded figures: attainment, 序時進度 and a light each."""
+    from parktrack import indicators as measures
+    from parktrack import render
+
+    ledger = load_ledger(data, indicators=True)
+    day = as_day(as_of)
+    chosen = [ledger.indicator(indicator_id)] if indicator_id else ledger.indicators
+    if unit:
+        found = ledger.find_unit(unit)
+        chosen = [i for i in chosen if any(ledger.canonical(name) == found.name for name in i.units)]
+    progress = [measures.assess(indicator, day, ledger.plan.year) for indicator in chosen]
+    if light:
+        progress = [p for p in progress if p.light == light.value]
+    title = f"Indicators as of {day.isoformat()}: {len(progress)}"
+
+    def table(tables: ModuleType) -> RenderableType:
+        if indicator_id:
+            return tables.indicator_detail(progress[0])  # type: ignore[no-any-return]
+        return tables.indicators_table(progress, title)  # type: ignore[no-any-return]
+
+    output(fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table)

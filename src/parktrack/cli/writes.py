@@ -1,0 +1,108 @@
+"""Writes to the ledger: status updates, progress notes, indicator figures; each one git commit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parktrack.cli.common import DataOpt, DateOpt, NoCommitOpt, app, as_day, report_commit
+from parktrack.errors import UsageError
+
+
+@app.command()
+def update(
+    task_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="One or more task ids; all change together.")],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            "-s",
+            help="not_started 未啟動, in_progress 推進中, done 已完成, blocked 受阻, or ongoing 常態化推進 "
+            "(long-term items, once their first milestone is met).",
+        ),
+    ],
+    when: DateOpt = "today",
+    note: Annotated[
+        str | None,
+        typer.Option("--note", "-n", help="A progress note (進展情況) to keep with the change.", show_default=False),
+    ] = None,
+    data: DataOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Change the status of items, dated, with an optional note; one git commit."""
+    from parktrack.vocab import STATUSES, status_from_input
+
+    wanted = status_from_input(status)
+    if wanted is None:
+        from parktrack.names import did_you_mean
+
+        raise UsageError(f"unknown status '{status}'{did_you_mean(status, STATUSES)}; use one of {', '.join(STATUSES)}")
+    _record(task_ids, wanted, when, note, data, no_commit)
+
+
+@app.command()
+def note(
+    task_id: Annotated[str, typer.Argument(metavar="ID", help="The task id.")],
+    text: Annotated[str, typer.Argument(help="The progress note (進展情況).")],
+    when: DateOpt = "today",
+    data: DataOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Add a dated progress note to an item without changing its status; one git commit."""
+    _record([task_id], None, when, text, data, no_commit)
+
+
+def _record(
+    task_ids: list[str], status: str | None, when: str, text: str | None, data: Path | None, no_commit: bool
+) -> None:
+    from parktrack import store, updates
+
+    outcome = updates.record(store.find_data_dir(data), task_ids, status, as_day(when), text, commit=not no_commit)
+    for change in outcome.changes:
+        what = f"{change.old_status} -> {change.new_status}" if change.new_status else "note added"
+        print(f"{change.task_id}: {what} ({change.day.isoformat()})")
+    report_commit(outcome.commit, outcome.repo, no_commit)
+
+
+@app.command()
+def record(
+    indicator_id: Annotated[str, typer.Argument(metavar="ID", help="The indicator id, such as gross-output.")],
+    value: Annotated[str, typer.Argument(help="The figure: 12.5, 12.5% for a percentage, 是/yes or 否/no.")],
+    period: Annotated[str, typer.Option("--period", "-p", help="2024Q1-2024Q4, 2024H1/H2, 2024-06, or 2024.")],
+    note: Annotated[str | None, typer.Option(help="A note kept with the figure.", show_default=False)] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Where the figure comes from (統計局月報 ...).", show_default=False)
+    ] = None,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            help="For a margin target: the reference figure, e.g. the county's own growth rate.", show_default=False
+        ),
+    ] = None,
+    correct: Annotated[
+        bool, typer.Option("--correct", help="Replace the figure already recorded for the period; the old one is kept.")
+    ] = False,
+    when: DateOpt = "today",
+    data: DataOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Record an actual figure for an indicator and period; one git commit."""
+    from parktrack import store, updates
+
+    outcome = updates.record_figure(
+        store.find_data_dir(data),
+        indicator_id,
+        value,
+        period,
+        as_day(when),
+        note,
+        source,
+        reference,
+        correct=correct,
+        commit=not no_commit,
+    )
+    figure = outcome.figure
+    print(f"{figure.indicator_id} {figure.period}: {value}" + (" (correction)" if correct else ""))
+    report_commit(outcome.commit, outcome.repo, no_commit)
