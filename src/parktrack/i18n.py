@@ -1,0 +1,104 @@
+"""The interface language: gettext catalogs for parktrack's own words, OpenCC for the ledger's text.
+
+Messages are written in English in the code and wrapped in `_()` (or `ngettext`, or `N_` where the
+text is only marked and translated later); the catalogs under `locale/` give simplified and
+traditional Chinese. The ledger's own text (items, units, officials) is stored as the document
+writes it and converted only for display, by `display`.
+
+Nothing here translates until `set_language` is called: domain code imported by tests or scripts
+speaks English, and the CLI chooses the language once per run (see `choose_language`).
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Literal, get_args
+
+Language = Literal["zh-Hans", "zh-Hant", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+DEFAULT_LANGUAGE: Language = "zh-Hans"
+DOMAIN = "parktrack"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+# gettext folder names for each language (BCP 47 script subtags, as gettext expects them)
+_CATALOG_NAMES: dict[Language, str] = {"zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "en": "en"}
+
+_state: dict[str, object] = {"language": "en", "translations": gettext.NullTranslations()}
+
+
+def _translations() -> gettext.NullTranslations:
+    return _state["translations"]  # type: ignore[return-value]
+
+
+def current_language() -> Language:
+    return _state["language"]  # type: ignore[return-value]
+
+
+def set_language(language: Language) -> None:
+    """Speak `language` from now on; English needs no catalog."""
+    translations: gettext.NullTranslations = gettext.NullTranslations()
+    if language != "en":
+        translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_CATALOG_NAMES[language]])
+    _state.update(language=language, translations=translations)
+
+
+def _(message: str) -> str:
+    """Translate one message into the interface language."""
+    return _translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """Translate a message that depends on a count (Chinese has one form for both)."""
+    return _translations().ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's own name for "mark only")
+    """Mark a message for the catalogs without translating it here; `_()` it where it is shown."""
+    return message
+
+
+def parse_language(text: str) -> Language | None:
+    """`zh-Hans`, `zh_CN`, `zh-TW`, `en_US.UTF-8`, `english` ... as one of the three languages."""
+    tag = text.strip().split(".")[0].split("@")[0].replace("_", "-").lower()
+    if not tag:
+        return None
+    if tag in ("zh-hant", "zh-tw", "zh-hk", "zh-mo", "chinese (traditional)") or tag.startswith("zh-hant"):
+        return "zh-Hant"
+    if tag.startswith(("zh", "chinese")):
+        return "zh-Hans"
+    if tag in ("c", "posix") or tag.startswith("en"):
+        return "en"
+    return None
+
+
+def choose_language(option: str | None, environ: Mapping[str, str]) -> Language:
+    """--lang, else PARKTRACK_LANG, else DEFAULT_LANGUAGE.
+
+    TODO(issue 9): the user config file and the locale come between PARKTRACK_LANG and the default.
+    """
+    from parktrack.errors import UsageError
+
+    for source, value in (("--lang", option), ("PARKTRACK_LANG", environ.get("PARKTRACK_LANG"))):
+        if value:
+            language = parse_language(value)
+            if language is None:
+                raise UsageError(f"{source}: unknown language '{value}'; use one of {', '.join(LANGUAGES)}")
+            return language
+    return DEFAULT_LANGUAGE
+
+
+def display(text: str) -> str:
+    """The ledger's own text as the interface shows it: simplified for zh-Hans, else as stored."""
+    if current_language() != "zh-Hans" or text.isascii():
+        return text
+    return _to_simplified().convert(text)  # type: ignore[no-any-return]
+
+
+@cache
+def _to_simplified() -> object:
+    import opencc  # imported only when Chinese text is shown in simplified
+
+    return opencc.OpenCC("t2s")
