@@ -94,7 +94,7 @@ def display(text: str) -> str:
     """The ledger's own text as the interface shows it: simplified for zh-Hans, else as stored."""
     if current_language() != "zh-Hans" or text.isascii():
         return text
-    return _to_simplified().convert(text)  # type: ignore[no-any-return]
+    return _to_simplified().convert(text)  # type: ignore[attr-defined,no-any-return]
 
 
 @cache
