@@ -7,9 +7,11 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -76,3 +78,45 @@ def repo(data_copy: Path) -> Path:
     git(root, "add", "data")
     git(root, "commit", "-q", "-m", "import the 2024 ledger")
     return root
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one in-process run of the CLI did."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., Outcome]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Run parktrack in process through its entry function `main(argv)`, as the console script does.
+
+    The environment is the test's own minus PARKTRACK_*, with a pinned width and no colour;
+    `env` adds to it (PARKTRACK_LANG=en, COLUMNS=40 ...), `cwd` is the folder to run in.
+    """
+    from parktrack.cli import main
+
+    def invoke(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+    ) -> Outcome:
+        with monkeypatch.context() as patch:
+            patch.chdir(cwd or REPO)
+            for key in [key for key in os.environ if key.startswith("PARKTRACK")]:
+                patch.delenv(key)
+            settings = {"COLUMNS": "120", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", **(env or {})}
+            with CliRunner().isolation(input=input, env=settings) as (out, err, _):
+                try:
+                    main(list(args))
+                    code = 0
+                except SystemExit as exit_:
+                    code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+                sys.stdout.flush()
+                sys.stderr.flush()
+                return Outcome(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+
+    return invoke

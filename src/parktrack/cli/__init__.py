@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from parktrack.cli import views, writes  # noqa: F401  (registers the commands)
-from parktrack.cli.common import app
+from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError
 from parktrack.i18n import LANGUAGES, N_, _, choose_language, set_language
 
@@ -70,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point; tests call it in process with `argv`."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
         set_language(choose_language(lang, os.environ))
         command = _translate_help(typer.main.get_command(app))
