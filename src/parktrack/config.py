@@ -46,7 +46,9 @@ def read_config(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as error:
-        raise UsageError(_("{path}: cannot read the config file ({reason})").format(path=path, reason=error.strerror))
+        raise UsageError(
+            _("{path}: cannot read the config file ({reason})").format(path=path, reason=error.strerror)
+        ) from None
     import tomllib
 
     try:

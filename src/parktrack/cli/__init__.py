@@ -40,15 +40,110 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _translate_help(command: Any) -> Any:
-    """Translate the help texts of a Click command tree in place (the msgids are the English texts)."""
+    """Translate the help texts of a Click command tree in place (the msgids are the English texts).
+
+    Flags get an empty metavar, so help shows no `<bool>` placeholder.
+    """
     for holder in (command, *command.params):
         for attribute in ("help", "short_help"):
             text = getattr(holder, attribute, None)
             if text:
                 setattr(holder, attribute, _(text))
+        if getattr(holder, "is_flag", False) and getattr(holder, "metavar", None) is None:
+            holder.metavar = ""
     for sub in getattr(command, "commands", {}).values():
         _translate_help(sub)
     return command
+
+
+# Typer 0.29 vendors Click with its words written in English in the code (no gettext), and its Rich
+# help reads module constants fixed at import. These are its words for people, in the interface
+# language: set on the help path only (Rich is imported for help anyway).
+_HELP_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEPRECATED_STRING": N_("(deprecated) "),
+}
+HELP_OPTION_HELP = N_("Show this message and exit.")
+USAGE = N_("Usage:")
+
+
+def _localize_help(command: Any) -> None:
+    from typer import rich_utils
+    from typer._click import formatting
+
+    for name, message in _HELP_WORDS.items():
+        setattr(rich_utils, name, _(message))
+    original = formatting.HelpFormatter.write_usage
+    if not getattr(original, "_parktrack", False):
+
+        def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            original(self, prog, args, _(USAGE) + " " if prefix is None else prefix)
+
+        write_usage._parktrack = True  # type: ignore[attr-defined]
+        formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    _translate_help_option(command)
+
+
+def _translate_help_option(command: Any, names: list[str] | None = None) -> None:
+    from typer._click import Context
+
+    names = names or command.context_settings.get("help_option_names", ["--help"])
+    option = command.get_help_option(Context(command, info_name=command.name, help_option_names=names))
+    if option is not None:
+        option.help, option.metavar = _(HELP_OPTION_HELP), ""
+    for sub in getattr(command, "commands", {}).values():
+        _translate_help_option(sub, names)
+
+
+def _click_message(error: Any) -> str:
+    """A Click usage error as a sentence in the interface language."""
+    from typer._click import exceptions
+
+    if isinstance(error, exceptions.NoSuchOption):
+        message = _("no such option: {option}").format(option=error.option_name)
+        if error.possibilities:
+            message += _(" (did you mean {names}?)").format(names=_(" or ").join(sorted(error.possibilities)))
+        return message
+    if isinstance(error, exceptions.MissingParameter):
+        param = error.param
+        if param is not None and param.param_type_name == "option":
+            return _("missing option {name}").format(name=" / ".join(param.opts))
+        name = (param.metavar or (param.name or "").upper()) if param is not None else str(error.param_hint or "")
+        return _("missing argument {name}").format(name=name)
+    if isinstance(error, exceptions.BadParameter):
+        param = error.param
+        hint = error.param_hint or (" / ".join(getattr(param, "opts", [])) if param is not None else "")
+        choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+        if choices:
+            listed = ", ".join(str(getattr(c, "value", c)) for c in choices)
+            return _("invalid value for {option}: use one of {choices}").format(option=hint, choices=listed)
+        if "integer" in error.message:
+            return _("invalid value for {option}: give a whole number").format(option=hint)
+        reason = error.message.removeprefix("Value error, ").rstrip(".")
+        return _("invalid value for {option}: {reason}").format(option=hint, reason=reason)
+    if error.message.startswith("Got unexpected extra argument"):
+        extra = error.message.rpartition("(")[2].rstrip(")")
+        return _("unexpected extra arguments: {arguments}").format(arguments=extra)
+    if error.message.startswith("No such command"):
+        return _("no such command: {name}").format(name=error.message.removeprefix("No such command ").rstrip("."))
+    return str(error.message)
+
+
+def _fail_usage(error: Any) -> NoReturn:
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        _localize_help(ctx.command)
+        print(ctx.get_usage(), file=sys.stderr)
+    print(_("error: {message}").format(message=_click_message(error)), file=sys.stderr)
+    if ctx is not None:
+        hint = _("Try '{command} {option}' for help.").format(command=ctx.command_path, option="-h")
+        print(hint, file=sys.stderr)
+    raise SystemExit(error.exit_code)
 
 
 @app.callback()
@@ -68,13 +163,25 @@ def _fail(error: ParktrackError) -> NoReturn:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point; tests call it in process with `argv`."""
+    from typer._click import exceptions
+
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
         set_language(choose_language(lang, os.environ))
         command = _translate_help(typer.main.get_command(app))
-        command.main(args=args, prog_name="parktrack")
+        if not args or any(arg in ("-h", "--help") for arg in args):
+            _localize_help(command)
+        code = command.main(args=args, prog_name="parktrack", standalone_mode=False)
+        raise SystemExit(code if isinstance(code, int) else 0)
+    except exceptions.NoArgsIsHelpError as error:  # the help has been printed
+        raise SystemExit(error.exit_code) from None
+    except exceptions.ClickException as error:
+        _fail_usage(error)
+    except typer.Abort:
+        print(_("Aborted."), file=sys.stderr)
+        raise SystemExit(1) from None
     except ParktrackError as error:
         _fail(error)
     except BrokenPipeError:  # e.g. `parktrack list | head`
