@@ -78,6 +78,17 @@ def _localize_help(command: Any) -> None:
 
     for name, message in _HELP_WORDS.items():
         setattr(rich_utils, name, _(message))
+    make_text = rich_utils._make_rich_text
+    if not getattr(make_text, "_parktrack", False):
+
+        def fold_long_runs(**options: Any) -> Any:
+            # Chinese has no spaces to wrap at: fold long runs instead of cutting them with "…".
+            text = make_text(**options)
+            text.overflow = "fold"
+            return text
+
+        fold_long_runs._parktrack = True  # type: ignore[attr-defined]
+        rich_utils._make_rich_text = fold_long_runs
     original = formatting.HelpFormatter.write_usage
     if not getattr(original, "_parktrack", False):
 
