@@ -84,7 +84,8 @@ def _localize_help(command: Any) -> None:
         def fold_long_runs(**options: Any) -> Any:
             # Chinese has no spaces to wrap at: fold long runs instead of cutting them with "…".
             text = make_text(**options)
-            text.overflow = "fold"
+            if hasattr(text, "overflow"):
+                text.overflow = "fold"
             return text
 
         fold_long_runs._parktrack = True  # type: ignore[attr-defined]
