@@ -15,7 +15,7 @@ from typing import Any
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -97,7 +97,6 @@ def _deadline_cell(row: Row) -> str:
 
 # --- fitting item tables to the screen ----------------------------------------------
 
-_TEXT_MIN = 12
 _COLUMN_GAP = 3  # SIMPLE_HEAD: a separator and one space of padding each side
 _UNITS_MAX = 16
 
@@ -105,12 +104,16 @@ _UNITS_MAX = 16
 @dataclass(frozen=True)
 class Column:
     header: str
-    cell: Callable[[Row], RenderableType | str]
+    cell: Callable[[Any], RenderableType | str]  # of a Row, a Progress ...
     keep: bool = False  # never dropped (id, unit, days overdue, light)
     text: bool = False  # the long text column: wrapped or cut, and dropped first on a narrow terminal
-    justify: str = "left"
+    justify: JustifyMethod = "left"
     max_width: int | None = None
     options: dict[str, Any] = field(default_factory=dict)
+
+
+_TEXT_MIN = 12
+_TEXT_COMFORT = 20  # optional columns are dropped before the text gets narrower than this
 
 
 def _natural(column: Column, cells: Sequence[RenderableType | str]) -> int:
@@ -119,23 +122,26 @@ def _natural(column: Column, cells: Sequence[RenderableType | str]) -> int:
     return min(natural, column.max_width) if column.max_width else natural
 
 
-def _fit(columns: list[Column], widths: list[int], screen: Screen) -> list[int]:
-    """Which columns to show: all of them, or on a narrow screen the text column (terminal only)
-    and then the optional ones dropped from the right, until the rest fit."""
+def _fit(columns: list[Column], widths: list[int], screen: Screen, comfort: int = _TEXT_COMFORT) -> list[int]:
+    """Which columns to show on a screen of limited width. The long text column gives way first: it
+    wraps (or is cut on a terminal) down to a comfortable width, then the optional columns are dropped
+    from the right, and only when it cannot get its minimum is the text column dropped. The columns
+    marked `keep` (id, unit, days overdue, light) are never dropped. Without a width limit, all."""
     shown = list(range(len(columns)))
     if screen.width is None:
         return shown
+    text = [i for i in shown if columns[i].text]
 
-    def need() -> int:
-        total = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text)
-        return total + (_TEXT_MIN + _COLUMN_GAP if any(columns[i].text for i in shown) else 0)
+    def need(text_width: int) -> int:
+        fixed = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text)
+        return fixed + 2 + sum(min(widths[i], text_width) + _COLUMN_GAP for i in shown if columns[i].text)
 
-    droppable = [i for i in shown if columns[i].text and screen.terminal]
-    droppable += [i for i in reversed(shown) if not columns[i].keep and not columns[i].text]
-    for index in droppable:
-        if need() <= screen.width:
+    for index in [i for i in reversed(shown) if not columns[i].keep and not columns[i].text]:
+        if need(comfort) <= screen.width:
             break
         shown.remove(index)
+    if text and need(_TEXT_MIN) > screen.width:
+        shown = [i for i in shown if i not in text]
     return shown
 
 
@@ -166,7 +172,7 @@ def _task_table(ledger: Ledger, rows: Sequence[Row], columns: list[Column], titl
             wraps = column.max_width is not None and screen.width is not None
             table.add_column(
                 column.header,
-                justify=column.justify,  # type: ignore[arg-type]
+                justify=column.justify,
                 no_wrap=not wraps,
                 overflow="fold",
                 min_width=min(widths[i], 8) if wraps else widths[i],
@@ -362,33 +368,52 @@ def _percent(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
 
 
-IndicatorColumn = tuple[str, Callable[[Progress], RenderableType | str], bool]
+def wrap_id(identifier: str, width: int) -> str:
+    """An id on lines of at most `width`, broken only after its hyphens (never inside a word)."""
+    lines: list[str] = []
+    for part in identifier.replace("-", "-\n").split("\n"):
+        if lines and cell_len(lines[-1] + part) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+_ID_NARROW = 20  # indicator ids wrap at hyphens to this width on screens narrower than _ID_WIDE
+_ID_NARROWEST = 14  # below 60 columns
+_ID_WIDE = 160
+_FIGURE_MAX = 14  # target and latest figure wrap within this width on a narrow screen
 
 
 def indicators_table(ledger: Ledger, progress: Sequence[Progress], title: str, screen: Screen | None = None) -> Table:
-    """One row per indicator; its id never wraps, its name (the long text) wraps or goes first."""
+    """One row per indicator; its id breaks only at hyphens, its name (the long text) wraps or goes first."""
     screen = screen or Screen()
+    narrow = screen.width is not None and screen.width < _ID_WIDE
 
     def latest(p: Progress) -> str:
         return f"{value_text(p.indicator, p.latest)} {p.latest.period}" if p.latest else "-"
 
-    columns: list[tuple[str, Callable[[Progress], RenderableType | str], bool, bool]] = [
-        # header, cell, keep, is the text column
-        (_("ID"), lambda p: p.indicator.id, True, False),
-        (_("Indicator"), lambda p: display(p.indicator.name), False, True),
-        (_("Target"), lambda p: target_text(p.indicator), False, False),
-        (_("Latest"), latest, False, False),
-        (_("Attained"), lambda p: _percent(p.attainment), True, False),
-        (_("Pace"), lambda p: _percent(p.pace), False, False),
-        (_("Light"), lambda p: light_text(p.light), True, False),
+    id_width = _ID_NARROW if screen.width is None or screen.width >= 60 else _ID_NARROWEST
+
+    def identifier(p: Progress) -> str:
+        return wrap_id(p.indicator.id, id_width) if narrow else p.indicator.id
+
+    figure_max = _FIGURE_MAX if narrow else 24
+    columns = [
+        Column(_("ID"), identifier, keep=True),
+        Column(_("Indicator"), lambda p: display(p.indicator.name), text=True),
+        Column(_("Target"), lambda p: target_text(p.indicator), max_width=figure_max),
+        Column(_("Latest"), latest, max_width=figure_max),
+        Column(_("Attained"), lambda p: _percent(p.attainment), keep=True, justify="right"),
+        Column(_("Pace"), lambda p: _percent(p.pace), justify="right"),
+        Column(_("Light"), lambda p: light_text(p.light), keep=True),
     ]
-    as_task_columns = [Column(header, lambda r: "", keep=keep, text=text) for header, _c, keep, text in columns]
-    cells = [[cell(p) for p in progress] for _h, cell, _k, _t in columns]
-    widths = [
-        min(_natural(c, col_cells), 24 if i in (2, 3) else 10**6)
-        for i, (c, col_cells) in enumerate(zip(as_task_columns, cells, strict=True))
-    ]
-    shown = _fit(as_task_columns, widths, screen)
+    cells = [[column.cell(p) for p in progress] for column in columns]
+    widths = [_natural_lines(column, column_cells) for column, column_cells in zip(columns, cells, strict=True)]
+    # Pace goes before the latest figure, which goes before the target
+    order = [0, 1, 2, 3, 4, 6, 5]
+    shown = sorted(_fit([columns[i] for i in order], [widths[i] for i in order], screen, comfort=_TEXT_MIN))
+    shown = sorted(order[i] for i in shown)
     notes = [
         _("Attained: the figure against the year's target. Pace (序时进度): the share of the year elapsed."),
         _("-: no figure recorded yet."),
@@ -400,19 +425,36 @@ def indicators_table(ledger: Ledger, progress: Sequence[Progress], title: str, s
         header_style="bold",
         title_justify="left",
         caption_justify="left",
-        collapse_padding=True,
     )
+    used = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text) + 2
     for i in shown:
-        header, _cell, keep, text = columns[i]
-        if i == 0 or (keep and not text):
-            table.add_column(header, no_wrap=True, min_width=widths[i], justify="left" if i == 0 else "right")
-        elif text:
-            table.add_column(header, overflow="ellipsis" if screen.terminal else "fold", min_width=6)
+        column = columns[i]
+        if column.text:
+            room = None if screen.width is None else max(_TEXT_MIN, screen.width - used)
+            table.add_column(
+                column.header,
+                overflow="ellipsis" if screen.terminal else "fold",
+                min_width=6,
+                max_width=room,
+                no_wrap=screen.terminal,
+            )
+        elif column.max_width:
+            table.add_column(column.header, overflow="fold", max_width=column.max_width)
         else:
-            table.add_column(header, overflow="fold", max_width=24)
+            table.add_column(column.header, no_wrap=True, min_width=widths[i], justify=column.justify)
     for index in range(len(progress)):
         table.add_row(*(cells[i][index] for i in shown))
     return table
+
+
+def _natural_lines(column: Column, cells: Sequence[RenderableType | str]) -> int:
+    """The natural width of a column whose cells may hold several lines."""
+    widest = 0
+    for cell in cells:
+        text = cell.plain if isinstance(cell, Text) else str(cell)
+        widest = max([widest, *(cell_len(line) for line in text.splitlines())])
+    natural = max(cell_len(column.header), widest)
+    return min(natural, column.max_width) if column.max_width else natural
 
 
 _BAR = "█"

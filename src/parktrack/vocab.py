@@ -45,7 +45,6 @@ _STATUS_VARIANTS = {
     "doing": "in_progress",
     "completed": "done",
     "complete": "done",
-    "finished": "done",
     "未开始": "not_started",
     "未启动": "not_started",
     "尚未启动": "not_started",

@@ -117,32 +117,32 @@ def _click_message(error: Any) -> str:
     from typer._click import exceptions
 
     if isinstance(error, exceptions.NoSuchOption):
-        message = _("no such option: {option}").format(option=error.option_name)
+        message = _("No such option: {option}").format(option=error.option_name)
         if error.possibilities:
             message += _(" (did you mean {names}?)").format(names=_(" or ").join(sorted(error.possibilities)))
         return message
     if isinstance(error, exceptions.MissingParameter):
         param = error.param
         if param is not None and param.param_type_name == "option":
-            return _("missing option {name}").format(name=" / ".join(param.opts))
+            return _("Missing option {name}.").format(name=" / ".join(param.opts))
         name = (param.metavar or (param.name or "").upper()) if param is not None else str(error.param_hint or "")
-        return _("missing argument {name}").format(name=name)
+        return _("Missing argument {name}.").format(name=name)
     if isinstance(error, exceptions.BadParameter):
         param = error.param
         hint = error.param_hint or (" / ".join(getattr(param, "opts", [])) if param is not None else "")
         choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
         if choices:
             listed = ", ".join(str(getattr(c, "value", c)) for c in choices)
-            return _("invalid value for {option}: use one of {choices}").format(option=hint, choices=listed)
+            return _("Invalid value for {option}: use one of {choices}.").format(option=hint, choices=listed)
         if "integer" in error.message:
-            return _("invalid value for {option}: give a whole number").format(option=hint)
+            return _("Invalid value for {option}: give a whole number.").format(option=hint)
         reason = error.message.removeprefix("Value error, ").rstrip(".")
-        return _("invalid value for {option}: {reason}").format(option=hint, reason=reason)
+        return _("Invalid value for {option}: {reason}.").format(option=hint, reason=reason)
     if error.message.startswith("Got unexpected extra argument"):
         extra = error.message.rpartition("(")[2].rstrip(")")
-        return _("unexpected extra arguments: {arguments}").format(arguments=extra)
+        return _("Unexpected extra arguments: {arguments}.").format(arguments=extra)
     if error.message.startswith("No such command"):
-        return _("no such command: {name}").format(name=error.message.removeprefix("No such command ").rstrip("."))
+        return _("No such command: {name}.").format(name=error.message.removeprefix("No such command ").rstrip("."))
     return str(error.message)
 
 

@@ -151,8 +151,12 @@ def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = 
         return
     if isinstance(renderable, str):
         sys.stdout.write(renderable)
-    else:
+    elif console().is_terminal:
         console().print(renderable)
+    else:  # a pipe or file: no padding after the text on each line
+        with console().capture() as captured:
+            console().print(renderable)
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def _render_plain(renderable: RenderableType) -> str:
