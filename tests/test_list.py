@@ -132,6 +132,7 @@ def test_table_fits_the_terminal(run: Run, width: str) -> None:
     )
     column = "".join(column.split())
     assert all(item.text.replace(" ", "") in column for item in ALL_ITEMS if item.id in _ids_naming("縣財政局"))
+    assert "\x1b[" not in result.stdout  # no colour codes into a pipe
 
 
 def _column_span(table: str, header: str, next_header: str) -> tuple[int, int]:
@@ -149,7 +150,6 @@ def _cells(line: str, start: int, end: int) -> str:
             kept.append(char)
         position += cell_len(char)
     return "".join(kept)
-    assert "\x1b[" not in result.stdout  # no colour codes into a pipe
 
 
 def test_unknown_and_ambiguous_units_list_candidates(run: Run) -> None:
