@@ -42,7 +42,7 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
 def _translate_help(command: Any) -> Any:
     """Translate the help texts of a Click command tree in place (the msgids are the English texts).
 
-    Flags get an empty metavar, so help shows no `<bool>` placeholder.
+    Flags get an empty metavar and arguments no type, so help shows no `<bool>` or `<list[str]>`.
     """
     for holder in (command, *command.params):
         for attribute in ("help", "short_help"):
@@ -51,6 +51,9 @@ def _translate_help(command: Any) -> Any:
                 setattr(holder, attribute, _(text))
         if getattr(holder, "is_flag", False) and getattr(holder, "metavar", None) is None:
             holder.metavar = ""
+        if getattr(holder, "param_type_name", None) == "argument":
+            # its metavar (ID, ID...) already says what it takes: no <str> or <list[str]> beside it
+            holder.display_type_rich = lambda ctx: None
     for sub in getattr(command, "commands", {}).values():
         _translate_help(sub)
     return command
