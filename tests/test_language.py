@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from rich.cells import cell_len
 
 from conftest import REPO, Cli
+from parktrack.cli import app
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
 DAY = "2024-07-01"
@@ -505,6 +507,29 @@ def test_usage_errors_read_as_sentences(cli: Cli, args: tuple[str, ...], english
     assert en.exit_code == 2 and f"error: {english}" in en.stderr and "Value error" not in en.stderr
     zh = cli(*args, "--lang", "zh-Hans")
     assert zh.exit_code == 2 and chinese in zh.stderr and "错误：" in zh.stderr and "用法：" in zh.stderr
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    return info.name or (info.callback.__name__ if info.callback else "")
+
+
+COMMANDS = [_command_name(info) for info in app.registered_commands]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_in_every_language(cli: Cli, lang: str, command: str) -> None:
+    from parktrack.i18n import _, set_language
+
+    info = next(info for info in app.registered_commands if _command_name(info) == command)
+    set_language(lang)  # type: ignore[arg-type]
+    summary = _(" ".join((info.callback.__doc__ or "").split()))  # type: ignore[union-attr]
+    result = cli(command, "-h", "--lang", lang, env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.stderr
+    flat = re.sub(r"[\s│╭╮╰╯─]", "", result.stdout)
+    assert {"zh-Hans": "用法：", "zh-Hant": "用法：", "en": "Usage:"}[lang] in flat
+    assert re.sub(r"\s", "", summary) in flat
+    assert "<bool>" not in flat and "<list[" not in flat and "…" not in flat
 
 
 # --- the catalogs ---------------------------------------------------------------------------------

@@ -172,6 +172,8 @@ def _global_options(
 
 def _fail(error: ParktrackError) -> NoReturn:
     for line in error.lines():
+        if line.startswith("error: "):  # errors.py writes the English prefix; people read their own
+            line = _("error: {message}").format(message=line.removeprefix("error: "))
         print(line, file=sys.stderr)
     raise SystemExit(error.exit_code)
 
