@@ -458,6 +458,17 @@ def _natural_lines(column: Column, cells: Sequence[RenderableType | str]) -> int
 
 
 _BAR = "█"
+_INDICATOR_KINDS = {
+    "level": N_("level"),
+    "count": N_("count added"),
+    "growth": N_("growth rate"),
+    "share": N_("share"),
+    "periodic_count": N_("count per period"),
+    "rank_change": N_("rank change"),
+    "margin": N_("margin over a reference"),
+    "milestone": N_("milestone (yes/no)"),
+}
+_COMPARISONS = {"at_least": N_("at least"), "at_most": N_("at most"), "about": N_("about")}
 
 
 def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
@@ -466,7 +477,10 @@ def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    kind = f"{indicator.kind}, {indicator.comparison}" + (", cumulative" if indicator.cumulative else "")
+    words = [_INDICATOR_KINDS.get(indicator.kind, indicator.kind), _COMPARISONS.get(indicator.comparison, "")]
+    if indicator.cumulative:
+        words.append(N_("cumulative"))
+    kind = _(", ").join(_(word) for word in words if word)
     rows: list[tuple[str, RenderableType | str]] = [
         (_("ID"), indicator.id),
         (_("Indicator"), display(indicator.name)),
