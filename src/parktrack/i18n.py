@@ -14,7 +14,7 @@ from __future__ import annotations
 import gettext
 import sys
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -136,6 +136,11 @@ def display(text: str) -> str:
     """The ledger's own text as the interface shows it: simplified for zh-Hans, else as stored."""
     if current_language() != "zh-Hans" or text.isascii():
         return text
+    return _simplified(text)
+
+
+@lru_cache(maxsize=8192)  # unit and official names repeat on every row
+def _simplified(text: str) -> str:
     return _to_simplified().convert(text)  # type: ignore[attr-defined,no-any-return]
 
 
