@@ -17,7 +17,7 @@ import typer
 
 from parktrack.cli import config, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
-from parktrack.errors import ParktrackError
+from parktrack.errors import ParktrackError, UsageError
 from parktrack.i18n import LANGUAGES, N_, _, choose_language, set_language
 
 __all__ = ["app", "main"]
@@ -32,7 +32,9 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
     for position, arg in enumerate(args):
         if arg == "--":
             break
-        if arg == "--lang" and position + 1 < len(args):
+        if arg == "--lang":
+            if position + 1 == len(args):
+                raise UsageError(_("--lang needs a value: {choices}").format(choices=", ".join(LANGUAGES)))
             return args[position + 1], args[:position] + args[position + 2 :]
         if arg.startswith("--lang="):
             return arg.removeprefix("--lang="), args[:position] + args[position + 1 :]
