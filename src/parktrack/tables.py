@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parktrack.history import AuditRow
-from parktrack.i18n import N_, _, display
+from parktrack.i18n import N_, _, display, ngettext
 from parktrack.indicators import Progress, effective_value, series, target_text, value_text, verdict_text
 from parktrack.ledger import Ledger
 from parktrack.models import Task
@@ -304,7 +304,7 @@ def task_detail(ledger: Ledger, row: Row) -> RenderableType:
             grid.add_row(label, value)
     parts: list[RenderableType] = [grid]
     if task.history:
-        parts += [Text(""), history_table(task)]
+        parts += [Text(""), history_table(task, state.day)]
     parts += [Text(""), caption(ledger)]
     return Group(*parts)
 
@@ -318,13 +318,26 @@ def _detail_deadline(task: Task) -> str:
     return task.deadline.isoformat() + (" (" + _(", ").join(notes) + ")" if notes else "")
 
 
-def history_table(task: Task) -> Table:
-    table = Table(title=_("Progress history"), header_style="bold", title_justify="left")
+def history_table(task: Task, day: date) -> Table:
+    """The item's dated entries up to `day` (the status shown is the one in force then)."""
+    later = sum(1 for entry in task.history if entry.date > day)
+    note = ngettext(
+        "{count} later entry, after {day}, not shown.", "{count} later entries, after {day}, not shown.", later
+    )
+    table = Table(
+        title=as_of_title(_("Progress history"), day),
+        min_width=40,
+        caption=note.format(count=later, day=day.isoformat()) if later else None,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+    )
     for header, wraps in ((_("Date"), False), (_("Status"), False), (_("Note"), True)):
         table.add_column(header, no_wrap=not wraps, overflow="fold")
     for entry in task.history:
-        status = status_label(entry.status) if entry.status else ""
-        table.add_row(entry.date.isoformat(), status, display(entry.note or ""))
+        if entry.date <= day:
+            status = status_label(entry.status) if entry.status else ""
+            table.add_row(entry.date.isoformat(), status, display(entry.note or ""))
     return table
 
 
