@@ -2,7 +2,7 @@
 
     ~/.config/parktrack/config.toml          (Linux; $XDG_CONFIG_HOME is honoured)
     ~/Library/Application Support/parktrack  (macOS)
-    %LOCALAPPDATA%\\parktrack                 (Windows)
+    %APPDATA%\\parktrack                      (Windows)
 
 `PARKTRACK_CONFIG` names another file. Today it holds one setting, the interface language:
 
