@@ -247,6 +247,10 @@ def test_a_broken_config_is_a_clear_error(cli: Cli, tmp_path: Path) -> None:
     result = cli("list", env=_no_config(tmp_path, PARKTRACK_CONFIG=str(path)))
     assert result.exit_code == 2 and "klingon" in result.stderr and "Traceback" not in result.stderr
     assert cli("config", "colour", "red", env=_no_config(tmp_path)).exit_code == 2
+    mended = cli("config", "lang", "zh-Hant", env=_no_config(tmp_path, PARKTRACK_CONFIG=str(path)))
+    assert mended.exit_code == 0, mended.stderr  # the config command mends a broken file
+    assert path.read_text(encoding="utf-8") == 'lang = "zh-Hant"\n'
+    assert cli("list", env=_no_config(tmp_path, PARKTRACK_CONFIG=str(path))).exit_code == 0
 
 
 def test_bad_language_is_a_usage_error(cli: Cli) -> None:

@@ -18,7 +18,16 @@ import typer
 from parktrack.cli import config, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError, UsageError
-from parktrack.i18n import LANGUAGES, N_, _, choose_language, set_language
+from parktrack.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    Language,
+    _,
+    choose_language,
+    locale_language,
+    set_language,
+)
 
 __all__ = ["app", "main"]
 
@@ -180,6 +189,17 @@ def _fail(error: ParktrackError) -> NoReturn:
     raise SystemExit(error.exit_code)
 
 
+def _language(option: str | None, args: list[str]) -> Language:
+    """The language for this run; `parktrack config ...` still runs when the config file is broken,
+    so that it can mend it."""
+    try:
+        return choose_language(option, os.environ)
+    except UsageError:
+        if args[:1] != ["config"] or option or os.environ.get("PARKTRACK_LANG"):
+            raise
+        return locale_language(os.environ) or DEFAULT_LANGUAGE
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point; tests call it in process with `argv`."""
     from typer._click import exceptions
@@ -188,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
-        set_language(choose_language(lang, os.environ))
+        set_language(_language(lang, args))
         command = _translate_help(typer.main.get_command(app))
         if not args or any(arg in ("-h", "--help") for arg in args):
             _localize_help(command)
