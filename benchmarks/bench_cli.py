@@ -58,6 +58,8 @@ def main() -> None:
             "list (bundled plan, 83 items)": [PARKTRACK, "list", "--as-of", "2024-06-30"],
             "validate (bundled plan)": [PARKTRACK, "validate"],
             "overdue (bundled plan)": [PARKTRACK, "overdue", "--as-of", "2024-06-30"],
+            # the default above is zh-Hans (config file looked up, ledger text through OpenCC); English needs neither
+            "overdue --lang en (bundled plan)": [PARKTRACK, "overdue", "--as-of", "2024-06-30", "--lang", "en"],
             "list --format json (10,000 items)": [
                 PARKTRACK,
                 "list",

@@ -24,9 +24,14 @@ def parktrack_executable() -> str:
     return found
 
 
+# Tests written before the interface spoke Chinese assert English words; they run in English unless
+# they choose (--lang beats PARKTRACK_LANG; pass env={"PARKTRACK_LANG": None} to test the defaults).
+LEGACY_LANGUAGE = {"PARKTRACK_LANG": "en"}
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PARKTRACK")}
-    env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"})
+    env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", **LEGACY_LANGUAGE})
     env.update(extra)
     return env
 
@@ -108,7 +113,14 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
             patch.chdir(cwd or REPO)
             for key in [key for key in os.environ if key.startswith("PARKTRACK")]:
                 patch.delenv(key)
-            settings = {"COLUMNS": "120", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", **(env or {})}
+            settings = {
+                "COLUMNS": "120",
+                "LINES": "50",
+                "NO_COLOR": "1",
+                "TERM": "dumb",
+                **LEGACY_LANGUAGE,
+                **(env or {}),
+            }
             with CliRunner().isolation(input=input, env=settings) as (out, err, _):
                 try:
                     main(list(args))

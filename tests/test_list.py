@@ -125,8 +125,31 @@ def test_table_fits_the_terminal(run: Run, width: str) -> None:
     from rich.cells import cell_len
 
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= int(width)
-    assert "T07" in result.stdout and "…" in result.stdout  # long titles are truncated
+    # written to a pipe, long text wraps instead of being cut (issue 9)
+    assert "T07" in result.stdout and "…" not in result.stdout
+    column = "".join(
+        _cells(line, *_column_span(result.stdout, "Task", "Lead units")) for line in result.stdout.splitlines()
+    )
+    column = "".join(column.split())
+    assert all(item.text.replace(" ", "") in column for item in ALL_ITEMS if item.id in _ids_naming("縣財政局"))
     assert "\x1b[" not in result.stdout  # no colour codes into a pipe
+
+
+def _column_span(table: str, header: str, next_header: str) -> tuple[int, int]:
+    heading = next(line for line in table.splitlines() if header in line and next_header in line)
+    return heading.index(header), heading.index(next_header)
+
+
+def _cells(line: str, start: int, end: int) -> str:
+    """The characters of `line` between two screen columns (CJK characters are two columns wide)."""
+    from rich.cells import cell_len
+
+    position, kept = 0, []
+    for char in line:
+        if start <= position < end:
+            kept.append(char)
+        position += cell_len(char)
+    return "".join(kept)
 
 
 def test_unknown_and_ambiguous_units_list_candidates(run: Run) -> None:
@@ -148,9 +171,9 @@ def test_show_prints_the_full_text(run: Run) -> None:
 
 
 def test_show_unknown_id_suggests(run: Run) -> None:
-    result = run("show", "T7")
+    result = run("show", "T99")  # T7 now means T07 (issue 9)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: unknown task 'T7' (did you mean ")
+    assert result.stderr.startswith("error: unknown task 'T99' (did you mean ")
 
 
 def test_bundled_plan_is_found_from_any_folder(run: Run, tmp_path: Path) -> None:

@@ -83,7 +83,9 @@ def test_overdue_filters_by_unit_and_leader(run: Run) -> None:
 
 def test_by_unit_groups_under_lead_units(run: Run) -> None:
     out = run("overdue", "--as-of", "2024-07-01", "--by-unit").stdout
-    headings = re.findall(r"^(\S+): (\d+) *$", out, flags=re.MULTILINE)
+    found = re.findall(r"^(\S+): (\d+) items? as of 2024-07-01 *$", out, flags=re.MULTILINE)
+    assert found[0] == ("Overdue", "12")  # the whole list's title first, then one per lead unit
+    headings = found[1:]
     assert ("云南武定產業園區管委會", "5") in headings and ("縣委組織部", "2") in headings
     assert sum(int(count) for _, count in headings) == 12
 

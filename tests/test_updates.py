@@ -66,7 +66,7 @@ def test_history_shows_who_changed_what_and_when(run: Run, repo: Path) -> None:
     ]
     assert {r["author"] for r in rows} == {"Liaison Zhang"}
     assert rows[1]["note"] == "報告已報送"
-    table = run("history", "T01", cwd=repo).stdout
+    table = run("history", "T01", "--lang", "zh-Hant", cwd=repo).stdout
     assert "Liaison Zhang" in table and "推進中 → 已完成" in table
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -30,6 +31,12 @@ SIMPLIFIED, TRADITIONAL = "zh_Hans", "zh_Hant"
 TRADITIONAL_OVERRIDES = {"臺賬": "台賬"}
 
 MessageId = str | tuple[str, str]
+# The .mo header carries these dates; fixed, so that the same messages always compile to the same bytes
+# (and --check does not report a catalog as out of date because a minute has passed).
+FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+_DATES = {"creation_date": FIXED_DATE, "revision_date": FIXED_DATE}
 
 
 def po_path(name: str) -> Path:
@@ -79,7 +86,7 @@ def _read(path: Path, locale: str) -> Catalog:
 
 def merged_simplified(messages: list[MessageId]) -> Catalog:
     old = _read(po_path(SIMPLIFIED), SIMPLIFIED)
-    catalog = Catalog(locale=SIMPLIFIED, domain="parktrack", project="parktrack", fuzzy=False)
+    catalog = Catalog(locale=SIMPLIFIED, domain="parktrack", project="parktrack", fuzzy=False, **_DATES)
     for msgid in messages:
         previous = old.get(msgid)
         catalog.add(msgid, previous.string if previous else ("" if isinstance(msgid, str) else ("",)))
@@ -97,7 +104,7 @@ def derived_traditional(simplified: Catalog) -> Catalog:
             text = text.replace(wrong, right)
         return text
 
-    catalog = Catalog(locale=TRADITIONAL, domain="parktrack", project="parktrack", fuzzy=False)
+    catalog = Catalog(locale=TRADITIONAL, domain="parktrack", project="parktrack", fuzzy=False, **_DATES)
     for message in simplified:
         if not message.id:
             continue

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Protocol
 
 from parktrack.errors import UsageError
+from parktrack.i18n import N_, _
 
 DONE_STATUSES = frozenset({"done", "ongoing"})
 LIGHTS = ("red", "yellow", "green", "late", "waiting")
@@ -45,7 +46,7 @@ _CHINESE_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:底)?$")
 _NUMERIC_DAY = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
 _YEAR = re.compile(r"^(\d{4})年?$")
 
-DATE_FORMS = "YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY-MM, YYYYQn, YYYY or 'today'"
+DATE_FORMS = N_("YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY-MM, YYYYQn, YYYY or 'today'")
 
 
 def parse_day(text: str, today: date | None = None) -> date:
@@ -57,7 +58,7 @@ def parse_day(text: str, today: date | None = None) -> date:
         return _period_end(value) or _calendar_day(value)
     except ValueError:
         pass
-    raise UsageError(f"'{text}' is not a date; use {DATE_FORMS}")
+    raise UsageError(_("'{text}' is not a date; use {forms}").format(text=text, forms=_(DATE_FORMS)))
 
 
 def _period_end(value: str) -> date | None:
@@ -158,14 +159,14 @@ def assess(item: Trackable, day: date, warn_days: int = DEFAULT_WARN_DAYS) -> As
 # --- reporting periods ---------------------------------------------------------
 
 _PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|H([12])|-(0[1-9]|1[0-2]))?$")
-PERIOD_FORMS = "2024 (the year), 2024Q1-2024Q4, 2024H1/2024H2, or a month such as 2024-06"
+PERIOD_FORMS = N_("2024 (the year), 2024Q1-2024Q4, 2024H1/2024H2, or a month such as 2024-06")
 
 
 def period_bounds(text: str) -> tuple[date, date]:
     """First and last day of a reporting period."""
     match = _PERIOD.match(text.strip().upper())
     if not match:
-        raise UsageError(f"'{text}' is not a period; use {PERIOD_FORMS}")
+        raise UsageError(_("'{text}' is not a period; use {forms}").format(text=text, forms=_(PERIOD_FORMS)))
     year = int(match[1])
     if match[2]:
         last_month = int(match[2]) * 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -16,9 +17,14 @@ _IDENTITY_HINT = (
 )
 
 
+# git speaks English to us whatever the user's locale: its messages are parsed ("does not have any commits").
+_GIT_ENV = {"LC_ALL": "C"}
+
+
 def _git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **_GIT_ENV}
     return subprocess.run(
-        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
+        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False, env=env
     )
 
 

@@ -12,8 +12,9 @@ speaks English, and the CLI chooses the language once per run (see `choose_langu
 from __future__ import annotations
 
 import gettext
+import sys
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -60,40 +61,86 @@ def N_(message: str) -> str:  # noqa: N802  (gettext's own name for "mark only")
     return message
 
 
+# Windows names its locales in English words: "Chinese (Traditional)_Taiwan.950", "Chinese_China.936" ...
+_TRADITIONAL_WORDS = ("traditional", "taiwan", "hong kong", "hongkong", "macao", "macau")
+_TRADITIONAL_TAGS = ("zh-hant", "zh-tw", "zh-hk", "zh-mo")
+
+
 def parse_language(text: str) -> Language | None:
-    """`zh-Hans`, `zh_CN`, `zh-TW`, `en_US.UTF-8`, `english` ... as one of the three languages."""
+    """`zh-Hans`, `zh_CN`, `zh-TW`, `en_US.UTF-8`, `Chinese (Traditional)_Taiwan.950` ... as one of the three.
+
+    None when the text names no language we speak (`fr_FR`, `C`, ...).
+    """
     tag = text.strip().split(".")[0].split("@")[0].replace("_", "-").lower()
     if not tag:
         return None
-    if tag in ("zh-hant", "zh-tw", "zh-hk", "zh-mo", "chinese (traditional)") or tag.startswith("zh-hant"):
+    if tag.startswith("chinese"):  # a Windows locale name
+        return "zh-Hant" if any(word in tag for word in _TRADITIONAL_WORDS) else "zh-Hans"
+    if tag.startswith(_TRADITIONAL_TAGS):
         return "zh-Hant"
-    if tag.startswith(("zh", "chinese")):
+    if tag == "zh" or tag.startswith("zh-"):
         return "zh-Hans"
-    if tag in ("c", "posix") or tag.startswith("en"):
+    if tag == "en" or tag.startswith(("en-", "english")):
         return "en"
     return None
 
 
-def choose_language(option: str | None, environ: Mapping[str, str]) -> Language:
-    """--lang, else PARKTRACK_LANG, else DEFAULT_LANGUAGE.
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
-    TODO(issue 9): the user config file and the locale come between PARKTRACK_LANG and the default.
-    """
+
+def locale_language(environ: Mapping[str, str]) -> Language | None:
+    """The language the user's locale asks for: LC_ALL, LC_MESSAGES, LANG (the first set wins, as in
+    POSIX), else on Windows the user's default locale. None for C/POSIX or a language we don't speak."""
+    for variable in LOCALE_VARIABLES:
+        value = environ.get(variable)
+        if value:
+            return parse_language(value)
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        return _windows_language()
+    return None
+
+
+def _windows_language() -> Language | None:  # pragma: no cover - Windows only
+    import ctypes
+    import locale
+
+    buffer = ctypes.create_unicode_buffer(85)
+    if ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, len(buffer)):  # type: ignore[attr-defined]
+        found = parse_language(buffer.value)  # "zh-CN", "zh-TW" ...
+        if found:
+            return found
+    name = locale.getlocale()[0]  # "Chinese (Simplified)_China" ...
+    return parse_language(name) if name else None
+
+
+def choose_language(option: str | None, environ: Mapping[str, str]) -> Language:
+    """--lang, else PARKTRACK_LANG, else the user config file, else the locale, else DEFAULT_LANGUAGE."""
     from parktrack.errors import UsageError
 
     for source, value in (("--lang", option), ("PARKTRACK_LANG", environ.get("PARKTRACK_LANG"))):
         if value:
             language = parse_language(value)
             if language is None:
-                raise UsageError(f"{source}: unknown language '{value}'; use one of {', '.join(LANGUAGES)}")
+                raise UsageError(
+                    _("{source}: unknown language '{value}'; use one of {choices}").format(
+                        source=source, value=value, choices=", ".join(LANGUAGES)
+                    )
+                )
             return language
-    return DEFAULT_LANGUAGE
+    from parktrack import config  # only now: it imports platformdirs
+
+    return config.configured_language(environ) or locale_language(environ) or DEFAULT_LANGUAGE
 
 
 def display(text: str) -> str:
     """The ledger's own text as the interface shows it: simplified for zh-Hans, else as stored."""
     if current_language() != "zh-Hans" or text.isascii():
         return text
+    return _simplified(text)
+
+
+@lru_cache(maxsize=8192)  # unit and official names repeat on every row
+def _simplified(text: str) -> str:
     return _to_simplified().convert(text)  # type: ignore[attr-defined,no-any-return]
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from parktrack.deadlines import period_bounds, year_share
 from parktrack.errors import UsageError
+from parktrack.i18n import N_, _, display
 from parktrack.models import Actual, Indicator
 
 PERCENT_KINDS = frozenset({"growth", "share"})
@@ -28,19 +29,33 @@ def parse_value(indicator: Indicator, text: str) -> bool | float:
             return True
         if value in _NO or text.strip() in _NO:
             return False
-        raise UsageError(f"{indicator.id} is a yes/no milestone; give 是/yes or 否/no, not '{text}'")
+        raise UsageError(
+            _("{id} is a yes/no milestone; give 是/yes or 否/no, not '{text}'").format(id=indicator.id, text=text)
+        )
     if value.endswith("%"):
         if indicator.unit != "%":
-            raise UsageError(f"{indicator.id} is measured in {indicator.unit}, not %; give a plain number")
+            raise UsageError(
+                _("{id} is measured in {unit}, not %; give a plain number").format(
+                    id=indicator.id, unit=display(indicator.unit)
+                )
+            )
         value = value[:-1].strip()
     value = value.removesuffix(indicator.unit.lower()).strip()
     if not _NUMBER.match(value):
-        raise UsageError(f"'{text}' is not a number for {indicator.id} ({indicator.unit})")
+        raise UsageError(
+            _("'{text}' is not a number for {id} ({unit})").format(
+                text=text, id=indicator.id, unit=display(indicator.unit)
+            )
+        )
     number = float(value)
     if indicator.unit in WHOLE_UNITS and not number.is_integer():
-        raise UsageError(f"{indicator.id} counts whole {indicator.unit}; '{text}' is not a whole number")
+        raise UsageError(
+            _("{id} counts whole {unit}; '{text}' is not a whole number").format(
+                id=indicator.id, unit=display(indicator.unit), text=text
+            )
+        )
     if indicator.kind in ("count", "periodic_count") and number < 0:
-        raise UsageError(f"{indicator.id} counts what was added; '{text}' is negative")
+        raise UsageError(_("{id} counts what was added; '{text}' is negative").format(id=indicator.id, text=text))
     return number
 
 
@@ -165,27 +180,58 @@ def _assess_periodic(indicator: Indicator, day: date, known: Sequence[Actual], y
 
 
 def target_text(indicator: Indicator) -> str:
+    """The target as people read it, in the interface language (the ledger's units through display)."""
     sign = {"at_least": "≥", "at_most": "≤", "about": "≈"}[indicator.comparison]
     if indicator.kind == "milestone":
-        return "是 (achieved)"
-    unit = "" if indicator.unit == "%" and indicator.kind == "margin" else indicator.unit
+        return _("yes (achieved)")
+    unit = "" if indicator.unit == "%" and indicator.kind == "margin" else display(indicator.unit)
     text = f"{sign}{_number(indicator.target)}{unit}"
     if indicator.kind == "margin":
-        text += f" over {indicator.reference}" if indicator.reference else " over the reference"
+        reference = display(indicator.reference) if indicator.reference else _("the reference")
+        text = _("{target} over {reference}").format(target=text, reference=reference)
     if indicator.period != "year":
-        text += " per quarter" if indicator.period == "quarter" else " per half-year"
+        text += " " + (_("per quarter") if indicator.period == "quarter" else _("per half-year"))
     if indicator.stretch is not None:
-        text += f" (力爭 {_number(indicator.stretch)}{indicator.unit})"
+        stretch = f"{_number(indicator.stretch)}{display(indicator.unit)}"
+        text += " " + _("(stretch {target})").format(target=stretch)
     return text
 
 
 def value_text(indicator: Indicator, actual: Actual) -> str:
     if isinstance(actual.value, bool):
-        return "是" if actual.value else "否"
-    text = f"{_number(actual.value)}{indicator.unit}"
+        return _("yes") if actual.value else _("no")
+    text = f"{_number(actual.value)}{display(indicator.unit)}"
     if actual.reference is not None:
-        text += f" (reference {_number(actual.reference)})"
+        text += " " + _("(reference {figure})").format(figure=_number(actual.reference))
     return text
+
+
+# Verdicts are English codes in JSON ("missed 2024Q1, 2024Q2"); people read them translated.
+_VERDICTS = (
+    N_("no figure yet"),
+    N_("stretch met"),
+    N_("met"),
+    N_("missed"),
+    N_("not yet met"),
+    N_("on pace"),
+    N_("behind pace"),
+    N_("too far behind"),
+)
+_VERDICT_PREFIXES = {
+    "missed ": N_("missed {periods}"),
+    "no figure for ": N_("no figure for {periods}"),
+    "met ": N_("met {periods}"),
+}
+
+
+def verdict_text(verdict: str) -> str:
+    """A verdict in the interface language."""
+    if verdict in _VERDICTS:
+        return _(verdict)
+    for prefix, message in _VERDICT_PREFIXES.items():
+        if verdict.startswith(prefix):
+            return _(message).format(periods=verdict.removeprefix(prefix))
+    return verdict
 
 
 def _number(value: float) -> str:

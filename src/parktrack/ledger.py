@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from parktrack import store
+from parktrack import names, store
 from parktrack.deadlines import deadline_from_text, is_long_term
-from parktrack.errors import DataError, Problem, UsageError
+from parktrack.errors import DataError, Problem
 from parktrack.models import Indicator, IndicatorsFile, Plan, Section, Task, TasksFile, Unit, UnitsFile
 from parktrack.names import Matcher, did_you_mean
 from parktrack.store import DataDir, Loc, YamlDoc
@@ -39,7 +39,7 @@ class Ledger:
         return self.unit_by_name[name].name
 
     def task(self, task_id: str) -> Task:
-        return _by_id(self.tasks, task_id.strip().upper(), "task", task_id)
+        return names.find_item(self.tasks, task_id)
 
     def find_unit(self, text: str) -> Unit:
         keys: dict[str, Unit] = {unit.id: unit for unit in self.units}
@@ -54,23 +54,13 @@ class Ledger:
         return Matcher("lead official", {name: name for name in self.leaders}).find(text)
 
     def indicator(self, indicator_id: str) -> Indicator:
-        return _by_id(self.indicators, indicator_id.strip().lower(), "indicator", indicator_id)
+        return names.find_indicator(self.indicators, indicator_id)
 
     def section(self, kind: str, number: int) -> Section | None:
         for section in self.sections:
             if section.kind == kind and section.number == number:
                 return section
         return None
-
-
-Identified = TypeVar("Identified", Task, Indicator)
-
-
-def _by_id(entries: list[Identified], wanted: str, what: str, typed: str) -> Identified:
-    for entry in entries:
-        if entry.id == wanted:
-            return entry
-    raise UsageError(f"unknown {what} '{typed}'{did_you_mean(wanted, [entry.id for entry in entries])}")
 
 
 def _unit_names(units: list[Unit]) -> dict[str, Unit]:

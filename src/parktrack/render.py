@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from parktrack.history import AuditRow
+from parktrack.i18n import N_, _, display
 from parktrack.indicators import Progress
 from parktrack.ledger import Ledger
 from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
@@ -100,7 +101,65 @@ def _csv_cell(value: Any) -> Any:
 
 
 def as_data(records: Sequence[Record], fmt: str) -> str:
-    return to_json(list(records)) if fmt == "json" else to_csv(records)
+    return to_json(list(records)) if fmt == "json" else to_csv(localized(records))
+
+
+# --- CSV for people: headers and values in the interface language (JSON never changes) ---------
+
+CSV_HEADERS = {
+    "id": N_("ID"), "kind": N_("kind"), "section": N_("section"), "measure": N_("measure (campaign)"),
+    "text": N_("task text"), "leaders": N_("lead officials"), "lead_units": N_("lead units"),
+    "support_units": N_("supporting units"), "groups": N_("groups"), "deadline": N_("deadline"),
+    "deadline_text": N_("deadline as written"), "deadline_implied": N_("deadline implied"),
+    "long_term": N_("long-term"), "condition": N_("condition"), "status": N_("status"), "light": N_("light"),
+    "completed": N_("completed on"), "days_overdue": N_("days overdue"), "days_left": N_("days left"),
+    "as_of": N_("as of"), "roles": N_("roles"), "history": N_("history"), "name": N_("name"),
+    "leads": N_("leads"), "supports": N_("supports"), "items": N_("items"), "done": N_("items done"),
+    "in_progress": N_("items in progress"), "overdue": N_("items overdue"), "due_soon": N_("items due soon"),
+    "next_deadline": N_("next deadline"), "overdue_lead": N_("overdue where it leads"), "leader": N_("lead official"),
+    "commit": N_("commit"), "author": N_("author"), "email": N_("email"), "committed": N_("committed"),
+    "change": N_("change"), "from": N_("from"), "to": N_("to"), "date": N_("effective date"), "note": N_("note"),
+    "unit": N_("unit of measure"), "comparison": N_("comparison"), "target": N_("target"),
+    "stretch_target": N_("stretch target"), "period": N_("period"), "cumulative": N_("cumulative"),
+    "reference": N_("reference"), "alternative": N_("alternative"), "units": N_("responsible units"),
+    "source": N_("source"), "actuals": N_("figures"), "latest": N_("latest figure"), "value": N_("value"),
+    "attainment": N_("attainment"), "stretch_attainment": N_("stretch attainment"), "pace": N_("pace"),
+    "expected": N_("expected by now"), "verdict": N_("verdict"),
+}  # fmt: skip
+# The ledger's own text, shown simplified in zh-Hans like everywhere else.
+_LEDGER_TEXT = frozenset(
+    {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
+     "leader", "units", "source", "reference", "unit", "note"}
+)  # fmt: skip
+
+
+def localized(records: Sequence[Record]) -> list[Record]:
+    """CSV records for people: headers and coded values in the interface language; in English, as JSON."""
+    from parktrack.i18n import current_language
+
+    if current_language() == "en":
+        return list(records)
+    return [{_(CSV_HEADERS.get(key, key)): _csv_value(key, v) for key, v in record.items()} for record in records]
+
+
+def _csv_value(key: str, value: Any) -> Any:
+    from parktrack.indicators import verdict_text
+    from parktrack.vocab import kind_label, light_label, role_label, status_label
+
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    coded = {"status": status_label, "light": light_label, "kind": kind_label, "from": status_label,
+             "to": status_label, "verdict": verdict_text}  # fmt: skip
+    if key in coded and isinstance(value, str):
+        return coded[key](value)
+    if key == "roles" and isinstance(value, list):
+        return [role_label(role) for role in value]
+    if key in _LEDGER_TEXT:
+        if isinstance(value, str):
+            return display(value)
+        if isinstance(value, list):
+            return [display(item) if isinstance(item, str) else item for item in value]
+    return value
 
 
 def audit_record(row: AuditRow) -> Record:

@@ -1,115 +1,229 @@
-"""Rich tables for people: widths that suit CJK text, truncated titles, lights in colour and words."""
+"""Rich tables for people, in the interface language, fitted to the screen or written whole to a pipe.
+
+Every table's title carries its as-of day and its caption says where the data came from and what
+its markers mean. On a terminal the long text column is cut with … or dropped first when the
+screen is narrow; the id, unit, days overdue and light columns are never dropped. Written to a pipe
+or a file, nothing is cut: without COLUMNS the rows are as long as their text; with it, text wraps.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Group, RenderableType
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from parktrack.history import AuditRow
-from parktrack.indicators import Progress, effective_value, series, target_text, value_text
+from parktrack.i18n import N_, _, display, ngettext
+from parktrack.indicators import Progress, effective_value, series, target_text, value_text, verdict_text
 from parktrack.ledger import Ledger
 from parktrack.models import Task
 from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 from parktrack.render import iso
-from parktrack.vocab import STATUS_LABELS
+from parktrack.vocab import kind_label, light_label, status_label
 
 LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green", "late": "magenta", "waiting": "cyan"}
 
 
-# --- tables -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Screen:
+    """Where a table goes: `width` None means no limit (a pipe without COLUMNS); on a `terminal`
+    long text is cut with …, elsewhere it is never cut."""
+
+    width: int | None = 80
+    terminal: bool = False
 
 
-def light_text(light: str) -> Text:
-    return Text(light, style=LIGHT_STYLES.get(light, ""))
+# --- markers and captions ---------------------------------------------------------
+
+IMPLIED = "*"
+CONTINUES = "+"
+MARKERS = {
+    IMPLIED: N_("* implied deadline: the plan gives none, so its year end"),
+    CONTINUES: N_("+ continues after the deadline (long-term item)"),
+}
 
 
-def status_text(status: str) -> str:
-    return f"{status} {STATUS_LABELS.get(status, '')}".strip()
+def source_line(ledger: Ledger) -> str:
+    if ledger.data.bundled:
+        return _("Data: the bundled plan (read-only)")
+    return _("Data: {folder}").format(folder=ledger.data.path)
+
+
+def caption(ledger: Ledger, *notes: str) -> Text:
+    return Text("\n".join([source_line(ledger), *notes]), style="dim")
+
+
+def _markers_used(rows: Iterable[Row]) -> list[str]:
+    tasks = [row.task for row in rows]
+    used = []
+    if any(task.deadline_implied for task in tasks):
+        used.append(_(MARKERS[IMPLIED]))
+    if any(task.long_term for task in tasks):
+        used.append(_(MARKERS[CONTINUES]))
+    return used
+
+
+def as_of_title(what: str, day: date) -> str:
+    return _("{what} (as of {day})").format(what=what, day=day.isoformat())
+
+
+# --- cells ----------------------------------------------------------------------
+
+
+def light_text(light: str | None) -> Text:
+    if light is None:
+        return Text(_("none"), style="dim")
+    return Text(light_label(light), style=LIGHT_STYLES.get(light, ""))
 
 
 def _units(ledger: Ledger, names: Iterable[str]) -> str:
-    return "、".join(ledger.canonical(name) for name in names)
-
-
-Column = tuple[str, Callable[[Row], RenderableType | str], Mapping[str, Any]]
-
-
-def _task_table(ledger: Ledger, rows: Sequence[Row], columns: Sequence[Column], title: str | None, width: int) -> Table:
-    """A table whose text column takes what the other columns leave of `width`, truncated."""
-    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
-    cells = [[cell(row) for _, cell, _ in columns] for row in rows]
-    for position, (header, _, options) in enumerate(columns):
-        if options is _TEXT:
-            options = {**options, "max_width": _text_width(columns, cells, position, width)}
-        table.add_column(header, **options)
-    for row_cells in cells:
-        table.add_row(*row_cells)
-    return table
-
-
-def _text_width(columns: Sequence[Column], cells: list[list[Any]], text_column: int, width: int) -> int:
-    used = 0
-    for position, (header, _, options) in enumerate(columns):
-        if position == text_column:
-            continue
-        widest = max((cell_len(str(row[position])) for row in cells), default=0)
-        used += min(max(cell_len(header), widest), options.get("max_width", 10**6)) + _COLUMN_GAP
-    return max(_TEXT_MIN, width - used - 2 * _COLUMN_GAP)
+    return "、".join(display(ledger.canonical(name)) for name in names)
 
 
 def _deadline_cell(row: Row) -> str:
     task = row.task
     if task.deadline is None:
-        return "on condition"
-    mark = "*" if task.deadline_implied else ""
-    return f"{task.deadline.isoformat()}{mark}{' +' if task.long_term else ''}"
+        return _("on condition")
+    mark = IMPLIED if task.deadline_implied else ""
+    return f"{task.deadline.isoformat()}{mark}{' ' + CONTINUES if task.long_term else ''}"
+
+
+# --- fitting item tables to the screen ----------------------------------------------
+
+_COLUMN_GAP = 3  # SIMPLE_HEAD: a separator and one space of padding each side
+_UNITS_MAX = 16
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    cell: Callable[[Any], RenderableType | str]  # of a Row, a Progress ...
+    keep: bool = False  # never dropped (id, unit, days overdue, light)
+    text: bool = False  # the long text column: wrapped or cut, and dropped first on a narrow terminal
+    justify: JustifyMethod = "left"
+    max_width: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 _TEXT_MIN = 12
-_COLUMN_GAP = 3  # SIMPLE_HEAD: a separator and one space of padding each side
-_TEXT: dict[str, Any] = {"overflow": "ellipsis", "no_wrap": True, "min_width": _TEXT_MIN}
-_NARROW: dict[str, Any] = {"no_wrap": True}
-_UNITS_COL: dict[str, Any] = {"max_width": 16, "overflow": "fold"}
+_TEXT_COMFORT = 20  # optional columns are dropped before the text gets narrower than this
+
+
+def _natural(column: Column, cells: Sequence[RenderableType | str]) -> int:
+    widest = max((cell_len(cell.plain if isinstance(cell, Text) else str(cell)) for cell in cells), default=0)
+    natural = max(cell_len(column.header), widest)
+    return min(natural, column.max_width) if column.max_width else natural
+
+
+def _fit(columns: list[Column], widths: list[int], screen: Screen, comfort: int = _TEXT_COMFORT) -> list[int]:
+    """Which columns to show on a screen of limited width. The long text column gives way first: it
+    wraps (or is cut on a terminal) down to a comfortable width, then the optional columns are dropped
+    from the right, and only when it cannot get its minimum is the text column dropped. The columns
+    marked `keep` (id, unit, days overdue, light) are never dropped. Without a width limit, all."""
+    shown = list(range(len(columns)))
+    if screen.width is None:
+        return shown
+    text = [i for i in shown if columns[i].text]
+
+    def need(text_width: int) -> int:
+        fixed = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text)
+        return fixed + 2 + sum(min(widths[i], text_width) + _COLUMN_GAP for i in shown if columns[i].text)
+
+    for index in [i for i in reversed(shown) if not columns[i].keep and not columns[i].text]:
+        if need(comfort) <= screen.width:
+            break
+        shown.remove(index)
+    if text and need(_TEXT_MIN) > screen.width:
+        shown = [i for i in shown if i not in text]
+    return shown
+
+
+def _task_table(ledger: Ledger, rows: Sequence[Row], columns: list[Column], title: str | None, screen: Screen) -> Table:
+    cells = [[column.cell(row) for row in rows] for column in columns]
+    widths = [_natural(column, column_cells) for column, column_cells in zip(columns, cells, strict=True)]
+    shown = _fit(columns, widths, screen)
+    table = Table(
+        title=title,
+        caption=caption(ledger, *_markers_used(rows)),
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+    )
+    used = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text) + 2
+    for i in shown:
+        column = columns[i]
+        if column.text:
+            if screen.width is None:
+                options: dict[str, Any] = {"no_wrap": True}
+            elif screen.terminal:
+                options = {"no_wrap": True, "overflow": "ellipsis", "max_width": max(_TEXT_MIN, screen.width - used)}
+            else:
+                options = {"overflow": "fold", "max_width": max(_TEXT_MIN, screen.width - used)}
+            table.add_column(column.header, min_width=_TEXT_MIN, **options)
+        else:
+            wraps = column.max_width is not None and screen.width is not None
+            table.add_column(
+                column.header,
+                justify=column.justify,
+                no_wrap=not wraps,
+                overflow="fold",
+                min_width=min(widths[i], 8) if wraps else widths[i],
+                max_width=column.max_width if wraps else None,
+            )
+    for index in range(len(rows)):
+        table.add_row(*(cells[i][index] for i in shown))
+    return table
 
 
 def _item_columns(ledger: Ledger) -> list[Column]:
-    """The columns every item table starts with: id, truncated title, lead units."""
+    """The columns every item table starts with: id, text, lead units."""
     return [
-        ("ID", lambda r: r.task.id, _NARROW),
-        ("具體工作舉措", lambda r: r.task.text, _TEXT),
-        ("牽頭單位", lambda r: _units(ledger, r.task.lead_units), _UNITS_COL),
+        Column(_("ID"), lambda r: r.task.id, keep=True),
+        Column(_("Task"), lambda r: display(r.task.text), text=True),
+        Column(_("Lead units"), lambda r: _units(ledger, r.task.lead_units), keep=True, max_width=_UNITS_MAX),
     ]
 
 
-_RIGHT: dict[str, Any] = {"justify": "right", "no_wrap": True}
-_STATUS: Column = ("狀態", lambda r: STATUS_LABELS[r.state.status], _NARROW)
-_DEADLINE: Column = ("完成時限", lambda r: _deadline_cell(r), _NARROW)
+def _status_column() -> Column:
+    return Column(_("Status"), lambda r: status_label(r.state.status))
 
 
-def list_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, width: int = 80) -> Table:
-    light: Column = ("Light", lambda r: light_text(r.state.light), _NARROW)
-    return _task_table(ledger, rows, [*_item_columns(ledger), _DEADLINE, _STATUS, light], title, width)
+def _deadline_column() -> Column:
+    return Column(_("Deadline"), _deadline_cell)
 
 
-def overdue_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, width: int = 80) -> Table:
-    leaders: Column = ("牽頭領導", lambda r: "、".join(r.task.leaders), _NARROW)
-    late: Column = ("逾期天數", lambda r: str(r.state.days_overdue), _RIGHT)
-    return _task_table(ledger, rows, [*_item_columns(ledger), leaders, _DEADLINE, late], title, width)
+def list_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, screen: Screen | None = None) -> Table:
+    light = Column(_("Light"), lambda r: light_text(r.state.light), keep=True)
+    columns = [*_item_columns(ledger), _deadline_column(), _status_column(), light]
+    return _task_table(ledger, rows, columns, title, screen or Screen())
 
 
-def due_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, width: int = 80) -> Table:
-    left: Column = ("剩餘天數", lambda r: str(r.state.days_left), _RIGHT)
-    return _task_table(ledger, rows, [*_item_columns(ledger), _DEADLINE, left, _STATUS], title, width)
+def overdue_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, screen: Screen | None = None) -> Table:
+    leaders = Column(_("Lead officials"), lambda r: "、".join(display(name) for name in r.task.leaders))
+    late = Column(_("Days overdue"), lambda r: str(r.state.days_overdue), keep=True, justify="right")
+    columns = [*_item_columns(ledger), late, _deadline_column(), leaders]
+    return _task_table(ledger, rows, columns, title, screen or Screen())
 
 
-def grouped(tables: Iterable[Table]) -> Group:
+def due_table(ledger: Ledger, rows: Sequence[Row], title: str | None = None, screen: Screen | None = None) -> Table:
+    left = Column(_("Days left"), lambda r: str(r.state.days_left), keep=True, justify="right")
+    columns = [*_item_columns(ledger), left, _deadline_column(), _status_column()]
+    return _task_table(ledger, rows, columns, title, screen or Screen())
+
+
+def grouped(tables: Iterable[RenderableType]) -> Group:
     return Group(*tables)
+
+
+# --- per unit and per official --------------------------------------------------------
 
 
 def _tally_cells(tally: Tally) -> list[str]:
@@ -117,31 +231,47 @@ def _tally_cells(tally: Tally) -> list[str]:
     return [str(tally.done), str(tally.in_progress), str(tally.overdue), str(tally.due_soon), next_deadline]
 
 
-# 完成 done, 推進中 in progress, 逾期 overdue, 臨期 due within the warning window
-_TALLY_HEADERS = ("完成", "推進中", "逾期", "臨期", "下一時限")
+def _tally_headers() -> tuple[str, ...]:
+    return (_("Done"), _("In progress"), _("Overdue"), _("Due soon"), _("Next deadline"))
 
 
-def _summary_table(title: str, first: str, headers: Sequence[str]) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left", collapse_padding=True)
-    table.add_column(first, max_width=16, overflow="fold")
+def _summary_table(title: str, first: str, headers: Sequence[str], note: Text) -> Table:
+    table = Table(
+        title=title,
+        caption=note,
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+        collapse_padding=True,
+    )
+    table.add_column(first, max_width=16, min_width=6, overflow="fold")
     for header in headers:
-        table.add_column(header, justify="right", no_wrap=True)
+        table.add_column(header, justify="right", overflow="fold")
     return table
 
 
-def units_table(summaries: Sequence[UnitSummary], title: str) -> Table:
-    table = _summary_table(title, "單位", ("牽頭", "配合", *_TALLY_HEADERS, "牽頭逾期"))
+def _tally_legend(warn_days: int) -> str:
+    return _("Due soon: open, with the deadline within {days} days. -: no open deadline.").format(days=warn_days)
+
+
+def units_table(ledger: Ledger, summaries: Sequence[UnitSummary], title: str, warn_days: int) -> Table:
+    headers = (_("Leads"), _("Supports"), *_tally_headers(), _("Lead overdue"))
+    table = _summary_table(title, _("Unit"), headers, caption(ledger, _tally_legend(warn_days)))
     for s in summaries:
-        tally = _tally_cells(s.tally)
-        table.add_row(s.unit.name, str(s.leads), str(s.supports), *tally, str(s.overdue_lead))
+        table.add_row(display(s.unit.name), str(s.leads), str(s.supports), *_tally_cells(s.tally), str(s.overdue_lead))
     return table
 
 
-def leaders_table(summaries: Sequence[LeaderSummary], title: str) -> Table:
-    table = _summary_table(title, "牽頭領導", ("任務", *_TALLY_HEADERS))
+def leaders_table(ledger: Ledger, summaries: Sequence[LeaderSummary], title: str, warn_days: int) -> Table:
+    headers = (_("Items"), *_tally_headers())
+    table = _summary_table(title, _("Lead official"), headers, caption(ledger, _tally_legend(warn_days)))
     for s in summaries:
-        table.add_row(s.leader, str(s.tally.items), *_tally_cells(s.tally))
+        table.add_row(display(s.leader), str(s.tally.items), *_tally_cells(s.tally))
     return table
+
+
+# --- one item -------------------------------------------------------------------------------
 
 
 def task_detail(ledger: Ledger, row: Row) -> RenderableType:
@@ -151,111 +281,235 @@ def task_detail(ledger: Ledger, row: Row) -> RenderableType:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")  # CJK text has no spaces to wrap at
     section = ledger.section(task.kind, task.section)
-    kind = "key task 重點任務" if task.kind == "key_task" else "measure 攻堅措施"
     fields: list[tuple[str, RenderableType | str | None]] = [
-        ("ID", task.id),
-        ("Kind", kind),
-        ("Section", f"{task.section} {section.title}" if section else str(task.section)),
-        ("Measure", task.measure),
-        ("具體工作舉措", task.text),
-        ("牽頭領導", "、".join(task.leaders) or None),
-        ("牽頭單位", _units(ledger, task.lead_units)),
-        ("配合單位", _units(ledger, task.support_units) or None),
-        ("Groups", _units(ledger, task.groups) or None),
-        ("完成時限", task.deadline_text or "(none written; the plan's year end)"),
-        ("Deadline", _detail_deadline(task)),
-        ("Status", f"{status_text(state.status)} (as of {state.day.isoformat()})"),
-        ("Light", light_text(state.light)),
+        (_("ID"), task.id),
+        (_("Kind"), kind_label(task.kind)),
+        (_("Section"), f"{task.section} {display(section.title)}" if section else str(task.section)),
+        (_("Measure"), display(task.measure) if task.measure else None),
+        (_("Task"), display(task.text)),
+        (_("Lead officials"), "、".join(display(name) for name in task.leaders) or None),
+        (_("Lead units"), _units(ledger, task.lead_units)),
+        (_("Supporting units"), _units(ledger, task.support_units) or None),
+        (_("Groups"), _units(ledger, task.groups) or None),
+        (
+            _("Deadline as written"),
+            display(task.deadline_text) if task.deadline_text else _("(none written; the plan's year end)"),
+        ),
+        (_("Deadline"), _detail_deadline(task)),
+        (_("Status"), _("{status} (as of {day})").format(status=status_label(state.status), day=state.day.isoformat())),
+        (_("Light"), light_text(state.light)),
     ]
     for label, value in fields:
         if value is not None:
             grid.add_row(label, value)
-    if not task.history:
-        return grid
-    return Group(grid, Text(""), history_table(task))
+    parts: list[RenderableType] = [grid]
+    if task.history:
+        parts += [Text(""), history_table(task, state.day)]
+    parts += [Text(""), caption(ledger)]
+    return Group(*parts)
 
 
 def _detail_deadline(task: Task) -> str:
     if task.deadline is None:
-        return f"none: waits on a condition ({task.condition})"
-    notes = [note for flag, note in ((task.deadline_implied, "implied"), (task.long_term, "then kept up")) if flag]
-    return task.deadline.isoformat() + (f" ({', '.join(notes)})" if notes else "")
+        return _("none: waits on a condition ({condition})").format(condition=display(task.condition or ""))
+    notes = [
+        note for flag, note in ((task.deadline_implied, _("implied")), (task.long_term, _("then kept up"))) if flag
+    ]
+    return task.deadline.isoformat() + (" (" + _(", ").join(notes) + ")" if notes else "")
 
 
-def history_table(task: Task) -> Table:
-    table = Table(title="進展情況 History", header_style="bold", title_justify="left")
-    for header in ("Date", "Status", "Note"):
-        table.add_column(header, no_wrap=header != "Note", overflow="fold")
+def history_table(task: Task, day: date) -> Table:
+    """The item's dated entries up to `day` (the status shown is the one in force then)."""
+    later = sum(1 for entry in task.history if entry.date > day)
+    note = ngettext(
+        "{count} later entry, after {day}, not shown.", "{count} later entries, after {day}, not shown.", later
+    )
+    table = Table(
+        title=as_of_title(_("Progress history"), day),
+        min_width=40,
+        caption=note.format(count=later, day=day.isoformat()) if later else None,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+    )
+    for header, wraps in ((_("Date"), False), (_("Status"), False), (_("Note"), True)):
+        table.add_column(header, no_wrap=not wraps, overflow="fold")
     for entry in task.history:
-        table.add_row(entry.date.isoformat(), status_text(entry.status) if entry.status else "", entry.note or "")
+        if entry.date <= day:
+            status = status_label(entry.status) if entry.status else ""
+            table.add_row(entry.date.isoformat(), status, display(entry.note or ""))
     return table
 
 
-def audit_table(rows: Sequence[AuditRow], title: str) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
-    for header in ("Commit", "Committed", "Author", "ID", "Change", "Effective", "Note"):
-        table.add_column(header, no_wrap=header in ("Commit", "Committed", "ID", "Effective"), overflow="fold")
+# --- the audit trail ------------------------------------------------------------------------
+
+
+def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str) -> Table:
+    table = Table(
+        title=title,
+        caption=caption(ledger),
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+    )
+    headers = (_("Commit"), _("Committed"), _("Author"), _("ID"), _("Change"), _("Effective"), _("Note"))
+    for position, header in enumerate(headers):
+        table.add_column(header, no_wrap=position in (0, 1, 3, 5), overflow="fold")
     for row in rows:
         if row.change == "status":
             change = f"{_label(row.old)} → {_label(row.new)}"
         elif row.change == "edit":
-            change = f"edited {row.new}"
+            change = _("edited {field}").format(field=row.new)
         else:
-            change = "進展情況 note"
+            change = _("progress note")
         effective = iso(row.effective) or ""
-        table.add_row(row.commit[:7], row.committed[:10], row.author, row.task_id, change, effective, row.note or "")
+        table.add_row(
+            row.commit[:7], row.committed[:10], row.author, row.task_id, change, effective, display(row.note or "")
+        )
     return table
 
 
 def _label(status: str | None) -> str:
-    return STATUS_LABELS.get(status or "", status or "?")
+    return status_label(status) if status else "?"
+
+
+# --- indicators ---------------------------------------------------------------------------
 
 
 def _percent(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
 
 
-def indicators_table(progress: Sequence[Progress], title: str) -> Table:
-    table = Table(title=title, box=box.SIMPLE_HEAD, header_style="bold", title_justify="left", collapse_padding=True)
-    table.add_column("指標 / ID", overflow="fold", max_width=20)
-    table.add_column("目標", overflow="fold", max_width=12)
-    table.add_column("最新", overflow="fold", max_width=12)
-    for header in ("完成率", "序時進度"):
-        table.add_column(header, justify="right", no_wrap=True)
-    table.add_column("Light", no_wrap=True)
-    for p in progress:
-        indicator = p.indicator
-        named = Text(indicator.name + "\n") + Text(indicator.id, style="dim")
-        latest = f"{value_text(indicator, p.latest)} {p.latest.period}" if p.latest else "-"
-        light = light_text(p.light) if p.light else Text("none")
-        table.add_row(named, target_text(indicator), latest, _percent(p.attainment), _percent(p.pace), light)
+def wrap_id(identifier: str, width: int) -> str:
+    """An id on lines of at most `width`, broken only after its hyphens (never inside a word)."""
+    lines: list[str] = []
+    for part in identifier.replace("-", "-\n").split("\n"):
+        if lines and cell_len(lines[-1] + part) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+_ID_NARROW = 20  # indicator ids wrap at hyphens to this width on screens narrower than _ID_WIDE
+_ID_NARROWEST = 14  # below 60 columns
+_ID_WIDE = 160
+_FIGURE_MAX = 14  # target and latest figure wrap within this width on a narrow screen
+
+
+def indicators_table(ledger: Ledger, progress: Sequence[Progress], title: str, screen: Screen | None = None) -> Table:
+    """One row per indicator; its id breaks only at hyphens, its name (the long text) wraps or goes first."""
+    screen = screen or Screen()
+    narrow = screen.width is not None and screen.width < _ID_WIDE
+
+    def latest(p: Progress) -> str:
+        return f"{value_text(p.indicator, p.latest)} {p.latest.period}" if p.latest else "-"
+
+    id_width = _ID_NARROW if screen.width is None or screen.width >= 60 else _ID_NARROWEST
+
+    def identifier(p: Progress) -> str:
+        return wrap_id(p.indicator.id, id_width) if narrow else p.indicator.id
+
+    figure_max = _FIGURE_MAX if narrow else 24
+    columns = [
+        Column(_("ID"), identifier, keep=True),
+        Column(_("Indicator"), lambda p: display(p.indicator.name), text=True),
+        Column(_("Target"), lambda p: target_text(p.indicator), max_width=figure_max),
+        Column(_("Latest"), latest, max_width=figure_max),
+        Column(_("Attained"), lambda p: _percent(p.attainment), keep=True, justify="right"),
+        Column(_("Pace"), lambda p: _percent(p.pace), justify="right"),
+        Column(_("Light"), lambda p: light_text(p.light), keep=True),
+    ]
+    cells = [[column.cell(p) for p in progress] for column in columns]
+    widths = [_natural_lines(column, column_cells) for column, column_cells in zip(columns, cells, strict=True)]
+    # Pace goes before the latest figure, which goes before the target
+    order = [0, 1, 2, 3, 4, 6, 5]
+    shown = sorted(_fit([columns[i] for i in order], [widths[i] for i in order], screen, comfort=_TEXT_MIN))
+    shown = sorted(order[i] for i in shown)
+    notes = [
+        _("Attained: the figure against the year's target. Pace (序时进度): the share of the year elapsed."),
+        _("-: no figure recorded yet."),
+    ]
+    table = Table(
+        title=title,
+        caption=caption(ledger, *notes),
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+    )
+    used = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text) + 2
+    for i in shown:
+        column = columns[i]
+        if column.text:
+            room = None if screen.width is None else max(_TEXT_MIN, screen.width - used)
+            table.add_column(
+                column.header,
+                overflow="ellipsis" if screen.terminal else "fold",
+                min_width=6,
+                max_width=room,
+                no_wrap=screen.terminal,
+            )
+        elif column.max_width:
+            table.add_column(column.header, overflow="fold", max_width=column.max_width)
+        else:
+            table.add_column(column.header, no_wrap=True, min_width=widths[i], justify=column.justify)
+    for index in range(len(progress)):
+        table.add_row(*(cells[i][index] for i in shown))
     return table
 
 
+def _natural_lines(column: Column, cells: Sequence[RenderableType | str]) -> int:
+    """The natural width of a column whose cells may hold several lines."""
+    widest = 0
+    for cell in cells:
+        text = cell.plain if isinstance(cell, Text) else str(cell)
+        widest = max([widest, *(cell_len(line) for line in text.splitlines())])
+    natural = max(cell_len(column.header), widest)
+    return min(natural, column.max_width) if column.max_width else natural
+
+
 _BAR = "█"
+_INDICATOR_KINDS = {
+    "level": N_("level"),
+    "count": N_("count added"),
+    "growth": N_("growth rate"),
+    "share": N_("share"),
+    "periodic_count": N_("count per period"),
+    "rank_change": N_("rank change"),
+    "margin": N_("margin over a reference"),
+    "milestone": N_("milestone (yes/no)"),
+}
+_COMPARISONS = {"at_least": N_("at least"), "at_most": N_("at most"), "about": N_("about")}
 
 
-def indicator_detail(progress: Progress) -> RenderableType:
+def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
     """One indicator: its definition, verdict, and the whole series with a bar per figure."""
     indicator = progress.indicator
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
+    words = [_INDICATOR_KINDS.get(indicator.kind, indicator.kind), _COMPARISONS.get(indicator.comparison, "")]
+    if indicator.cumulative:
+        words.append(N_("cumulative"))
+    kind = _(", ").join(_(word) for word in words if word)
     rows: list[tuple[str, RenderableType | str]] = [
-        ("ID", indicator.id),
-        ("指標", indicator.name),
-        ("目標", target_text(indicator)),
-        ("Kind", f"{indicator.kind}, {indicator.comparison}" + (", cumulative" if indicator.cumulative else "")),
-        ("Source", indicator.source),
-        ("As of", progress.day.isoformat()),
-        ("Verdict", progress.verdict),
-        ("Light", light_text(progress.light) if progress.light else "none"),
+        (_("ID"), indicator.id),
+        (_("Indicator"), display(indicator.name)),
+        (_("Target"), target_text(indicator)),
+        (_("Kind"), kind),
+        (_("Source"), display(indicator.source)),
+        (_("As of"), progress.day.isoformat()),
+        (_("Verdict"), verdict_text(progress.verdict)),
+        (_("Light"), light_text(progress.light)),
     ]
     if indicator.alternative:
-        rows.insert(3, ("Or", f"{indicator.alternative} (either target meets the plan)"))
+        either = _("{alternative} (either target meets the plan)").format(alternative=indicator.alternative)
+        rows.insert(3, (_("Or"), either))
     for label, value in rows:
         grid.add_row(label, value)
-    return Group(grid, Text(""), series_chart(progress))
+    return Group(grid, Text(""), series_chart(progress), Text(""), caption(ledger))
 
 
 def series_chart(progress: Progress) -> Table:
@@ -264,15 +518,17 @@ def series_chart(progress: Progress) -> Table:
     known = series(indicator, progress.day)
     values = [abs(effective_value(indicator, actual)) for actual in known]
     scale = max([abs(indicator.target), *values, 1e-9])
-    table = Table(title="Series", box=box.SIMPLE_HEAD, header_style="bold", title_justify="left")
-    for header in ("Period", "Figure", "", "Recorded", "Note"):
-        table.add_column(header, no_wrap=header != "Note", overflow="fold")
+    table = Table(
+        title=as_of_title(_("Series"), progress.day), box=box.SIMPLE_HEAD, header_style="bold", title_justify="left"
+    )
+    for header, wraps in ((_("Period"), False), (_("Figure"), False), ("", False), (_("Recorded"), False)):
+        table.add_column(header, no_wrap=not wraps)
+    table.add_column(_("Note"), overflow="fold")
     for actual, value in zip(known, values, strict=True):
         bar = _BAR * max(1, round(20 * value / scale)) if value else ""
-        table.add_row(actual.period, value_text(indicator, actual), bar, actual.recorded.isoformat(), actual.note or "")
-    if indicator.kind != "milestone":
-        target_bar = (
-            "┊" + " " * (round(20 * abs(indicator.target) / scale) - 1) + "┊ target" if indicator.target else ""
-        )
+        note = display(actual.note or "")
+        table.add_row(actual.period, value_text(indicator, actual), bar, actual.recorded.isoformat(), note)
+    if indicator.kind != "milestone" and indicator.target:
+        target_bar = "┊" + " " * (round(20 * abs(indicator.target) / scale) - 1) + "┊ " + _("target")
         table.add_row("", "", target_bar, "", "")
     return table

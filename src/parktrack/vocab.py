@@ -1,7 +1,11 @@
-"""The ledger's fixed words: statuses, kinds and their Chinese labels. Import-cheap."""
+"""The ledger's fixed words: statuses, lights, kinds, their labels and the variants people type. Import-cheap."""
 
 from __future__ import annotations
 
+from parktrack.errors import UsageError
+from parktrack.i18n import N_, _, current_language
+
+# The ledger's own labels, as the document writes them (commit messages and trailers use these).
 STATUS_LABELS = {
     "not_started": "未啟動",
     "in_progress": "推進中",
@@ -13,16 +17,103 @@ STATUSES = tuple(STATUS_LABELS)
 KINDS = {"key": "key_task", "key_task": "key_task", "measure": "measure"}
 ROLES = ("lead", "support")
 
+# The interface's words for statuses and lights (English msgids; 未启动/未啟動, 红灯/紅燈 in the catalogs).
+_STATUS_WORDS = {
+    "not_started": N_("not started"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "blocked": N_("blocked"),
+    "ongoing": N_("ongoing"),
+}
+_LIGHT_WORDS = {
+    "red": N_("red"),
+    "yellow": N_("yellow"),
+    "green": N_("green"),
+    "late": N_("late"),
+    "waiting": N_("waiting"),
+}
+_KIND_WORDS = {"key_task": N_("key task"), "measure": N_("measure")}
+_ROLE_WORDS = {"lead": N_("lead"), "support": N_("support")}
+
+# What people type for a status, besides its id and label: English words, and Chinese words
+# written here in simplified (typed text is folded to simplified before it is looked up).
+_STATUS_VARIANTS = {
+    "not started": "not_started",
+    "todo": "not_started",
+    "in progress": "in_progress",
+    "started": "in_progress",
+    "doing": "in_progress",
+    "completed": "done",
+    "complete": "done",
+    "未开始": "not_started",
+    "未启动": "not_started",
+    "尚未启动": "not_started",
+    "尚未开始": "not_started",
+    "进行中": "in_progress",
+    "推进中": "in_progress",
+    "正在推进": "in_progress",
+    "已启动": "in_progress",
+    "完成": "done",
+    "已完成": "done",
+    "办结": "done",
+    "已办结": "done",
+    "受阻": "blocked",
+    "阻塞": "blocked",
+    "停滞": "blocked",
+    "常态化推进": "ongoing",
+    "常态化": "ongoing",
+    "持续推进": "ongoing",
+}
+
+
+def status_label(status: str) -> str:
+    """A status in the interface language: 推进中 / 推進中 / in progress."""
+    return _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
+
+
+def light_label(light: str) -> str:
+    """A light in the interface language: 红灯 / 紅燈 / red."""
+    return _(_LIGHT_WORDS[light]) if light in _LIGHT_WORDS else light
+
+
+def kind_label(kind: str) -> str:
+    return _(_KIND_WORDS[kind]) if kind in _KIND_WORDS else kind
+
+
+def role_label(role: str) -> str:
+    return _(_ROLE_WORDS[role]) if role in _ROLE_WORDS else role
+
 
 def status_from_input(text: str) -> str | None:
-    """Accept a status id or its Chinese label, simplified or traditional."""
+    """A status id, its label or a common variant, in English or Chinese (either script); None if unknown."""
     value = text.strip()
-    if value in STATUS_LABELS:
-        return value
+    english = value.lower().replace("-", " ").replace("_", " ")
+    if english.replace(" ", "_") in STATUS_LABELS:
+        return english.replace(" ", "_")
+    if english in _STATUS_VARIANTS:
+        return _STATUS_VARIANTS[english]
     by_label = {label: status for status, label in STATUS_LABELS.items()}
     if value in by_label:
         return by_label[value]
+    if value.isascii():
+        return None
     from parktrack.names import fold
 
-    folded = {fold(label): status for label, status in by_label.items()}
-    return folded.get(fold(value))
+    return _STATUS_VARIANTS.get(fold(value))
+
+
+def accepted_statuses() -> str:
+    """The statuses as the interface names them, for messages and help."""
+    if current_language() == "en":
+        return ", ".join(STATUSES)
+    return "、".join(status_label(s) for s in STATUSES)
+
+
+def parse_status(text: str) -> str:
+    """A typed status as its id; an unknown word is a usage error listing the accepted ones."""
+    status = status_from_input(text)
+    if status is None:
+        raise UsageError(
+            _("unknown status '{text}'; use one of: {statuses}").format(text=text, statuses=accepted_statuses())
+        )
+    return status

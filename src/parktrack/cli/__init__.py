@@ -15,10 +15,19 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from parktrack.cli import views, writes  # noqa: F401  (registers the commands)
+from parktrack.cli import config, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
-from parktrack.errors import ParktrackError
-from parktrack.i18n import LANGUAGES, N_, _, choose_language, set_language
+from parktrack.errors import ParktrackError, UsageError
+from parktrack.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    Language,
+    _,
+    choose_language,
+    locale_language,
+    set_language,
+)
 
 __all__ = ["app", "main"]
 
@@ -32,7 +41,9 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
     for position, arg in enumerate(args):
         if arg == "--":
             break
-        if arg == "--lang" and position + 1 < len(args):
+        if arg == "--lang":
+            if position + 1 == len(args):
+                raise UsageError(_("--lang needs a value: {choices}").format(choices=", ".join(LANGUAGES)))
             return args[position + 1], args[:position] + args[position + 2 :]
         if arg.startswith("--lang="):
             return arg.removeprefix("--lang="), args[:position] + args[position + 1 :]
@@ -40,15 +51,125 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _translate_help(command: Any) -> Any:
-    """Translate the help texts of a Click command tree in place (the msgids are the English texts)."""
+    """Translate the help texts of a Click command tree in place (the msgids are the English texts).
+
+    Flags get an empty metavar and arguments no type, so help shows no `<bool>` or `<list[str]>`.
+    """
     for holder in (command, *command.params):
         for attribute in ("help", "short_help"):
             text = getattr(holder, attribute, None)
             if text:
                 setattr(holder, attribute, _(text))
+        if getattr(holder, "is_flag", False) and getattr(holder, "metavar", None) is None:
+            holder.metavar = ""
+        if getattr(holder, "param_type_name", None) == "argument":
+            # its metavar (ID, ID...) already says what it takes: no <str> or <list[str]> beside it
+            holder.display_type_rich = lambda ctx: None
     for sub in getattr(command, "commands", {}).values():
         _translate_help(sub)
     return command
+
+
+# Typer 0.29 vendors Click with its words written in English in the code (no gettext), and its Rich
+# help reads module constants fixed at import. These are its words for people, in the interface
+# language: set on the help path only (Rich is imported for help anyway).
+_HELP_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "DEPRECATED_STRING": N_("(deprecated) "),
+}
+HELP_OPTION_HELP = N_("Show this message and exit.")
+USAGE = N_("Usage:")
+
+
+def _localize_help(command: Any) -> None:
+    from typer import rich_utils
+    from typer._click import formatting
+
+    for name, message in _HELP_WORDS.items():
+        setattr(rich_utils, name, _(message))
+    make_text = rich_utils._make_rich_text
+    if not getattr(make_text, "_parktrack", False):
+
+        def fold_long_runs(**options: Any) -> Any:
+            # Chinese has no spaces to wrap at: fold long runs instead of cutting them with "…".
+            text = make_text(**options)
+            if hasattr(text, "overflow"):
+                text.overflow = "fold"
+            return text
+
+        fold_long_runs._parktrack = True  # type: ignore[attr-defined]
+        rich_utils._make_rich_text = fold_long_runs
+    original = formatting.HelpFormatter.write_usage
+    if not getattr(original, "_parktrack", False):
+
+        def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            original(self, prog, args, _(USAGE) + " " if prefix is None else prefix)
+
+        write_usage._parktrack = True  # type: ignore[attr-defined]
+        formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    _translate_help_option(command)
+
+
+def _translate_help_option(command: Any, names: list[str] | None = None) -> None:
+    from typer._click import Context
+
+    names = names or command.context_settings.get("help_option_names", ["--help"])
+    option = command.get_help_option(Context(command, info_name=command.name, help_option_names=names))
+    if option is not None:
+        option.help, option.metavar = _(HELP_OPTION_HELP), ""
+    for sub in getattr(command, "commands", {}).values():
+        _translate_help_option(sub, names)
+
+
+def _click_message(error: Any) -> str:
+    """A Click usage error as a sentence in the interface language."""
+    from typer._click import exceptions
+
+    if isinstance(error, exceptions.NoSuchOption):
+        message = _("No such option: {option}").format(option=error.option_name)
+        if error.possibilities:
+            message += _(" (did you mean {names}?)").format(names=_(" or ").join(sorted(error.possibilities)))
+        return message
+    if isinstance(error, exceptions.MissingParameter):
+        param = error.param
+        if param is not None and param.param_type_name == "option":
+            return _("Missing option {name}.").format(name=" / ".join(param.opts))
+        name = (param.metavar or (param.name or "").upper()) if param is not None else str(error.param_hint or "")
+        return _("Missing argument {name}.").format(name=name)
+    if isinstance(error, exceptions.BadParameter):
+        param = error.param
+        hint = error.param_hint or (" / ".join(getattr(param, "opts", [])) if param is not None else "")
+        choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+        if choices:
+            listed = ", ".join(str(getattr(c, "value", c)) for c in choices)
+            return _("Invalid value for {option}: use one of {choices}.").format(option=hint, choices=listed)
+        if "integer" in error.message:
+            return _("Invalid value for {option}: give a whole number.").format(option=hint)
+        reason = error.message.removeprefix("Value error, ").rstrip(".")
+        return _("Invalid value for {option}: {reason}.").format(option=hint, reason=reason)
+    if error.message.startswith("Got unexpected extra argument"):
+        extra = error.message.rpartition("(")[2].rstrip(")")
+        return _("Unexpected extra arguments: {arguments}.").format(arguments=extra)
+    if error.message.startswith("No such command"):
+        return _("No such command: {name}.").format(name=error.message.removeprefix("No such command ").rstrip("."))
+    return str(error.message)
+
+
+def _fail_usage(error: Any) -> NoReturn:
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        _localize_help(ctx.command)
+        print(ctx.get_usage(), file=sys.stderr)
+    print(_("error: {message}").format(message=_click_message(error)), file=sys.stderr)
+    if ctx is not None:
+        hint = _("Try '{command} {option}' for help.").format(command=ctx.command_path, option="-h")
+        print(hint, file=sys.stderr)
+    raise SystemExit(error.exit_code)
 
 
 @app.callback()
@@ -62,19 +183,44 @@ def _global_options(
 
 def _fail(error: ParktrackError) -> NoReturn:
     for line in error.lines():
+        if line.startswith("error: "):  # errors.py writes the English prefix; people read their own
+            line = _("error: {message}").format(message=line.removeprefix("error: "))
         print(line, file=sys.stderr)
     raise SystemExit(error.exit_code)
 
 
+def _language(option: str | None, args: list[str]) -> Language:
+    """The language for this run; `parktrack config ...` still runs when the config file is broken,
+    so that it can mend it."""
+    try:
+        return choose_language(option, os.environ)
+    except UsageError:
+        if args[:1] != ["config"] or option or os.environ.get("PARKTRACK_LANG"):
+            raise
+        return locale_language(os.environ) or DEFAULT_LANGUAGE
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point; tests call it in process with `argv`."""
+    from typer._click import exceptions
+
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
-        set_language(choose_language(lang, os.environ))
+        set_language(_language(lang, args))
         command = _translate_help(typer.main.get_command(app))
-        command.main(args=args, prog_name="parktrack")
+        if not args or any(arg in ("-h", "--help") for arg in args):
+            _localize_help(command)
+        code = command.main(args=args, prog_name="parktrack", standalone_mode=False)
+        raise SystemExit(code if isinstance(code, int) else 0)
+    except exceptions.NoArgsIsHelpError as error:  # the help has been printed
+        raise SystemExit(error.exit_code) from None
+    except exceptions.ClickException as error:
+        _fail_usage(error)
+    except typer.Abort:
+        print(_("Aborted."), file=sys.stderr)
+        raise SystemExit(1) from None
     except ParktrackError as error:
         _fail(error)
     except BrokenPipeError:  # e.g. `parktrack list | head`

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from datetime import date
 from enum import StrEnum
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from parktrack.errors import UsageError
+from parktrack.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from parktrack.ledger import Ledger
     from parktrack.query import Filters, Row
     from parktrack.render import Record
+    from parktrack.tables import Screen
 
 app = typer.Typer(
     name="parktrack",
@@ -76,6 +80,16 @@ DataOpt = Annotated[
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of the screen (replaced whole; CSV starts with a UTF-8 BOM for Excel).",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
 AsOfOpt = Annotated[
     str,
     typer.Option(
@@ -104,22 +118,69 @@ LeaderOpt = Annotated[
 # --- helpers shared by the commands ------------------------------------------------
 
 
+_writing_file = False  # set while a table is drawn for --output
+
+
 @cache
 def console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, markup=False, emoji=False)
+    # Written to a pipe or file without COLUMNS, nothing is cut: lines are as long as their text.
+    terminal = sys.stdout.isatty()
+    unlimited = not terminal and not os.environ.get("COLUMNS")
+    return Console(highlight=False, markup=False, emoji=False, width=100_000 if unlimited else None)
 
 
-def width() -> int:
-    return console().width
+def screen() -> Screen:
+    """The width tables fit to (None: a pipe without COLUMNS, no limit) and whether it is a terminal."""
+    from parktrack.tables import Screen
+
+    current = console()
+    if _writing_file:
+        return Screen(None, False)  # a file: nothing cut, whatever the terminal's width
+    unlimited = not current.is_terminal and not os.environ.get("COLUMNS")
+    return Screen(None if unlimited else current.width, current.is_terminal)
 
 
-def emit(renderable: RenderableType | str) -> None:
+def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = False) -> None:
+    """Print, or with `out` write the text to that file atomically (CSV with a BOM, for Excel)."""
+    if out is not None:
+        text = renderable if isinstance(renderable, str) else _render_plain(renderable)
+        _write_atomically(out, ("\ufeff" if bom else "") + text)
+        print(_("written to {path}").format(path=out), file=sys.stderr)
+        return
     if isinstance(renderable, str):
         sys.stdout.write(renderable)
-    else:
+    elif console().is_terminal:
         console().print(renderable)
+    else:  # a pipe or file: no padding after the text on each line
+        with console().capture() as captured:
+            console().print(renderable)
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+
+
+def _render_plain(renderable: RenderableType) -> str:
+    from rich.console import Console
+
+    recorder = Console(record=True, width=100_000, file=io.StringIO(), highlight=False, markup=False, emoji=False)
+    recorder.print(renderable)
+    return "\n".join(line.rstrip() for line in recorder.export_text().splitlines()) + "\n"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    import tempfile
+
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise UsageError(_("{path}: no such folder").format(path=folder))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def load_ledger(data: Path | None, indicators: bool = False) -> Ledger:
@@ -145,22 +206,19 @@ def resolve_filters(
     search: str | None = None,
     light: Light | None = None,
 ) -> Filters:
-    """Resolve what the user typed (names in either script, Chinese status labels) into filters."""
+    """Resolve what the user typed (names in either script, Chinese status words) into filters."""
     from parktrack.query import Filters
-    from parktrack.vocab import KINDS, status_from_input
+    from parktrack.vocab import KINDS, parse_status
 
     if role and not unit:
-        raise UsageError("--role needs --unit")
-    wanted_status = status_from_input(status) if status is not None else None
-    if status is not None and wanted_status is None:
-        raise UsageError(f"unknown status '{status}'")
+        raise UsageError(_("--role needs --unit"))
     return Filters(
         unit=ledger.find_unit(unit) if unit else None,
         role=role.value if role else None,
         leader=ledger.find_leader(leader) if leader else None,
         section=section,
         kind=KINDS[kind.value] if kind else None,
-        status=wanted_status,
+        status=parse_status(status) if status is not None else None,
         search=search,
         light=light.value if light else None,
     )
@@ -173,23 +231,41 @@ def task_records(ledger: Ledger, rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def count_title(what: str, count: int, day: date) -> str:
-    return f"{what}: {count} item{'s' * (count != 1)} as of {day.isoformat()}"
+    """`Overdue: 12 items as of 2024-07-01`, in the interface language."""
+    return ngettext("{what}: {count} item as of {day}", "{what}: {count} items as of {day}", count).format(
+        what=what, count=count, day=day.isoformat()
+    )
 
 
-def print_rows(ledger: Ledger, rows: list[Row], fmt: Format, title: str) -> None:
-    output(fmt, lambda: task_records(ledger, rows), lambda tables: tables.list_table(ledger, rows, title, width()))
+def print_rows(ledger: Ledger, rows: list[Row], fmt: Format, title: str, out: Path | None = None) -> None:
+    output(
+        fmt,
+        lambda: task_records(ledger, rows),
+        lambda tables: tables.list_table(ledger, rows, title, screen()),
+        out,
+    )
 
 
-def output(fmt: Format, records: Callable[[], list[Record]], table: Callable[[ModuleType], RenderableType]) -> None:
-    """Print a table (importing Rich only then) or the records as JSON or CSV."""
+def output(
+    fmt: Format,
+    records: Callable[[], list[Record]],
+    table: Callable[[ModuleType], RenderableType],
+    out: Path | None = None,
+) -> None:
+    """Print a table (importing Rich only then) or the records as JSON or CSV; `out` writes a file."""
     if fmt is Format.table:
         from parktrack import tables
 
-        emit(table(tables))
+        global _writing_file
+        _writing_file = out is not None
+        try:
+            emit(table(tables), out)
+        finally:
+            _writing_file = False
         return
     from parktrack import render
 
-    emit(render.as_data(records(), fmt.value))
+    emit(render.as_data(records(), fmt.value), out, bom=fmt is Format.csv)
 
 
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the ledger but make no git commit.")]
@@ -198,6 +274,6 @@ DateOpt = Annotated[str, typer.Option("--date", help="The day the change took ef
 
 def report_commit(sha: str | None, repo: str | None, no_commit: bool) -> None:
     if sha:
-        print(f"committed {sha[:10]} in {repo}")
+        print(_("committed {sha} in {repo}").format(sha=sha[:10], repo=repo))
     elif not no_commit:
-        print("not in a git repository: written, not committed")
+        print(_("not in a git repository: written, not committed"))

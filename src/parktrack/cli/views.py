@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -14,6 +15,7 @@ from parktrack.cli.common import (
     Kind,
     LeaderOpt,
     Light,
+    OutputOpt,
     RoleOpt,
     Sort,
     UnitOpt,
@@ -26,15 +28,18 @@ from parktrack.cli.common import (
     output,
     print_rows,
     resolve_filters,
+    screen,
     task_records,
-    width,
 )
 from parktrack.errors import EXIT_OVERDUE
+from parktrack.i18n import _, display, ngettext
 
 if TYPE_CHECKING:
     from types import ModuleType
 
     from rich.console import RenderableType
+
+    from parktrack.query import Row
 
 
 @app.command()
@@ -46,8 +51,10 @@ def validate(data: DataOpt = None) -> None:
     loaded = ledger.load(folder)
     units = sum(1 for unit in loaded.units if not unit.is_group)
     groups = len(loaded.units) - units
-    counts = f"{len(loaded.tasks)} tasks, {len(loaded.indicators)} indicators, {units} units, {groups} groups"
-    print(f"{folder.path}: ok, {counts}")
+    counts = _("{tasks} tasks, {indicators} indicators, {units} units, {groups} groups").format(
+        tasks=len(loaded.tasks), indicators=len(loaded.indicators), units=units, groups=groups
+    )
+    print(_("{folder}: ok, {counts}").format(folder=folder.path, counts=counts))
 
 
 @app.command("list")
@@ -63,7 +70,9 @@ def list_items(
     status: Annotated[
         str | None,
         typer.Option(
-            help="not_started, in_progress, done, blocked or ongoing (or 未啟動, 推進中 ...).", show_default=False
+            help="not_started, in_progress, done, blocked or ongoing; or in Chinese 未啟動, 推進中, 已完成, 受阻, "
+            "常態化推進 (完成, 進行中, 未開始 and simplified spellings work too).",
+            show_default=False,
         ),
     ] = None,
     kind: Annotated[
@@ -76,6 +85,7 @@ def list_items(
     as_of: AsOfOpt = "today",
     warn_days: WarnOpt = 15,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """List the plan's items, filtered; shows each item's status and light on the as-of day."""
     from parktrack import query
@@ -94,16 +104,19 @@ def list_items(
         light=light,
     )
     rows = query.select(ledger, day, filters, warn_days)
-    print_rows(ledger, rows, fmt, count_title("Items", len(rows), day))
+    print_rows(ledger, rows, fmt, count_title(_("Items"), len(rows), day), out)
 
 
 @app.command()
 def show(
-    task_id: Annotated[str, typer.Argument(metavar="ID", help="A task id such as T07 or M03.1.")],
+    task_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A task id such as T07 or M03.1 (t7 and m3.1 work too).")
+    ],
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
     warn_days: WarnOpt = 15,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """Show everything about one item: full text, units, deadline, status and history."""
     from parktrack.deadlines import assess
@@ -115,13 +128,19 @@ def show(
     if fmt is Format.table:
         from parktrack import tables
 
-        emit(tables.task_detail(ledger, row))
+        emit(tables.task_detail(ledger, row), out)
         return
     from parktrack import render
 
     record = render.task_record(ledger, row)
     record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in task.history]
-    emit(render.to_json(record) + "\n" if fmt is Format.json else render.to_csv([record]))
+    if fmt is Format.json:
+        emit(render.to_json(record) + "\n", out)
+    else:
+        record["history"] = [
+            f"{e['date']} {e.get('status', '')} {e.get('note', '')}".strip() for e in record["history"]
+        ]
+        emit(render.as_data([record], "csv"), out, bom=True)
 
 
 @app.command()
@@ -134,6 +153,7 @@ def overdue(
     by_unit: Annotated[bool, typer.Option("--by-unit", help="Group the items under each lead unit.")] = False,
     fail_if_any: Annotated[bool, typer.Option("--fail-if-any", help="Exit 3 when anything is overdue.")] = False,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """List the items overdue on the as-of day, most days overdue first."""
     from parktrack import query
@@ -141,16 +161,16 @@ def overdue(
     ledger = load_ledger(data)
     day = as_day(as_of)
     rows = query.overdue(ledger, day, resolve_filters(ledger, unit=unit, role=role, leader=leader))
-    title = count_title("Overdue", len(rows), day)
+    title = count_title(_("Overdue"), len(rows), day)
 
     def table(tables: ModuleType) -> RenderableType:
         if not by_unit:
-            return tables.overdue_table(ledger, rows, title, width())  # type: ignore[no-any-return]
+            return tables.overdue_table(ledger, rows, title, screen())  # type: ignore[no-any-return]
         groups = query.by_lead_unit(ledger, rows).items()
-        parts = [tables.overdue_table(ledger, group, f"{name}: {len(group)}", width()) for name, group in groups]
-        return tables.grouped(parts) if parts else f"{title}\n"
+        parts = [tables.overdue_table(ledger, group, _unit_title(name, group, day), screen()) for name, group in groups]
+        return tables.grouped([title, *parts]) if parts else f"{title}\n"
 
-    output(fmt, lambda: task_records(ledger, rows), table)
+    output(fmt, lambda: task_records(ledger, rows), table, out)
     if fail_if_any and rows:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -164,6 +184,7 @@ def due(
     role: RoleOpt = None,
     leader: LeaderOpt = None,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """List the open items falling due within a window after the as-of day, soonest first."""
     from parktrack import query
@@ -171,8 +192,9 @@ def due(
     ledger = load_ledger(data)
     day = as_day(as_of)
     rows = query.due_within(ledger, day, within, resolve_filters(ledger, unit=unit, role=role, leader=leader))
-    title = count_title(f"Due within {within} days", len(rows), day)
-    output(fmt, lambda: task_records(ledger, rows), lambda tables: tables.due_table(ledger, rows, title, width()))
+    what = ngettext("Due within {days} day", "Due within {days} days", within).format(days=within)
+    title = count_title(what, len(rows), day)
+    output(fmt, lambda: task_records(ledger, rows), lambda tables: tables.due_table(ledger, rows, title, screen()), out)
 
 
 @app.command()
@@ -187,6 +209,7 @@ def units(
         Sort, typer.Option(help="Row order: as in units.yaml, most overdue, most items, or by name.")
     ] = Sort.ledger,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """Per-unit accountability: what each unit leads and supports, and how it stands."""
     from parktrack import query, render
@@ -197,21 +220,22 @@ def units(
         unit = ledger.find_unit(name)
         rows = query.select(ledger, day, resolve_filters(ledger, unit=unit.id), warn_days)
         rows.sort(key=lambda row: "lead" not in row.roles)
-        print_rows(ledger, rows, fmt, f"{unit.name}: {len(rows)} items as of {day.isoformat()}")
+        print_rows(ledger, rows, fmt, count_title(display(unit.name), len(rows), day), out)
         return
     summaries = query.unit_summaries(ledger, day, warn_days, sort.value)
     bodies = [s for s in summaries if not s.unit.is_group]
     groups = [s for s in summaries if s.unit.is_group]
 
     def table(tables: ModuleType) -> RenderableType:
+        group_title = _("Groups (open-ended; not one accountable unit)")
         return tables.grouped(  # type: ignore[no-any-return]
             [
-                tables.units_table(bodies, f"Units as of {day.isoformat()}; 臨期 = due within {warn_days} days"),
-                tables.units_table(groups, "Groups (open-ended; not one accountable unit)"),
+                tables.units_table(ledger, bodies, tables.as_of_title(_("Units"), day), warn_days),
+                tables.units_table(ledger, groups, tables.as_of_title(group_title, day), warn_days),
             ]
         )
 
-    output(fmt, lambda: [render.unit_record(s) for s in summaries], table)
+    output(fmt, lambda: [render.unit_record(s) for s in summaries], table, out)
 
 
 @app.command()
@@ -226,6 +250,7 @@ def leaders(
         Sort, typer.Option(help="Row order: as in the ledger, most overdue, most items, or by name.")
     ] = Sort.ledger,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """Per-official accountability: the items each lead official (牽頭領導) answers for."""
     from parktrack import query, render
@@ -235,11 +260,15 @@ def leaders(
     if name is not None:
         leader = ledger.find_leader(name)
         rows = query.select(ledger, day, resolve_filters(ledger, leader=leader), warn_days)
-        print_rows(ledger, rows, fmt, f"{leader}: {len(rows)} items as of {day.isoformat()}")
+        print_rows(ledger, rows, fmt, count_title(display(leader), len(rows), day), out)
         return
     summaries = query.leader_summaries(ledger, day, warn_days, sort.value)
-    title = f"Lead officials as of {day.isoformat()}"
-    output(fmt, lambda: [render.leader_record(s) for s in summaries], lambda t: t.leaders_table(summaries, title))
+
+    def table(tables: ModuleType) -> RenderableType:
+        title = tables.as_of_title(_("Lead officials"), day)
+        return tables.leaders_table(ledger, summaries, title, warn_days)  # type: ignore[no-any-return]
+
+    output(fmt, lambda: [render.leader_record(s) for s in summaries], table, out)
 
 
 @app.command()
@@ -249,6 +278,7 @@ def history(
     unit: UnitOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """The audit trail from git: who changed which item, when, from what to what (hand edits too)."""
     from parktrack import history as trail
@@ -262,20 +292,33 @@ def history(
         wanted = involved if wanted is None else wanted & involved
     rows = trail.audit_trail(ledger.data.path, store.TASKS_FILE, as_day(since) if since else None)
     rows = [row for row in rows if wanted is None or row.task_id in wanted]
-    title = f"History: {len(rows)} change{'s' * (len(rows) != 1)}"
-    output(fmt, lambda: [render.audit_record(row) for row in rows], lambda tables: tables.audit_table(rows, title))
+    title = ngettext("History: {count} change as of {day}", "History: {count} changes as of {day}", len(rows)).format(
+        count=len(rows), day=date.today().isoformat()
+    )
+    output(
+        fmt,
+        lambda: [render.audit_record(row) for row in rows],
+        lambda tables: tables.audit_table(ledger, rows, title),
+        out,
+    )
 
 
 @app.command()
 def indicators(
     indicator_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="One indicator: its whole series, charted.", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="One indicator, by id or Chinese name (or a unique part of it): its whole series, charted.",
+            show_default=False,
+        ),
     ] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
     unit: UnitOpt = None,
     light: Annotated[Light | None, typer.Option(help="Only indicators with this light (red, yellow, green).")] = None,
     fmt: FormatOpt = Format.table,
+    out: OutputOpt = None,
 ) -> None:
     """The plan's targets against the recorded figures: attainment, 序時進度 and a light each."""
     from parktrack import indicators as measures
@@ -290,11 +333,17 @@ def indicators(
     progress = [measures.assess(indicator, day, ledger.plan.year) for indicator in chosen]
     if light:
         progress = [p for p in progress if p.light == light.value]
-    title = f"Indicators as of {day.isoformat()}: {len(progress)}"
+    title = ngettext("Indicators: {count} as of {day}", "Indicators: {count} as of {day}", len(progress)).format(
+        count=len(progress), day=day.isoformat()
+    )
 
     def table(tables: ModuleType) -> RenderableType:
-        if indicator_id:
-            return tables.indicator_detail(progress[0])  # type: ignore[no-any-return]
-        return tables.indicators_table(progress, title)  # type: ignore[no-any-return]
+        if indicator_id and progress:
+            return tables.indicator_detail(ledger, progress[0])  # type: ignore[no-any-return]
+        return tables.indicators_table(ledger, progress, title, screen())  # type: ignore[no-any-return]
 
-    output(fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table)
+    output(fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table, out)
+
+
+def _unit_title(name: str, rows: list[Row], day: date) -> str:
+    return count_title(display(name), len(rows), day)

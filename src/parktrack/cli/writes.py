@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from parktrack.cli.common import DataOpt, DateOpt, NoCommitOpt, app, as_day, report_commit
-from parktrack.errors import UsageError
+from parktrack.i18n import _
+from parktrack.vocab import status_label
 
 
 @app.command()
@@ -20,7 +21,8 @@ def update(
             "--status",
             "-s",
             help="not_started 未啟動, in_progress 推進中, done 已完成, blocked 受阻, or ongoing 常態化推進 "
-            "(long-term items, once their first milestone is met).",
+            "(long-term items, once their first milestone is met); 完成, 進行中, 未開始, Done and simplified "
+            "spellings work too.",
         ),
     ],
     when: DateOpt = "today",
@@ -32,14 +34,9 @@ def update(
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Change the status of items, dated, with an optional note; one git commit."""
-    from parktrack.vocab import STATUSES, status_from_input
+    from parktrack.vocab import parse_status
 
-    wanted = status_from_input(status)
-    if wanted is None:
-        from parktrack.names import did_you_mean
-
-        raise UsageError(f"unknown status '{status}'{did_you_mean(status, STATUSES)}; use one of {', '.join(STATUSES)}")
-    _record(task_ids, wanted, when, note, data, no_commit)
+    _record(task_ids, parse_status(status), when, note, data, no_commit)
 
 
 @app.command()
@@ -61,14 +58,22 @@ def _record(
 
     outcome = updates.record(store.find_data_dir(data), task_ids, status, as_day(when), text, commit=not no_commit)
     for change in outcome.changes:
-        what = f"{change.old_status} -> {change.new_status}" if change.new_status else "note added"
+        if change.new_status:
+            what = f"{status_label(change.old_status)} → {status_label(change.new_status)}"
+        else:
+            what = _("note added")
         print(f"{change.task_id}: {what} ({change.day.isoformat()})")
     report_commit(outcome.commit, outcome.repo, no_commit)
 
 
 @app.command()
 def record(
-    indicator_id: Annotated[str, typer.Argument(metavar="ID", help="The indicator id, such as gross-output.")],
+    indicator_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The indicator: its id (gross-output), Chinese name (規上工業總產值) or a unique part."
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="The figure: 12.5, 12.5% for a percentage, 是/yes or 否/no.")],
     period: Annotated[str, typer.Option("--period", "-p", help="2024Q1-2024Q4, 2024H1/H2, 2024-06, or 2024.")],
     note: Annotated[str | None, typer.Option(help="A note kept with the figure.", show_default=False)] = None,
@@ -104,5 +109,5 @@ def record(
         commit=not no_commit,
     )
     figure = outcome.figure
-    print(f"{figure.indicator_id} {figure.period}: {value}" + (" (correction)" if correct else ""))
+    print(f"{figure.indicator_id} {figure.period}: {value}" + (" " + _("(correction)") if correct else ""))
     report_commit(outcome.commit, outcome.repo, no_commit)

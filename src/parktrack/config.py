@@ -1,0 +1,109 @@
+"""The user's own settings: a small TOML file in the platform's usual place for them.
+
+    ~/.config/parktrack/config.toml          (Linux; $XDG_CONFIG_HOME is honoured)
+    ~/Library/Application Support/parktrack  (macOS)
+    %APPDATA%\\parktrack                      (Windows)
+
+`PARKTRACK_CONFIG` names another file. Today it holds one setting, the interface language:
+
+    lang = "zh-Hans"
+
+Imported only when neither --lang nor PARKTRACK_LANG chose the language; tomllib is imported only
+when the file exists, so a run without a config file pays for platformdirs alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from parktrack.errors import UsageError
+from parktrack.i18n import LANGUAGES, Language, _, parse_language
+
+CONFIG_ENV = "PARKTRACK_CONFIG"
+CONFIG_NAME = "config.toml"
+KEYS = ("lang",)
+
+
+def config_path(environ: Mapping[str, str]) -> Path:
+    """Where the user's config file is (whether or not it exists yet)."""
+    explicit = environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("parktrack", appauthor=False, roaming=True)) / CONFIG_NAME
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The settings in `path`; an empty dict when there is no file. A broken file is a usage error."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise UsageError(
+            _("{path}: cannot read the config file ({reason})").format(path=path, reason=error.strerror)
+        ) from None
+    import tomllib
+
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(_("{path}: not a valid TOML file: {reason}").format(path=path, reason=error)) from None
+
+
+def configured_language(environ: Mapping[str, str]) -> Language | None:
+    """The `lang` setting of the user's config file, if there is one."""
+    path = config_path(environ)
+    value = read_config(path).get("lang")
+    if value is None:
+        return None
+    language = parse_language(str(value))
+    if language is None:
+        raise UsageError(
+            _("{path}: unknown language '{value}' in lang; use one of {choices}").format(
+                path=path, value=value, choices=", ".join(LANGUAGES)
+            )
+        )
+    return language
+
+
+def check_key(key: str) -> None:
+    if key not in KEYS:
+        raise UsageError(_("unknown setting '{key}'; settings: {keys}").format(key=key, keys=", ".join(KEYS)))
+
+
+def check_setting(key: str, value: str) -> str:
+    """The value to store for `key`, checked (a language is stored in its canonical spelling)."""
+    check_key(key)
+    language = parse_language(value)
+    if language is None:
+        raise UsageError(
+            _("unknown language '{value}'; use one of {choices}").format(value=value, choices=", ".join(LANGUAGES))
+        )
+    return language
+
+
+def write_setting(path: Path, key: str, value: str) -> None:
+    """Set `key = "value"` in the file, keeping its other lines; written atomically."""
+    old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    line = f'{key} = "{value}"'
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
+    if pattern.search(old):
+        new = pattern.sub(line.replace("\\", "\\\\"), old, count=1)
+    else:
+        new = old + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(new)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
