@@ -1,0 +1,75 @@
+"""The report's footing in git: which commit the data was read at, and the as-of days of earlier reports.
+
+A report is remembered only when it is issued with `report --mark`: an empty commit whose message
+carries the trailer `Parktrack-Report: <as-of day>`. It changes no file, so it never touches the
+ledger, the index or the work tree; previews (`report` without --mark) leave no trace.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from parktrack.errors import GitError
+from parktrack.history import repo_root
+from parktrack.reporting.content import Provenance
+from parktrack.store import DataDir
+
+TRAILER = "Parktrack-Report"
+
+
+def _git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
+    )
+
+
+def provenance(data: DataDir) -> Provenance:
+    folder = str(data.path)
+    repo = None if data.bundled else repo_root(data.path)
+    if repo is None:
+        return Provenance(folder, data.bundled)
+    head = _git(repo, "rev-parse", "--short=10", "HEAD")
+    if head.returncode:
+        return Provenance(folder, data.bundled)
+    dirty = bool(_git(repo, "status", "--porcelain", "--", str(data.path)).stdout.strip())
+    return Provenance(folder, data.bundled, head.stdout.strip(), dirty)
+
+
+def previous_reports(data: DataDir) -> list[date]:
+    """The as-of days of the reports marked in the history of the data's repository."""
+    repo = None if data.bundled else repo_root(data.path)
+    if repo is None:
+        return []
+    result = _git(repo, "log", f"--format=%(trailers:key={TRAILER},valueonly,separator=%x00)", f"--grep=^{TRAILER}:")
+    days = []
+    for value in result.stdout.replace("\x00", "\n").split():
+        try:
+            days.append(date.fromisoformat(value.strip()))
+        except ValueError:
+            continue
+    return days
+
+
+def mark(data: DataDir, as_of: date, plan_title: str) -> str:
+    """Remember a report as of `as_of` with an empty commit on HEAD; returns its sha.
+
+    Plumbing (commit-tree and a compare-and-swap update-ref) keeps whatever is staged staged.
+    """
+    repo = None if data.bundled else repo_root(data.path)
+    if repo is None:
+        raise GitError(f"{data.path} is not inside a git repository, so the report cannot be marked")
+    head = _git(repo, "rev-parse", "HEAD")
+    if head.returncode:
+        raise GitError(f"cannot mark the report: the repository at {repo} has no commit yet")
+    parent = head.stdout.strip()
+    message = f"{plan_title}: report as of {as_of.isoformat()}\n\n{TRAILER}: {as_of.isoformat()}\n"
+    made = _git(repo, "commit-tree", f"{parent}^{{tree}}", "-p", parent, "-F", "-", stdin=message)
+    if made.returncode:
+        raise GitError(f"cannot mark the report: git commit-tree failed: {made.stderr.strip()}")
+    sha = made.stdout.strip()
+    moved = _git(repo, "update-ref", "-m", "parktrack report --mark", "HEAD", sha, parent)
+    if moved.returncode:
+        raise GitError(f"cannot mark the report: git update-ref failed: {moved.stderr.strip()}")
+    return sha
