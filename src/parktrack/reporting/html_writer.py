@@ -20,7 +20,7 @@ CSS = """
 @page { size: A4; margin: 15mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: FONTS; color: #1a1a1a; margin: 0 auto; padding: 16px; max-width: 1100px;
-  line-height: 1.5; font-size: 15px; -webkit-text-size-adjust: 100%; }
+  line-height: 1.5; font-size: 15px; -webkit-text-size-adjust: 100%; overflow-wrap: anywhere; }
 header h1 { font-size: 1.6em; margin: 0 0 .2em; }
 header .subtitle { font-size: 1.1em; margin: 0 0 .6em; }
 header ul { list-style: none; padding: 0; margin: 0 0 1em; color: #444; }
@@ -31,7 +31,8 @@ h2, h3 { break-after: avoid; page-break-after: avoid; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; font-size: .92em; }
 th, td { border: 1px solid #c8c8c8; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.line, th { white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 table.facts { width: auto; min-width: 50%; }
@@ -85,7 +86,9 @@ def _block(block: Block) -> str:
 
 def _table(table: Table) -> str:
     def cls(position: int) -> str:
-        return ' class="num"' if position in table.numeric else ""
+        names = ["num"] if position in table.numeric else []
+        names += [] if position in table.wrap else ["line"]
+        return f' class="{" ".join(names)}"' if names else ""
 
     head = "".join(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(table.headers))
     rows = "\n".join(

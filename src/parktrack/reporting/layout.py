@@ -34,6 +34,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     numeric: frozenset[int] = frozenset()  # columns aligned right
+    wrap: frozenset[int] = frozenset()  # columns of running text; the others keep to one line
     css: str = ""
 
 
@@ -194,7 +195,7 @@ def _headline_section(report: Report) -> Section:
         (_("Indicators: {light}").format(light=light_label(light)), count, before.lights.get(light, 0))
         for light, count in now.lights.items()
     ]
-    headers = [_("Figure"), day_text(now.day), day_text(before.day), _("Change")]
+    headers = [_("Measure"), day_text(now.day), day_text(before.day), _("Change")]
     table = Table(headers, [row(*figure) for figure in figures], frozenset({1, 2, 3}), css="facts")
     return Section("headline", _("Headline figures"), [_summary(now), table])
 
@@ -244,7 +245,7 @@ def _change_table(kind: ChangeKind, changes: list[Change]) -> Table:
             ]
             for c in changes
         ]
-        return Table(headers, rows)
+        return Table(headers, rows, wrap=frozenset({1, 4}))
     headers = [_("Date"), _("ID"), _("Item")]
     if kind in ("completed", "status"):
         headers += [_("Status"), _("Note")]
@@ -258,7 +259,7 @@ def _change_table(kind: ChangeKind, changes: list[Change]) -> Table:
         elif kind == "note":
             cells.append(display(c.note or ""))
         rows.append(cells)
-    return Table(headers, rows)
+    return Table(headers, rows, wrap=frozenset({2, 4} if kind in ("completed", "status") else {2, 3}))
 
 
 def _overdue_section(report: Report) -> Section:
@@ -281,7 +282,7 @@ def _overdue_section(report: Report) -> Section:
             ]
             for row in group.rows
         ]
-        blocks.append(Table(headers, rows, frozenset({5})))
+        blocks.append(Table(headers, rows, frozenset({5}), wrap=frozenset({1, 3})))
     title = _("Overdue items by lead unit ({count})").format(count=total)
     return Section("overdue", title, blocks, wide=True)
 
@@ -303,7 +304,7 @@ def _accountability_section(report: Report) -> Section:
         [
             Paragraph(_("Ranked by overdue items, then by items led.")),
             Subheading(_("By unit")),
-            Table(unit_headers, unit_rows, frozenset({1, 2, 3, 4, 5})),
+            Table(unit_headers, unit_rows, frozenset({1, 2, 3, 4, 5}), wrap=frozenset({0})),
             Subheading(_("By lead official")),
             Table(leader_headers, leader_rows, frozenset({1, 2, 3, 4})),
         ],
@@ -322,7 +323,11 @@ def _indicators_section(report: Report) -> Section:
         _("Light"),
     ]
     rows = [_indicator_row(p) for p in report.indicators]
-    blocks: list[Block] = [Table(headers, rows, frozenset({5, 6}))] if rows else [Paragraph(_("No indicators."))]
+    blocks: list[Block] = (
+        [Table(headers, rows, frozenset({5, 6}), wrap=frozenset({0, 1, 2, 3}))]
+        if rows
+        else [Paragraph(_("No indicators."))]
+    )
     return Section("indicators", _("Indicators"), blocks, wide=True)
 
 
