@@ -35,23 +35,42 @@ def _raw_tasks() -> list[dict[str, object]]:
     return yaml.safe_load((DATA / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]  # type: ignore[no-any-return]
 
 
+_BUILT: dict[str, Path] = {}
+
+
 @pytest.fixture
-def history_ledger(cli: Cli, repo: Path) -> Path:
-    """The bundled ledger in a git repo, with progress and figures recorded through the CLI."""
-    steps = [
-        ("update", "T01", "--status", "done", "--date", "2024-05-20", "--note", "已制定三張清單"),
-        ("update", "T02", "--status", "in_progress", "--date", "2024-06-05", "--note", "專題會議籌備中"),
-        ("note", "T03", "已與縣委辦對接", "--date", "2024-06-10"),
-        ("update", "T02", "--status", "done", "--date", "2024-06-25"),
-        ("update", "T06", "--status", "blocked", "--date", "2024-06-28"),
-        ("update", "T09", "--status", "done", "--date", "2024-07-20"),
-        ("record", "gross-output", "9.5", "--period", "2024Q1", "--date", "2024-04-15"),
-        ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10", "--source", "統計局季報"),
-    ]
-    for step in steps:
-        result = cli(*step, cwd=repo)
-        assert result.exit_code == 0, (step, result.stderr)
-    return repo
+def history_ledger(cli: Cli, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled ledger in a git repo, with progress and figures recorded through the CLI.
+
+    Built once per session (eight dated writes, each one commit), then copied for each test.
+    """
+    if "repo" not in _BUILT:
+        root = tmp_path_factory.mktemp("history") / "ledger"
+        shutil.copytree(DATA, root / "data")
+        git(root, "init", "-q", "-b", "main")
+        git(root, "config", "user.name", "Liaison Zhang")
+        git(root, "config", "user.email", "zhang@example.org")
+        git(root, "add", "data")
+        git(root, "commit", "-q", "-m", "import the 2024 ledger")
+        for step in HISTORY:
+            result = cli(*step, cwd=root)
+            assert result.exit_code == 0, (step, result.stderr)
+        _BUILT["repo"] = root
+    copy = tmp_path / "ledger"
+    shutil.copytree(_BUILT["repo"], copy)
+    return copy
+
+
+HISTORY = [
+    ("update", "T01", "--status", "done", "--date", "2024-05-20", "--note", "已制定三張清單"),
+    ("update", "T02", "--status", "in_progress", "--date", "2024-06-05", "--note", "專題會議籌備中"),
+    ("note", "T03", "已與縣委辦對接", "--date", "2024-06-10"),
+    ("update", "T02", "--status", "done", "--date", "2024-06-25"),
+    ("update", "T06", "--status", "blocked", "--date", "2024-06-28"),
+    ("update", "T09", "--status", "done", "--date", "2024-07-20"),
+    ("record", "gross-output", "9.5", "--period", "2024Q1", "--date", "2024-04-15"),
+    ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10", "--source", "統計局季報"),
+]
 
 
 # --- the facts -----------------------------------------------------------------------
