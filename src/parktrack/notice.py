@@ -13,6 +13,7 @@ from parktrack.i18n import _, current_language, display, ngettext
 from parktrack.ledger import Ledger
 from parktrack.models import Task, Unit
 from parktrack.query import Filters
+from parktrack.reporting.layout import long_day
 
 DEFAULT_WITHIN = 15
 SENDER = "云南武定產業園區領導小組辦公室"  # the office that convenes the 調度會議 (plan, 三(二))
@@ -71,7 +72,7 @@ def text(notice: Notice, plan_title: str) -> str:
     lines = [_("Reminder notice (催辦)"), "", _("{unit}:").format(unit=display(notice.unit.name)), ""]
     lines.append(
         _("As of {day}, the following items that your unit leads under {plan} need your attention:").format(
-            day=_long_day(notice.as_of), plan=display(plan_title)
+            day=long_day(notice.as_of), plan=display(plan_title)
         )
     )
     parts = []
@@ -89,7 +90,7 @@ def text(notice: Notice, plan_title: str) -> str:
         _("Please press on with these items and report their progress to the office within three working days."),
         "",
         display(SENDER),
-        _long_day(notice.as_of),
+        long_day(notice.as_of),
     ]
     return "\n".join(lines) + "\n"
 
@@ -99,7 +100,7 @@ def _details(item: NoticeItem, as_of: date) -> str:
     if task.deadline_text:
         deadline = display(task.deadline_text)
     else:
-        deadline = _("{day} (the plan's year end)").format(day=_long_day(task.deadline or as_of))
+        deadline = _("{day} (the plan's year end)").format(day=long_day(task.deadline or as_of))
     if item.days_overdue is not None:
         timing = ngettext("{days} day overdue", "{days} days overdue", item.days_overdue).format(days=item.days_overdue)
     elif item.days_left == 0:
@@ -108,7 +109,7 @@ def _details(item: NoticeItem, as_of: date) -> str:
         days = item.days_left or 0
         timing = ngettext("{days} day left", "{days} days left", days).format(days=days)
     leaders = "、".join(display(name) for name in task.leaders) or _("none named")
-    last = _long_day(item.last_progress) if item.last_progress else _("nothing yet")
+    last = long_day(item.last_progress) if item.last_progress else _("nothing yet")
     return _("Deadline: {deadline}; {timing}; lead official: {leaders}; last progress recorded: {last}.").format(
         deadline=deadline, timing=timing, leaders=leaders, last=last
     )
@@ -118,9 +119,3 @@ def _ordinal(position: int) -> str:
     if current_language() == "en":
         return f"{'ABCDEFGHIJ'[position]}. "
     return f"{_CHINESE_NUMERALS[position]}、"
-
-
-def _long_day(day: date) -> str:
-    if current_language() == "en":
-        return f"{day.day} {day:%B} {day.year}"
-    return f"{day.year}年{day.month}月{day.day}日"

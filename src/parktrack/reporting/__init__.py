@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from parktrack.errors import UsageError, WriteError
+from parktrack.i18n import _
 from parktrack.reporting.content import Report
 
 ReportFormat = Literal["html", "docx", "md"]
@@ -23,7 +24,11 @@ def format_of(path: Path) -> ReportFormat:
     """The report's format, from the file's extension."""
     found = FORMATS.get(path.suffix.lower())
     if found is None:
-        raise UsageError(f"{path}: unknown report format '{path.suffix}'; name the file .html, .docx or .md")
+        raise UsageError(
+            _("{path}: unknown report format '{suffix}'; name the file .html, .docx or .md").format(
+                path=path, suffix=path.suffix
+            )
+        )
     return found
 
 
@@ -39,7 +44,7 @@ def write(report: Report, path: Path) -> Written:
 
     fmt = format_of(path)
     if not path.parent.is_dir():
-        raise UsageError(f"{path}: the folder {path.parent} does not exist")
+        raise UsageError(_("{path}: the folder {folder} does not exist").format(path=path, folder=path.parent))
     images = charts.draw(report, "png" if fmt == "docx" else "svg")
     doc = layout.document(report, images)
     files = [path]
@@ -75,7 +80,9 @@ def _replace(path: Path, fill: Callable[[Path], object]) -> None:
         temp.replace(path)
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise WriteError(f"{path}: cannot write the report: {error.strerror or error}") from error
+        raise WriteError(
+            _("{path}: cannot write the report: {reason}").format(path=path, reason=error.strerror or error)
+        ) from error
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

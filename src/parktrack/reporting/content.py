@@ -16,6 +16,7 @@ from parktrack import query
 from parktrack.deadlines import DEFAULT_WARN_DAYS, DONE_STATUSES, month_end, period_bounds
 from parktrack.deadlines import assess as assess_item
 from parktrack.errors import UsageError
+from parktrack.i18n import _
 from parktrack.indicators import Progress, assess, effective_value, series
 from parktrack.ledger import Ledger
 from parktrack.models import Indicator, Plan, Task
@@ -146,7 +147,7 @@ def window_start(
     if asked is None:
         return default_since(as_of, previous_reports())
     if asked > as_of:
-        raise UsageError(f"--since {asked.isoformat()} is after --as-of {as_of.isoformat()}")
+        raise UsageError(_("--since {since} is after --as-of {as_of}").format(since=asked, as_of=as_of))
     return asked, "option"
 
 

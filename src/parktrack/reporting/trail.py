@@ -13,6 +13,7 @@ from pathlib import Path
 
 from parktrack.errors import GitError
 from parktrack.history import repo_root
+from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
 from parktrack.store import DataDir
 
@@ -59,17 +60,27 @@ def mark(data: DataDir, as_of: date, plan_title: str) -> str:
     """
     repo = None if data.bundled else repo_root(data.path)
     if repo is None:
-        raise GitError(f"{data.path} is not inside a git repository, so the report cannot be marked")
+        raise GitError(
+            _("{folder} is not inside a git repository, so the report cannot be marked").format(folder=data.path)
+        )
     head = _git(repo, "rev-parse", "HEAD")
     if head.returncode:
-        raise GitError(f"cannot mark the report: the repository at {repo} has no commit yet")
+        raise GitError(_("cannot mark the report: the repository at {repo} has no commit yet").format(repo=repo))
     parent = head.stdout.strip()
     message = f"{plan_title}: report as of {as_of.isoformat()}\n\n{TRAILER}: {as_of.isoformat()}\n"
     made = _git(repo, "commit-tree", f"{parent}^{{tree}}", "-p", parent, "-F", "-", stdin=message)
     if made.returncode:
-        raise GitError(f"cannot mark the report: git commit-tree failed: {made.stderr.strip()}")
+        raise GitError(
+            _("cannot mark the report: git {command} failed: {reason}").format(
+                command="commit-tree", reason=made.stderr.strip()
+            )
+        )
     sha = made.stdout.strip()
     moved = _git(repo, "update-ref", "-m", "parktrack report --mark", "HEAD", sha, parent)
     if moved.returncode:
-        raise GitError(f"cannot mark the report: git update-ref failed: {moved.stderr.strip()}")
+        raise GitError(
+            _("cannot mark the report: git {command} failed: {reason}").format(
+                command="update-ref", reason=moved.stderr.strip()
+            )
+        )
     return sha
