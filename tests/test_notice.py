@@ -61,6 +61,14 @@ def test_all_units_write_one_file_each(cli: Cli, repo: Path, tmp_path: Path) -> 
     assert t09.strip().endswith("last progress recorded: nothing yet.")
 
 
+def test_all_units_on_stdout(cli: Cli) -> None:
+    result = cli("notice", "--all", "--as-of", "2024-07-01", "--lang", "zh-Hans")
+    assert result.exit_code == 0, result.stderr
+    # overdue on 07-01: T01 T03 T09 T11 T14 T16 T17 T41 (due by April) and T02 T05 T06 T24 (due 6月底)
+    assert result.stdout.count("催办通知") == 7
+    assert "县财政局" not in result.stdout  # it leads nothing due before the year end
+
+
 def test_usage_errors(cli: Cli, tmp_path: Path) -> None:
     neither = cli("notice", "--as-of", "2024-07-01", "--lang", "en")
     assert neither.exit_code == 2 and "--unit NAME" in neither.stderr

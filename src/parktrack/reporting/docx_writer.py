@@ -51,6 +51,8 @@ def _base_style(word: Any) -> None:
         style = word.styles[name]
         style.font.name = LATIN_FONT
         fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)  # a theme font would win over the fonts named here
         fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
     word.styles["Normal"].font.size = Pt(10.5)  # 五號
 
