@@ -208,6 +208,8 @@ def test_markdown_report(cli: Cli, history_ledger: Path, tmp_path: Path) -> None
     charts = sorted(path.name for path in (tmp_path / "meeting.charts").iterdir())
     assert charts == ["indicator-gross-output.svg", "months.svg", "overdue-units.svg"]
     assert all(f"(meeting.charts/{name})" in text for name in charts)
+    (bare,) = [line for line in text.splitlines() if line.startswith("Not charted, no figure recorded yet:")]
+    assert "新增規模以上工業企業" in bare and "規上工業總產值" not in bare
 
 
 def test_charts_find_a_cjk_font() -> None:

@@ -25,6 +25,7 @@ from parktrack.query import LeaderSummary, Row, UnitSummary
 ChangeKind = Literal["completed", "overdue", "status", "note", "figure"]
 SinceSource = Literal["option", "previous_report", "quarter"]
 LIGHT_ORDER = ("red", "yellow", "green", None)
+_KIND_ORDER: dict[ChangeKind, int] = {"completed": 0, "overdue": 1, "status": 2, "note": 3, "figure": 4}
 
 
 @dataclass(frozen=True)
@@ -188,9 +189,6 @@ def compose(
         series=cumulative_series(ledger, as_of),
         overdue_per_unit=[(group.unit, len(group.rows)) for group in overdue],
     )
-
-
-_KIND_ORDER: dict[ChangeKind, int] = {"completed": 0, "overdue": 1, "status": 2, "note": 3, "figure": 4}
 
 
 def headline_on(ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS) -> Headline:

@@ -150,10 +150,19 @@ def document(report: Report, charts: Sequence[Image]) -> Document:
             _overdue_section(report),
             _accountability_section(report),
             _indicators_section(report),
-            Section("charts", _("Charts"), list(charts) or [Paragraph(_("No charts."))]),
+            _charts_section(report, charts),
         ],
         language=current_language(),
     )
+
+
+def _charts_section(report: Report, charts: Sequence[Image]) -> Section:
+    blocks: list[Block] = list(charts) or [Paragraph(_("No charts."))]
+    bare = [display(found.indicator.name) for found in report.series if not found.points]
+    if bare:
+        names = "、".join(bare)
+        blocks.append(Paragraph(_("Not charted, no figure recorded yet: {names}.").format(names=names)))
+    return Section("charts", _("Charts"), blocks)
 
 
 def _header_lines(report: Report) -> list[str]:
@@ -232,6 +241,11 @@ def _changes_section(report: Report) -> Section:
     return Section("changes", _("What changed"), blocks)
 
 
+def _figure_cell(change: Change) -> str:
+    text = figure_text(change.figure, change.value) if change.figure else ""
+    return text + _(" (correction)") if change.correction else text
+
+
 def _change_table(kind: ChangeKind, changes: list[Change]) -> Table:
     if kind == "figure":
         headers = [_("Date"), _("Indicator"), _("Period"), _("Figure"), _("Note")]
@@ -240,7 +254,7 @@ def _change_table(kind: ChangeKind, changes: list[Change]) -> Table:
                 day_text(c.day),
                 display(c.subject),
                 c.period or "",
-                figure_text(c.figure, c.value) + (_(" (correction)") if c.correction else "") if c.figure else "",
+                _figure_cell(c),
                 display(c.note or ""),
             ]
             for c in changes
