@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import matplotlib
@@ -35,6 +36,7 @@ CJK_FONTS = (
     "PingFang SC",
     "Heiti SC",
 )
+_CJK_FILES = ("notosanscjk", "wqy-zenhei", "sourcehansans", "msyh", "simhei", "pingfang")
 _WIDTH, _HEIGHT = 7.0, 3.2  # inches
 _DPI = 150
 _DUE, _DONE, _PACE, _RED = "#9aa5b1", "#2f7d32", "#9aa5b1", "#c62828"
@@ -43,14 +45,23 @@ _DUE, _DONE, _PACE, _RED = "#9aa5b1", "#2f7d32", "#9aa5b1", "#c62828"
 @cache
 def cjk_font() -> str | None:
     """The first CJK-capable font matplotlib can find, configured as the family to draw with."""
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    found = next((name for name in CJK_FONTS if name in installed), None)
+    found = _first_cjk()
+    if found is None:  # matplotlib's font cache predates the font's installation: look again
+        for path in font_manager.findSystemFonts():
+            if any(mark in Path(path).name.lower() for mark in _CJK_FILES):
+                font_manager.fontManager.addfont(path)
+        found = _first_cjk()
     families = [found] if found else []
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [*families, *matplotlib.rcParams["font.sans-serif"]]
     matplotlib.rcParams["axes.unicode_minus"] = False
     matplotlib.rcParams["svg.hashsalt"] = "parktrack"  # stable ids: the same report twice is the same file
     return found
+
+
+def _first_cjk() -> str | None:
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def draw(report: Report, fmt: ChartFormat) -> list[Image]:
