@@ -191,7 +191,9 @@ def test_bad_output_and_window_are_usage_errors(cli: Cli, tmp_path: Path) -> Non
     backwards = cli("report", "-o", str(tmp_path / "r.md"), "--as-of", SINCE, "--since", AS_OF, "--lang", "en")
     assert backwards.exit_code == 2 and "is after --as-of" in backwards.stderr
     assert "Traceback" not in wrong.stderr + backwards.stderr
-    assert not list(tmp_path.iterdir())
+    bundled = cli("report", "-o", str(tmp_path / "r.md"), "--as-of", AS_OF, "--mark", "--lang", "en", cwd=tmp_path)
+    assert bundled.exit_code == 5 and "the bundled plan is read-only" in bundled.stderr
+    assert not list(tmp_path.iterdir())  # nothing written by any of them
 
 
 # --- the formats ---------------------------------------------------------------------

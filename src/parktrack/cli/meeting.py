@@ -44,6 +44,8 @@ def report(
 
     reporting.format_of(output)  # a bad extension fails before any work
     ledger = load_ledger(data, indicators=True)
+    if mark:
+        trail.markable(ledger.data)  # refuse before writing anything
     day = as_day(as_of)
     asked = as_day(since) if since is not None else None
     start, source = content.window_start(day, asked, lambda: trail.previous_reports(ledger.data))

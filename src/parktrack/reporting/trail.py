@@ -11,7 +11,7 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from parktrack.errors import GitError
+from parktrack.errors import GitError, WriteError
 from parktrack.history import repo_root
 from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
@@ -53,34 +53,36 @@ def previous_reports(data: DataDir) -> list[date]:
     return days
 
 
+def markable(data: DataDir) -> Path:
+    """The repository a report on `data` can be marked in; checked before the report is written."""
+    if data.bundled:
+        raise WriteError(_("the bundled plan is read-only; --mark needs a ledger in a git repository (--data)"))
+    repo = repo_root(data.path)
+    if repo is None:
+        message = _("{folder} is not inside a git repository, so the report cannot be marked")
+        raise GitError(message.format(folder=data.path))
+    return repo
+
+
 def mark(data: DataDir, as_of: date, plan_title: str) -> str:
     """Remember a report as of `as_of` with an empty commit on HEAD; returns its sha.
 
     Plumbing (commit-tree and a compare-and-swap update-ref) keeps whatever is staged staged.
     """
-    repo = None if data.bundled else repo_root(data.path)
-    if repo is None:
-        raise GitError(
-            _("{folder} is not inside a git repository, so the report cannot be marked").format(folder=data.path)
-        )
+    repo = markable(data)
     head = _git(repo, "rev-parse", "HEAD")
     if head.returncode:
         raise GitError(_("cannot mark the report: the repository at {repo} has no commit yet").format(repo=repo))
     parent = head.stdout.strip()
     message = f"{plan_title}: report as of {as_of.isoformat()}\n\n{TRAILER}: {as_of.isoformat()}\n"
     made = _git(repo, "commit-tree", f"{parent}^{{tree}}", "-p", parent, "-F", "-", stdin=message)
-    if made.returncode:
-        raise GitError(
-            _("cannot mark the report: git {command} failed: {reason}").format(
-                command="commit-tree", reason=made.stderr.strip()
-            )
-        )
+    _check(made, "commit-tree")
     sha = made.stdout.strip()
-    moved = _git(repo, "update-ref", "-m", "parktrack report --mark", "HEAD", sha, parent)
-    if moved.returncode:
-        raise GitError(
-            _("cannot mark the report: git {command} failed: {reason}").format(
-                command="update-ref", reason=moved.stderr.strip()
-            )
-        )
+    _check(_git(repo, "update-ref", "-m", "parktrack report --mark", "HEAD", sha, parent), "update-ref")
     return sha
+
+
+def _check(result: subprocess.CompletedProcess[str], command: str) -> None:
+    if result.returncode:
+        failed = _("cannot mark the report: git {command} failed: {reason}")
+        raise GitError(failed.format(command=command, reason=result.stderr.strip()))
