@@ -1,0 +1,88 @@
+"""The dispatch-meeting report: content (plain data) -> layout (words) -> a writer chosen by format.
+
+`content` and `layout` are cheap to import; `write` imports matplotlib and, for .docx, python-docx.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from parktrack.errors import UsageError, WriteError
+from parktrack.i18n import _
+from parktrack.reporting.content import Report
+
+ReportFormat = Literal["html", "docx", "md"]
+FORMATS: dict[str, ReportFormat] = {".html": "html", ".htm": "html", ".docx": "docx", ".md": "md"}
+
+
+def format_of(path: Path) -> ReportFormat:
+    """The report's format, from the file's extension."""
+    found = FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise UsageError(
+            _("{path}: unknown report format '{suffix}'; name the file .html, .docx or .md").format(
+                path=path, suffix=path.suffix
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Written:
+    files: list[Path]
+    cjk_font: str | None  # the font the charts' Chinese labels were drawn with; None: none was found
+
+
+def write(report: Report, path: Path) -> Written:
+    """Write the report to `path` in the format its extension names (charts beside a .md file)."""
+    from parktrack.reporting import charts, layout
+
+    fmt = format_of(path)
+    if not path.parent.is_dir():
+        raise UsageError(_("{path}: the folder {folder} does not exist").format(path=path, folder=path.parent))
+    images = charts.draw(report, "png" if fmt == "docx" else "svg")
+    doc = layout.document(report, images)
+    files = [path]
+    if fmt == "html":
+        from parktrack.reporting import html_writer
+
+        _replace(path, lambda temp: temp.write_text(html_writer.render(doc), encoding="utf-8"))
+    elif fmt == "docx":
+        from parktrack.reporting import docx_writer
+
+        _replace(path, lambda temp: docx_writer.write(doc, temp))
+    else:
+        from parktrack.reporting import md_writer
+
+        folder = md_writer.chart_folder(path)
+        folder.mkdir(exist_ok=True)
+        for image in images:
+            target = folder / md_writer.file_name(image)
+            _replace(target, lambda temp, data=image.data: temp.write_bytes(data))  # type: ignore[misc]
+            files.append(target)
+        _replace(path, lambda temp: temp.write_text(md_writer.render(doc, folder.name), encoding="utf-8"))
+    return Written(files, charts.cjk_font())
+
+
+def _replace(path: Path, fill: Callable[[Path], object]) -> None:
+    """Write beside `path` and rename over it, so a reader never sees half a report."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    temp = Path(name)
+    temp.chmod(0o644)  # a document to share, not mkstemp's private 0600
+    try:
+        fill(temp)
+        temp.replace(path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise WriteError(
+            _("{path}: cannot write the report: {reason}").format(path=path, reason=error.strerror or error)
+        ) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

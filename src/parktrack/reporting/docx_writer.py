@@ -1,0 +1,114 @@
+"""The report as a Word document (python-docx), editable in Word and WPS.
+
+A4 portrait; sections with wide tables on landscape pages; headings are Word's own Heading styles
+(so the navigation pane and a table of contents work); every table repeats its header row on each
+page; charts are embedded PNGs. Imported only by `report`.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from parktrack.reporting.layout import Document, Image, Paragraph, Section, Subheading, Table
+
+EAST_ASIAN_FONT = "宋体"  # SimSun: present wherever Word or WPS is installed in China
+LATIN_FONT = "Calibri"
+A4 = (Mm(210), Mm(297))
+MARGIN = Cm(2)
+
+
+def write(doc: Document, path: Path) -> None:
+    word = docx.Document()
+    _base_style(word)
+    _page(word.sections[0], landscape=False)
+    word.add_heading(doc.title, level=0)
+    word.add_paragraph(doc.subtitle)
+    for line in doc.lines:
+        word.add_paragraph(line, style="List Bullet")
+    landscape = False
+    for section in doc.sections:
+        if section.wide != landscape:
+            landscape = section.wide
+            _page(word.add_section(WD_SECTION.NEW_PAGE), landscape)
+        _section(word, section, landscape)
+    word.core_properties.title = f"{doc.title}: {doc.subtitle}"
+    word.core_properties.language = doc.language
+    word.save(str(path))
+
+
+def _base_style(word: Any) -> None:
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet"):
+        style = word.styles[name]
+        style.font.name = LATIN_FONT
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)  # a theme font would win over the fonts named here
+        fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
+    word.styles["Normal"].font.size = Pt(10.5)  # 五號
+
+
+def _page(section: Any, landscape: bool) -> None:
+    width, height = A4
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
+
+
+def _section(word: Any, section: Section, landscape: bool) -> None:
+    word.add_heading(section.title, level=1)
+    text_width = (A4[1] if landscape else A4[0]) - 2 * MARGIN
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            word.add_paragraph(block.text)
+        elif isinstance(block, Subheading):
+            word.add_heading(block.text, level=2)
+        elif isinstance(block, Table):
+            _table(word, block)
+        else:
+            _picture(word, block, min(text_width, Cm(17)))
+
+
+def _table(word: Any, table: Table) -> None:
+    grid = word.add_table(rows=1 + len(table.rows), cols=len(table.headers))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row_index, cells in enumerate([table.headers, *table.rows]):
+        row = grid.rows[row_index]
+        for column, text in enumerate(cells):
+            cell = row.cells[column]
+            cell.text = text
+            paragraph = cell.paragraphs[0]
+            if column in table.numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if row_index == 0:
+                for run in paragraph.runs:
+                    run.bold = True
+    _repeat_header(grid.rows[0])
+    word.add_paragraph()
+
+
+def _repeat_header(row: Any) -> None:
+    """Mark the row as a header row: Word and WPS repeat it at the top of every page the table spans."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+    cant_split = OxmlElement("w:cantSplit")
+    properties.append(cant_split)
+
+
+def _picture(word: Any, image: Image, width: Any) -> None:
+    word.add_picture(io.BytesIO(image.data), width=width)
+    caption = word.add_paragraph(image.title)
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER

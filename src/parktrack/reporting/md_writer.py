@@ -1,0 +1,53 @@
+"""The report as Markdown for a forge or a wiki: pipe tables, and the charts as SVG files beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parktrack.reporting.layout import Block, Document, Image, Paragraph, Subheading, Table
+
+
+def chart_folder(path: Path) -> Path:
+    """Where the charts of `report.md` go: `report.charts/`, linked relatively."""
+    return path.with_name(path.stem + ".charts")
+
+
+def render(doc: Document, folder_name: str) -> str:
+    lines = [f"# {doc.title}", "", doc.subtitle, ""]
+    lines += [f"- {_inline(line)}" for line in doc.lines]
+    for section in doc.sections:
+        lines += ["", f"## {section.title}", ""]
+        for block in section.blocks:
+            lines += [*_block(block, folder_name), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _block(block: Block, folder_name: str) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [_inline(block.text)]
+    if isinstance(block, Subheading):
+        return [f"### {_inline(block.text)}"]
+    if isinstance(block, Table):
+        return _table(block)
+    return [f"![{_inline(block.title)}]({folder_name}/{file_name(block)})"]
+
+
+def file_name(image: Image) -> str:
+    return f"{image.name}.{'svg' if image.media_type == 'image/svg+xml' else 'png'}"
+
+
+def _table(table: Table) -> list[str]:
+    align = ["---:" if i in table.numeric else "---" for i in range(len(table.headers))]
+    rows = [table.headers, align, *table.rows]
+    return ["| " + " | ".join(_cell(cell) if row is not align else cell for cell in row) + " |" for row in rows]
+
+
+def _cell(text: str) -> str:
+    return _inline(text).replace("|", "\\|").replace("\n", "<br>") or " "
+
+
+def _inline(text: str) -> str:
+    """Keep the ledger's text literal: nothing in it should turn into Markdown markup."""
+    for mark in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
+        text = text.replace(mark, "\\" + mark)
+    return text
