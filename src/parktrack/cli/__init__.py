@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from parktrack.cli import views, writes  # noqa: F401  (registers the commands)
+from parktrack.cli import exchange, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError
 from parktrack.i18n import LANGUAGES, N_, _, choose_language, set_language
