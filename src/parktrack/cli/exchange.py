@@ -5,13 +5,20 @@ openpyxl is imported only inside these commands (through workbook, sheets and in
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parktrack.cli.common import AsOfOpt, DataOpt, app, as_day, load_ledger
-from parktrack.i18n import _
+from parktrack.cli.common import AsOfOpt, DataOpt, NoCommitOpt, app, as_day, emit, load_ledger, report_commit
+from parktrack.i18n import N_, _, display
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from parktrack.intake import SheetPlan as Plan
 
 if TYPE_CHECKING:
     pass
@@ -63,3 +70,78 @@ def sheets(
                 path=cut.path, items=cut.items, indicators=cut.indicators
             )
         )
+
+
+@app.command("import")
+def import_sheets(
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="Fill-in workbooks (.xlsx) or sheets exported as CSV.")
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change, and stop there.")] = False,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            "--author", help='The liaison who reported, "NAME <email>": the author of the commits.', show_default=False
+        ),
+    ] = None,
+    theirs: Annotated[
+        bool,
+        typer.Option("--theirs", help="Where an item changed in the ledger since the sheet was cut, the sheet wins."),
+    ] = False,
+    data: DataOpt = None,
+    no_commit: NoCommitOpt = False,
+) -> None:
+    """Import filled-in sheets: preview, check every cell, then one commit per sheet."""
+    from parktrack import intake, store
+
+    folder = store.find_data_dir(data)
+    intake.check_author(author)
+    today = date.today()
+    plans = intake.preview(folder, files, today, theirs)
+    emit(_preview_table(plans))
+    if dry_run:
+        print(_("dry run: nothing written"))
+        return
+    for outcome in intake.apply(folder, files, today, theirs, author, commit=not no_commit):
+        plan = outcome.plan
+        if not (plan.changes or plan.figures):
+            print(_("{file}: nothing new to record").format(file=plan.path.name))
+            continue
+        print(
+            _("{file}: {items} item changes, {figures} figures recorded for {unit}").format(
+                file=plan.path.name, items=len(plan.changes), figures=len(plan.figures), unit=display(plan.unit.name)
+            )
+        )
+        report_commit(outcome.commit, outcome.repo, no_commit)
+    conflict = _(
+        "warning: {ref}: {id} changed in the ledger since the sheet was cut; kept the ledger's "
+        "(--theirs takes the sheet's)"
+    )
+    for plan in plans:
+        for line in plan.conflicts:
+            print(conflict.format(ref=line.ref, id=line.item_id), file=sys.stderr)
+
+
+_STATES = {
+    "record": N_("will record"),
+    "recorded": N_("already recorded"),
+    "conflict": N_("conflict: the ledger changed since the sheet was cut; not taken"),
+    "theirs": N_("conflict: the sheet's value wins (--theirs)"),
+}
+
+
+def _preview_table(plans: list[Plan]) -> Table:
+    from rich.table import Table
+
+    table = Table(title=_("What the sheets record"), show_lines=False)
+    for header in (_("Cell"), _("ID"), _("Change"), _("Old"), _("New"), _("Note"), _("Outcome")):
+        table.add_column(header, overflow="fold")
+    for plan in plans:
+        for line in plan.lines:
+            what = {"status": _("status"), "note": _("note"), "figure": _("figure")}[line.what]
+            table.add_row(
+                line.ref, line.item_id, what, line.old, line.new, display(line.note or ""), _(_STATES[line.state])
+            )
+    if not any(plan.lines for plan in plans):
+        table.caption = _("nothing to record")
+    return table
