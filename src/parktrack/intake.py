@@ -308,26 +308,27 @@ class _Checker:
         status_text = _text(table.cell(row, col["status"]))
         note = _text(table.cell(row, col["note"])) or None
         day_value = table.cell(row, col["date"])
+        date_ref = table.ref(row, col["date"])
         entries = self._entries(table, row, ITEM_FIELDS)
         cut_status = status_from_input(_text(table.cell(row, col["current"])))
         if cut_status is None:
             self.bad(table.ref(row, col["current"]), _("the current status was changed; it is locked"))
         wanted = self._status(table.ref(row, col["status"]), status_text, task) if status_text else None
-        if not status_text and note is None:
-            if day_value is not None and _text(day_value):
-                self.bad(table.ref(row, col["date"]), _("a date without a new status or a note"))
-            return None
-        if day_value is None or not _text(day_value):
-            self.bad(table.ref(row, col["date"]), _("give the date of the change"))
-            return None
-        day = self._day(table.ref(row, col["date"]), day_value)
-        if day is None or entries is None or cut_status is None or (status_text and wanted is None):
-            return None
-        if wanted == cut_status:
+        if status_text and wanted is None:
+            return None  # reported
+        if wanted is not None and wanted == cut_status:
             wanted = None  # the status as it was cut: no change asked for
         if wanted is None and note is None:
+            if _text(day_value) and not status_text:
+                self.bad(date_ref, _("a date without a new status or a note"))
             return None
-        return self._plan_item(table.ref(row, col["id"]), table.ref(row, col["date"]), task, wanted, note, day, entries)
+        if not _text(day_value):
+            self.bad(date_ref, _("give the date of the change"))
+            return None
+        day = self._day(date_ref, day_value)
+        if day is None or entries is None or cut_status is None:
+            return None
+        return self._plan_item(table.ref(row, col["id"]), date_ref, task, wanted, note, day, entries)
 
     def _status(self, ref: str, text: str, task: Task) -> str | None:
         status = status_from_input(text)

@@ -276,6 +276,7 @@ def _indicators_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | Non
             ],
         )
         sheet.cell(row=row, column=column(INDICATOR_FIELDS, "date")).number_format = "yyyy-mm-dd"
+        sheet.cell(row=row, column=column(INDICATOR_FIELDS, "period")).number_format = "@"  # 2024-06 stays text
     _protect(sheet, INDICATOR_FIELDS, INDICATOR_OPEN, FIRST_ROW + len(indicators) - 1)
 
 
