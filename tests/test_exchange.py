@@ -455,3 +455,25 @@ def test_resaved_by_libreoffice_or_as_csv_imports_the_same(cli: Cli, repo: Path,
         assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Unit,valueonly)").split() == [FINANCE]
     assert results["libreoffice"] == results["openpyxl"] == results["csv"] == results["gb18030"]
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done", "note": "已报送项目清单"}]
+
+
+def test_a_csv_with_a_copied_row_or_an_unknown_id_is_refused(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table.append(list(table[rows["T45"] - 1]))  # the row copied below the others
+    table[rows["T47"] - 1][0] = "T99"
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    before = data_bytes(repo)
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.csv!A{rows['T47']}: unknown item 'T99'; the id column is locked",
+        f"{FINANCE}.csv!A{len(table)}: T45 appears on more than one row; keep one",
+        "error: 2 problems found",
+    ]
+    assert data_bytes(repo) == before

@@ -278,12 +278,13 @@ class _Checker:
     def _item_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {task.id: task for task, _role in unit_items(self.ledger, unit)}
         col = {name: position for position, name in enumerate(ITEM_FIELDS, start=1)}
+        seen: set[str] = set()
         for row in range(FIRST_ROW, len(table.rows) + 1):
             item_id = _text(table.cell(row, col["id"]))
             if not item_id:
                 continue
             task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
-            if task is None:
+            if task is None or self._repeated(table.ref(row, col["id"]), task.id, seen):
                 continue
             if fold(_text(table.cell(row, col["text"]))) != fold(task.text):
                 self.bad(
@@ -292,6 +293,14 @@ class _Checker:
             line = self._item_line(table, row, col, task)
             if line is not None:
                 yield line
+
+    def _repeated(self, ref: str, entry_id: str, seen: set[str]) -> bool:
+        """One row per item or indicator: a copied row would record twice."""
+        if entry_id in seen:
+            self.bad(ref, _("{id} appears on more than one row; keep one").format(id=entry_id))
+            return True
+        seen.add(entry_id)
+        return False
 
     def _task(self, ref: str, item_id: str, mine: dict[str, Task], unit: Unit) -> Task | None:
         if item_id in mine:
@@ -374,12 +383,13 @@ class _Checker:
     def _figure_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {indicator.id: indicator for indicator in unit_indicators(self.ledger, unit)}
         col = {name: position for position, name in enumerate(INDICATOR_FIELDS, start=1)}
+        seen: set[str] = set()
         for row in range(FIRST_ROW, len(table.rows) + 1):
             indicator_id = _text(table.cell(row, col["id"]))
             if not indicator_id:
                 continue
             indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
-            if indicator is None:
+            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, seen):
                 continue
             if fold(_text(table.cell(row, col["name"]))) != fold(indicator.name):
                 message = _("the name of {id} was changed; it is locked").format(id=indicator.id)
