@@ -150,6 +150,8 @@ def test_export_looks_finished(cli: Cli, repo: Path, tmp_path: Path) -> None:
         assert ws.page_setup.fitToHeight == 0
     ws = book["重点任务"]
     assert ws.column_dimensions["B"].width >= 50 and ws.cell(row=3, column=2).alignment.wrap_text
+    # T01's 80 characters take three lines: the row is tall enough to show them (not every program fits rows)
+    assert ws.cell(row=3, column=7).value == "T01" and ws.row_dimensions[3].height >= 3 * 14
     merged = {str(cell_range) for cell_range in ws.merged_cells.ranges}
     section_rows = [row for row in range(2, ws.max_row + 1) if isinstance(ws.cell(row=row, column=1).value, str)]
     assert len(section_rows) == 8 and all(f"A{row}:L{row}" in merged for row in section_rows)

@@ -8,6 +8,7 @@ in its own column.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ LIGHT_LABELS = {
 HEADER_FILL = "DDEBF7"
 SECTION_FILL = "F2F2F2"
 OPEN_FILL = "FFF9DB"  # the cells a liaison fills in
+LINE_HEIGHT = 14.5  # points, for the default 11-point font
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -95,10 +97,25 @@ def write_header(sheet: Worksheet, row: int, columns: Sequence[Column]) -> None:
 
 
 def write_row(sheet: Worksheet, row: int, values: Sequence[Any], wrap: bool = True) -> None:
+    lines = 1
     for position, value in enumerate(values, start=1):
         cell = sheet.cell(row=row, column=position, value=value)
         cell.alignment = Alignment(vertical="top", wrap_text=wrap)
         cell.border = BORDER
+        if wrap and isinstance(value, str):
+            width = sheet.column_dimensions[get_column_letter(position)].width or 8
+            lines = max(lines, wrapped_lines(value, width))
+    # Spreadsheets do not all fit row heights on opening (LibreOffice keeps one line): set them.
+    sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a column `width` characters wide (a CJK character is two)."""
+    total = 0
+    for paragraph in text.split("\n"):
+        units = sum(2 if ord(char) >= 0x2E80 else 1 for char in paragraph)
+        total += max(1, math.ceil(units / max(width - 1.5, 1)))
+    return total
 
 
 def section_row(sheet: Worksheet, row: int, text: str, width: int) -> None:
@@ -394,6 +411,8 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
         for light in ("red", "yellow", "green")
     ]
     rows.append((_("Indicators: no figure yet"), indicator_lights[None]))
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 70
     title = sheet.cell(row=1, column=1, value=display(ledger.plan.ledger or ledger.plan.title))
     title.font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
@@ -403,7 +422,5 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
     sheet.cell(row=5, column=2).number_format = "yyyy-mm-dd"
     for offset, light in enumerate(LIGHT_FILLS):
         paint_light(sheet, 11 + offset, 2, light)
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 70
     print_setup(sheet, "1:1", "A2")
     sheet.page_setup.orientation = "portrait"

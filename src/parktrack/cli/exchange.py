@@ -35,7 +35,7 @@ def export(
 
     ledger = load_ledger(data, indicators=True)
     commit, dirty = history.head_commit(ledger.data.path)
-    source = workbook.Source(str(ledger.data.path), commit, dirty)
+    source = workbook.Source(str(ledger.data.path.resolve()), commit, dirty)
     summary = workbook.export(ledger, as_day(as_of), source, output)
     print(
         _("{path}: {tasks} key tasks, {measures} measure items, {indicators} indicators as of {day}").format(
