@@ -479,3 +479,10 @@ def test_a_csv_with_a_copied_row_or_an_unknown_id_is_refused(cli: Cli, repo: Pat
         "error: 2 problems found",
     ]
     assert data_bytes(repo) == before
+
+
+def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    (tmp_path / "taken.xlsx").mkdir()
+    result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)
+    assert result.exit_code == 5 and result.stderr.startswith(f"error: {tmp_path / 'taken.xlsx'}: cannot write: ")
+    assert "Traceback" not in result.stderr

@@ -23,6 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parktrack.deadlines import assess as assess_item
+from parktrack.errors import WriteError
 from parktrack.i18n import N_, _, display
 from parktrack.indicators import Progress
 from parktrack.indicators import assess as assess_indicator
@@ -189,11 +190,14 @@ def export(ledger: Ledger, day: date, source: Source, path: Path) -> ExportSumma
 
 
 def save(book: Workbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Save through a temporary file; a folder in the way or a file held open by Excel is a WriteError."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         book.save(temporary)
         temporary.replace(path)
+    except OSError as error:
+        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
     finally:
         temporary.unlink(missing_ok=True)
 
