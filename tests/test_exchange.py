@@ -486,3 +486,19 @@ def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tm
     result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)
     assert result.exit_code == 5 and result.stderr.startswith(f"error: {tmp_path / 'taken.xlsx'}: cannot write: ")
     assert "Traceback" not in result.stderr
+
+
+def test_two_units_reporting_on_one_item_in_one_run(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """T07 is led by the park committee and supported by the finance bureau: the first sheet wins."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(committee, {"T07": {"新状态": "已完成", "变更日期": "2024-06-10"}})
+    rows = fill(finance, {"T07": {"新状态": "推进中", "进展情况": "配合梳理财税体系", "变更日期": "2024-06-12"}})
+    result = cli("import", str(committee), str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T07")["history"] == [{"date": "2024-06-10", "status": "done"}]
+    assert result.stderr == (
+        f"warning: {FINANCE}.xlsx!A{rows['T07']}: T07 changed in the ledger since the sheet was cut; "
+        "kept the ledger's (--theirs takes the sheet's)\n"
+    )
+    assert f"{FINANCE}.xlsx: nothing new to record" in result.stdout

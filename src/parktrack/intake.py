@@ -354,7 +354,7 @@ class _Checker:
         since = task.history[entries:] if entries <= len(task.history) else task.history
         changed_since = any(entry.status for entry in since) or entries > len(task.history)
         what = "status" if wanted else "note"
-        old, new = _label(task.status), _label(wanted) if wanted else ""
+        old, new = (_label(task.status), _label(wanted)) if wanted else ("", "")
 
         def line(state: State, change: Change | None = None) -> Line:
             return Line(ref, task.id, what, old, new, note, state, change=change)
@@ -364,7 +364,7 @@ class _Checker:
         if wanted is not None and wanted == task.status:
             if note is None or any(entry.note == note and entry.date == day for entry in task.history):
                 return line("recorded")  # the ledger already says so
-            wanted, what, new = None, "note", ""
+            wanted, what, old, new = None, "note", "", ""
         conflict = wanted is not None and changed_since
         if conflict and not self.theirs:
             return line("conflict")

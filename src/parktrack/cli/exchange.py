@@ -102,7 +102,8 @@ def import_sheets(
     if dry_run:
         print(_("dry run: nothing written"))
         return
-    for outcome in intake.apply(folder, files, today, theirs, author, commit=not no_commit):
+    outcomes = intake.apply(folder, files, today, theirs, author, commit=not no_commit)
+    for outcome in outcomes:
         plan = outcome.plan
         if not (plan.changes or plan.figures):
             print(_("{file}: nothing new to record").format(file=plan.path.name))
@@ -117,8 +118,8 @@ def import_sheets(
         "warning: {ref}: {id} changed in the ledger since the sheet was cut; kept the ledger's "
         "(--theirs takes the sheet's)"
     )
-    for plan in plans:
-        for line in plan.conflicts:
+    for outcome in outcomes:  # as applied: an earlier sheet of this run may have changed the item
+        for line in outcome.plan.conflicts:
             print(conflict.format(ref=line.ref, id=line.item_id), file=sys.stderr)
 
 
