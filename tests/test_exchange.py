@@ -256,7 +256,7 @@ def test_import_records_what_the_units_report(cli: Cli, repo: Path, tmp_path: Pa
 
     result = cli("import", str(finance), str(industry), "--author", AUTHOR, *ZH, cwd=repo)
     assert result.exit_code == 0, result.stderr
-    assert "填报表所报内容" in result.stdout and "将记录" in result.stdout
+    assert f"{FINANCE}.xlsx：县财政局，截至 2024-06-30" in result.stdout and "将记录" in result.stdout
     assert commits(repo) == before + 2
     for rev, unit, files in (
         ("HEAD~1", FINANCE, ["data/tasks.yaml"]),

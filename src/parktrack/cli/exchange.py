@@ -16,6 +16,7 @@ from parktrack.cli.common import AsOfOpt, DataOpt, NoCommitOpt, app, as_day, emi
 from parktrack.i18n import N_, _, display
 
 if TYPE_CHECKING:
+    from rich.console import Group
     from rich.table import Table
 
     from parktrack.intake import SheetPlan as Plan
@@ -98,7 +99,7 @@ def import_sheets(
     intake.check_author(author)
     today = date.today()
     plans = intake.preview(folder, files, today, theirs)
-    emit(_preview_table(plans))
+    emit(_preview(plans))
     if dry_run:
         print(_("dry run: nothing written"))
         return
@@ -131,18 +132,26 @@ _STATES = {
 }
 
 
-def _preview_table(plans: list[Plan]) -> Table:
+def _preview(plans: list[Plan]) -> Group:
+    """One table per sheet: each row it records, old and new, and what import does with it."""
+    from rich.console import Group
+
+    return Group(*(_preview_table(plan) for plan in plans))
+
+
+def _preview_table(plan: Plan) -> Table:
     from rich.table import Table
 
-    table = Table(title=_("What the sheets record"), show_lines=False)
+    title = _("{file}: {unit}, as of {day}").format(
+        file=plan.path.name, unit=display(plan.unit.name), day=plan.as_of.isoformat()
+    )
+    table = Table(title=title, title_justify="left")
     for header in (_("Cell"), _("ID"), _("Change"), _("Old"), _("New"), _("Note"), _("Outcome")):
         table.add_column(header, overflow="fold")
-    for plan in plans:
-        for line in plan.lines:
-            what = {"status": _("status"), "note": _("note"), "figure": _("figure")}[line.what]
-            table.add_row(
-                line.ref, line.item_id, what, line.old, line.new, display(line.note or ""), _(_STATES[line.state])
-            )
-    if not any(plan.lines for plan in plans):
+    for line in plan.lines:
+        what = {"status": _("status"), "note": _("note"), "figure": _("figure")}[line.what]
+        cell = line.ref.removeprefix(f"{plan.path.name}!")
+        table.add_row(cell, line.item_id, what, line.old, line.new, line.note or "", _(_STATES[line.state]))
+    if not plan.lines:
         table.caption = _("nothing to record")
     return table
