@@ -502,3 +502,18 @@ def test_two_units_reporting_on_one_item_in_one_run(cli: Cli, repo: Path, tmp_pa
         "kept the ledger's (--theirs takes the sheet's)\n"
     )
     assert f"{FINANCE}.xlsx: nothing new to record" in result.stdout
+
+
+def test_a_figure_the_sheet_showed_is_corrected_not_a_conflict(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    recorded = cli("record", "new-above-scale-firms", "1", "--period", "2024Q2", "--date", "2024-06-15", cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    shown = {row[0]: row for row in rows_of(industry, 1)[3:]}
+    assert shown["new-above-scale-firms"][4] == "1 (2024Q2)"
+    fill(industry, {"new-above-scale-firms": {"本期数值": 2, "所属期间": "2024Q2", "变更日期": "2024-07-02"}}, 1)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["value"], a["correction"]) for a in actuals] == [(1.0, False), (2.0, True)]
+    assert "new-above-scale-firms 2024Q2: 2 (corrects 1)" in git(repo, "log", "-1", "--format=%b")
