@@ -210,19 +210,13 @@ class _Checker:
             self.bad(upload.path.name, _("no visible sheet to read"))
             return None
         first = upload.tables[0]
-        shown = {"unit": first.cell(1, 2), "as_of": first.cell(1, 4), "commit": first.cell(1, 6)}
-        shown = {key: "" if value is None else _text(value) for key, value in shown.items()}
+        shown = {key: _text(first.cell(1, column)) for key, column in (("unit", 2), ("as_of", 4), ("commit", 6))}
         meta = upload.meta
         if meta is not None and meta.get("format") != META_FORMAT:
             self.bad(upload.path.name, _("not a parktrack fill-in sheet (its hidden sheet is not ours)"))
             return None
         if meta is not None:
-            for key, column in (("unit", 2), ("as_of", 4), ("commit", 6)):
-                for table in upload.tables:
-                    value = table.cell(1, column)
-                    if ("" if value is None else _text(value)) != meta.get(key, ""):
-                        message = _("changed: the sheet was cut for '{expected}'").format(expected=meta.get(key, ""))
-                        self.bad(table.ref(1, column), message)
+            self._check_row_one(meta)
         source = meta or shown
         if not source["unit"]:
             self.bad(first.ref(1, 2), _("not a parktrack fill-in sheet: no unit in row 1"))
@@ -242,6 +236,15 @@ class _Checker:
         if as_of is None:
             return None
         return unit, as_of, commit
+
+    def _check_row_one(self, meta: dict[str, str]) -> None:
+        """Row 1 of every sheet says what the hidden sheet says (the cells are locked; a CSV keeps only row 1)."""
+        for key, column in (("unit", 2), ("as_of", 4), ("commit", 6)):
+            expected = meta.get(key, "")
+            for table in self.upload.tables:
+                if _text(table.cell(1, column)) != expected:
+                    message = _("changed: the sheet was cut for '{expected}'").format(expected=expected)
+                    self.bad(table.ref(1, column), message)
 
     def _day(self, ref: str, value: Any) -> date | None:
         """A calendar day from a date cell or text; impossible and future days are bad cells."""
