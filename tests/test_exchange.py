@@ -517,3 +517,26 @@ def test_a_figure_the_sheet_showed_is_corrected_not_a_conflict(cli: Cli, repo: P
     actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert [(a["value"], a["correction"]) for a in actuals] == [(1.0, False), (2.0, True)]
     assert "new-above-scale-firms 2024Q2: 2 (corrects 1)" in git(repo, "log", "-1", "--format=%b")
+
+
+def test_the_indicators_sheet_exported_as_csv_imports_too(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    fill(
+        industry,
+        {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05", "备注": "省科技厅公布"}},
+        1,
+    )
+    sheet = tmp_path / "指标.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:  # Excel's "CSV UTF-8"
+        csv.writer(handle).writerows([["" if v is None else v for v in row] for row in rows_of(industry, 1)])
+    result = cli("import", str(sheet), "--author", AUTHOR, *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert actuals == [
+        {"period": "2024H1", "value": 3.0, "recorded": "2024-07-05", "note": "省科技厅公布", "correction": False}
+    ]
+    trailers = git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Indicator,valueonly)").split()
+    assert trailers == ["new-tech-smes"]
+    assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Unit,valueonly)").split() == [INDUSTRY]
