@@ -147,7 +147,7 @@ def print_setup(sheet: Worksheet, header_rows: str, freeze: str) -> None:
     sheet.page_margins.left = sheet.page_margins.right = 0.4
 
 
-def units_text(ledger: Ledger, names: Iterable[str]) -> str:
+def units_text(names: Iterable[str]) -> str:
     return "、".join(display(name) for name in names)
 
 
@@ -245,8 +245,11 @@ def section_heading(ledger: Ledger, kind: str, number: int) -> str:
     title = display(section.title) if section else ""
     goal = display(section.goal) if section and section.goal else None
     numeral = CHINESE_NUMERALS[number - 1]
-    head = f"{numeral}、{title}" if kind == "key_task" else f"({numeral}){title}"
-    return f"{head}({doc('2024年度工作目標')}:{goal})" if goal else head
+    if kind == "key_task":  # as the attachment writes them: 一、…(2024年度工作目標:…)
+        head = f"{numeral}、{title}"
+        return f"{head}({doc('2024年度工作目標')}:{goal})" if goal else head
+    head = f"({numeral}){title}"  # as 二、攻堅措施 writes them: (一)… then 2024年工作目標:…
+    return f"{head} {doc('2024年工作目標')}:{goal}" if goal else head
 
 
 def document_number(task: Task) -> str | int:
@@ -288,8 +291,8 @@ def _key_task_sheet(sheet: Worksheet, ledger: Ledger, day: date) -> None:
             document_number(task),
             display(task.text),
             "、".join(display(name) for name in task.leaders),
-            units_text(ledger, task.lead_units),
-            units_text(ledger, [*task.support_units, *task.groups]),
+            units_text(task.lead_units),
+            units_text([*task.support_units, *task.groups]),
             display(task.deadline_text) if task.deadline_text else None,
             task.id,
         ]
@@ -317,8 +320,8 @@ def _measure_sheet(sheet: Worksheet, ledger: Ledger, day: date) -> None:
             document_number(task),
             display(task.measure or ""),
             display(task.text),
-            units_text(ledger, task.lead_units),
-            units_text(ledger, [*task.support_units, *task.groups]),
+            units_text(task.lead_units),
+            units_text([*task.support_units, *task.groups]),
             deadline,
             task.id,
         ]
@@ -381,7 +384,7 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
                 item.attainment,
                 item.pace,
                 light_label(item.light),
-                units_text(ledger, indicator.units),
+                units_text(indicator.units),
             ],
         )
         for column in (9, 10):
