@@ -540,3 +540,18 @@ def test_the_indicators_sheet_exported_as_csv_imports_too(cli: Cli, repo: Path, 
     trailers = git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Indicator,valueonly)").split()
     assert trailers == ["new-tech-smes"]
     assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Unit,valueonly)").split() == [INDUSTRY]
+
+
+def test_a_percentage_typed_into_excel_is_read_as_typed(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Excel stores 12.5% as 0.125 with a percent format; it is 12.5 for a % indicator."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    rows = fill(
+        committee, {"gross-output-growth": {"本期数值": 0.125, "所属期间": "2024Q2", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(committee)
+    book.worksheets[1].cell(row=rows["gross-output-growth"], column=6).number_format = "0.0%"
+    book.save(committee)
+    result = cli("import", str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 12.5)]

@@ -116,7 +116,7 @@ def _read_xlsx(path: Path) -> Upload:
     tables: list[Table] = []
     meta: dict[str, str] | None = None
     for sheet in book.worksheets:
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
         if sheet.title == META_SHEET and sheet.sheet_state != "visible":
             meta = {str(row[0]): "" if row[1] is None else str(row[1]) for row in rows if row and row[0] is not None}
             continue
@@ -124,6 +124,14 @@ def _read_xlsx(path: Path) -> Upload:
             prefix = path.name if not tables else f"{path.name}!{sheet.title}"
             tables.append(Table(prefix, rows))
     return Upload(path, tables, meta)
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value; a number shown as a percentage (12% typed into Excel is stored as 0.12) as that text."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return f"{round(value * 100, 10):g}%"
+    return value
 
 
 # --- the plan --------------------------------------------------------------------------
