@@ -37,17 +37,49 @@ def repo_root(folder: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 else None
 
 
-def commit(repo: Path, paths: Sequence[Path], subject: str, body: str, trailers: Sequence[tuple[str, str]]) -> str:
-    """Commit exactly `paths`, leaving any other staged or unstaged work alone. Returns the new sha."""
+def commit(
+    repo: Path,
+    paths: Sequence[Path],
+    subject: str,
+    body: str,
+    trailers: Sequence[tuple[str, str]],
+    author: str | None = None,
+) -> str:
+    """Commit exactly `paths`, leaving any other staged or unstaged work alone. Returns the new sha.
+
+    `author` ("NAME <email>") credits someone else with the change (a unit's liaison); the
+    committer is still the local git identity.
+    """
     if _git(repo, "var", "GIT_AUTHOR_IDENT").returncode or _git(repo, "var", "GIT_COMMITTER_IDENT").returncode:
         raise GitError(f"the data was written but not committed: git has no identity; {_IDENTITY_HINT}")
     relative = [str(path.resolve().relative_to(repo.resolve())) for path in paths]
     message = subject + (f"\n\n{body}" if body else "") + "\n\n" + "\n".join(f"{k}: {v}" for k, v in trailers)
-    for args in (("add", "--", *relative), ("commit", "--quiet", "--only", "-F", "-", "--", *relative)):
+    credit = (f"--author={author}",) if author else ()
+    for args in (("add", "--", *relative), ("commit", "--quiet", *credit, "--only", "-F", "-", "--", *relative)):
         result = _git(repo, *args, stdin=message if args[0] == "commit" else None)
         if result.returncode:
             raise GitError(f"the data was written but git {args[0]} failed: {result.stderr.strip()}")
     return _git(repo, "rev-parse", "HEAD").stdout.strip()
+
+
+def head_commit(folder: Path) -> tuple[str | None, bool]:
+    """The commit HEAD points at in the repository holding `folder`, and whether `folder` has uncommitted changes."""
+    repo = repo_root(folder)
+    if repo is None:
+        return None, False
+    head = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD")
+    if head.returncode:
+        return None, False
+    dirty = _git(repo, "status", "--porcelain", "--", str(folder.resolve())).stdout.strip() != ""
+    return head.stdout.strip(), dirty
+
+
+def has_commit(folder: Path, sha: str) -> bool:
+    """Whether the repository holding `folder` knows commit `sha` (outside git: nothing to check)."""
+    repo = repo_root(folder)
+    if repo is None:
+        return True
+    return _git(repo, "cat-file", "-e", f"{sha}^{{commit}}").returncode == 0
 
 
 # --- reading the trail -------------------------------------------------------------

@@ -266,3 +266,51 @@ def _figure_message(indicator: Indicator, figure: Figure) -> tuple[str, str, lis
     body = "\n\n".join(text for text in (indicator.name, figure.note, figure.source) if text)
     trailers = [("Parktrack-Indicator", indicator.id), ("Parktrack-Period", figure.period)]
     return subject, body, trailers
+
+
+# --- several changes in one write ----------------------------------------------------
+
+
+def write_batch(
+    data: DataDir,
+    changes: Sequence[Change],
+    figures: Sequence[Figure],
+    message: tuple[str, str, list[tuple[str, str]]],
+    author: str | None = None,
+    commit: bool = True,
+) -> tuple[str | None, str | None]:
+    """Items' history entries and indicators' figures as one validated write and one commit.
+
+    The caller holds `store.locked(data)` and has checked each change as `record` and
+    `record_figure` do; at most one change per item and one figure per indicator. A figure with
+    `replaces` set is written as a correction. `author` ("NAME <email>") is the commit's author.
+    """
+    splicers: dict[str, Callable[[store.YamlDoc], list[Splice]]] = {}
+    if changes:
+        splicers[store.TASKS_FILE] = lambda doc: [s for c in changes for s in _splices(doc, c)]
+    if figures:
+        splicers[store.INDICATORS_FILE] = lambda doc: [_figure_splice(doc, figure) for figure in figures]
+    if not splicers:
+        return None, None
+    new_texts = {}
+    for file_name, splices in splicers.items():
+        doc = store.read_yaml(data.file(file_name))
+        new_texts[file_name] = store.apply_splices(doc.text, splices(doc))
+    load(data, replacing=new_texts)
+    for file_name, text in new_texts.items():
+        store.atomic_write(data.file(file_name), text)
+    if not commit:
+        return None, None
+    from parktrack import history
+
+    repo = history.repo_root(data.path)
+    if repo is None:
+        return None, None
+    paths = [data.file(file_name) for file_name in new_texts]
+    return history.commit(repo, paths, *message, author=author), str(repo)
+
+
+def _figure_splice(doc: store.YamlDoc, figure: Figure) -> Splice:
+    node = _entry_node(doc, "indicators", figure.indicator_id)
+    entry = _figure_entry(figure, correct=figure.replaces is not None)
+    return store.append_to_sequence(_key(node, "actuals"), _field(node, "actuals"), entry)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from parktrack.cli import config, meeting, views, writes  # noqa: F401  (registers the commands)
+from parktrack.cli import config, exchange, meeting, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError, UsageError
 from parktrack.i18n import (

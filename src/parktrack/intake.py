@@ -1,0 +1,643 @@
+"""Reading the units' fill-in sheets back and planning what they change (`parktrack import`).
+
+A sheet is read (xlsx through openpyxl, or CSV exported from one), every cell checked against
+the ledger, and turned into a plan: per row, what it records, what it would change, whether it is
+already recorded (importing twice records nothing) or conflicts with a change made in the ledger
+since the sheet was cut. Every bad cell is reported at once (`縣財政局.xlsx!F7: …`) and then
+nothing is written. Writing goes through `updates.write_batch`: one validated, atomic write and
+one commit per sheet, under the ledger's lock.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from parktrack import store
+from parktrack.deadlines import normal_period, parse_day, period_bounds
+from parktrack.errors import DataError, Problem, UsageError
+from parktrack.i18n import _, display
+from parktrack.indicators import parse_value
+from parktrack.ledger import Ledger, load
+from parktrack.models import Indicator, Task, Unit
+from parktrack.names import fold
+from parktrack.sheets import (
+    FIRST_ROW,
+    INDICATOR_FIELDS,
+    ITEM_FIELDS,
+    ITEM_ID,
+    META_FORMAT,
+    META_SHEET,
+    unit_indicators,
+    unit_items,
+)
+from parktrack.store import DataDir
+from parktrack.updates import Change, Figure, write_batch
+from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
+
+State = Literal["record", "recorded", "conflict", "theirs"]
+_AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
+_DAY_SHAPE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日號号]?$")
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet's cells as values, row 1 first; `prefix` names it in a cell reference."""
+
+    prefix: str
+    rows: list[list[Any]]
+
+    def cell(self, row: int, column: int) -> Any:
+        values = self.rows[row - 1] if row <= len(self.rows) else []
+        return values[column - 1] if column <= len(values) else None
+
+    def ref(self, row: int, column: int) -> str:
+        return f"{self.prefix}!{column_letter(column)}{row}"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as read: its visible tables and what its hidden sheet says it was cut for."""
+
+    path: Path
+    tables: list[Table]
+    meta: dict[str, str] | None
+
+
+def column_letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read(path: Path) -> Upload:
+    """Read a fill-in workbook (.xlsx) or one of its sheets exported as CSV."""
+    if not path.is_file():
+        raise UsageError(_("{path}: no such file").format(path=path))
+    if path.suffix.lower() == ".csv":
+        return Upload(path, [Table(path.name, _read_csv(path))], None)
+    return _read_xlsx(path)
+
+
+def _read_csv(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves CSV as GB18030
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UsageError(_("{path}: not UTF-8 or GB18030 text").format(path=path))
+    return [[cell if cell != "" else None for cell in row] for row in csv.reader(text.splitlines())]
+
+
+def _read_xlsx(path: Path) -> Upload:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise UsageError(
+            _("{path}: not a workbook that can be read ({error})").format(path=path, error=error)
+        ) from None
+    tables: list[Table] = []
+    meta: dict[str, str] | None = None
+    for sheet in book.worksheets:
+        rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
+        if sheet.title == META_SHEET and sheet.sheet_state != "visible":
+            meta = {str(row[0]): "" if row[1] is None else str(row[1]) for row in rows if row and row[0] is not None}
+            continue
+        if sheet.sheet_state == "visible":
+            prefix = path.name if not tables else f"{path.name}!{sheet.title}"
+            tables.append(Table(prefix, rows))
+    return Upload(path, tables, meta)
+
+
+def _cell_value(cell: Any) -> Any:
+    """A cell's value; a number shown as a percentage (12% typed into Excel is stored as 0.12) as that text."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return f"{round(value * 100, 10):g}%"
+    return value
+
+
+# --- the plan --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a sheet that records something, as the preview shows it."""
+
+    ref: str
+    item_id: str
+    what: str  # status, note or figure
+    old: str
+    new: str
+    note: str | None
+    state: State
+    change: Change | None = None
+    figure: Figure | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.state in ("record", "theirs")
+
+
+@dataclass
+class SheetPlan:
+    """What one file records, and for which unit, day and ledger commit it was cut."""
+
+    path: Path
+    unit: Unit
+    as_of: date
+    commit: str | None
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[Change]:
+        return [line.change for line in self.lines if line.writes and line.change]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [line.figure for line in self.lines if line.writes and line.figure]
+
+    @property
+    def conflicts(self) -> list[Line]:
+        return [line for line in self.lines if line.state == "conflict"]
+
+
+@dataclass(frozen=True)
+class SheetOutcome:
+    plan: SheetPlan
+    commit: str | None
+    repo: str | None
+
+
+class _Checker:
+    """Collects every bad cell of one upload as a Problem, and plans the rest."""
+
+    def __init__(self, ledger: Ledger, upload: Upload, today: date, theirs: bool) -> None:
+        self.ledger, self.upload, self.today, self.theirs = ledger, upload, today, theirs
+        self.problems: list[Problem] = []
+
+    def bad(self, ref: str, message: str) -> None:
+        self.problems.append(Problem(ref, None, None, "", message))
+
+    def plan(self) -> SheetPlan | None:
+        header = self._header()
+        if header is None:
+            return None
+        unit, as_of, commit = header
+        plan = SheetPlan(self.upload.path, unit, as_of, commit)
+        for table in self.upload.tables:
+            kind = _kind(table)
+            if kind == "items":
+                plan.lines += self._item_lines(table, unit)
+            elif kind == "indicators":
+                plan.lines += self._figure_lines(table, unit)
+        return plan
+
+    # the header: unit, as-of day and commit, checked against the hidden sheet
+
+    def _header(self) -> tuple[Unit, date, str | None] | None:
+        upload = self.upload
+        if not upload.tables:
+            self.bad(upload.path.name, _("no visible sheet to read"))
+            return None
+        first = upload.tables[0]
+        shown = {key: _text(first.cell(1, column)) for key, column in (("unit", 2), ("as_of", 4), ("commit", 6))}
+        meta = upload.meta
+        if meta is not None and meta.get("format") != META_FORMAT:
+            self.bad(upload.path.name, _("not a parktrack fill-in sheet (its hidden sheet is not ours)"))
+            return None
+        if meta is not None:
+            self._check_row_one(meta)
+        source = meta or shown
+        if not source["unit"]:
+            self.bad(first.ref(1, 2), _("not a parktrack fill-in sheet: no unit in row 1"))
+            return None
+        try:
+            unit = self.ledger.find_unit(source["unit"])
+        except UsageError as error:
+            self.bad(first.ref(1, 2), str(error))
+            return None
+        as_of = self._day(first.ref(1, 4), source["as_of"])
+        commit = source["commit"] or None
+        if commit is not None and not _commit_known(self.ledger.data, commit):
+            message = _("cut from ledger commit {commit}, which this repository does not have").format(
+                commit=commit[:10]
+            )
+            self.bad(first.ref(1, 6), message)
+        if as_of is None:
+            return None
+        return unit, as_of, commit
+
+    def _check_row_one(self, meta: dict[str, str]) -> None:
+        """Row 1 of every sheet says what the hidden sheet says (the cells are locked; a CSV keeps only row 1)."""
+        for key, column in (("unit", 2), ("as_of", 4), ("commit", 6)):
+            expected = meta.get(key, "")
+            for table in self.upload.tables:
+                if _text(table.cell(1, column)) != expected:
+                    message = _("changed: the sheet was cut for '{expected}'").format(expected=expected)
+                    self.bad(table.ref(1, column), message)
+
+    def _day(self, ref: str, value: Any) -> date | None:
+        """A calendar day from a date cell or text; impossible and future days are bad cells."""
+        if isinstance(value, datetime):
+            day = value.date()
+        elif isinstance(value, date):
+            day = value
+        else:
+            text = _text(value)
+            if not _DAY_SHAPE.match(text):
+                self.bad(ref, _("'{text}' is not a date; write it as YYYY-MM-DD").format(text=text))
+                return None
+            try:
+                day = parse_day(text)
+            except (UsageError, ValueError, OverflowError):
+                self.bad(ref, _("impossible date '{text}'").format(text=text))
+                return None
+        if day > self.today:
+            self.bad(ref, _("the date {day} is in the future").format(day=day.isoformat()))
+            return None
+        return day
+
+    def _entries(self, table: Table, row: int, fields: tuple[str, ...]) -> int | None:
+        position = fields.index("entries") + 1
+        value = table.cell(row, position)
+        try:
+            return int(float(_text(value)))
+        except ValueError:
+            self.bad(table.ref(row, position), _("the hidden column of entries was changed; cut a new sheet"))
+            return None
+
+    # items
+
+    def _item_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
+        mine = {task.id: task for task, _role in unit_items(self.ledger, unit)}
+        col = {name: position for position, name in enumerate(ITEM_FIELDS, start=1)}
+        seen: set[str] = set()
+        for row in range(FIRST_ROW, len(table.rows) + 1):
+            item_id = _text(table.cell(row, col["id"]))
+            if not item_id:
+                continue
+            task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
+            if task is None or self._repeated(table.ref(row, col["id"]), task.id, seen):
+                continue
+            if fold(_text(table.cell(row, col["text"]))) != fold(task.text):
+                self.bad(
+                    table.ref(row, col["text"]), _("the text of {id} was changed; it is locked").format(id=task.id)
+                )
+            line = self._item_line(table, row, col, task)
+            if line is not None:
+                yield line
+
+    def _repeated(self, ref: str, entry_id: str, seen: set[str]) -> bool:
+        """One row per item or indicator: a copied row would record twice."""
+        if entry_id in seen:
+            self.bad(ref, _("{id} appears on more than one row; keep one").format(id=entry_id))
+            return True
+        seen.add(entry_id)
+        return False
+
+    def _task(self, ref: str, item_id: str, mine: dict[str, Task], unit: Unit) -> Task | None:
+        if item_id in mine:
+            return mine[item_id]
+        try:
+            task = self.ledger.task(item_id)
+        except UsageError:
+            self.bad(ref, _("unknown item '{id}'; the id column is locked").format(id=item_id))
+            return None
+        self.bad(ref, _("{id} is not an item of {unit}").format(id=task.id, unit=display(unit.name)))
+        return None
+
+    def _item_line(self, table: Table, row: int, col: dict[str, int], task: Task) -> Line | None:
+        status_text = _text(table.cell(row, col["status"]))
+        note = _text(table.cell(row, col["note"])) or None
+        day_value = table.cell(row, col["date"])
+        date_ref = table.ref(row, col["date"])
+        entries = self._entries(table, row, ITEM_FIELDS)
+        cut_status = status_from_input(_text(table.cell(row, col["current"])))
+        if cut_status is None:
+            self.bad(table.ref(row, col["current"]), _("the current status was changed; it is locked"))
+        wanted = self._status(table.ref(row, col["status"]), status_text, task) if status_text else None
+        if status_text and wanted is None:
+            return None  # reported
+        if wanted is not None and wanted == cut_status:
+            wanted = None  # the status as it was cut: no change asked for
+        if wanted is None and note is None:
+            if _text(day_value) and not status_text:
+                self.bad(date_ref, _("a date without a new status or a note"))
+            return None
+        if not _text(day_value):
+            self.bad(date_ref, _("give the date of the change"))
+            return None
+        day = self._day(date_ref, day_value)
+        if day is None or entries is None or cut_status is None:
+            return None
+        return self._plan_item(table.ref(row, col["id"]), date_ref, task, wanted, note, day, entries)
+
+    def _status(self, ref: str, text: str, task: Task) -> str | None:
+        status = status_from_input(text)
+        if status is None:
+            self.bad(ref, _("unknown status '{text}'").format(text=text) + _status_hint(text))
+        elif status == "ongoing" and not task.long_term:
+            self.bad(ref, _("{label} is only for long-term items (並長期堅持 / 持續推進)").format(label=text))
+            return None
+        return status
+
+    def _plan_item(
+        self, ref: str, date_ref: str, task: Task, wanted: str | None, note: str | None, day: date, entries: int
+    ) -> Line | None:
+        since = task.history[entries:] if entries <= len(task.history) else task.history
+        changed_since = any(entry.status for entry in since) or entries > len(task.history)
+        what = "status" if wanted else "note"
+        old, new = (_label(task.status), _label(wanted)) if wanted else ("", "")
+
+        def line(state: State, change: Change | None = None) -> Line:
+            return Line(ref, task.id, what, old, new, note, state, change=change)
+
+        if any(entry.date == day and entry.status == wanted and entry.note == note for entry in task.history):
+            return line("recorded")
+        if wanted is not None and wanted == task.status:
+            if note is None or any(entry.note == note and entry.date == day for entry in task.history):
+                return line("recorded")  # the ledger already says so
+            wanted, what, old, new = None, "note", "", ""
+        conflict = wanted is not None and changed_since
+        if conflict and not self.theirs:
+            return line("conflict")
+        last = task.history[-1].date if task.history else None
+        if last is not None and day < last:
+            message = _("dated {day}, before the last recorded change of {id}, on {last}").format(
+                day=day.isoformat(), id=task.id, last=last.isoformat()
+            )
+            self.bad(date_ref, message)
+            return None
+        change = Change(task.id, task.status, wanted, day, note)
+        return Line(ref, task.id, what, old, new, note, "theirs" if conflict else "record", change=change)
+
+    # indicators
+
+    def _figure_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
+        mine = {indicator.id: indicator for indicator in unit_indicators(self.ledger, unit)}
+        col = {name: position for position, name in enumerate(INDICATOR_FIELDS, start=1)}
+        seen: set[str] = set()
+        for row in range(FIRST_ROW, len(table.rows) + 1):
+            indicator_id = _text(table.cell(row, col["id"]))
+            if not indicator_id:
+                continue
+            indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
+            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, seen):
+                continue
+            if fold(_text(table.cell(row, col["name"]))) != fold(indicator.name):
+                message = _("the name of {id} was changed; it is locked").format(id=indicator.id)
+                self.bad(table.ref(row, col["name"]), message)
+            line = self._figure_line(table, row, col, indicator)
+            if line is not None:
+                yield line
+
+    def _indicator(self, ref: str, indicator_id: str, mine: dict[str, Indicator], unit: Unit) -> Indicator | None:
+        if indicator_id in mine:
+            return mine[indicator_id]
+        try:
+            indicator = self.ledger.indicator(indicator_id)
+        except UsageError:
+            self.bad(ref, _("unknown indicator '{id}'; the id column is locked").format(id=indicator_id))
+            return None
+        self.bad(ref, _("{id} is not an indicator of {unit}").format(id=indicator.id, unit=display(unit.name)))
+        return None
+
+    def _figure_line(self, table: Table, row: int, col: dict[str, int], indicator: Indicator) -> Line | None:
+        cells = {name: table.cell(row, col[name]) for name in ("figure", "period", "reference", "date", "note")}
+        texts = {name: _text(value) for name, value in cells.items()}
+        entries = self._entries(table, row, INDICATOR_FIELDS)
+        if not texts["figure"]:
+            for name in ("period", "reference", "date", "note"):
+                if texts[name]:
+                    self.bad(table.ref(row, col["figure"]), _("give the figure, or clear the row"))
+                    break
+            return None
+        value = self._figure_value(table.ref(row, col["figure"]), indicator, cells["figure"])
+        period = self._period(table.ref(row, col["period"]), indicator, cells["period"])
+        reference = self._reference(table.ref(row, col["reference"]), indicator, cells["reference"])
+        if not texts["date"]:
+            self.bad(table.ref(row, col["date"]), _("give the date of the figure"))
+            return None
+        day = self._day(table.ref(row, col["date"]), cells["date"])
+        if value is None or period is None or day is None or entries is None or reference is False:
+            return None
+        figure = Figure(indicator.id, period, value, reference or None, day, texts["note"] or None, None)
+        return self._plan_figure(table.ref(row, col["id"]), table.ref(row, col["date"]), indicator, figure, entries)
+
+    def _figure_value(self, ref: str, indicator: Indicator, value: Any) -> bool | float | None:
+        try:
+            return parse_value(indicator, _text(value))
+        except UsageError as error:
+            self.bad(ref, str(error))
+            return None
+
+    def _period(self, ref: str, indicator: Indicator, value: Any) -> str | None:
+        # a spreadsheet that read 2024-06 as a day gives it back as that month
+        text = f"{value.year}-{value.month:02d}" if isinstance(value, datetime | date) else _text(value)
+        if not text:
+            self.bad(ref, _("give the period of the figure, such as {year}Q2").format(year=self.ledger.plan.year))
+            return None
+        try:
+            period = normal_period(text)
+        except UsageError as error:
+            self.bad(ref, str(error))
+            return None
+        year = self.ledger.plan.year
+        if period_bounds(period)[0].year != year:
+            self.bad(ref, _("period {period} is outside the plan's year, {year}").format(period=period, year=year))
+            return None
+        wanted = {"quarter": "Q", "half": "H"}.get(indicator.period)
+        if wanted and wanted not in period:
+            example = f"{year}Q1" if wanted == "Q" else f"{year}H1"
+            self.bad(ref, _("{id} is reported per period such as {example}").format(id=indicator.id, example=example))
+            return None
+        return period
+
+    def _reference(self, ref: str, indicator: Indicator, value: Any) -> float | Literal[False] | None:
+        """The reference figure of a margin target; False when the cell is bad."""
+        text = _text(value)
+        if indicator.kind != "margin":
+            if text:
+                self.bad(ref, _("{id} has no reference figure; clear this cell").format(id=indicator.id))
+                return False
+            return None
+        if not text:
+            message = _("{id} is measured against {what}; give that figure").format(
+                id=indicator.id, what=display(indicator.reference or "")
+            )
+            self.bad(ref, message)
+            return False
+        try:
+            return float(parse_value(indicator, text))
+        except UsageError as error:
+            self.bad(ref, str(error))
+            return False
+
+    def _plan_figure(self, ref: str, date_ref: str, indicator: Indicator, figure: Figure, entries: int) -> Line:
+        same_period = [index for index, actual in enumerate(indicator.actuals) if actual.period == figure.period]
+        shown = _figure_text(figure.value)
+        old = ""
+        state: State = "record"
+        if same_period:
+            latest = indicator.actuals[same_period[-1]]
+            old = f"{_figure_text(latest.value)} ({latest.period})"
+            if latest.value == figure.value and latest.reference == figure.reference:
+                return Line(ref, indicator.id, "figure", old, f"{shown} ({figure.period})", figure.note, "recorded")
+            if same_period[-1] >= entries:  # recorded in the ledger since the sheet was cut
+                state = "theirs" if self.theirs else "conflict"
+            figure = replace(figure, replaces=latest.value)
+        last = max((actual.recorded for actual in indicator.actuals), default=None)
+        if state != "conflict" and last is not None and figure.recorded < last:
+            message = _("dated {day}, before the last figure of {id}, recorded on {last}").format(
+                day=figure.recorded.isoformat(), id=indicator.id, last=last.isoformat()
+            )
+            self.bad(date_ref, message)
+        new = f"{shown} ({figure.period})"
+        return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure)
+
+
+def _kind(table: Table) -> str | None:
+    """Items or indicators, told by the ids in the first column (any language, any spreadsheet)."""
+    for row in range(FIRST_ROW, len(table.rows) + 1):
+        text = _text(table.cell(row, 1))
+        if text:
+            return "items" if ITEM_ID.match(text) else "indicators"
+    return None
+
+
+def _text(value: Any) -> str:
+    """A cell as text: numbers without a spurious .0, dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def _label(status: str) -> str:
+    return display(STATUS_LABELS[status])
+
+
+def _figure_text(value: bool | float) -> str:
+    return ("是" if value else "否") if isinstance(value, bool) else f"{value:g}"
+
+
+def _status_hint(text: str) -> str:
+    """Suggest the label sharing most characters (完了 -> 已完成), or the closest id for Latin text."""
+    if text.isascii():
+        from parktrack.names import suggestions
+
+        close = suggestions(text.lower(), STATUSES, limit=1)
+        return _(" (did you mean {choice}?)").format(choice=close[0]) if close else ""
+    labels = [display(label) for label in STATUS_LABELS.values()]
+    folded = set(fold(text))
+    overlap = {label: len(folded & set(fold(label))) for label in labels}
+    best = max(labels, key=lambda label: overlap[label])
+    return _(" (did you mean {choice}?)").format(choice=best) if overlap[best] else ""
+
+
+def _commit_known(data: DataDir, commit: str) -> bool:
+    from parktrack import history
+
+    return history.has_commit(data.path, commit)
+
+
+# --- the two steps: preview, then write --------------------------------------------------
+
+
+def check_author(author: str | None) -> None:
+    if author is not None and not _AUTHOR.match(author.strip()):
+        raise UsageError(_("--author '{author}': write it as \"NAME <email>\"").format(author=author))
+
+
+def plan_all(ledger: Ledger, uploads: Sequence[Upload], today: date, theirs: bool) -> list[SheetPlan]:
+    """Check every cell of every upload; raise DataError listing every bad cell, else return the plans."""
+    problems: list[Problem] = []
+    plans: list[SheetPlan] = []
+    for upload in uploads:
+        checker = _Checker(ledger, upload, today, theirs)
+        plan = checker.plan()
+        problems += checker.problems
+        if plan is not None:
+            plans.append(plan)
+    if problems:
+        raise DataError(problems)
+    return plans
+
+
+def preview(data: DataDir, paths: Sequence[Path], today: date, theirs: bool = False) -> list[SheetPlan]:
+    """Read and check the files and say what importing them would record; writes nothing."""
+    uploads = [read(path) for path in paths]
+    return plan_all(load(data), uploads, today, theirs)
+
+
+def apply(
+    data: DataDir,
+    paths: Sequence[Path],
+    today: date,
+    theirs: bool = False,
+    author: str | None = None,
+    commit: bool = True,
+) -> list[SheetOutcome]:
+    """Import the files: all checked first, then one validated write and one commit per file."""
+    check_author(author)
+    uploads = [read(path) for path in paths]
+    outcomes = []
+    with store.locked(data):
+        plan_all(load(data), uploads, today, theirs)  # every file is checked before anything is written
+        for upload in uploads:
+            plan = plan_all(load(data), [upload], today, theirs)[0]  # against the ledger as it now is
+            sha, repo = None, None
+            if plan.changes or plan.figures:
+                message = commit_message(plan)
+                sha, repo = write_batch(data, plan.changes, plan.figures, message, author, commit)
+            outcomes.append(SheetOutcome(plan, sha, repo))
+    return outcomes
+
+
+def commit_message(plan: SheetPlan) -> tuple[str, str, list[tuple[str, str]]]:
+    """`縣財政局: 3 items, 1 figure (縣財政局.xlsx, as of 2024-06-30)`, a line per change, trailers."""
+    changes, figures = plan.changes, plan.figures
+    subject = (
+        f"{plan.unit.name}: {len(changes)} item(s), {len(figures)} figure(s) ({plan.path.name}, as of {plan.as_of})"
+    )
+    body = []
+    for change in changes:  # in the ledger's own words, as `update` writes them
+        what = (
+            f"{STATUS_LABELS[change.old_status]} → {STATUS_LABELS[change.new_status]}"
+            if change.new_status
+            else "進展情況"
+        )
+        body.append(f"{change.task_id}: {what}" + (f" — {change.note}" if change.note else ""))
+    for figure in figures:
+        correction = f" (corrects {_figure_text(figure.replaces)})" if figure.replaces is not None else ""
+        body.append(f"{figure.indicator_id} {figure.period}: {_figure_text(figure.value)}{correction}")
+    trailers = [("Parktrack-Unit", plan.unit.name), ("Parktrack-Sheet", plan.path.name)]
+    trailers.append(("Parktrack-As-Of", plan.as_of.isoformat()))
+    if plan.commit:
+        trailers.append(("Parktrack-Cut-From", plan.commit))
+    trailers += [("Parktrack-Task", change.task_id) for change in changes]
+    trailers += [("Parktrack-Indicator", figure.indicator_id) for figure in figures]
+    return subject, "\n".join(body), trailers

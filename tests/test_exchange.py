@@ -1,0 +1,557 @@
+"""The monthly round: `export` a workbook, cut `sheets` for the units, `import` what they fill in.
+
+Workbooks are real files: written by parktrack, filled in with openpyxl as a liaison would, re-saved
+by LibreOffice, read back by a second, independent reader (python-calamine).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from python_calamine import CalamineWorkbook
+
+from conftest import Cli, git
+
+ZH = ("--lang", "zh-Hans")
+EN = ("--lang", "en")
+FINANCE = "縣財政局"
+INDUSTRY = "縣工信商務科技局"
+AUTHOR = "张丽 <zhangli@example.org>"
+LIGHTS_ZH = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "late": "逾期完成", "waiting": "待条件"}
+
+
+def rows_of(path: Path, sheet: int | str) -> list[list[Any]]:
+    """A sheet as the second, independent reader (calamine, in Rust) sees it."""
+    book = CalamineWorkbook.from_path(str(path))
+    chosen = book.get_sheet_by_index(sheet) if isinstance(sheet, int) else book.get_sheet_by_name(sheet)
+    return chosen.to_python()
+
+
+def head(repo: Path) -> str:
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def commits(repo: Path) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD"))
+
+
+def show(cli: Cli, repo: Path, task_id: str) -> dict[str, Any]:
+    result = cli("show", task_id, "--format", "json", cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def cut(cli: Cli, repo: Path, folder: Path, unit: str | None = None, as_of: str = "2024-06-30") -> Path:
+    args = ["sheets", "-o", str(folder), "--as-of", as_of, *ZH]
+    result = cli(*args, *(["--unit", unit] if unit else []), cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    return folder / f"{unit}.xlsx" if unit else folder
+
+
+def fill(path: Path, values: dict[str, dict[str, Any]], sheet: int = 0) -> dict[str, int]:
+    """Type into the sheet by its headers, as a liaison would; returns each id's row."""
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[sheet]
+    headers = {cell.value: cell.column for cell in ws[3]}
+    rows = {ws.cell(row=row, column=1).value: row for row in range(4, ws.max_row + 1)}
+    for item_id, cells in values.items():
+        for header, value in cells.items():
+            ws.cell(row=rows[item_id], column=headers[header], value=value)
+    book.save(path)
+    return {str(item_id): row for item_id, row in rows.items()}
+
+
+def data_bytes(repo: Path) -> dict[str, bytes]:
+    return {name: (repo / "data" / name).read_bytes() for name in ("tasks.yaml", "indicators.yaml")}
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+def test_export_is_the_ledger_as_a_workbook(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    steps = [
+        ("update", "T01", "--status", "done", "--date", "2024-04-20", "--note", "已制定三張清單"),
+        ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-05"),
+    ]
+    for step in steps:
+        assert cli(*step, cwd=repo).exit_code == 0
+    out = tmp_path / "台賬.xlsx"
+    result = cli("export", "-o", str(out), "--as-of", "2024-07-10", *ZH, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    day = date(2024, 7, 10)
+
+    book = CalamineWorkbook.from_path(str(out))
+    assert book.sheet_names == ["封面", "重点任务", "攻坚措施", "指标"]
+    key = rows_of(out, "重点任务")
+    assert key[0] == [
+        "序号", "具体工作举措", "牵头领导", "牵头单位", "配合单位", "完成时限",
+        "编号", "状态", "灯号", "最新进展", "进展日期", "逾期天数",
+    ]  # fmt: skip
+    sections = [row[0] for row in key[1:] if isinstance(row[0], str)]
+    assert [text[:2] for text in sections] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、"]
+    assert sections[0] == "一、党建质量提升行动(2024年度工作目标:党对产业园区的领导进一步加强)"
+    items = [row for row in key[1:] if not isinstance(row[0], str)]
+    assert [int(row[0]) for row in items] == list(range(1, 53))
+    assert [row[6] for row in items] == [f"T{n:02d}" for n in range(1, 53)]
+    t01, t02 = items[0], items[1]
+    assert (
+        t01[1].startswith("压紧压实产业园区党工委主体责任")
+        and t01[2] == "邓开荣"
+        and t01[3] == "云南武定产业园区管委会"
+    )
+    assert t01[7:10] == ["已完成", LIGHTS_ZH["green"], "已制定三張清單"]  # notes as typed
+    assert t01[10] in (datetime(2024, 4, 20), date(2024, 4, 20))
+    assert t02[5] == "2024年6月底以前,并长期坚持" and t02[7] == "未启动"
+    assert t02[8] == LIGHTS_ZH["red"] and t02[11] == (day - date(2024, 6, 30)).days
+
+    measures = rows_of(out, "攻坚措施")
+    ids = [row[6] for row in measures[1:] if row[6]]
+    assert len(ids) == 31 and ids[:4] == ["M01", "M02", "M03.1", "M03.2"]
+    assert [row[0] for row in measures[1:] if row[6] == "M03.1"] == ["3(1)"]
+    assert next(row[0] for row in measures[1:] if not row[6]).startswith("(一)开展党建引领强化攻坚行动")
+
+    indicators = {row[0]: row for row in rows_of(out, "指标")[1:]}
+    assert len(indicators) == 38
+    gross = indicators["gross-output"]
+    assert gross[1:5] == ["规上工业总产值", "亿元", "≥41.9", ""]
+    assert gross[6:8] == [19.9, "2024Q2"]
+    assert gross[8] == pytest.approx(19.9 / 41.9)
+    assert gross[9] == pytest.approx(day.timetuple().tm_yday / 366)
+    # 19.9 against 41.9 x (182/366) = 20.8 expected by the end of June: behind pace, not too far
+    assert gross[10] == LIGHTS_ZH["yellow"]
+    assert indicators["value-added-growth"][4] == 11.0  # 力爭 11%
+
+    cover = {row[0]: row[1] for row in rows_of(out, "封面") if row and row[0]}
+    assert cover["方案"] == "武定县2024年园区经济攻坚年行动方案"
+    assert cover["Git 提交"] == head(repo)
+    assert cover["数据目录"] == str(repo / "data")
+    assert (cover["重点任务"], cover["措施事项"], cover["指标"]) == (52, 31, 38)
+    assert cover["事项：已完成"] == 1
+
+
+def test_export_looks_finished(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ledger.xlsx"
+    assert cli("export", "-o", str(out), "--as-of", "2024-07-01", *ZH, cwd=repo).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    for name in ("重点任务", "攻坚措施", "指标"):
+        ws = book[name]
+        assert ws.freeze_panes in ("A2", "C2")
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+    ws = book["重点任务"]
+    assert ws.column_dimensions["B"].width >= 50 and ws.cell(row=3, column=2).alignment.wrap_text
+    # T01's 80 characters take three lines: the row is tall enough to show them (not every program fits rows)
+    assert ws.cell(row=3, column=7).value == "T01" and ws.row_dimensions[3].height >= 3 * 14
+    merged = {str(cell_range) for cell_range in ws.merged_cells.ranges}
+    section_rows = [row for row in range(2, ws.max_row + 1) if isinstance(ws.cell(row=row, column=1).value, str)]
+    assert len(section_rows) == 8 and all(f"A{row}:L{row}" in merged for row in section_rows)
+    lights = {ws.cell(row=row, column=9).value: ws.cell(row=row, column=9).fill.fgColor.rgb for row in range(2, 70)}
+    assert lights["红灯"].endswith("FFC7CE") and lights["绿灯"].endswith("C6EFCE")
+
+
+def test_export_in_english_keeps_the_documents_column_names(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ledger.xlsx"
+    assert cli("export", "-o", str(out), "--as-of", "2024-07-01", *EN, cwd=repo).exit_code == 0
+    assert CalamineWorkbook.from_path(str(out)).sheet_names == ["Cover", "Key tasks", "Measures", "Indicators"]
+    header = rows_of(out, "Key tasks")[0]
+    assert header[:6] == ["序號", "具體工作舉措", "牽頭領導", "牽頭單位", "配合單位", "完成時限"]
+    assert header[6:] == ["ID", "Status", "Light", "Latest progress", "Progress date", "Days overdue"]
+
+
+# --- sheets ------------------------------------------------------------------------------
+
+
+def _units_with_work(repo: Path) -> set[str]:
+    """Independently of parktrack: the units named by an item or an indicator (groups left out)."""
+    units = yaml.safe_load((repo / "data" / "units.yaml").read_text(encoding="utf-8"))["units"]
+    canonical = {
+        name: unit["name"] for unit in units if unit["kind"] == "unit" for name in [unit["name"], *unit["aliases"]]
+    }
+    named: set[str] = set()
+    for task in yaml.safe_load((repo / "data" / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]:
+        named |= {canonical[name] for name in task["lead_units"] + task["support_units"] if name in canonical}
+    for indicator in yaml.safe_load((repo / "data" / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]:
+        named |= {canonical[name] for name in indicator["units"] if name in canonical}
+    return named
+
+
+def test_sheets_one_workbook_per_unit(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    folder = cut(cli, repo, tmp_path / "sheets")
+    assert {path.stem for path in folder.glob("*.xlsx")} == _units_with_work(repo)
+
+
+def test_a_units_sheet_locks_what_it_must_not_change(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    path = cut(cli, repo, tmp_path / "sheets", FINANCE)
+    listed = json.loads(cli("list", "--unit", FINANCE, "--format", "json", cwd=repo).stdout)
+    rows = rows_of(path, 0)
+    assert rows[0][:6] == ["填报单位", FINANCE, "截至日期", "2024-06-30", "台账版本", head(repo)]
+    assert rows[2][:9] == [
+        "编号",
+        "具体工作举措",
+        "角色",
+        "完成时限",
+        "当前状态",
+        "新状态",
+        "进展情况",
+        "变更日期",
+        "最新进展",
+    ]
+    data = rows[3:]
+    assert sorted(row[0] for row in data) == sorted(item["id"] for item in listed)
+    roles = [row[2] for row in data]
+    assert roles == sorted(roles, key=lambda role: role != "牵头") and roles[0] == "牵头" and roles[-1] == "配合"
+    assert {row[4] for row in data} == {"未启动"}
+
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    assert ws.protection.sheet
+    for row in range(4, 4 + len(data)):
+        assert [ws.cell(row=row, column=column).protection.locked for column in range(1, 10)] == [
+            True, True, True, True, True, False, False, False, True,
+        ]  # fmt: skip
+    assert ws.column_dimensions["J"].hidden  # the entries each item had when cut
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    formulas = set(lists.values())
+    assert '"未启动,推进中,已完成,受阻"' in formulas and '"未启动,推进中,已完成,受阻,常态化推进"' in formulas
+    covered = " ".join(lists)
+    assert all(f"F{row}" in covered for row in range(4, 4 + len(data)))
+    meta = book["parktrack"]
+    assert meta.sheet_state == "veryHidden"
+    recorded = {meta.cell(row=row, column=1).value: meta.cell(row=row, column=2).value for row in range(1, 8)}
+    assert (recorded["unit"], recorded["as_of"], recorded["commit"]) == (FINANCE, "2024-06-30", head(repo))
+
+    result = cli("sheets", "-o", str(tmp_path / "x"), "--unit", "縣級有關部門", *EN, cwd=repo)
+    assert result.exit_code == 2 and "is a group of units" in result.stderr
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def test_import_records_what_the_units_report(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    fill(
+        finance,
+        {
+            "T45": {"新状态": "已完成", "进展情况": "已报送项目清单", "变更日期": datetime(2024, 6, 20)},
+            "T47": {"新状态": "推进中", "变更日期": "2024/6/5"},
+            "M05": {"进展情况": "已与担保公司对接", "变更日期": "2024年6月28日"},
+            "T07": {"新状态": "未启动"},  # picked the status it already had, nothing else: no change
+        },
+    )
+    lead = rows_of(industry, 0)[3][0]
+    fill(industry, {lead: {"新状态": "推进中", "进展情况": "按月调度", "变更日期": datetime(2024, 7, 1)}})
+    fill(industry, {"new-above-scale-firms": {"本期数值": 1, "所属期间": "2024Q2", "变更日期": "2024-07-02"}}, 1)
+    before = commits(repo)
+
+    result = cli("import", str(finance), str(industry), "--author", AUTHOR, *ZH, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert f"{FINANCE}.xlsx：县财政局，截至 2024-06-30" in result.stdout and "将记录" in result.stdout
+    assert commits(repo) == before + 2
+    for rev, unit, files in (
+        ("HEAD~1", FINANCE, ["data/tasks.yaml"]),
+        ("HEAD", INDUSTRY, ["data/indicators.yaml", "data/tasks.yaml"]),
+    ):
+        assert git(repo, "log", "-1", "--format=%an <%ae>", rev).strip() == AUTHOR
+        assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Unit,valueonly)", rev).split() == [unit]
+        assert sorted(git(repo, "show", "--name-only", "--format=", rev).split()) == files
+    tasks = git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Task,valueonly)", "HEAD~1").split()
+    assert tasks == ["T45", "T47", "M05"]
+
+    t45 = show(cli, repo, "T45")
+    assert t45["status"] == "done"
+    assert t45["history"] == [{"date": "2024-06-20", "status": "done", "note": "已报送项目清单"}]
+    assert show(cli, repo, "T47")["history"] == [{"date": "2024-06-05", "status": "in_progress"}]
+    assert show(cli, repo, "M05")["history"] == [{"date": "2024-06-28", "note": "已与担保公司对接"}]
+    assert show(cli, repo, "T07")["history"] == []
+    figures = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]
+    assert figures["actuals"] == [{"period": "2024Q2", "value": 1.0, "recorded": "2024-07-02", "correction": False}]
+    audit = json.loads(cli("history", "T45", "--format", "json", cwd=repo).stdout)
+    assert [(row["author"], row["to"]) for row in audit] == [("张丽", "done")]
+    assert cli("validate", cwd=repo).exit_code == 0
+
+    # the same sheets again: nothing new
+    written = data_bytes(repo)
+    again = cli("import", str(finance), str(industry), "--author", AUTHOR, *ZH, cwd=repo)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.count("没有新的内容需要记录") == 2 and "已记录过" in again.stdout
+    assert commits(repo) == before + 2 and data_bytes(repo) == written
+
+
+def test_every_bad_cell_is_reported_and_nothing_is_written(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "完了", "变更日期": "2024-06-20"},
+            "T47": {"新状态": "已完成", "变更日期": "2099-01-01"},
+            "T49": {"进展情况": "已研究", "变更日期": "2024-02-30"},
+            "M05": {"新状态": "常态化推进", "变更日期": "2024-06-20"},  # not a long-term item
+        },
+    )
+    book = openpyxl.load_workbook(finance)
+    ws = book.worksheets[0]
+    support = [row for row in range(4, ws.max_row + 1) if ws.cell(row=row, column=3).value == "配合"]
+    ws.cell(row=support[0], column=1, value="T01")  # an item that is not the unit's
+    ws.cell(row=support[1], column=2, value="改写了的内容")  # locked text altered
+    book.save(finance)
+    figures = fill(
+        industry,
+        {
+            "new-above-scale-firms": {"本期数值": "两个", "所属期间": "2024Q2", "变更日期": "2024-07-02"},
+            "new-high-tech-firms": {"本期数值": 1, "所属期间": "2023Q4", "变更日期": "2024-07-02"},
+        },
+        1,
+    )
+    before, written = commits(repo), data_bytes(repo)
+
+    result = cli("import", str(finance), str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    f, i = "縣財政局.xlsx", "縣工信商務科技局.xlsx!指标"  # sheets keep the names they were cut with
+    assert result.stderr.splitlines() == [
+        f"{f}!F{rows['T45']}: unknown status '完了' (did you mean 已完成?)",
+        f"{f}!H{rows['T47']}: the date 2099-01-01 is in the future",
+        f"{f}!H{rows['T49']}: impossible date '2024-02-30'",
+        f"{f}!F{rows['M05']}: 常态化推进 is only for long-term items (並長期堅持 / 持續推進)",
+        f"{f}!A{support[0]}: T01 is not an item of 縣財政局",
+        f"{f}!B{support[1]}: the text of {ws.cell(row=support[1], column=1).value} was changed; it is locked",
+        f"{i}!F{figures['new-above-scale-firms']}: '两个' is not a number for new-above-scale-firms (個)",
+        f"{i}!G{figures['new-high-tech-firms']}: period 2023Q4 is outside the plan's year, 2024",
+        "error: 8 problems found",
+    ]
+    assert result.stdout == ""
+    assert commits(repo) == before and data_bytes(repo) == written
+
+
+def test_a_tampered_header_or_a_bad_author_is_refused(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    bad = cli("import", str(finance), "--author", "just a name", *EN, cwd=repo)
+    assert bad.exit_code == 2 and 'write it as "NAME <email>"' in bad.stderr
+    book = openpyxl.load_workbook(finance)
+    book.worksheets[0]["B1"] = INDUSTRY
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{FINANCE}.xlsx!B1: changed: the sheet was cut for '{FINANCE}'"
+
+
+def test_dry_run_previews_and_writes_nothing(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    before, written = commits(repo), data_bytes(repo)
+    result = cli("import", str(finance), "--dry-run", *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    preview = [line for line in result.stdout.splitlines() if "T45" in line]
+    assert len(preview) == 1 and "未啟動" in preview[0] and "已完成" in preview[0] and "will record" in preview[0]
+    assert result.stdout.rstrip().endswith("dry run: nothing written")
+    assert commits(repo) == before and data_bytes(repo) == written
+
+
+def test_a_conflict_keeps_the_ledgers_change_unless_theirs(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    # after the sheets went out, the park office recorded changes of its own
+    assert cli("update", "T45", "--status", "blocked", "--date", "2024-07-01", cwd=repo).exit_code == 0
+    assert (
+        cli("record", "new-above-scale-firms", "1", "--period", "2024Q2", "--date", "2024-07-01", cwd=repo).exit_code
+        == 0
+    )
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "已完成", "变更日期": "2024-07-02"},  # conflicts with 受阻
+            "T47": {"新状态": "推进中", "变更日期": "2024-07-02"},  # untouched in the ledger
+        },
+    )
+    figures = fill(
+        industry, {"new-above-scale-firms": {"本期数值": 2, "所属期间": "2024Q2", "变更日期": "2024-07-03"}}, 1
+    )
+    before = commits(repo)
+
+    result = cli("import", str(finance), str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["status"] == "blocked" and show(cli, repo, "T47")["status"] == "in_progress"
+    assert result.stderr.splitlines() == [
+        f"warning: {FINANCE}.xlsx!A{rows['T45']}: T45 changed in the ledger since the sheet was cut; "
+        "kept the ledger's (--theirs takes the sheet's)",
+        f"warning: {INDUSTRY}.xlsx!指标!A{figures['new-above-scale-firms']}: new-above-scale-firms changed in the "
+        "ledger since the sheet was cut; kept the ledger's (--theirs takes the sheet's)",
+    ]
+    assert commits(repo) == before + 1  # the industry sheet had nothing else
+
+    theirs = cli("import", str(finance), str(industry), "--theirs", *EN, cwd=repo)
+    assert theirs.exit_code == 0, theirs.stderr
+    assert show(cli, repo, "T45")["history"][-1] == {"date": "2024-07-02", "status": "done"}
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["value"], a["correction"]) for a in actuals] == [(1.0, False), (2.0, True)]
+    assert commits(repo) == before + 3
+    assert cli("validate", cwd=repo).exit_code == 0
+
+
+# --- other spreadsheets ---------------------------------------------------------------------
+
+
+def _soffice(source: Path, target: Path, convert_to: str, profile: Path) -> Path:
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is needed (apt-get install libreoffice-calc-nogui; .ci/run installs it)"
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", convert_to,
+         "--outdir", str(target), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    produced = target / f"{source.stem}.{convert_to.split(':')[0]}"
+    assert produced.exists(), f"LibreOffice wrote nothing for {source}"
+    return produced
+
+
+def test_resaved_by_libreoffice_or_as_csv_imports_the_same(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(
+        finance,
+        {
+            "T45": {"新状态": "已完成", "进展情况": "已报送项目清单", "变更日期": datetime(2024, 6, 20)},
+            "T47": {"新状态": "推进中", "变更日期": "2024-06-05"},
+            "M05": {"进展情况": "已与担保公司对接", "变更日期": datetime(2024, 6, 28)},
+        },
+    )
+    profile = tmp_path / "lo-profile"
+    resaved = _soffice(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", profile)
+    kept = openpyxl.load_workbook(resaved)
+    assert kept["parktrack"].sheet_state in ("hidden", "veryHidden")  # LibreOffice keeps it (as hidden)
+    assert kept.worksheets[0].protection.sheet and not kept.worksheets[0]["F4"].protection.locked
+    csv_utf8 = _soffice(finance, tmp_path / "csv", "csv:Text - txt - csv (StarCalc):44,34,76,1", profile)
+    # Excel on a Chinese Windows saves CSV as GB18030: write one from the second reader's view
+    gb = tmp_path / "gb" / f"{FINANCE}.csv"
+    gb.parent.mkdir()
+    import csv
+
+    with gb.open("w", encoding="gb18030", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                [value.date().isoformat() if isinstance(value, datetime) else value for value in row]
+                for row in rows_of(finance, 0)
+            ]
+        )
+
+    results = {}
+    start = head(repo)
+    for name, path in (("openpyxl", finance), ("libreoffice", resaved), ("csv", csv_utf8), ("gb18030", gb)):
+        git(repo, "reset", "-q", "--hard", start)
+        outcome = cli("import", str(path), "--author", AUTHOR, *EN, cwd=repo)
+        assert outcome.exit_code == 0, (name, outcome.stderr)
+        assert commits(repo) == 2, name
+        results[name] = (repo / "data" / "tasks.yaml").read_bytes()
+        assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Unit,valueonly)").split() == [FINANCE]
+    assert results["libreoffice"] == results["openpyxl"] == results["csv"] == results["gb18030"]
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done", "note": "已报送项目清单"}]
+
+
+def test_a_csv_with_a_copied_row_or_an_unknown_id_is_refused(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table.append(list(table[rows["T45"] - 1]))  # the row copied below the others
+    table[rows["T47"] - 1][0] = "T99"
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    before = data_bytes(repo)
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.csv!A{rows['T47']}: unknown item 'T99'; the id column is locked",
+        f"{FINANCE}.csv!A{len(table)}: T45 appears on more than one row; keep one",
+        "error: 2 problems found",
+    ]
+    assert data_bytes(repo) == before
+
+
+def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    (tmp_path / "taken.xlsx").mkdir()
+    result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)
+    assert result.exit_code == 5 and result.stderr.startswith(f"error: {tmp_path / 'taken.xlsx'}: cannot write: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_two_units_reporting_on_one_item_in_one_run(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """T07 is led by the park committee and supported by the finance bureau: the first sheet wins."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(committee, {"T07": {"新状态": "已完成", "变更日期": "2024-06-10"}})
+    rows = fill(finance, {"T07": {"新状态": "推进中", "进展情况": "配合梳理财税体系", "变更日期": "2024-06-12"}})
+    result = cli("import", str(committee), str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T07")["history"] == [{"date": "2024-06-10", "status": "done"}]
+    assert result.stderr == (
+        f"warning: {FINANCE}.xlsx!A{rows['T07']}: T07 changed in the ledger since the sheet was cut; "
+        "kept the ledger's (--theirs takes the sheet's)\n"
+    )
+    assert f"{FINANCE}.xlsx: nothing new to record" in result.stdout
+
+
+def test_a_figure_the_sheet_showed_is_corrected_not_a_conflict(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    recorded = cli("record", "new-above-scale-firms", "1", "--period", "2024Q2", "--date", "2024-06-15", cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    shown = {row[0]: row for row in rows_of(industry, 1)[3:]}
+    assert shown["new-above-scale-firms"][4] == "1 (2024Q2)"
+    fill(industry, {"new-above-scale-firms": {"本期数值": 2, "所属期间": "2024Q2", "变更日期": "2024-07-02"}}, 1)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["value"], a["correction"]) for a in actuals] == [(1.0, False), (2.0, True)]
+    assert "new-above-scale-firms 2024Q2: 2 (corrects 1)" in git(repo, "log", "-1", "--format=%b")
+
+
+def test_the_indicators_sheet_exported_as_csv_imports_too(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    fill(
+        industry,
+        {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05", "备注": "省科技厅公布"}},
+        1,
+    )
+    sheet = tmp_path / "指标.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:  # Excel's "CSV UTF-8"
+        csv.writer(handle).writerows([["" if v is None else v for v in row] for row in rows_of(industry, 1)])
+    result = cli("import", str(sheet), "--author", AUTHOR, *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert actuals == [
+        {"period": "2024H1", "value": 3.0, "recorded": "2024-07-05", "note": "省科技厅公布", "correction": False}
+    ]
+    trailers = git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Indicator,valueonly)").split()
+    assert trailers == ["new-tech-smes"]
+    assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Unit,valueonly)").split() == [INDUSTRY]
+
+
+def test_a_percentage_typed_into_excel_is_read_as_typed(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Excel stores 12.5% as 0.125 with a percent format; it is 12.5 for a % indicator."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    rows = fill(
+        committee, {"gross-output-growth": {"本期数值": 0.125, "所属期间": "2024Q2", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(committee)
+    book.worksheets[1].cell(row=rows["gross-output-growth"], column=6).number_format = "0.0%"
+    book.save(committee)
+    result = cli("import", str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 12.5)]
