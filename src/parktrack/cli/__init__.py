@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from parktrack.cli import views, writes  # noqa: F401  (registers the commands)
+from parktrack.cli import setup, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError
 from parktrack.i18n import LANGUAGES, N_, _, choose_language, set_language
@@ -51,11 +51,23 @@ def _translate_help(command: Any) -> Any:
     return command
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # cheap: reads the installed package's metadata
+
+        print(f"parktrack {version('parktrack')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global_options(
     lang: Annotated[
         str | None, typer.Option("--lang", help=LANG_HELP, metavar="|".join(LANGUAGES), show_default=False)
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help=N_("Show the version and exit."), callback=_show_version, is_eager=True),
+    ] = False,
 ) -> None:
     """Documents --lang; main() has already acted on it (it works on every command)."""
 
