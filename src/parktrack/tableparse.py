@@ -236,7 +236,19 @@ def parse_table(grid: Grid, year: int | None = None) -> TableLedger | None:
     ids = _item_ids(grid, drafts, columns, ledger)
     for draft, item_id in zip(drafts, ids, strict=True):
         ledger.items.append(_item(grid, draft, columns, item_id, ledger))
+    ledger.findings.sort(key=lambda finding: _cell_order(finding.ref))
     return ledger
+
+
+def _cell_order(ref: str) -> tuple[int, int]:
+    """`台賬.xlsx!F23` -> (23, 6): findings are listed down the table, as a person reads it."""
+    match = re.search(r"!([A-Z]+)(\d+)$", ref)
+    if match is None:
+        return 0, 0
+    column = 0
+    for letter in match[1]:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(match[2]), column
 
 
 @dataclass(frozen=True)
