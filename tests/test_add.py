@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Cli, git
+from conftest import Cli, Outcome, git
 from parktrack import store
 from parktrack.ledger import load
 
 MEETING = ("--meeting", "2024年第二季度園區調度會議", "--date", "2024-07-15")
 
 
-def add(cli: Cli, repo: Path, *args: str) -> object:
+def add(cli: Cli, repo: Path, *args: str) -> Outcome:
     return cli("add", "--data", str(repo / "data"), "--lang", "en", *args)
 
 
@@ -59,7 +59,7 @@ def test_add_appends_an_assigned_item_and_commits_it(cli: Cli, repo: Path) -> No
 def test_a_second_item_takes_the_next_id_and_the_same_section(cli: Cli, repo: Path) -> None:
     first = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING)
     second = add(cli, repo, "--text", "乙", "--lead", "縣統計局", "--deadline", "2024年10月31日前", *MEETING)
-    assert first.exit_code == 0 and second.exit_code == 0, second.stderr  # type: ignore[attr-defined]
+    assert first.exit_code == 0 and second.exit_code == 0, second.stderr
     ledger = load(store.DataDir(repo / "data"))
     assert [task.id for task in ledger.tasks if task.kind == "assigned"] == ["J01", "J02"]
     assert [section.kind for section in ledger.sections].count("assigned") == 1
@@ -70,8 +70,8 @@ def test_a_second_item_takes_the_next_id_and_the_same_section(cli: Cli, repo: Pa
 def test_an_unknown_unit_is_refused_with_suggestions(cli: Cli, repo: Path) -> None:
     before = (repo / "data" / "tasks.yaml").read_bytes()
     result = add(cli, repo, "--text", "甲", "--lead", "縣財政處", "--deadline", "2024年8月底以前")
-    assert result.exit_code == 2  # type: ignore[attr-defined]
-    assert "unknown unit '縣財政處'" in result.stderr and "did you mean" in result.stderr  # type: ignore[attr-defined]
+    assert result.exit_code == 2
+    assert "unknown unit '縣財政處'" in result.stderr and "did you mean" in result.stderr
     assert (repo / "data" / "tasks.yaml").read_bytes() == before
     assert len(git(repo, "log", "--format=%s").splitlines()) == 1
 
@@ -81,8 +81,8 @@ def test_new_unit_adds_it_to_units_yaml_in_the_same_commit(cli: Cli, repo: Path)
     result = add(
         cli, repo, "--text", "編制園區水資源規劃", "--lead", "縣水務局", "--new-unit", "--deadline", "2024年底前"
     )
-    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
-    assert "new unit in units.yaml: 縣水務局" in result.stdout  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.stderr
+    assert "new unit in units.yaml: 縣水務局" in result.stdout
     assert (repo / "data" / "units.yaml").read_text(encoding="utf-8").startswith(units_before.rstrip("\n"))
     changed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(changed) == ["data/tasks.yaml", "data/units.yaml"]
@@ -94,9 +94,9 @@ def test_new_unit_adds_it_to_units_yaml_in_the_same_commit(cli: Cli, repo: Path)
 
 def test_a_deadline_without_a_date_needs_condition(cli: Cli, repo: Path) -> None:
     refused = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "待項目批復后推進")
-    assert refused.exit_code == 2 and "--condition" in refused.stderr  # type: ignore[attr-defined]
+    assert refused.exit_code == 2 and "--condition" in refused.stderr
     waiting = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "待項目批復后持續推進", "--condition")
-    assert waiting.exit_code == 0, waiting.stderr  # type: ignore[attr-defined]
+    assert waiting.exit_code == 0, waiting.stderr
     item = load(store.DataDir(repo / "data")).task("J01")
     assert item.deadline is None and item.condition == "待項目批復后持續推進" and item.long_term
 
