@@ -100,14 +100,23 @@ def break_ledger(root: Path) -> None:
     git(root, "add", "data")
 
 
+def use_hooks(root: Path, repo: dict[str, Any]) -> None:
+    config = yaml.safe_dump({"repos": [repo]}, allow_unicode=True)
+    (root / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    git(root, "add", ".pre-commit-config.yaml")
+
+
 def test_the_hook_manifest_runs_under_pre_commit(ledger_repo: Path, pre_commit_home: Path) -> None:
-    """`pre-commit try-repo` on this checkout: pre-commit installs parktrack (language: python) and runs it."""
-    passed = pre_commit(ledger_repo, pre_commit_home, "try-repo", str(REPO), "parktrack-validate", "--all-files")
+    """This checkout as the hook repository, pinned to its HEAD, as a county repository would pin a tag:
+    pre-commit clones it, installs parktrack into its own environment (language: python) and runs it."""
+    head = git(REPO, "rev-parse", "HEAD").strip()
+    use_hooks(ledger_repo, {"repo": str(REPO), "rev": head, "hooks": [{"id": "parktrack-validate"}]})
+    passed = pre_commit(ledger_repo, pre_commit_home, "run", "--all-files")
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"parktrack validate\.+Passed", passed.stdout)
 
     break_ledger(ledger_repo)
-    failed = pre_commit(ledger_repo, pre_commit_home, "try-repo", str(REPO), "parktrack-validate", "--all-files")
+    failed = pre_commit(ledger_repo, pre_commit_home, "run", "--all-files")
     assert failed.returncode == 1
     assert re.search(r"parktrack validate\.+Failed", failed.stdout)
     assert "tasks.yaml:" in failed.stdout and "T01.status: unknown status 'finished'" in failed.stdout
@@ -116,11 +125,7 @@ def test_the_hook_manifest_runs_under_pre_commit(ledger_repo: Path, pre_commit_h
 def test_a_local_system_hook_works_offline(ledger_repo: Path, pre_commit_home: Path) -> None:
     """The README's offline variant: `repo: local`, `language: system`, the installed parktrack."""
     manifest = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
-    local = {**manifest, "language": "system"}
-    (ledger_repo / ".pre-commit-config.yaml").write_text(
-        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]}, allow_unicode=True), encoding="utf-8"
-    )
-    git(ledger_repo, "add", ".pre-commit-config.yaml")
+    use_hooks(ledger_repo, {"repo": "local", "hooks": [{**manifest, "language": "system"}]})
     assert pre_commit(ledger_repo, pre_commit_home, "run", "--all-files").returncode == 0
     break_ledger(ledger_repo)
     failed = pre_commit(ledger_repo, pre_commit_home, "run", "--all-files")
