@@ -328,3 +328,10 @@ def test_the_written_files_are_plain_yaml(cli: Cli, tmp_path: Path) -> None:
     names = [unit["name"] for unit in data["units"]]
     assert names == ["縣工信商務科技局", "縣財政局", "縣稅務局", "縣交通運輸局", "縣自然資源局", "縣發展改革局",
                      "縣級有關部門", "領導小組成員單位"]  # fmt: skip
+
+
+def test_cell_references_keep_the_file_name_in_chinese_output(cli: Cli, tmp_path: Path) -> None:
+    awkward_workbook(tmp_path / "北園區台賬.xlsx")
+    result = cli("init", str(tmp_path / "l"), "--from", str(tmp_path / "北園區台賬.xlsx"), "--lang", "zh-Hans")
+    assert result.exit_code == 0, result.stderr
+    assert "北園區台賬.xlsx!F10: T03：无法从完成时限 '2025年6月前' 读出日期" in result.stdout

@@ -96,7 +96,7 @@ def _print_summary(parsed: TableLedger) -> None:
     print(_("read {source}: {counts}").format(source=parsed.source, counts=", ".join(counts)))
     print(_("deadlines: {dated} read as dates, {other} to check").format(dated=dated, other=len(parsed.items) - dated))
     for finding in parsed.notes:
-        print(display(str(finding)))
+        print(f"{finding.ref}: {display(finding.message)}")  # the file name exactly as on disk
 
 
 @app.command()
