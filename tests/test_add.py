@@ -119,3 +119,13 @@ def test_add_to_a_new_empty_ledger(cli: Cli, tmp_path: Path) -> None:
     assert "new lead official: 王偉" in result.stdout
     assert cli("validate", "--lang", "en", cwd=folder).exit_code == 0
     assert len(git(folder, "log", "--format=%s").splitlines()) == 2
+
+
+def test_show_names_the_kind_and_the_meeting(cli: Cli, repo: Path) -> None:
+    assert (
+        add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING).exit_code == 0
+    )
+    shown = cli("show", "J01", "--data", str(repo / "data"), "--lang", "en", "--as-of", "2024-07-20")
+    assert shown.exit_code == 0, shown.stderr
+    assert "assigned 交辦事項" in shown.stdout
+    assert "2024年第二季度園區調度會議 2024-07-15" in shown.stdout

@@ -151,12 +151,13 @@ def task_detail(ledger: Ledger, row: Row) -> RenderableType:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")  # CJK text has no spaces to wrap at
     section = ledger.section(task.kind, task.section)
-    kind = "key task 重點任務" if task.kind == "key_task" else "measure 攻堅措施"
+    kind = {"key_task": "key task 重點任務", "measure": "measure 攻堅措施"}.get(task.kind, "assigned 交辦事項")
     fields: list[tuple[str, RenderableType | str | None]] = [
         ("ID", task.id),
         ("Kind", kind),
         ("Section", f"{task.section} {section.title}" if section else str(task.section)),
         ("Measure", task.measure),
+        ("Source", " ".join(filter(None, (task.source.meeting, str(task.source.date)))) if task.source else None),
         ("具體工作舉措", task.text),
         ("牽頭領導", "、".join(task.leaders) or None),
         ("牽頭單位", _units(ledger, task.lead_units)),
