@@ -335,3 +335,28 @@ def test_cell_references_keep_the_file_name_in_chinese_output(cli: Cli, tmp_path
     result = cli("init", str(tmp_path / "l"), "--from", str(tmp_path / "北園區台賬.xlsx"), "--lang", "zh-Hans")
     assert result.exit_code == 0, result.stderr
     assert "北園區台賬.xlsx!F10: T03：无法从完成时限 '2025年6月前' 读出日期" in result.stdout
+
+
+def test_people_are_split_on_every_line_break() -> None:
+    from parktrack.tableparse import split_names
+
+    assert split_names("王偉\n李明、趙　剛", wrapped=False) == ["王偉", "李明", "趙剛"]
+
+
+def test_items_numbered_with_chinese_numerals_are_items_not_headings(cli: Cli, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2025年交辦清單"])
+    sheet.append(HEADER)
+    sheet.append(["一", "完成規劃修編。", "王偉", "縣自然資源局", "", "2025年6月底以前"])
+    sheet.append(["二", "完成道路驗收。", "王偉", "縣交通運輸局", "", "2025年9月底以前"])
+    book.save(tmp_path / "t.xlsx")
+    result = cli("init", str(tmp_path / "l"), "--from", str(tmp_path / "t.xlsx"), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    ledger = new_ledger(tmp_path / "l")
+    assert [(task.id, task.text, task.section) for task in ledger.tasks] == [
+        ("T01", "完成規劃修編。", 1),
+        ("T02", "完成道路驗收。", 1),
+    ]
+    assert [section.title for section in ledger.sections] == ["2025年交辦清單"]

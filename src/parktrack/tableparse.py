@@ -141,10 +141,11 @@ def _header_key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
-def split_names(text: str) -> list[str]:
+def split_names(text: str, wrapped: bool = True) -> list[str]:
     """Split a cell of names on the documents' separators (、，,;； and line breaks).
 
-    A line that does not end like a name was wrapped inside one, and joins the next line.
+    With `wrapped` (unit names), a line that does not end like a unit's name was wrapped inside
+    one and joins the next line; people's names end in anything, so for them every break separates.
     """
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     pieces: list[str] = []
@@ -152,7 +153,7 @@ def split_names(text: str) -> list[str]:
     for line in lines:
         line = carry + line
         carry = ""
-        if line[-1] not in _NAME_ENDINGS and not UNIT_SEPARATORS.match(line[-1]) and _is_cjk(line[-1]):
+        if wrapped and _is_cjk(line[-1]) and line[-1] not in _NAME_ENDINGS:
             carry = line
             continue
         pieces.append(line)
@@ -275,13 +276,16 @@ def _commonest_year(texts: list[str]) -> int | None:
 def _section_heading(
     grid: Grid, index: int, cells: dict[str, str], columns: dict[str, int]
 ) -> tuple[str, str | None] | None:
-    """(title, goal) when the row is a section heading: 一、… in the number (or, with no number, the text) cell."""
+    """(title, goal) when the row is a section heading: 一、… in the number (or, with no number, the text) cell.
+
+    A heading names no lead unit (a heading merged across the row repeats itself there); a row that
+    does is an item numbered 一、二… itself.
+    """
     number = unicodedata.normalize("NFKC", cells.get("number", "")).strip()
-    candidate = number if "number" in columns and number else ""
-    if not candidate and not cells.get("lead_units", "").strip():
-        candidate = cells.get("text", "").strip()
+    lead = cells.get("lead_units", "").strip()
+    candidate = number if "number" in columns and number else cells.get("text", "").strip()
     match = _SECTION_HEAD.match(candidate)
-    if not match or _ITEM_NUMBER.match(candidate):
+    if not match or (lead and lead not in (cells.get("number", "").strip(), cells.get("text", "").strip())):
         return None
     heading = match[2].strip()
     if not heading:  # the numeral alone; the heading sits in the next cells
@@ -296,10 +300,13 @@ def _section_heading(
 
 
 def _item_row(grid: Grid, index: int, cells: dict[str, str], columns: dict[str, int], ledger: TableLedger) -> bool:
-    number = cells.get("number", "").strip()
-    if number and not _ITEM_NUMBER.match(unicodedata.normalize("NFKC", number)):
-        ref = grid.ref(index, columns["number"])
-        ledger.findings.append(Finding(ref, _("not a 序號, a section heading or an item: row skipped")))
+    """Whether a row (not a heading) is an item; rows that are not are listed and skipped."""
+    filled = [cell.strip() for cell in grid.rows[index] if cell.strip()]
+    if len(filled) > 1 and len(set(filled)) == 1:  # one text merged across the row: a note, not an item
+        first = next(column for column, cell in enumerate(grid.rows[index]) if cell.strip())
+        ledger.findings.append(
+            Finding(grid.ref(index, first), _("not a 序號, a section heading or an item: row skipped"))
+        )
         return False
     if not cells.get("text", "").strip():
         ref = grid.ref(index, columns["text"])
@@ -336,7 +343,7 @@ def _item(grid: Grid, draft: _Draft, columns: dict[str, int], item_id: str, ledg
     def ref(name: str) -> str:
         return grid.ref(draft.row, columns.get(name, columns["text"]))
 
-    leaders = split_names(cells.get("leaders", ""))
+    leaders = split_names(cells.get("leaders", ""), wrapped=False)
     lead_units, lead_groups = units_and_groups(cells.get("lead_units", ""))
     support_units, support_groups = units_and_groups(cells.get("support_units", ""))
     if not lead_units:
