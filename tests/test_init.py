@@ -360,3 +360,10 @@ def test_items_numbered_with_chinese_numerals_are_items_not_headings(cli: Cli, t
         ("T02", "完成道路驗收。", 1),
     ]
     assert [section.title for section in ledger.sections] == ["2025年交辦清單"]
+
+
+def test_a_folder_that_cannot_hold_a_ledger_is_a_write_error(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file, not a folder\n", encoding="utf-8")
+    result = cli("init", str(tmp_path / "taken"), "--title", "T", "--year", "2025", "--lang", "en")
+    assert result.exit_code == 5, result.stderr
+    assert "cannot write the ledger" in result.stderr and "Traceback" not in result.stderr

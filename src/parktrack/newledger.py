@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from parktrack import store
-from parktrack.errors import GitError, UsageError
+from parktrack.errors import GitError, UsageError, WriteError
 from parktrack.i18n import _
 from parktrack.store import DataDir, scalar_text
 from parktrack.tableparse import TableItem, TableLedger, TableSection
@@ -166,12 +166,15 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
             )
         )
     ledger.load(DataDir(data), replacing=files)  # refuse to write what would not validate
-    data.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in files.items():
-        store.atomic_write(data / name, text)
-        written.append(data / name)
-    written += write_schemas(folder / "schemas")
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in files.items():
+            store.atomic_write(data / name, text)
+            written.append(data / name)
+        written += write_schemas(folder / "schemas")
+    except OSError as exc:
+        raise WriteError(_("{folder}: cannot write the ledger: {reason}").format(folder=folder, reason=exc)) from None
     repo = history.repo_root(folder)
     initialised = repo is None
     if repo is None:
