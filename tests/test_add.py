@@ -129,3 +129,14 @@ def test_show_names_the_kind_and_the_meeting(cli: Cli, repo: Path) -> None:
     assert shown.exit_code == 0, shown.stderr
     assert "assigned 交辦事項" in shown.stdout
     assert "2024年第二季度園區調度會議 2024-07-15" in shown.stdout
+
+
+def test_officials_are_found_in_either_script_and_new_ones_kept_as_typed(cli: Cli, repo: Path) -> None:
+    result = add(
+        cli, repo, "--text", "甲", "--lead", "县财政局", "--leader", "邓开荣", "--leader", "李新",
+        "--deadline", "2024年8月底以前",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "new lead official: 李新" in result.stdout and "鄧開榮" not in result.stdout
+    item = load(store.DataDir(repo / "data")).task("J01")
+    assert item.leaders == ["鄧開榮", "李新"] and item.lead_units == ["縣財政局"]

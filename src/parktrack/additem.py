@@ -172,10 +172,13 @@ def _split(text: str) -> list[str]:
 
 def _known(ledger: Ledger, name: str) -> bool:
     """Whether the name finds any unit (exactly, in part, or in the other script)."""
+    return _finds_any(name, [*ledger.unit_by_name, *(unit.id for unit in ledger.units)])
+
+
+def _finds_any(name: str, names: list[str]) -> bool:
     from parktrack.names import fold
 
-    names = list(ledger.unit_by_name) + [unit.id for unit in ledger.units]
-    if name in names or any(name in known for known in names):
+    if any(name in known for known in names):
         return True
     folded = fold(name)
     return any(folded in fold(known) for known in names)
@@ -190,16 +193,15 @@ def _new_unit_id(ledger: Ledger, offset: int) -> str:
 
 
 def _leaders(ledger: Ledger, typed: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Known officials by name or unique part; a name matching none is a new official, kept as typed."""
-    from parktrack.names import Matcher
+    """Known officials by name or unique part, in either script; a name matching none is new, kept as typed."""
+    from parktrack.tableparse import split_names
 
     leaders: list[str] = []
     new: list[str] = []
-    known = {name: name for name in ledger.leaders}
     for text in typed:
-        for name in _split(text):
-            if known and any(name in leader or leader in name for leader in known):
-                leaders.append(Matcher("lead official", known).find(name))
+        for name in split_names(text, wrapped=False):
+            if _finds_any(name, ledger.leaders):
+                leaders.append(ledger.find_leader(name))  # ambiguous: an error listing the candidates
             else:
                 leaders.append(name)
                 new.append(name)
