@@ -367,3 +367,22 @@ def test_a_folder_that_cannot_hold_a_ledger_is_a_write_error(cli: Cli, tmp_path:
     result = cli("init", str(tmp_path / "taken"), "--title", "T", "--year", "2025", "--lang", "en")
     assert result.exit_code == 5, result.stderr
     assert "cannot write the ledger" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_heading_split_over_cells_with_its_goal_in_a_cell_of_its_own(cli: Cli, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["清單"])
+    sheet.append(["ID", *HEADER, "狀態", "進展情況"])
+    sheet.append(["", "一、", "黨建質量提升行動", "2024年度工作目標:黨對產業園區的領導進一步加強"])
+    sheet.append(
+        ["T01", "1", "壓實責任。", "鄧開榮", "縣委組織部", "", "2024年4月底以前,并長期堅持", "推進中", "已部署"]
+    )
+    book.save(tmp_path / "t.xlsx")
+    result = cli("init", str(tmp_path / "l"), "--from", str(tmp_path / "t.xlsx"), "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    ledger = new_ledger(tmp_path / "l")
+    assert [(s.title, s.goal) for s in ledger.sections] == [("黨建質量提升行動", "黨對產業園區的領導進一步加強")]
+    (task,) = ledger.tasks
+    assert (task.id, task.status, str(task.deadline), task.long_term) == ("T01", "not_started", "2024-04-30", True)

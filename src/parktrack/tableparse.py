@@ -33,7 +33,10 @@ HEADER_SEARCH_ROWS = 30
 
 _NUMERALS = "一二三四五六七八九十"
 _SECTION_HEAD = re.compile(rf"^([{_NUMERALS}]+)\s*[、.．,，]?\s*(.*)$", re.DOTALL)
-_SECTION_GOAL = re.compile(r"^(.*?)\s*[(（]\s*(?:\d{4}\s*年度?)?\s*工作目[標标]\s*[:：]\s*(.*?)\s*[)）]\s*$", re.DOTALL)
+# 黨建質量提升行動(2024年度工作目標:…), with or without the brackets (the goal may sit in a cell of its own)
+_SECTION_GOAL = re.compile(
+    r"^(.*?)\s*[(（]?\s*(?:\d{4}\s*年度?)?\s*工作目[標标]\s*[:：]\s*(.*?)\s*[)）]?\s*$", re.DOTALL
+)
 _ITEM_NUMBER = re.compile(r"^[(（]?(\d+)[)）]?[.、．]?$")
 _TASK_ID = re.compile(r"^T\d{2,}$")
 UNIT_SEPARATORS = re.compile(r"[、，,;；]")
