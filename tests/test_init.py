@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,11 @@ def test_a_heading_split_over_cells_with_its_goal_in_a_cell_of_its_own(cli: Cli,
     assert [(s.title, s.goal) for s in ledger.sections] == [("黨建質量提升行動", "黨對產業園區的領導進一步加強")]
     (task,) = ledger.tasks
     assert (task.id, task.status, str(task.deadline), task.long_term) == ("T01", "not_started", "2024-04-30", True)
+
+
+def test_a_ledger_from_a_table_answers_overdue(cli: Cli, tmp_path: Path) -> None:
+    awkward_workbook(tmp_path / "t.xlsx")
+    assert cli("init", str(tmp_path / "north"), "--from", str(tmp_path / "t.xlsx")).exit_code == 0
+    result = cli("overdue", "--as-of", "2025-07-01", "--format", "json", "--lang", "en", cwd=tmp_path / "north")
+    assert result.exit_code == 0, result.stderr
+    assert [record["id"] for record in json.loads(result.stdout)] == ["T01"]  # T03 waits on its unread 完成時限
