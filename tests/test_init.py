@@ -395,3 +395,19 @@ def test_a_ledger_from_a_table_answers_overdue(cli: Cli, tmp_path: Path) -> None
     result = cli("overdue", "--as-of", "2025-07-01", "--format", "json", "--lang", "en", cwd=tmp_path / "north")
     assert result.exit_code == 0, result.stderr
     assert [record["id"] for record in json.loads(result.stdout)] == ["T01"]  # T03 waits on its unread 完成時限
+
+
+def test_sheet_chooses_among_several(cli: Cli, tmp_path: Path) -> None:
+    plan = bundled_ledger()
+    sections = [section for section in plan.sections if section.kind == "key_task"][:1]
+    tasks = [task for task in plan.tasks if task.kind == "key_task" and task.section == 1]
+    path = write_key_task_table(tmp_path / "t.xlsx", "清單", sections, tasks).path
+    book = load_workbook(path)
+    book.create_sheet("說明", 0).append(["本工作簿由園區辦公室維護"])
+    book.save(path)
+    missing = cli("init", str(tmp_path / "a"), "--from", str(path), "--sheet", "指標", "--lang", "en")
+    assert missing.exit_code == 2 and "no sheet named '指標'" in missing.stderr
+    result = cli("init", str(tmp_path / "b"), "--from", str(path), "--sheet", "重點任務", "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "read t.xlsx!重點任務: 1 section, 5 items" in result.stdout
+    assert len(new_ledger(tmp_path / "b").tasks) == 5

@@ -24,6 +24,7 @@ class Grid:
 
     source: str  # what references start with: `台賬.xlsx` or `台賬.xlsx!重點任務`
     rows: list[list[str]]
+    sheet: str | None = None  # the workbook sheet's name; None for a CSV file
 
     def ref(self, row: int, column: int) -> str:
         """`台賬.xlsx!F23` for the 0-based row and column."""
@@ -88,7 +89,7 @@ def _workbook_grids(path: Path) -> list[Grid]:
                     if row < len(rows) and column < len(rows[row]):
                         rows[row][column] = value
         source = path.name if len(book.worksheets) == 1 else f"{path.name}!{sheet.title}"
-        grids.append(Grid(source, rows))
+        grids.append(Grid(source, rows, sheet.title))
     return grids
 
 

@@ -64,7 +64,7 @@ def _read_table(path: Path, sheet: str | None, year: int | None) -> TableLedger:
 
     grids = read_grids(path)
     if sheet is not None:
-        grids = [grid for grid in grids if grid.source.endswith(f"!{sheet}") or len(grids) == 1]
+        grids = [grid for grid in grids if grid.sheet == sheet]
         if not grids:
             raise UsageError(_("{path}: no sheet named '{sheet}'").format(path=path, sheet=sheet))
     for grid in grids:
