@@ -103,7 +103,7 @@ def test_file_that_is_not_utf8_is_refused(run: Run, data_copy: Path) -> None:
     units = data_copy / "units.yaml"
     units.write_bytes(units.read_text(encoding="utf-8").encode("big5", errors="replace"))
     lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
-    assert re.match(rf"{re.escape(str(units))}:1:\d+: not valid UTF-8 \(byte 0x[0-9a-f]{{2}}\)", lines[0])
+    assert re.match(rf"{re.escape(str(units))}:2:\d+: not valid UTF-8 \(byte 0x[0-9a-f]{{2}}\)", lines[0])
 
 
 def test_yaml_syntax_error_is_located(run: Run, data_copy: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +17,7 @@ DONE_STATUSES = frozenset({"done", "ongoing"})
 LIGHTS = ("red", "yellow", "green", "late", "waiting")
 DEFAULT_WARN_DAYS = 15
 
-_WRITTEN_DEADLINE = re.compile(r"^(\d{4})年(\d{1,2})月底以前")
-_LONG_TERM_MARKS = ("長期堅持", "持續推進")
+_LONG_TERM_MARKS = ("長期堅持", "持續推進", "長期推進", "长期坚持", "持续推进", "长期推进")
 
 
 def month_end(year: int, month: int) -> date:
@@ -25,16 +25,67 @@ def month_end(year: int, month: int) -> date:
 
 
 def deadline_from_text(text: str) -> date | None:
-    """`2024年4月底以前…` means the last day of that month; other forms have no date."""
-    match = _WRITTEN_DEADLINE.match(text)
-    if not match:
-        return None
-    return month_end(int(match[1]), int(match[2]))
+    """The day a written 完成時限 means, or None when it names no date (a condition) or cannot be read.
+
+    `2024年4月底以前,并長期堅持` is 2024-04-30; see `read_deadline` for every form understood.
+    """
+    return read_deadline(text)[0]
 
 
 def is_long_term(text: str) -> bool:
     """並長期堅持 / 持續推進: the work continues after its first deadline."""
     return any(mark in text for mark in _LONG_TERM_MARKS)
+
+
+# A 完成時限 is a date form at the start, then filler words (以前, 完成 ...), then at most a
+# long-term mark. Anything else (two dates, "6月前", a condition) is not read: a guess there
+# would make an item overdue on a day nobody agreed to.
+_DATE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日號号]"), "day"),
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), "day"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(?:底|末|份)"), "month"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(?!以前|之前|前)"), "month"),
+    (re.compile(r"(\d{4})年(?:年底|年末|底|末|內|内|全年)"), "year"),
+    (re.compile(r"(\d{4})年(上|下)半年"), "half"),
+    (re.compile(r"(\d{4})年第?([一二三四1-4])季度(?:末|底)?"), "quarter"),
+)
+_FILLER = re.compile(r"^(?:以前|之前|前|以內|以内|內|内|為止|为止|止|完成|[,，、;；。.])*")
+_LONG_TERM_TAIL = re.compile(r"^(?:并且|並且|并|並|且)?(?:" + "|".join(_LONG_TERM_MARKS) + r")[。.]?$")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def read_deadline(text: str) -> tuple[date | None, bool]:
+    """(the day a 完成時限 means or None, whether the text was read as a date form).
+
+    Full-width digits and stray spaces are allowed (`２０２４年６月底前`).
+    """
+    value = "".join(unicodedata.normalize("NFKC", text).split())
+    for pattern, form in _DATE_FORMS:
+        match = pattern.match(value)
+        if match is None:
+            continue
+        try:
+            day = _form_day(form, match)
+        except ValueError:  # 2024年13月, 2月30日
+            return None, False
+        rest = _FILLER.sub("", value[match.end() :], count=1)
+        if rest and not _LONG_TERM_TAIL.match(rest):
+            return None, False
+        return day, True
+    return None, False
+
+
+def _form_day(form: str, match: re.Match[str]) -> date:
+    year = int(match[1])
+    if form == "day":
+        return date(year, int(match[2]), int(match[3]))
+    if form == "month":
+        return month_end(year, int(match[2]))
+    if form == "half":
+        return month_end(year, 6 if match[2] == "上" else 12)
+    if form == "quarter":
+        return month_end(year, 3 * (_QUARTERS.get(match[2]) or int(match[2])))
+    return date(year, 12, 31)
 
 
 # --- as-of dates -------------------------------------------------------------

@@ -197,7 +197,7 @@ Finding = tuple[Loc, str]
 def _task_findings(
     task: Task, plan: Plan, sections: set[tuple[str, int]], names: dict[str, Unit] | None
 ) -> Iterator[Finding]:
-    expected_kind = "key_task" if task.id.startswith("T") else "measure"
+    expected_kind = {"T": "key_task", "M": "measure", "J": "assigned"}[task.id[0]]
     if task.kind != expected_kind:
         yield ("kind",), f"id '{task.id}' belongs to kind '{expected_kind}', not '{task.kind}'"
     if (task.kind, task.section) not in sections:

@@ -31,7 +31,9 @@ def _known_status(value: Any) -> Any:
 Day = Annotated[date, BeforeValidator(_iso_day)]
 Status = Annotated[str, BeforeValidator(_known_status)]
 Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
-TaskId = Annotated[str, StringConstraints(pattern=r"^(T\d{2,}|M\d{2,}(\.\d+)?)$")]
+TaskId = Annotated[str, StringConstraints(pattern=r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$")]
+# key_task (T01…), measure (M01…), assigned: an item decided at a meeting (交辦事項, J01…)
+TaskKind = Literal["key_task", "measure", "assigned"]
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
@@ -54,7 +56,7 @@ class Unit(Model):
 
 
 class UnitsFile(Model):
-    units: list[Unit] = Field(min_length=1)
+    units: list[Unit] = []
 
 
 # --- tasks.yaml ---
@@ -67,16 +69,23 @@ class HistoryEntry(Model):
 
 
 class Section(Model):
-    kind: Literal["key_task", "measure"]
-    number: int = Field(ge=1, le=8)
+    kind: TaskKind
+    number: int = Field(ge=1)
     title: Text
     goal: Text | None = None
 
 
+class Source(Model):
+    """Where an assigned item was decided: the meeting and its day."""
+
+    meeting: Text | None = None
+    date: Day
+
+
 class Task(Model):
     id: TaskId
-    kind: Literal["key_task", "measure"]
-    section: int = Field(ge=1, le=8)
+    kind: TaskKind
+    section: int = Field(ge=1)
     measure: Text | None = None
     text: Text
     leaders: list[Text] = []
@@ -89,6 +98,7 @@ class Task(Model):
     long_term: bool = False
     status: Status = "not_started"
     history: list[HistoryEntry] = []
+    source: Source | None = None
 
     @property
     def title(self) -> str:
@@ -103,7 +113,7 @@ class Task(Model):
 class Plan(Model):
     title: Text
     ledger: Text | None = None
-    issued: Day
+    issued: Day | None = None
     year: int
 
 
@@ -112,7 +122,7 @@ class TasksFile(Model):
 
     plan: Plan
     sections: list[Section] = []
-    tasks: list[dict[str, Any]] = Field(min_length=1)
+    tasks: list[dict[str, Any]] = []
 
 
 # --- indicators.yaml ---
@@ -155,4 +165,4 @@ class Indicator(Model):
 class IndicatorsFile(Model):
     """The file's frame; indicators are validated one by one, like tasks."""
 
-    indicators: list[dict[str, Any]] = Field(min_length=1)
+    indicators: list[dict[str, Any]] = []

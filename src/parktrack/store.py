@@ -341,3 +341,33 @@ def load_plain(text: str) -> Any:
         return None
     finally:
         loader.dispose()
+
+
+def append_block_to_sequence(root: yaml.Node | None, key: str, lines: list[str]) -> Splice:
+    """Append one block entry (`lines`, the first starting `- `, unindented) to the top-level sequence `key`.
+
+    The entry goes right after the last item's last value, so trailing comments stay where they are;
+    an empty `key: []` becomes a block sequence.
+    """
+    key_node = next((k for k, _ in getattr(root, "value", []) if getattr(k, "value", None) == key), None)
+    seq = mapping_value(root, key)
+    if key_node is None or not isinstance(seq, yaml.SequenceNode):
+        raise UsageError(f"the file has no '{key}' list to add to")
+    if seq.value and not seq.flow_style:
+        indent = " " * seq.start_mark.column
+        body = "".join(f"\n{indent}{line}" for line in lines)
+        end = _content_end(seq.value[-1])
+        return Splice(end, end, body)
+    if seq.value:
+        raise UsageError(f"'{key}' is written inline ([...]); write it as a block list to add to it")
+    body = "".join(f"\n  {line}" for line in lines)
+    return Splice(key_node.end_mark.index, seq.end_mark.index, ":" + body)
+
+
+def _content_end(node: yaml.Node) -> int:
+    """Where a node's own text ends: a block collection's end mark lies past trailing blank lines and comments."""
+    if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
+        return _content_end(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
+        return _content_end(node.value[-1])
+    return int(node.end_mark.index)

@@ -286,6 +286,7 @@ def task_detail(ledger: Ledger, row: Row) -> RenderableType:
         (_("Kind"), kind_label(task.kind)),
         (_("Section"), f"{task.section} {display(section.title)}" if section else str(task.section)),
         (_("Measure"), display(task.measure) if task.measure else None),
+        (_("Source"), _source_text(task)),
         (_("Task"), display(task.text)),
         (_("Lead officials"), "、".join(display(name) for name in task.leaders) or None),
         (_("Lead units"), _units(ledger, task.lead_units)),
@@ -532,3 +533,10 @@ def series_chart(progress: Progress) -> Table:
         target_bar = "┊" + " " * (round(20 * abs(indicator.target) / scale) - 1) + "┊ " + _("target")
         table.add_row("", "", target_bar, "", "")
     return table
+
+
+def _source_text(task: Task) -> str | None:
+    """Where an assigned item (交辦事項) comes from: its meeting and date."""
+    if task.source is None:
+        return None
+    return " ".join(filter(None, (display(task.source.meeting or ""), str(task.source.date or "")))) or None

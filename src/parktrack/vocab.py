@@ -14,7 +14,7 @@ STATUS_LABELS = {
     "ongoing": "常態化推進",
 }
 STATUSES = tuple(STATUS_LABELS)
-KINDS = {"key": "key_task", "key_task": "key_task", "measure": "measure"}
+KINDS = {"key": "key_task", "key_task": "key_task", "measure": "measure", "assigned": "assigned"}
 ROLES = ("lead", "support")
 
 # The interface's words for statuses and lights (English msgids; 未启动/未啟動, 红灯/紅燈 in the catalogs).
@@ -32,7 +32,7 @@ _LIGHT_WORDS = {
     "late": N_("late"),
     "waiting": N_("waiting"),
 }
-_KIND_WORDS = {"key_task": N_("key task"), "measure": N_("measure")}
+_KIND_WORDS = {"key_task": N_("key task"), "measure": N_("measure"), "assigned": N_("assigned item")}
 _ROLE_WORDS = {"lead": N_("lead"), "support": N_("support")}
 
 # What people type for a status, besides its id and label: English words, and Chinese words

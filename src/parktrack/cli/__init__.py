@@ -15,7 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from parktrack.cli import config, exchange, meeting, views, writes  # noqa: F401  (registers the commands)
+from parktrack.cli import config, exchange, meeting, setup, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError, UsageError
 from parktrack.i18n import (
@@ -172,11 +172,23 @@ def _fail_usage(error: Any) -> NoReturn:
     raise SystemExit(error.exit_code)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version  # cheap: reads the installed package's metadata
+
+        print(f"parktrack {version('parktrack')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _global_options(
     lang: Annotated[
         str | None, typer.Option("--lang", help=LANG_HELP, metavar="|".join(LANGUAGES), show_default=False)
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help=N_("Show the version and exit."), callback=_show_version, is_eager=True),
+    ] = False,
 ) -> None:
     """Documents --lang; main() has already acted on it (it works on every command)."""
 

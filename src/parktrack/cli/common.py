@@ -32,7 +32,7 @@ app = typer.Typer(
     help="Track the Wuding County 2024 park-economy action plan (武定縣2024年園區經濟攻堅年行動方案) "
     "and its 52-task ledger, kept as YAML in git.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (issue 13)
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -52,6 +52,7 @@ class Role(StrEnum):
 class Kind(StrEnum):
     key = "key"
     measure = "measure"
+    assigned = "assigned"
 
 
 class Light(StrEnum):

@@ -1,0 +1,260 @@
+"""Adding an item decided at a meeting (交辦事項): a J-numbered item, spliced in, validated, one commit.
+
+Assigned items are numbered J01, J02 … (J for 交辦) after the highest J number in the ledger, so
+they never collide with the plan's own T and M numbers. They have the kind `assigned`, live in a
+section of that kind (交辦事項, added the first time), and keep the meeting and day that decided
+them as their `source`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from parktrack import store
+from parktrack.errors import UsageError
+from parktrack.i18n import _
+from parktrack.ledger import Ledger, load
+from parktrack.models import Unit
+from parktrack.store import DataDir, Splice, scalar_text
+
+ASSIGNED_SECTION_TITLE = "交辦事項"
+_ASSIGNED_ID = re.compile(r"^J(\d+)$")
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """What the user asked for, as typed."""
+
+    text: str
+    lead: Sequence[str]
+    deadline: str
+    support: Sequence[str] = ()
+    leaders: Sequence[str] = ()
+    meeting: str | None = None
+    decided: date | None = None
+    condition: bool = False  # the deadline text names a condition, not a date
+
+
+@dataclass(frozen=True)
+class Added:
+    task_id: str
+    lead_units: list[str]
+    support_units: list[str]
+    groups: list[str]
+    new_units: list[str]
+    new_leaders: list[str]
+    deadline: date | None
+    commit: str | None
+    repo: str | None
+    files: list[str] = field(default_factory=list)
+
+
+def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool = True) -> Added:
+    """Validate, splice the item (and any new units) in, write atomically under the lock, commit once."""
+    text = " ".join(item.text.split())
+    if not text:
+        raise UsageError(_("the item's text is empty"))
+    if not item.lead:
+        raise UsageError(_("name at least one lead unit with --lead"))
+    deadline, long_term = _deadline(item.deadline, item.condition)
+    with store.locked(data):
+        ledger = load(data, indicators=False)
+        names = _Names(ledger, new_unit)
+        lead_units, lead_groups = names.resolve(item.lead)
+        support_units, support_groups = names.resolve(item.support)
+        if not lead_units:
+            raise UsageError(_("a lead unit must be one accountable unit, not only a group"))
+        leaders, new_leaders = _leaders(ledger, item.leaders)
+        task_id = next_id(ledger)
+        entry: dict[str, Any] = {
+            "id": task_id,
+            "kind": "assigned",
+            "section": _section_number(ledger),
+            "text": text,
+            "leaders": leaders,
+            "lead_units": lead_units,
+            "support_units": [name for name in support_units if name not in lead_units],
+            "groups": list(dict.fromkeys(lead_groups + support_groups)),
+            "deadline_text": " ".join(item.deadline.split()),
+            "deadline": deadline,
+            "long_term": long_term,
+            "status": "not_started",
+            "history": [],
+            "source": {"meeting": item.meeting, "date": item.decided or date.today()},
+        }
+        files = _new_texts(data, ledger, entry, names.added)
+        load(data, replacing=files, indicators=False)  # the whole ledger validates with the new text
+        for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
+            if name in files:
+                store.atomic_write(data.file(name), files[name])
+        sha, repo = _commit(data, list(files), entry) if commit else (None, None)
+    return Added(
+        task_id,
+        lead_units,
+        entry["support_units"],
+        entry["groups"],
+        [unit.name for unit in names.added],
+        new_leaders,
+        deadline,
+        sha,
+        repo,
+        list(files),
+    )
+
+
+def _deadline(text: str, condition: bool) -> tuple[date | None, bool]:
+    from parktrack.deadlines import is_long_term, read_deadline
+
+    if not text.strip():
+        raise UsageError(_("the deadline (--deadline) is empty"))
+    day, read = read_deadline(text)
+    if condition:
+        if read:
+            raise UsageError(_("'{text}' is a date, not a condition; drop --condition").format(text=text))
+        return None, is_long_term(text)
+    if not read:
+        raise UsageError(
+            _(
+                "cannot read a date in '{text}'; write it like 2024年9月底以前, 2024年9月30日前 or 2024-09-30, "
+                "or pass --condition if the item waits on a condition"
+            ).format(text=text)
+        )
+    return day, is_long_term(text)
+
+
+def next_id(ledger: Ledger) -> str:
+    numbers = [int(match[1]) for task in ledger.tasks if (match := _ASSIGNED_ID.match(task.id))]
+    return f"J{max(numbers, default=0) + 1:02d}"
+
+
+def _section_number(ledger: Ledger) -> int:
+    numbers = [section.number for section in ledger.sections if section.kind == "assigned"]
+    return numbers[0] if numbers else 1
+
+
+class _Names:
+    """Units by what was typed; unknown ones become new units when allowed."""
+
+    def __init__(self, ledger: Ledger, allow_new: bool) -> None:
+        self.ledger = ledger
+        self.allow_new = allow_new
+        self.added: list[Unit] = []
+
+    def resolve(self, typed: Sequence[str]) -> tuple[list[str], list[str]]:
+        units: list[str] = []
+        groups: list[str] = []
+        for text in typed:
+            for name in _split(text):
+                unit = self._find(name)
+                (groups if unit.is_group else units).append(unit.name)
+        return list(dict.fromkeys(units)), list(dict.fromkeys(groups))
+
+    def _find(self, name: str) -> Unit:
+        for unit in self.added:
+            if unit.name == name:
+                return unit
+        if self.allow_new and not _known(self.ledger, name):
+            unit = Unit(id=_new_unit_id(self.ledger, len(self.added)), name=name, aliases=[], kind="unit")
+            self.added.append(unit)
+            return unit
+        return self.ledger.find_unit(name)  # unknown or ambiguous: an error with the candidates
+
+
+def _split(text: str) -> list[str]:
+    from parktrack.tableparse import split_names
+
+    return split_names(text)
+
+
+def _known(ledger: Ledger, name: str) -> bool:
+    """Whether the name finds any unit (exactly, in part, or in the other script)."""
+    return _finds_any(name, [*ledger.unit_by_name, *(unit.id for unit in ledger.units)])
+
+
+def _finds_any(name: str, names: list[str]) -> bool:
+    from parktrack.names import fold
+
+    if any(name in known for known in names):
+        return True
+    folded = fold(name)
+    return any(folded in fold(known) for known in names)
+
+
+def _new_unit_id(ledger: Ledger, offset: int) -> str:
+    taken = {unit.id for unit in ledger.units}
+    number = len(ledger.units) + 1 + offset
+    while f"unit-{number:02d}" in taken:
+        number += 1
+    return f"unit-{number:02d}"
+
+
+def _leaders(ledger: Ledger, typed: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Known officials by name or unique part, in either script; a name matching none is new, kept as typed."""
+    from parktrack.tableparse import split_names
+
+    leaders: list[str] = []
+    new: list[str] = []
+    for text in typed:
+        for name in split_names(text, wrapped=False):
+            if _finds_any(name, ledger.leaders):
+                leaders.append(ledger.find_leader(name))  # ambiguous: an error listing the candidates
+            else:
+                leaders.append(name)
+                new.append(name)
+    return list(dict.fromkeys(leaders)), new
+
+
+def _new_texts(data: DataDir, ledger: Ledger, entry: dict[str, Any], new_units: list[Unit]) -> dict[str, str]:
+    tasks_doc = store.read_yaml(data.file(store.TASKS_FILE))
+    splices: list[Splice] = []
+    if not any(section.kind == "assigned" for section in ledger.sections):
+        section = {"kind": "assigned", "number": 1, "title": ASSIGNED_SECTION_TITLE, "goal": None}
+        splices.append(store.append_block_to_sequence(tasks_doc.root(), "sections", _block(section)))
+    splices.append(store.append_block_to_sequence(tasks_doc.root(), "tasks", _block(entry)))
+    files = {store.TASKS_FILE: store.apply_splices(tasks_doc.text, splices)}
+    if new_units:
+        units_doc = store.read_yaml(data.file(store.UNITS_FILE))
+        unit_splices = [
+            store.append_block_to_sequence(units_doc.root(), "units", _block(unit.model_dump())) for unit in new_units
+        ]
+        files[store.UNITS_FILE] = store.apply_splices(units_doc.text, unit_splices)
+    return files
+
+
+def _block(entry: dict[str, Any]) -> list[str]:
+    """A mapping as block lines (`- key: value`, then `  key: value`), values on one line each."""
+    lines = []
+    for position, (key, value) in enumerate(entry.items()):
+        if isinstance(value, dict):
+            value = {inner: item for inner, item in value.items() if item is not None}
+        shown = "null" if value is None else _inline(value)
+        lines.append(("- " if position == 0 else "  ") + f"{key}: {shown}")
+    return lines
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(scalar_text(item) for item in value) + "]"
+    return scalar_text(value)
+
+
+def _commit(data: DataDir, file_names: list[str], entry: dict[str, Any]) -> tuple[str | None, str | None]:
+    from parktrack import history
+
+    repo = history.repo_root(data.path)
+    if repo is None:
+        return None, None
+    source = entry["source"]
+    decided = " ".join(str(part) for part in (source.get("meeting"), source["date"]) if part)
+    subject = f"{entry['id']}: 新增交辦事項 ({decided})"
+    trailers = [("Parktrack-Task", entry["id"]), ("Parktrack-Date", source["date"].isoformat())]
+    if source.get("meeting"):
+        trailers.append(("Parktrack-Meeting", source["meeting"]))
+    paths = [data.file(name) for name in sorted(file_names)]
+    return history.commit(repo, paths, subject, entry["text"], trailers), str(repo)

@@ -1,0 +1,142 @@
+"""`parktrack add`: items decided at meetings, spliced into the real ledger and committed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Cli, Outcome, git
+from parktrack import store
+from parktrack.ledger import load
+
+MEETING = ("--meeting", "2024年第二季度園區調度會議", "--date", "2024-07-15")
+
+
+def add(cli: Cli, repo: Path, *args: str) -> Outcome:
+    return cli("add", "--data", str(repo / "data"), "--lang", "en", *args)
+
+
+def removed_lines(repo: Path, *paths: str) -> int:
+    """Lines the last commit removed from these files (a splice only adds)."""
+    numstat = git(repo, "show", "--numstat", "--format=", "HEAD", "--", *paths)
+    return sum(int(line.split()[1]) for line in numstat.splitlines())
+
+
+def test_add_appends_an_assigned_item_and_commits_it(cli: Cli, repo: Path) -> None:
+    tasks = repo / "data" / "tasks.yaml"
+    before = tasks.read_text(encoding="utf-8")
+    result = cli(
+        "add", "--data", str(repo / "data"), "--lang", "en",
+        "--text", "協調解決鈦產業園供水管網問題", "--lead", "縣財政局", "--support", "稅務", "--support", "有關部門",
+        "--leader", "鄧開榮", "--deadline", "2024年9月底以前", *MEETING,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "J01: added, due 2024-09-30" in result.stdout and "committed" in result.stdout
+
+    after = tasks.read_text(encoding="utf-8")
+    assert after.startswith(before[: before.index("tasks:")])  # header and plan untouched
+    assert removed_lines(repo, "data/tasks.yaml") == 0
+    assert len(after.splitlines()) == len(before.splitlines()) + 4 + 14  # the section, then the item
+    ledger = load(store.DataDir(repo / "data"))
+    item = ledger.task("J01")
+    assert (item.kind, item.text, item.leaders) == ("assigned", "協調解決鈦產業園供水管網問題", ["鄧開榮"])
+    assert (item.lead_units, item.support_units, item.groups) == (["縣財政局"], ["縣稅務局"], ["縣級有關部門"])
+    assert (str(item.deadline), item.deadline_text, item.long_term) == ("2024-09-30", "2024年9月底以前", False)
+    assert item.source is not None and (item.source.meeting, str(item.source.date)) == (MEETING[1], "2024-07-15")
+    assert ledger.section("assigned", item.section) is not None
+    assert [task.id for task in ledger.tasks][-2:] == ["M15", "J01"]
+
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.startswith("J01: 新增交辦事項 (2024年第二季度園區調度會議 2024-07-15)")
+    assert "Parktrack-Task: J01" in message and "Parktrack-Meeting: 2024年第二季度園區調度會議" in message
+    assert git(repo, "status", "--porcelain") == ""
+
+    shown = cli("list", "--data", str(repo / "data"), "--format", "json", "--as-of", "2024-10-01")
+    records = {record["id"]: record for record in json.loads(shown.stdout)}
+    assert records["J01"]["light"] == "red" and records["J01"]["kind"] == "assigned"
+
+
+def test_a_second_item_takes_the_next_id_and_the_same_section(cli: Cli, repo: Path) -> None:
+    first = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING)
+    second = add(cli, repo, "--text", "乙", "--lead", "縣統計局", "--deadline", "2024年10月31日前", *MEETING)
+    assert first.exit_code == 0 and second.exit_code == 0, second.stderr
+    ledger = load(store.DataDir(repo / "data"))
+    assert [task.id for task in ledger.tasks if task.kind == "assigned"] == ["J01", "J02"]
+    assert [section.kind for section in ledger.sections].count("assigned") == 1
+    assert str(ledger.task("J02").deadline) == "2024-10-31"
+    assert len(git(repo, "log", "--format=%s").splitlines()) == 3
+
+
+def test_an_unknown_unit_is_refused_with_suggestions(cli: Cli, repo: Path) -> None:
+    before = (repo / "data" / "tasks.yaml").read_bytes()
+    result = add(cli, repo, "--text", "甲", "--lead", "縣財政處", "--deadline", "2024年8月底以前")
+    assert result.exit_code == 2
+    assert "unknown unit '縣財政處'" in result.stderr and "did you mean" in result.stderr
+    assert (repo / "data" / "tasks.yaml").read_bytes() == before
+    assert len(git(repo, "log", "--format=%s").splitlines()) == 1
+
+
+def test_new_unit_adds_it_to_units_yaml_in_the_same_commit(cli: Cli, repo: Path) -> None:
+    units_before = (repo / "data" / "units.yaml").read_text(encoding="utf-8")
+    result = add(
+        cli, repo, "--text", "編制園區水資源規劃", "--lead", "縣水務局", "--new-unit", "--deadline", "2024年底前"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "new unit in units.yaml: 縣水務局" in result.stdout
+    assert (repo / "data" / "units.yaml").read_text(encoding="utf-8").startswith(units_before.rstrip("\n"))
+    changed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(changed) == ["data/tasks.yaml", "data/units.yaml"]
+    assert removed_lines(repo, "data/units.yaml") == 0
+    ledger = load(store.DataDir(repo / "data"))
+    assert ledger.find_unit("縣水務局").kind == "unit"
+    assert ledger.task("J01").lead_units == ["縣水務局"]
+
+
+def test_a_deadline_without_a_date_needs_condition(cli: Cli, repo: Path) -> None:
+    refused = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "待項目批復后推進")
+    assert refused.exit_code == 2 and "--condition" in refused.stderr
+    waiting = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "待項目批復后持續推進", "--condition")
+    assert waiting.exit_code == 0, waiting.stderr
+    item = load(store.DataDir(repo / "data")).task("J01")
+    assert item.deadline is None and item.condition == "待項目批復后持續推進" and item.long_term
+
+
+def test_the_bundled_plan_is_not_written(cli: Cli, tmp_path: Path) -> None:
+    result = cli(
+        "add", "--lang", "en", "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", cwd=tmp_path
+    )
+    assert result.exit_code == 5 and "read-only" in result.stderr
+
+
+def test_add_to_a_new_empty_ledger(cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "north"
+    assert cli("init", str(folder), "--title", "North", "--year", "2025").exit_code == 0
+    result = cli(
+        "add", "--lang", "en", "--text", "建設污水處理廠", "--lead", "縣住建局", "--new-unit",
+        "--leader", "王偉", "--deadline", "2025年12月底以前", cwd=folder,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "new lead official: 王偉" in result.stdout
+    assert cli("validate", "--lang", "en", cwd=folder).exit_code == 0
+    assert len(git(folder, "log", "--format=%s").splitlines()) == 2
+
+
+def test_show_names_the_kind_and_the_meeting(cli: Cli, repo: Path) -> None:
+    assert (
+        add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING).exit_code == 0
+    )
+    shown = cli("show", "J01", "--data", str(repo / "data"), "--lang", "en", "--as-of", "2024-07-20")
+    assert shown.exit_code == 0, shown.stderr
+    assert "assigned 交辦事項" in shown.stdout
+    assert "2024年第二季度園區調度會議 2024-07-15" in shown.stdout
+
+
+def test_officials_are_found_in_either_script_and_new_ones_kept_as_typed(cli: Cli, repo: Path) -> None:
+    result = add(
+        cli, repo, "--text", "甲", "--lead", "县财政局", "--leader", "邓开荣", "--leader", "李新",
+        "--deadline", "2024年8月底以前",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "new lead official: 李新" in result.stdout and "鄧開榮" not in result.stdout
+    item = load(store.DataDir(repo / "data")).task("J01")
+    assert item.leaders == ["鄧開榮", "李新"] and item.lead_units == ["縣財政局"]
