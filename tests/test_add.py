@@ -127,8 +127,10 @@ def test_show_names_the_kind_and_the_meeting(cli: Cli, repo: Path) -> None:
     )
     shown = cli("show", "J01", "--data", str(repo / "data"), "--lang", "en", "--as-of", "2024-07-20")
     assert shown.exit_code == 0, shown.stderr
-    assert "assigned 交辦事項" in shown.stdout
+    assert "Kind                 assigned item" in shown.stdout
     assert "2024年第二季度園區調度會議 2024-07-15" in shown.stdout
+    in_chinese = cli("show", "J01", "--data", str(repo / "data"), "--lang", "zh-Hans", "--as-of", "2024-07-20")
+    assert "交办事项" in in_chinese.stdout and "2024年第二季度园区调度会议 2024-07-15" in in_chinese.stdout
 
 
 def test_officials_are_found_in_either_script_and_new_ones_kept_as_typed(cli: Cli, repo: Path) -> None:

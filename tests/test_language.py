@@ -501,7 +501,7 @@ def test_help_in_full_without_placeholders(cli: Cli, width: str) -> None:
             "Invalid value for --section: give a whole number.",
             "--section 的值无效：请给出整数",
         ),
-        (("list", "--kind", "foo"), "Invalid value for --kind: use one of key, measure.", "--kind 的值无效"),
+        (("list", "--kind", "foo"), "Invalid value for --kind: use one of key, measure, assigned.", "--kind 的值无效"),
         (("list", "--colour"), "No such option: --colour", "没有这个选项：--colour"),
         (("show",), "Missing argument ID.", "缺少参数 ID"),
     ],

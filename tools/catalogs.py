@@ -25,12 +25,14 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "parktrack"
 LOCALE_DIR = PACKAGE / "locale"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 SIMPLIFIED, TRADITIONAL = "zh_Hans", "zh_Hant"
 # Where OpenCC's Taiwan standard differs from the document's own usage.
 TRADITIONAL_OVERRIDES = {"臺賬": "台賬"}
 
 MessageId = str | tuple[str, str]
+# A message and its context (pgettext's first argument: the same English word read two ways).
+Key = tuple[MessageId, str | None]
 # The .mo header carries these dates; fixed, so that the same messages always compile to the same bytes
 # (and --check does not report a catalog as out of date because a minute has passed).
 FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -43,11 +45,11 @@ def po_path(name: str) -> Path:
     return LOCALE_DIR / name / "LC_MESSAGES" / "parktrack.po"
 
 
-def _code_messages() -> Iterator[MessageId]:
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+def _code_messages() -> Iterator[Key]:
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
         PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        yield message if isinstance(message, str) else (message[0], message[1])
+        yield (message if isinstance(message, str) else (message[0], message[1])), context
 
 
 def _help_messages() -> Iterator[str]:
@@ -68,13 +70,13 @@ def _help_messages() -> Iterator[str]:
     yield from walk(typer.main.get_command(app))
 
 
-def extract() -> list[MessageId]:
-    """Every msgid, once, in a stable order."""
-    found: dict[MessageId, None] = {}
-    for message in [*_code_messages(), *_help_messages()]:
-        if message:
-            found.setdefault(message, None)
-    return sorted(found, key=lambda m: m if isinstance(m, str) else m[0])
+def extract() -> list[Key]:
+    """Every msgid with its context, once, in a stable order."""
+    found: dict[Key, None] = {}
+    for key in [*_code_messages(), *((text, None) for text in _help_messages())]:
+        if key[0]:
+            found.setdefault(key, None)
+    return sorted(found, key=lambda k: (k[0] if isinstance(k[0], str) else k[0][0], k[1] or ""))
 
 
 def _read(path: Path, locale: str) -> Catalog:
@@ -84,12 +86,13 @@ def _read(path: Path, locale: str) -> Catalog:
         return read_po(handle, locale=locale, domain="parktrack")
 
 
-def merged_simplified(messages: list[MessageId]) -> Catalog:
+def merged_simplified(messages: list[Key]) -> Catalog:
     old = _read(po_path(SIMPLIFIED), SIMPLIFIED)
     catalog = Catalog(locale=SIMPLIFIED, domain="parktrack", project="parktrack", fuzzy=False, **_DATES)
-    for msgid in messages:
-        previous = old.get(msgid)
-        catalog.add(msgid, previous.string if previous else ("" if isinstance(msgid, str) else ("",)))
+    for msgid, context in messages:
+        previous = old.get(msgid, context=context)
+        empty = "" if isinstance(msgid, str) else ("",)
+        catalog.add(msgid, previous.string if previous else empty, context=context)
     return catalog
 
 
@@ -110,7 +113,7 @@ def derived_traditional(simplified: Catalog) -> Catalog:
             continue
         string = message.string
         translated = convert(string) if isinstance(string, str) else tuple(convert(s) for s in string)
-        catalog.add(message.id, translated)
+        catalog.add(message.id, translated, context=message.context)
     return catalog
 
 

@@ -56,6 +56,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations().ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate a message that reads differently in `context` (a form's column, a chart's legend)."""
+    return _translations().pgettext(context, message)
+
+
 def N_(message: str) -> str:  # noqa: N802  (gettext's own name for "mark only")
     """Mark a message for the catalogs without translating it here; `_()` it where it is shown."""
     return message

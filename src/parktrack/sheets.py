@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parktrack.errors import UsageError
-from parktrack.i18n import _, current_language, display
+from parktrack.i18n import _, current_language, display, pgettext
 from parktrack.indicators import series
 from parktrack.ledger import Ledger
 from parktrack.models import Indicator, Task, Unit
@@ -133,7 +133,14 @@ def _workbook(
 
 def _meta_row(sheet: Worksheet, unit: Unit, day: date, commit: str | None, width: int) -> None:
     """Row 1: the unit, the day and the commit, locked, where a CSV export keeps them."""
-    cells = [_("Unit"), unit.name, _("As of"), day.isoformat(), _("Ledger commit"), commit or ""]
+    cells = [
+        pgettext("form", "Unit"),
+        unit.name,
+        pgettext("form", "As of"),
+        day.isoformat(),
+        _("Ledger commit"),
+        commit or "",
+    ]
     for position, value in enumerate(cells, start=1):
         cell = sheet.cell(row=1, column=position, value=value)
         cell.font = Font(bold=position % 2 == 1)
@@ -245,11 +252,11 @@ def _indicators_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | Non
         (_("Unit of measure"), 8),
         (_("Target"), 12),
         (_("Latest figure"), 14),
-        (_("Figure"), 10),
-        (_("Period"), 10),
+        (pgettext("form", "Figure"), 10),
+        (pgettext("form", "Period"), 10),
         (_("Reference figure"), 10),
         (_("Date of change"), 13),
-        (_("Note"), 30),
+        (pgettext("form", "Note"), 30),
         (_("Entries when cut (do not edit)"), 6),
     ]
     _meta_row(sheet, unit, day, commit, len(columns))

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from parktrack.deadlines import assess as assess_item
 from parktrack.errors import WriteError
-from parktrack.i18n import N_, _, display
+from parktrack.i18n import N_, _, display, pgettext
 from parktrack.indicators import Progress
 from parktrack.indicators import assess as assess_indicator
 from parktrack.ledger import Ledger
@@ -219,7 +219,7 @@ def key_task_columns() -> list[Column]:
 def _tracking_columns() -> list[Column]:
     return [
         (_("Status"), 10),
-        (_("Light"), 10),
+        (pgettext("workbook", "Light"), 10),
         (_("Latest progress"), 36),
         (_("Progress date"), 12),
         (_("Days overdue"), 9),
@@ -363,7 +363,7 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
         (_("Period"), 10),
         (doc("完成率"), 10),
         (doc("序時進度"), 10),
-        (_("Light"), 10),
+        (pgettext("workbook", "Light"), 10),
         (_("Responsible units"), 24),
     ]
     write_header(sheet, 1, columns)

@@ -104,7 +104,9 @@ def add(
     text: Annotated[str, typer.Option("--text", help="What is to be done (具體工作舉措).", show_default=False)],
     lead: Annotated[
         list[str],
-        typer.Option("--lead", help="A lead unit (牽頭單位), by name, alias, id or unique part; repeat for more."),
+        typer.Option(
+            "--lead", metavar="UNIT", help="A lead unit (牽頭單位), by name, alias, id or unique part; repeat for more."
+        ),
     ],
     deadline: Annotated[
         str,
@@ -115,10 +117,11 @@ def add(
         ),
     ],
     support: Annotated[
-        list[str] | None, typer.Option("--support", help="A supporting unit (配合單位); repeat for more.")
+        list[str] | None,
+        typer.Option("--support", metavar="UNIT", help="A supporting unit (配合單位); repeat for more."),
     ] = None,
     leader: Annotated[
-        list[str] | None, typer.Option("--leader", help="A lead official (牽頭領導); repeat for more.")
+        list[str] | None, typer.Option("--leader", metavar="NAME", help="A lead official (牽頭領導); repeat for more.")
     ] = None,
     meeting: Annotated[
         str | None, typer.Option("--meeting", help="The meeting that decided the item.", show_default=False)

@@ -20,7 +20,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from parktrack.deadlines import year_share
-from parktrack.i18n import _, current_language, display
+from parktrack.i18n import _, current_language, display, pgettext
 from parktrack.reporting.content import IndicatorSeries, Report
 from parktrack.reporting.layout import Image
 
@@ -130,7 +130,7 @@ def _series(report: Report, found: IndicatorSeries) -> Figure:
         [point.value for point in found.points],
         color=_DONE,
         marker="o",
-        label=_("Recorded"),
+        label=pgettext("chart", "Recorded"),
     )
     for point in found.points:
         axes.annotate(point.period, (point.day, point.value), textcoords="offset points", xytext=(4, 4), fontsize=8)

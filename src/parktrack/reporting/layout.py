@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from parktrack.i18n import N_, _, current_language, display
+from parktrack.i18n import N_, _, current_language, display, pgettext
 from parktrack.indicators import Progress
 from parktrack.models import Indicator
 from parktrack.reporting.content import Change, ChangeKind, Headline, Report
@@ -197,14 +197,14 @@ def _headline_section(report: Report) -> Section:
         (_("Items in total"), now.items, before.items),
         (_("Done"), now.done, before.done),
         (_("In progress"), now.in_progress, before.in_progress),
-        (_("Overdue"), now.overdue, before.overdue),
+        (pgettext("report", "Overdue"), now.overdue, before.overdue),
         (_("Due soon"), now.due_soon, before.due_soon),
     ]
     figures += [
         (_("Indicators: {light}").format(light=light_label(light)), count, before.lights.get(light, 0))
         for light, count in now.lights.items()
     ]
-    headers = [_("Measure"), day_text(now.day), day_text(before.day), _("Change")]
+    headers = [pgettext("report", "Measure"), day_text(now.day), day_text(before.day), _("Change")]
     table = Table(headers, [row(*figure) for figure in figures], frozenset({1, 2, 3}), css="facts")
     return Section("headline", _("Headline figures"), [_summary(now), table])
 
@@ -342,7 +342,7 @@ def _indicators_section(report: Report) -> Section:
         if rows
         else [Paragraph(_("No indicators."))]
     )
-    return Section("indicators", _("Indicators"), blocks, wide=True)
+    return Section("indicators", pgettext("report", "Indicators"), blocks, wide=True)
 
 
 def _indicator_row(progress: Progress) -> list[str]:
