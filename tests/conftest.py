@@ -102,13 +102,19 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
     from parktrack.cli import main
 
     def invoke(
-        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+        *args: str, cwd: Path | None = None, env: dict[str, str | None] | None = None, input: str | None = None
     ) -> Outcome:
         with monkeypatch.context() as patch:
             patch.chdir(cwd or REPO)
             for key in [key for key in os.environ if key.startswith("PARKTRACK")]:
                 patch.delenv(key)
-            settings = {"COLUMNS": "120", "LINES": "50", "NO_COLOR": "1", "TERM": "dumb", **(env or {})}
+            settings: dict[str, str | None] = {
+                "COLUMNS": "120",
+                "LINES": "50",
+                "NO_COLOR": "1",
+                "TERM": "dumb",
+                **(env or {}),
+            }
             with CliRunner().isolation(input=input, env=settings) as (out, err, _):
                 try:
                     main(list(args))

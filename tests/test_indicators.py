@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import DATA, Run, git
+from conftest import DATA, Cli, git
 from parktrack.errors import UsageError
 from parktrack.indicators import assess, parse_value
 from parktrack.models import Indicator
@@ -66,9 +66,9 @@ def test_targets_that_disagree_are_both_kept() -> None:
     assert by_id["annual-new-projects"]["alternative"] == "quarterly-project-starts"
 
 
-def test_bundled_indicators_validate(run: Run) -> None:
-    result = run("validate")
-    assert result.returncode == 0 and f"{len(INDICATORS)} indicators" in result.stdout
+def test_bundled_indicators_validate(cli: Cli) -> None:
+    result = cli("--lang", "en", "validate")
+    assert result.exit_code == 0 and f"{len(INDICATORS)} indicators" in result.stdout
 
 
 # --- arithmetic, kind by kind ------------------------------------------------------
@@ -206,13 +206,13 @@ def _actual(fields: dict[str, Any]) -> Any:
 # --- end to end ------------------------------------------------------------------
 
 
-def _indicators(run: Run, repo: Path, *args: str) -> dict[str, dict[str, Any]]:
-    result = run("indicators", *args, "--format", "json", cwd=repo)
-    assert result.returncode == 0, result.stderr
+def _indicators(cli: Cli, repo: Path, *args: str) -> dict[str, dict[str, Any]]:
+    result = cli("--lang", "en", "indicators", *args, "--format", "json", cwd=repo)
+    assert result.exit_code == 0, result.stderr
     return {row["id"]: row for row in json.loads(result.stdout)}
 
 
-def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
+def test_record_and_judge_one_of_each_kind(cli: Cli, repo: Path) -> None:
     records = [
         ("gross-output", "19.9", "2024-06", "2024-06-30"),  # cumulative level
         ("above-scale-firms", "22", "2024-06", "2024-06-30"),  # stock level
@@ -226,9 +226,11 @@ def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
         ("provincial-green-park", "否", "2024-06", "2024-06-30"),  # milestone
     ]
     for indicator_id, value, period, when in sorted(records, key=lambda r: r[3]):
-        result = run("record", indicator_id, value, "--period", period, "--date", when, cwd=repo)
-        assert result.returncode == 0, result.stderr
-    margin = run(
+        result = cli("--lang", "en", "record", indicator_id, value, "--period", period, "--date", when, cwd=repo)
+        assert result.exit_code == 0, result.stderr
+    margin = cli(
+        "--lang",
+        "en",
         "record",
         "industrial-investment-margin",
         "12",
@@ -240,10 +242,10 @@ def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
         "2024-06-30",
         cwd=repo,
     )
-    assert margin.returncode == 0, margin.stderr
-    early = _indicators(run, repo, "--as-of", "2024-03-31")
+    assert margin.exit_code == 0, margin.stderr
+    early = _indicators(cli, repo, "--as-of", "2024-03-31")
     assert all(row["light"] is None for row in early.values())  # nothing was recorded by then
-    rows = _indicators(run, repo, "--as-of", "2024-06-30")
+    rows = _indicators(cli, repo, "--as-of", "2024-06-30")
     lights = {key: (row["light"], row["verdict"]) for key, row in rows.items() if row["light"]}
     assert lights == {
         "gross-output": ("yellow", "behind pace"),
@@ -265,21 +267,35 @@ def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
     assert rows["industrial-investment-margin"]["value"] == 3
     assert rows["quarterly-project-starts"]["attainment"] == pytest.approx(0.5)
     assert git(repo, "log", "-1", "--format=%s").strip() == "industrial-investment-margin 2024-06: 12% (reference 9)"
-    table = run("indicators", "--as-of", "2024-06-30", cwd=repo).stdout
+    table = cli("--lang", "en", "indicators", "--as-of", "2024-06-30", cwd=repo).stdout
     assert "≥41.9億元" in table and "19.9億元" in table and "50%" in table
 
 
-def test_correction_keeps_the_old_figure(run: Run, repo: Path) -> None:
-    run("record", "gross-output", "19.5", "--period", "2024Q2", "--date", "2024-07-10", cwd=repo)
-    again = run("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-11", cwd=repo)
-    assert again.returncode == 2 and "already has 19.5 for 2024Q2; pass --correct" in again.stderr
-    fixed = run("record", "gross-output", "19.9", "--period", "2024q2", "--date", "2024-07-11", "--correct", cwd=repo)
-    assert fixed.returncode == 0, fixed.stderr
-    row = _indicators(run, repo, "gross-output", "--as-of", "2024-07-12")["gross-output"]
+def test_correction_keeps_the_old_figure(cli: Cli, repo: Path) -> None:
+    cli("--lang", "en", "record", "gross-output", "19.5", "--period", "2024Q2", "--date", "2024-07-10", cwd=repo)
+    again = cli(
+        "--lang", "en", "record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-11", cwd=repo
+    )
+    assert again.exit_code == 2 and "already has 19.5 for 2024Q2; pass --correct" in again.stderr
+    fixed = cli(
+        "--lang",
+        "en",
+        "record",
+        "gross-output",
+        "19.9",
+        "--period",
+        "2024q2",
+        "--date",
+        "2024-07-11",
+        "--correct",
+        cwd=repo,
+    )
+    assert fixed.exit_code == 0, fixed.stderr
+    row = _indicators(cli, repo, "gross-output", "--as-of", "2024-07-12")["gross-output"]
     assert [(a["value"], a.get("correction", False)) for a in row["actuals"]] == [(19.5, False), (19.9, True)]
     assert row["latest"]["value"] == 19.9
     assert "(corrects 19.5)" in git(repo, "log", "-1", "--format=%s")
-    chart = run("indicators", "gross-output", "--as-of", "2024-07-12", cwd=repo).stdout
+    chart = cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-12", cwd=repo).stdout
     assert "█" in chart and "target" in chart and "19.9億元" in chart
 
 
@@ -296,14 +312,14 @@ def test_correction_keeps_the_old_figure(run: Run, repo: Path) -> None:
         (["record", "quarterly-project-starts", "1", "--period", "2024"], "recorded per quarter"),
     ],
 )
-def test_bad_figures_write_nothing(run: Run, repo: Path, args: list[str], message: str) -> None:
+def test_bad_figures_write_nothing(cli: Cli, repo: Path, args: list[str], message: str) -> None:
     before = (repo / "data" / "indicators.yaml").read_bytes()
-    result = run(*args, "--date", "2024-04-10", cwd=repo)
-    assert result.returncode in (1, 2) and message in result.stderr, result.stderr
+    result = cli("--lang", "en", *args, "--date", "2024-04-10", cwd=repo)
+    assert result.exit_code in (1, 2) and message in result.stderr, result.stderr
     assert (repo / "data" / "indicators.yaml").read_bytes() == before
 
 
-def test_validate_checks_indicators(run: Run, data_copy: Path) -> None:
+def test_validate_checks_indicators(cli: Cli, data_copy: Path) -> None:
     path = data_copy / "indicators.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("    stretch: 11\n", "    stretch: 9\n")
@@ -318,20 +334,18 @@ def test_validate_checks_indicators(run: Run, data_copy: Path) -> None:
         '    - {period: "2024Q1", value: 2, recorded: 2024-04-02}\n  - id: above-scale-firms',
     )
     path.write_text(text, encoding="utf-8")
-    result = run("validate", "--data", str(data_copy))
+    result = cli("--lang", "en", "validate", "--data", str(data_copy))
     body = result.stderr
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "value-added-growth.stretch: the stretch target 9 does not lie beyond the target 10" in body
     assert "gross-output.items[0]: unknown task 'T91'" in body
     assert "revenue-growth.unit: a growth indicator is measured in %, not 億元" in body
     assert "new-above-scale-firms.actuals[1].period: duplicate period 2024Q1" in body
 
 
-def test_indicator_table_fits_80_columns(run: Run) -> None:
+def test_indicator_table_fits_80_columns(cli: Cli) -> None:
     from rich.cells import cell_len
 
-    from conftest import cli_env
-
-    out = run("indicators", "--as-of", "2024-06-30", env=cli_env(COLUMNS="80")).stdout
+    out = cli("--lang", "en", "indicators", "--as-of", "2024-06-30", env={"COLUMNS": "80"}).stdout
     assert max(cell_len(line) for line in out.splitlines()) <= 80
     assert "gross-output" in out and "≥41.9億元" in out
