@@ -142,13 +142,54 @@ def test_bad_input_writes_nothing(cli: Cli, repo: Path, args: list[str], message
     assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
 
 
-def test_change_dated_before_the_last_one_is_refused(cli: Cli, repo: Path) -> None:
-    cli("--lang", "en", "update", "T01", "--status", "in_progress", "--date", "2024-05-01", cwd=repo)
+def test_a_late_entry_goes_in_date_order(cli: Cli, repo: Path) -> None:
+    """補記: an entry dated before the item's last change is placed where its date puts it."""
+    assert cli("--lang", "en", "update", "T01", "--status", "done", "--date", "2024-05-10", cwd=repo).exit_code == 0
+    late = cli(
+        "--lang", "en", "update", "T01", "--status", "in_progress", "--date", "2024-04-15", "--note", "補記", cwd=repo
+    )
+    assert late.exit_code == 0, late.stderr
+    shown = json.loads(cli("--lang", "en", "show", "T01", "--as-of", "2024-06-30", "--format", "json", cwd=repo).stdout)
+    assert shown["history"] == [
+        {"date": "2024-04-15", "status": "in_progress", "note": "補記"},
+        {"date": "2024-05-10", "status": "done"},
+    ]
+    assert shown["status"] == "done"
+    early = json.loads(cli("--lang", "en", "show", "T01", "--as-of", "2024-04-20", "--format", "json", cwd=repo).stdout)
+    assert early["status"] == "in_progress"
+    assert git(repo, "log", "-1", "--format=%s").strip() == "T01: 未啟動 → 推進中"
+    assert cli("--lang", "en", "validate", cwd=repo).exit_code == 0
+    rows = json.loads(cli("--lang", "en", "history", "T01", "--format", "json", cwd=repo).stdout)
+    assert [(r["change"], r["from"], r["to"], r["date"]) for r in rows] == [
+        ("status", "not_started", "done", "2024-05-10"),
+        ("status", "not_started", "in_progress", "2024-04-15"),
+    ]
+
+
+def test_a_contradictory_late_entry_is_refused(cli: Cli, repo: Path) -> None:
+    assert (
+        cli("--lang", "en", "update", "T01", "--status", "in_progress", "--date", "2024-04-01", cwd=repo).exit_code == 0
+    )
+    assert cli("--lang", "en", "update", "T01", "--status", "done", "--date", "2024-05-10", cwd=repo).exit_code == 0
     before = _tasks(repo).read_bytes()
-    result = cli("--lang", "en", "update", "T01", "--status", "done", "--date", "2024-04-30", cwd=repo)
+    result = cli("--lang", "en", "update", "T01", "--status", "in_progress", "--date", "2024-04-20", cwd=repo)
     assert result.exit_code == 2
-    assert result.stderr == "error: T01: a change dated 2024-04-30 is before its last recorded change, on 2024-05-01\n"
+    assert result.stderr == (
+        "error: T01 is already in_progress on 2024-04-20; add --note to record progress without a change\n"
+    )
     assert _tasks(repo).read_bytes() == before
+
+
+def test_a_future_status_change_needs_allow_future(cli: Cli, repo: Path) -> None:
+    before = _tasks(repo).read_bytes()
+    result = cli("--lang", "en", "update", "T01", "--status", "done", "--date", "2099-01-01", cwd=repo)
+    assert result.exit_code == 2 and "is in the future; pass --allow-future" in result.stderr
+    assert _tasks(repo).read_bytes() == before
+    allowed = cli(
+        "--lang", "en", "update", "T01", "--status", "done", "--date", "2099-01-01", "--allow-future", cwd=repo
+    )
+    assert allowed.exit_code == 0, allowed.stderr
+    assert "{date: 2099-01-01, status: done}" in _tasks(repo).read_text(encoding="utf-8")
 
 
 def test_commit_leaves_other_work_alone(cli: Cli, repo: Path) -> None:

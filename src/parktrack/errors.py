@@ -85,6 +85,22 @@ class DataError(ParktrackError):
         return [str(p) for p in self.problems] + [summary.format(count=count)]
 
 
+class RefusedChangeError(UsageError):
+    """A write that would make the ledger invalid; nothing was written, so no line on disk is to blame."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(str(path))
+
+    def lines(self) -> list[str]:
+        from parktrack.i18n import _
+
+        head = _("error: the change was refused, nothing was written: {path} would not validate with it")
+        found = [f"  {p.where}: {p.message}" if p.where else f"  {p.message}" for p in self.problems]
+        return [head.format(path=self.path), *found]
+
+
 class GitError(ParktrackError):
     """A git operation failed; the data itself may have been written."""
 

@@ -15,8 +15,8 @@ PERCENT_KINDS = frozenset({"growth", "share"})
 WHOLE_UNITS = frozenset({"個", "戶", "家", "人", "篇", "次", "位次"})
 ABOUT_TOLERANCE = 0.10  # 左右: within 10% of the target
 TOO_FAR_BEHIND = 0.5  # below half of 序時進度 cannot reasonably be made up
-_YES = {"是", "yes", "y", "true", "done", "已完成", "1"}
-_NO = {"否", "no", "n", "false", "0"}
+_YES = {"是", "yes"}  # a milestone takes these words only: `1` or `done` could be a slip of the finger
+_NO = {"否", "no"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -48,13 +48,19 @@ def series(indicator: Indicator, day: date) -> list[Actual]:
     """The figures known on `day`, one per period (a correction replaces the earlier figure), by period."""
     latest: dict[str, Actual] = {}
     for actual in indicator.actuals:
-        if actual.recorded <= day:
+        if actual.recorded > day:
+            continue
+        if actual.withdrawn:
+            latest.pop(actual.period, None)
+        else:
             latest[actual.period] = actual
     return sorted(latest.values(), key=lambda actual: period_bounds(actual.period)[::-1])
 
 
 def effective_value(indicator: Indicator, actual: Actual) -> float:
     """What is compared with the target: the figure, its margin over the reference, or 1/0."""
+    if actual.value is None:  # a withdrawal; `series` leaves them out
+        return 0.0
     if isinstance(actual.value, bool):
         return 1.0 if actual.value else 0.0
     if indicator.kind == "margin":
@@ -180,6 +186,8 @@ def target_text(indicator: Indicator) -> str:
 
 
 def value_text(indicator: Indicator, actual: Actual) -> str:
+    if actual.value is None:
+        return "—"
     if isinstance(actual.value, bool):
         return "是" if actual.value else "否"
     text = f"{_number(actual.value)}{indicator.unit}"

@@ -363,26 +363,49 @@ def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
 def _actual_findings(indicator: Indicator) -> Iterator[Finding]:
     from parktrack.indicators import WHOLE_UNITS
 
-    seen: set[str] = set()
+    live: set[str] = set()
     last = None
     for position, actual in enumerate(indicator.actuals):
         here = ("actuals", position)
-        if actual.period in seen and not actual.correction:
-            yield (*here, "period"), f"duplicate period {actual.period}; mark a corrected figure with correction: true"
-        if actual.correction and actual.period not in seen:
-            yield (*here, "correction"), f"nothing recorded for {actual.period} earlier to correct"
-        seen.add(actual.period)
+        yield from _entry_findings(indicator, actual, here, actual.period in live)
+        if actual.withdrawn:
+            live.discard(actual.period)
+        else:
+            live.add(actual.period)
         if last and actual.recorded < last:
-            yield (*here, "recorded"), f"recorded dates go back in time: {actual.recorded} after {last}"
+            yield (
+                (*here, "recorded"),
+                _("recorded dates go back in time: {day} after {last}").format(day=actual.recorded, last=last),
+            )
         last = actual.recorded
+        if actual.value is None:
+            continue
         is_flag = isinstance(actual.value, bool)
         if is_flag != (indicator.kind == "milestone"):
-            yield (*here, "value"), "a milestone takes yes/no; other indicators take a number"
+            yield (*here, "value"), _("a milestone takes yes/no; other indicators take a number")
         elif not is_flag and indicator.unit in WHOLE_UNITS and not float(actual.value).is_integer():
-            yield (*here, "value"), f"{indicator.unit} are counted in whole numbers"
+            yield (*here, "value"), _("{unit} are counted in whole numbers").format(unit=indicator.unit)
         if (indicator.kind == "margin") != (actual.reference is not None):
-            yield (*here, "reference"), "a margin figure comes with its reference figure, and only a margin"
-        if indicator.period == "quarter" and "Q" not in actual.period:
-            yield (*here, "period"), "a per-quarter target is recorded per quarter, such as 2024Q1"
-        if indicator.period == "half" and "H" not in actual.period:
-            yield (*here, "period"), "a per-half-year target is recorded per half-year, such as 2024H1"
+            yield (*here, "reference"), _("a margin figure comes with its reference figure, and only a margin")
+
+
+def _entry_findings(indicator: Indicator, actual: Any, here: Loc, is_live: bool) -> Iterator[Finding]:
+    """One entry of a series against what is in force for its period before it."""
+    period = actual.period
+    if actual.withdrawn:
+        if actual.value is not None or actual.correction:
+            yield (*here, "withdrawn"), _("a withdrawal names the period only: no value, no correction")
+        if not is_live:
+            yield (*here, "withdrawn"), _("nothing recorded for {period} earlier to withdraw").format(period=period)
+        return
+    if actual.value is None:
+        yield (*here, "value"), _("a figure needs a value (or withdrawn: true to withdraw the period's figure)")
+    if is_live and not actual.correction:
+        message = _("duplicate period {period}; mark a corrected figure with correction: true")
+        yield (*here, "period"), message.format(period=period)
+    if actual.correction and not is_live:
+        yield (*here, "correction"), _("nothing recorded for {period} earlier to correct").format(period=period)
+    if indicator.period == "quarter" and "Q" not in period:
+        yield (*here, "period"), _("a per-quarter target is recorded per quarter, such as 2024Q1")
+    if indicator.period == "half" and "H" not in period:
+        yield (*here, "period"), _("a per-half-year target is recorded per half-year, such as 2024H1")

@@ -123,15 +123,16 @@ PeriodText = Annotated[str, StringConstraints(pattern=r"^\d{4}(Q[1-4]|H[12]|-(0[
 
 
 class Actual(Model):
-    """One figure recorded for one period; a correction replaces an earlier one for the same period."""
+    """One figure recorded for one period; a correction replaces an earlier one, a withdrawal removes it."""
 
     period: PeriodText
-    value: StrictBool | float
+    value: StrictBool | float | None = None  # None only on a withdrawal
     reference: float | None = None
     recorded: Day
     note: Text | None = None
     source: Text | None = None
     correction: bool = False
+    withdrawn: bool = False
 
 
 class Indicator(Model):

@@ -115,6 +115,7 @@ def audit_record(row: AuditRow) -> Record:
         "to": row.new,
         "date": iso(row.effective),
         "note": row.note,
+        "period": row.period,
     }
 
 

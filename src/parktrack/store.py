@@ -111,6 +111,7 @@ class YamlDoc:
     problems: list[Problem] = field(default_factory=list)
     _root: yaml.Node | None = None
     bom: bool = False  # the file starts with a UTF-8 byte order mark; writes keep it
+    raw: bytes = b""  # the bytes read, to notice a file replaced underneath a write
 
     @property
     def ok(self) -> bool:
@@ -149,7 +150,7 @@ def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
         line, column = _position(raw, exc.start)
         message = _("not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8").format(byte=raw[exc.start])
         return YamlDoc(path, "", problems=[Problem(path, line, column, "", message)])
-    doc = YamlDoc(path, decoded.removeprefix("\ufeff"), bom=decoded.startswith("\ufeff"))
+    doc = YamlDoc(path, decoded.removeprefix("\ufeff"), bom=decoded.startswith("\ufeff"), raw=raw)
     doc.problems = _text_problems(doc)
     if doc.problems:
         return doc
@@ -392,15 +393,57 @@ def replace_value(node: yaml.Node, value: Any) -> Splice:
     return Splice(node.start_mark.index, node.end_mark.index, scalar_text(value))
 
 
-def append_to_sequence(key_node: yaml.Node, seq: yaml.Node, entry: dict[str, Any]) -> Splice:
-    """Append a one-line flow mapping to a block sequence (or to an empty `[]`)."""
-    line = "- " + scalar_text(entry)
-    if isinstance(seq, yaml.SequenceNode) and seq.value:
-        last = seq.value[-1]
-        indent = " " * seq.start_mark.column
-        return Splice(last.end_mark.index, last.end_mark.index, f"\n{indent}{line}")
-    indent = " " * key_node.start_mark.column
-    return Splice(key_node.end_mark.index, seq.end_mark.index, f":\n{indent}{line}")
+def insert_into_sequence(
+    text: str, key_node: yaml.Node, seq: yaml.Node, entry: dict[str, Any], position: int | None = None
+) -> Splice:
+    """Insert a one-line flow mapping into a sequence, before item `position` (default: at the end).
+
+    Works on what validation accepts: a block list (flow items or hand-written block items), a flow
+    list (empty or not). The new item takes the list's own style and indentation.
+    """
+    item = scalar_text(entry)
+    items = list(seq.value) if isinstance(seq, yaml.SequenceNode) else []
+    if not isinstance(seq, yaml.SequenceNode) or not items:
+        indent = " " * key_node.start_mark.column
+        return Splice(key_node.end_mark.index, seq.end_mark.index, f":\n{indent}- {item}")
+    position = len(items) if position is None else position
+    if seq.flow_style:
+        if position < len(items):
+            at = items[position].start_mark.index
+            return Splice(at, at, f"{item}, ")
+        at = items[-1].end_mark.index
+        return Splice(at, at, f", {item}")
+    indent = " " * seq.start_mark.column
+    if position < len(items):
+        at = text.rfind("\n", 0, items[position].start_mark.index) + 1
+        return Splice(at, at, f"{indent}- {item}\n")
+    at = line_end(text, items[-1])
+    return Splice(at, at, f"\n{indent}- {item}")
+
+
+def add_to_mapping(text: str, mapping: yaml.MappingNode, key: str, value: Any, as_list: bool = False) -> Splice:
+    """Add `key: value` at the end of a mapping that lacks it (`as_list`: a one-entry list of `value`)."""
+    if mapping.flow_style:
+        shown = f"[{scalar_text(value)}]" if as_list else scalar_text(value)
+        at = mapping.end_mark.index - 1  # before the closing brace
+        return Splice(at, at, f", {key}: {shown}")
+    indent = " " * mapping.start_mark.column
+    shown = f"\n{indent}- {scalar_text(value)}" if as_list else f" {scalar_text(value)}"
+    at = line_end(text, mapping)
+    return Splice(at, at, f"\n{indent}{key}:{shown}")
+
+
+def line_end(text: str, node: yaml.Node) -> int:
+    """Where the line holding the node's last content ends (before its line break; a trailing comment stays put)."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    end = node.end_mark.index
+    while end > 0 and text[end - 1] in " \t\r\n":  # a block scalar's end lies past its line breaks
+        end -= 1
+    at = text.find("\n", end)
+    at = len(text) if at < 0 else at
+    return at - 1 if at > 0 and text[at - 1] == "\r" else at
 
 
 def atomic_write(path: Path, text: str, bom: bool = False) -> None:
@@ -417,6 +460,20 @@ def atomic_write(path: Path, text: str, bom: bool = False) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def replace_file(path: Path, text: str, doc: YamlDoc) -> None:
+    """Replace a ledger file read as `doc` with `text`, unless it was replaced meanwhile; OS errors as WriteError."""
+    try:
+        if path.read_bytes() != doc.raw:
+            message = _(
+                "{path} was changed by another program while this write was prepared; nothing was written, run again"
+            )
+            raise WriteError(message.format(path=path))
+        atomic_write(path, text, bom=doc.bom)
+    except OSError as exc:
+        message = _("cannot write {path}: {reason}; the file is unchanged")
+        raise WriteError(message.format(path=path, reason=exc.strerror or exc)) from None
 
 
 def lock_path(data: DataDir) -> Path:
@@ -466,11 +523,20 @@ def _check_lock_path(path: Path) -> None:
 
 
 def load_plain(text: str) -> Any:
-    """Parse text with the safe loader, for reading old versions; None when it does not parse."""
-    loader = _Loader(text)
-    try:
-        return loader.get_single_data()
-    except yaml.YAMLError:
+    """Parse text with the safe loader, for reading old versions; None when it does not parse.
+
+    The same guards as for the files on disk: an old commit's alias bomb or odd tag is refused, not built.
+    """
+    doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"))
+    if _text_problems(doc):
         return None
-    finally:
-        loader.dispose()
+    try:
+        if _feature_problems(doc):
+            return None
+        loader = _Loader(doc.text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ValueError, TypeError, KeyError):
+        return None

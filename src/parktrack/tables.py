@@ -200,6 +200,8 @@ def audit_table(rows: Sequence[AuditRow], title: str) -> Table:
             change = f"{_label(row.old)} → {_label(row.new)}"
         elif row.change == "edit":
             change = f"edited {row.new}"
+        elif row.period is not None:  # an indicator's figure, correction or withdrawal
+            change = f"{row.period} {row.change}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
         else:
             change = "進展情況 note"
         effective = iso(row.effective) or ""

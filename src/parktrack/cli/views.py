@@ -244,24 +244,48 @@ def leaders(
 
 @app.command()
 def history(
-    task_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this item.", show_default=False)] = None,
-    since: Annotated[str | None, typer.Option(help="Only commits on or after this day.", show_default=False)] = None,
+    task_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Only this item or indicator.", show_default=False)
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only changes that took effect on or after this day.", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only changes that took effect on or before this day.", show_default=False)
+    ] = None,
+    committed_since: Annotated[
+        str | None, typer.Option(help="Only commits made on or after this day.", show_default=False)
+    ] = None,
     unit: UnitOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The audit trail from git: who changed which item, when, from what to what (hand edits too)."""
+    """The audit trail from git: who changed which item or figure, when, from what to what (hand edits too)."""
     from parktrack import history as trail
     from parktrack import query, render, store
 
-    ledger = load_ledger(data)
-    wanted = {ledger.task(task_id).id} if task_id else None
+    ledger = load_ledger(data, indicators=True)
+    wanted: set[str] | None = None
+    files = [store.TASKS_FILE, store.INDICATORS_FILE]
+    if task_id:
+        known = {indicator.id for indicator in ledger.indicators}
+        is_indicator = task_id.strip().lower() in known
+        wanted = {ledger.indicator(task_id).id if is_indicator else ledger.task(task_id).id}
+        files = [store.INDICATORS_FILE if is_indicator else store.TASKS_FILE]
     if unit:
         found = ledger.find_unit(unit)
         involved = {task.id for task in ledger.tasks if query.roles_of(ledger, task, found)}
+        involved |= {i.id for i in ledger.indicators if any(ledger.canonical(n) == found.name for n in i.units)}
         wanted = involved if wanted is None else wanted & involved
-    rows = trail.audit_trail(ledger.data.path, store.TASKS_FILE, as_day(since) if since else None)
-    rows = [row for row in rows if wanted is None or row.task_id in wanted]
+    days = {key: as_day(value) if value else None for key, value in (("since", since), ("until", until))}
+    committed = as_day(committed_since) if committed_since else None
+    rows = [
+        row
+        for name in files
+        if name == store.TASKS_FILE or ledger.data.file(name).exists()
+        for row in trail.audit_trail(ledger.data.path, name, committed, days["since"], days["until"])
+    ]
+    rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.committed)
     title = f"History: {len(rows)} change{'s' * (len(rows) != 1)}"
     output(fmt, lambda: [render.audit_record(row) for row in rows], lambda tables: tables.audit_table(rows, title))
 
