@@ -41,8 +41,64 @@ def test_source_quotes_the_document(indicator: dict[str, Any]) -> None:
     if indicator["kind"] == "milestone" or (indicator["kind"] == "margin" and indicator["target"] == 0):
         return  # yes/no, or "達到全省平均水平": no figure to find
     figure = f"{indicator['target']:g}"
-    written = {"100": "全普及"}.get(figure, figure)  # 全普及 is the document's way of saying 100%
+    written = _WRITTEN.get(figure, figure)
     assert any(figure in quote or written in quote for quote in quotes), (figure, quotes)
+
+
+_WRITTEN = {"100": "全普及", "1": "一家"}  # the document's words for 100% and for one company
+_STRIVE = re.compile(r"力爭|爭取")
+
+
+def _readings(source: str) -> list[str]:
+    """Each place the source quotes, whole (an elision … kept inside), without English remarks."""
+    source = re.sub(r"\s*\([^)]*[A-Za-z][^)]*\)", "", source)
+    return [part.partition(":")[2] for part in source.split(";")]
+
+
+def _striven(reading: str, indicator: dict[str, Any]) -> bool:
+    """Whether the document strives for (力爭/爭取) the target in this reading, rather than sets it."""
+    if indicator["kind"] == "milestone":
+        return bool(_STRIVE.search(reading))
+    figure = f"{indicator['target']:g}"
+    written = _WRITTEN.get(figure, figure)
+    at = reading.find(figure) if figure in reading else reading.find(written)
+    return bool(_STRIVE.search(reading[:at]))
+
+
+@pytest.mark.parametrize("indicator", INDICATORS, ids=lambda i: i["id"])
+def test_aspirational_targets_are_marked_as_the_document_words_them(indicator: dict[str, Any]) -> None:
+    """力爭 before the target's figure in every reading, or in none; readings that differ are two indicators."""
+    readings = [_striven(reading, indicator) for reading in _readings(indicator["source"])]
+    assert readings == [indicator.get("aspirational", False)] * len(readings), (indicator["id"], readings)
+
+
+_STRIVEN_CLAUSE = re.compile(r"(?:力爭|爭取)[^。;,]*?(?:\d+|一家)|力爭創建[^。;,]*")
+
+
+def test_every_striven_target_of_an_item_is_an_aspirational_indicator() -> None:
+    """Key task 8's 爭取引進一家, T19's 20% and 50%, M01's 2個, M15's 5個位次, T26's 力爭創建 ..."""
+    striven = {item.id for item in PLAN.key_tasks + PLAN.measures if _STRIVEN_CLAUSE.search(item.text)}
+    covered = {item for i in INDICATORS if i.get("aspirational") for item in i["items"]}
+    assert striven == {"T08", "T19", "T26", "M01", "M15"}
+    assert striven <= covered
+    assert "力爭全年完成規上工業總產值41.9億元" in PLAN.targets_text
+    assert next(i for i in INDICATORS if i["target"] == 41.9).get("aspirational") is True
+
+
+def test_where_the_document_sets_and_strives_for_one_target_both_readings_are_kept() -> None:
+    by_id = {i["id"]: i for i in INDICATORS}
+    for firm, striven in (
+        ("rank-gain", "rank-gain-striven"),
+        ("provincial-green-park", "provincial-green-park-striven"),
+    ):
+        assert not by_id[firm].get("aspirational") and by_id[striven]["aspirational"]
+        assert by_id[firm]["target"] == by_id[striven]["target"] and by_id[firm]["kind"] == by_id[striven]["kind"]
+        assert striven in by_id[firm]["source"] and firm in by_id[striven]["source"]
+    assert "成功創建" in by_id["provincial-green-park"]["source"] and "M09.3" in by_id["provincial-green-park"]["items"]
+    assert "力爭創建" in by_id["provincial-green-park-striven"]["source"]
+    assert by_id["provincial-green-park-striven"]["items"] == ["T26"]
+    operator = by_id["professional-park-operator"]
+    assert (operator["target"], operator["unit"], operator["items"]) == (1, "家", ["T08"])
 
 
 def _figures(text: str) -> set[float]:

@@ -32,7 +32,7 @@ def _assert_clean_failure(result: object, code: int = 1) -> list[str]:
 def test_bundled_data_validates(cli: Cli) -> None:
     result = cli("--lang", "en", "validate", "--data", "data")
     assert result.exit_code == 0, result.stderr
-    assert re.fullmatch(r".*data: ok, 83 tasks, 38 indicators, 27 units, 4 groups\n", result.stdout)
+    assert re.fullmatch(r".*data: ok, 83 tasks, 41 indicators, 27 units, 4 groups\n", result.stdout)
 
 
 def test_unknown_unit_is_located_with_a_suggestion(cli: Cli, data_copy: Path) -> None:

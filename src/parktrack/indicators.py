@@ -173,9 +173,9 @@ def _assess_periodic(indicator: Indicator, day: date, known: Sequence[Actual], y
 def target_text(indicator: Indicator) -> str:
     sign = {"at_least": "≥", "at_most": "≤", "about": "≈"}[indicator.comparison]
     if indicator.kind == "milestone":
-        return "是 (achieved)"
+        return "力爭 是 (achieved)" if indicator.aspirational else "是 (achieved)"
     unit = "" if indicator.unit == "%" and indicator.kind == "margin" else indicator.unit
-    text = f"{sign}{_number(indicator.target)}{unit}"
+    text = f"{'力爭 ' if indicator.aspirational else ''}{sign}{_number(indicator.target)}{unit}"
     if indicator.kind == "margin":
         text += f" over {indicator.reference}" if indicator.reference else " over the reference"
     if indicator.period != "year":

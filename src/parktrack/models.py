@@ -143,6 +143,7 @@ class Indicator(Model):
     comparison: Comparison = "at_least"
     target: float
     stretch: float | None = None
+    aspirational: bool = False  # the document strives for it (力爭 / 爭取) rather than sets it
     reference: Text | None = None
     period: Literal["year", "quarter", "half"] = "year"
     cumulative: bool = False

@@ -29,7 +29,8 @@ from parktrack.cli.common import (
     task_records,
     width,
 )
-from parktrack.errors import EXIT_OVERDUE
+from parktrack.errors import EXIT_OVERDUE, UsageError
+from parktrack.i18n import _
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -43,6 +44,8 @@ def validate(data: DataOpt = None) -> None:
     from parktrack import ledger, store
 
     folder = store.find_data_dir(data)
+    if folder.bundled:  # the bundled copy always validates; passing it off as yours would hide a missing ledger
+        raise UsageError(_("no ledger to validate: no data/tasks.yaml at or above this folder; pass --data DIR"))
     loaded = ledger.load(folder)
     units = sum(1 for unit in loaded.units if not unit.is_group)
     groups = len(loaded.units) - units
@@ -150,7 +153,13 @@ def overdue(
         parts = [tables.overdue_table(ledger, group, f"{name}: {len(group)}", width()) for name, group in groups]
         return tables.grouped(parts) if parts else f"{title}\n"
 
-    output(fmt, lambda: task_records(ledger, rows), table)
+    if by_unit and fmt is not Format.table:
+        from parktrack import render
+
+        groups = {name: task_records(ledger, group) for name, group in query.by_lead_unit(ledger, rows).items()}
+        emit(render.grouped_data(groups, "lead_unit", fmt.value))
+    else:
+        output(fmt, lambda: task_records(ledger, rows), table)
     if fail_if_any and rows:
         raise typer.Exit(EXIT_OVERDUE)
 
