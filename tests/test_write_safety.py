@@ -375,11 +375,11 @@ def test_os_errors_on_write_are_exit_5(cli: Cli, repo: Path) -> None:
     blocker = data / "tasks.yaml"
     before = blocker.read_bytes()
     (data / ".parktrack.lock").write_text("", encoding="utf-8")
-    os.chmod(data, 0o555)
+    data.chmod(0o555)
     try:
         result = _update(cli, repo, "T10", "--status", "in_progress", "--date", "2024-05-01")
     finally:
-        os.chmod(data, 0o755)
+        data.chmod(0o755)
     if os.geteuid() == 0:  # root writes through permissions: the read-only case runs in tests/test_faults.py
         assert result.exit_code == 0  # type: ignore[attr-defined]
         return
