@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -366,22 +365,3 @@ def test_user_text_cannot_forge_trailers(cli: Cli, repo: Path, text: str) -> Non
         ["git", "interpret-trailers", "--parse"], input=message, capture_output=True, text=True, check=True
     ).stdout
     assert parsed == "Parktrack-Indicator: gross-output\nParktrack-Period: 2024Q2\n"
-
-
-def test_os_errors_on_write_are_exit_5(cli: Cli, repo: Path) -> None:
-    """The data folder's files in the way of the temporary file: a clean exit 5, the file unchanged."""
-    data = repo / "data"
-    shutil.rmtree(data / ".git", ignore_errors=True)
-    blocker = data / "tasks.yaml"
-    before = blocker.read_bytes()
-    (data / ".parktrack.lock").write_text("", encoding="utf-8")
-    data.chmod(0o555)
-    try:
-        result = _update(cli, repo, "T10", "--status", "in_progress", "--date", "2024-05-01")
-    finally:
-        data.chmod(0o755)
-    if os.geteuid() == 0:  # root writes through permissions: the read-only case runs in tests/test_faults.py
-        assert result.exit_code == 0  # type: ignore[attr-defined]
-        return
-    assert result.exit_code == 5 and "Permission denied" in result.stderr  # type: ignore[attr-defined]
-    assert blocker.read_bytes() == before
