@@ -1,0 +1,152 @@
+"""A mutator of the ledger files: whatever the bytes, parktrack answers with a message and a documented
+exit code, never a traceback, and it answers fast."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA, Cli
+
+FILES = ("tasks.yaml", "units.yaml", "indicators.yaml")
+DOCUMENTED = {0, 1, 2, 3, 4, 5}
+ORIGINALS = {name: (DATA / name).read_bytes() for name in FILES}
+SNIPPETS = [
+    b"&a ",
+    b"*a",
+    b"!!binary ",
+    b"!!float x",
+    b"!!set ",
+    b"!!python/object:os.system ",
+    b"<<<<<<< HEAD\n",
+    b"=======\n",
+    b">>>>>>> b\n",
+    b"\t",
+    b"\x00",
+    b": ",
+    b"- ",
+    b"[",
+    b"{",
+    b"}",
+    b"'",
+    b'"',
+    b"#",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\r\n",
+    b"? ",
+    b"|\n",
+    b"...\n",
+    b"---\n",
+    b"%YAML 1.1\n",
+]
+VALUES = [
+    "[T01]",
+    "{a: b}",
+    "!!float x",
+    "!!int x",
+    "!!bool maybe",
+    "!!binary aGVsbG8=",
+    "!!set {a}",
+    "!!pairs [{a: b}]",
+    "null",
+    "~",
+    "5",
+    "-1",
+    "1e400",
+    ".nan",
+    "true",
+    "2024-02-30",
+    "2024-13-01",
+    "''",
+    "[]",
+    "{}",
+    "x" * 5000,
+    "&a [1]",
+    "*a",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
+    name = draw(st.sampled_from(FILES))
+    raw = ORIGINALS[name]
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["bytes", "snippet", "line", "value"]))
+        lines = raw.split(b"\n")
+        if kind == "bytes":
+            at = draw(st.integers(0, len(raw)))
+            cut = draw(st.integers(0, 40))
+            raw = raw[:at] + draw(st.binary(max_size=8)) + raw[at + cut :]
+        elif kind == "snippet":
+            at = draw(st.integers(0, len(raw)))
+            raw = raw[:at] + draw(st.sampled_from(SNIPPETS)) + raw[at:]
+        elif kind == "line":
+            index = draw(st.integers(0, len(lines) - 1))
+            operation = draw(st.sampled_from(["drop", "double", "swap", "indent", "dedent"]))
+            if operation == "drop":
+                del lines[index]
+            elif operation == "double":
+                lines.insert(index, lines[index])
+            elif operation == "swap" and index + 1 < len(lines):
+                lines[index], lines[index + 1] = lines[index + 1], lines[index]
+            elif operation == "indent":
+                lines[index] = b"  " + lines[index]
+            else:
+                lines[index] = lines[index].removeprefix(b"  ")
+            raw = b"\n".join(lines)
+        else:
+            keyed = [i for i, line in enumerate(lines) if b": " in line and not line.lstrip().startswith(b"#")]
+            index = draw(st.sampled_from(keyed))
+            key = lines[index].split(b": ", 1)[0]
+            lines[index] = key + b": " + draw(st.sampled_from(VALUES)).encode("utf-8")
+            raw = b"\n".join(lines)
+    return name, raw
+
+
+COMMANDS = [
+    ("validate",),
+    ("list", "--as-of", "2024-06-30", "--format", "json"),
+    ("indicators", "--as-of", "2024-06-30", "--format", "csv"),
+    ("show", "T07", "--format", "json"),
+    ("update", "T10", "--status", "in_progress", "--date", "2024-05-01", "--no-commit"),
+    ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10", "--no-commit"),
+]
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("fuzz") / "data"
+    shutil.copytree(DATA, data)
+    return data
+
+
+EXAMPLES = int(os.environ.get("PARKTRACK_FUZZ_EXAMPLES", "80"))  # more for a long hunt
+
+
+@given(mutation=mutated(), command=st.sampled_from(COMMANDS))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_mutation_of_the_ledger_gives_a_traceback(
+    cli: Cli, scratch: Path, mutation: tuple[str, bytes], command: tuple[str, ...]
+) -> None:
+    name, raw = mutation
+    data = scratch
+    for original in FILES:  # each example starts from the real ledger with one file mutated
+        (data / original).write_bytes(raw if original == name else ORIGINALS[original])
+    started = time.monotonic()
+    result = cli("--lang", "en", *command, "--data", str(data))  # an exception would escape main() here
+    assert time.monotonic() - started < 5
+    assert result.exit_code in DOCUMENTED, (result.exit_code, result.stderr)
+    assert "Traceback" not in result.stderr
+    if result.exit_code:
+        assert result.stderr.strip(), "a failure says why"
+        assert "{'" not in result.stderr and "b'" not in result.stderr  # no program reprs
+    if result.exit_code == 1:
+        assert all(line.startswith((str(data), "error: ")) for line in result.stderr.splitlines())
