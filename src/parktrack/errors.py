@@ -26,6 +26,19 @@ def brief(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def shown(value: Any) -> str:
+    """An offending value for a message: text quoted and cut short, a list or mapping named, never repr'd whole."""
+    from parktrack.i18n import _
+
+    if isinstance(value, list | tuple | set):
+        return _("a list")
+    if isinstance(value, dict):
+        return _("a mapping")
+    if isinstance(value, bytes):
+        return _("binary data")
+    return repr(brief(value)) if isinstance(value, str) else brief(value)
+
+
 def warn(message: str) -> None:
     """A warning on stderr: the run goes on (a bundled plan read, a bad past commit skipped)."""
     from parktrack.i18n import _

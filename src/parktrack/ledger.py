@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from parktrack import store
 from parktrack.deadlines import deadline_from_text, is_long_term
-from parktrack.errors import DataError, Problem, UsageError, brief
+from parktrack.errors import DataError, Problem, UsageError, brief, shown
 from parktrack.i18n import _
 from parktrack.models import Indicator, IndicatorsFile, Plan, Section, Task, TasksFile, Unit, UnitsFile
 from parktrack.names import Matcher, did_you_mean
@@ -170,17 +170,8 @@ def _message(err: Any) -> str:
         return _("missing field '{field}'").format(field=brief(loc[-1]))
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind not in ("value_error",) and "input" in err:
-        message += _(", got {value}").format(value=_shown(err["input"]))
+        message += _(", got {value}").format(value=shown(err["input"]))
     return message
-
-
-def _shown(value: Any) -> str:
-    """The offending value, short: text quoted, a list or mapping named (never its whole repr)."""
-    if isinstance(value, list):
-        return _("a list")
-    if isinstance(value, dict):
-        return _("a mapping")
-    return repr(brief(value)) if isinstance(value, str) else brief(value)
 
 
 # --- cross-checks ---------------------------------------------------------------

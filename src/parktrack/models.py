@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
+from parktrack.errors import shown
+from parktrack.i18n import _
 from parktrack.vocab import STATUSES
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -18,13 +20,14 @@ def _iso_day(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _ISO_DAY.match(value):
-        raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+        raise ValueError(_("expected a date written YYYY-MM-DD, got {value}").format(value=shown(value)))
     return value
 
 
 def _known_status(value: Any) -> Any:
     if value not in STATUSES:
-        raise ValueError(f"unknown status {value!r}; the life cycle is {', '.join(STATUSES)}")
+        message = _("unknown status {value}; the life cycle is {statuses}")
+        raise ValueError(message.format(value=shown(value), statuses=", ".join(STATUSES)))
     return value
 
 

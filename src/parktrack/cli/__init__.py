@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from functools import cache
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -60,6 +61,12 @@ def _global_options(
     """Documents --lang; main() has already acted on it (it works on every command)."""
 
 
+@cache
+def _command(language: str) -> Any:
+    """The Click command tree with its help in `language`, built once per language per process."""
+    return _translate_help(typer.main.get_command(app))
+
+
 def _fail(error: ParktrackError) -> NoReturn:
     for line in error.lines():
         print(line, file=sys.stderr)
@@ -72,9 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
-        set_language(choose_language(lang, os.environ))
-        command = _translate_help(typer.main.get_command(app))
-        command.main(args=args, prog_name="parktrack")
+        language = choose_language(lang, os.environ)
+        set_language(language)
+        _command(language).main(args=args, prog_name="parktrack")
     except ParktrackError as error:
         _fail(error)
     except BrokenPipeError:  # e.g. `parktrack list | head`
