@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli, cli_env, git, parktrack_executable
+from conftest import Cli, git
 
 
 def _tasks(root: Path) -> Path:
@@ -233,23 +233,6 @@ def test_outside_git_the_data_is_written_uncommitted(cli: Cli, data_copy: Path) 
     assert result.exit_code == 0
     assert "not in a git repository" in result.stdout
     assert cli("--lang", "en", "validate", "--data", str(data_copy)).exit_code == 0
-
-
-def test_concurrent_updates_both_land(repo: Path) -> None:
-    procs = [
-        subprocess.Popen(
-            [parktrack_executable(), "update", task_id, "--status", "in_progress", "--date", "2024-05-01"],
-            cwd=repo,
-            env=cli_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for task_id in ("T10", "T20", "T30", "T40")
-    ]
-    assert [proc.wait(timeout=120) for proc in procs] == [0, 0, 0, 0]
-    text = _tasks(repo).read_text(encoding="utf-8")
-    assert text.count("\n    status: in_progress\n") == 4
-    assert git(repo, "rev-list", "--count", "HEAD").strip() == "5"
 
 
 def test_branches_updating_different_items_merge_cleanly(cli: Cli, repo: Path) -> None:
