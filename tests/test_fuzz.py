@@ -128,7 +128,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data
 
 
-EXAMPLES = int(os.environ.get("PARKTRACK_FUZZ_EXAMPLES", "80"))  # more for a long hunt
+EXAMPLES = int(os.environ.get("PARKTRACK_FUZZ_EXAMPLES", "50"))  # more for a long hunt
 
 
 @given(mutation=mutated(), command=st.sampled_from(COMMANDS))

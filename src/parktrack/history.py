@@ -74,14 +74,11 @@ def commit(repo: Path, paths: Sequence[Path], subject: str, body: str, trailers:
         raise GitError(message.format(hint=_IDENTITY_HINT))
     relative = [str(path.resolve().relative_to(repo.resolve())) for path in paths]
     message = commit_text(subject, body, trailers)
-    for args in (
-        ("add", "--", *relative),
-        ("commit", "--quiet", "--cleanup=verbatim", "--only", "-F", "-", "--", *relative),
-    ):
-        result = _git(repo, *args, stdin=message if args[0] == "commit" else None)
-        if result.returncode:
-            error = _("the data was written but git {command} failed: {reason}")
-            raise GitError(error.format(command=args[0], reason=result.stderr.strip()))
+    # the files are tracked and held no other change (see updates): `--only` commits exactly them
+    result = _git(repo, "commit", "--quiet", "--cleanup=verbatim", "--only", "-F", "-", "--", *relative, stdin=message)
+    if result.returncode:
+        error = _("the data was written but git {command} failed: {reason}")
+        raise GitError(error.format(command="commit", reason=result.stderr.strip()))
     return _git(repo, "rev-parse", "HEAD").stdout.strip()
 
 
