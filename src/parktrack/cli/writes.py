@@ -9,6 +9,7 @@ import typer
 
 from parktrack.cli.common import DataOpt, DateOpt, NoCommitOpt, app, as_day, report_commit
 from parktrack.errors import UsageError
+from parktrack.i18n import _
 
 
 @app.command()
@@ -125,7 +126,8 @@ def record(
     )
     figure = outcome.figure
     if withdraw:
-        print(f"{figure.indicator_id} {figure.period}: withdrawn ({figure.replaces})")
+        message = _("{id} {period}: withdrawn ({value})")
+        print(message.format(id=figure.indicator_id, period=figure.period, value=figure.replaces))
     else:
         print(f"{figure.indicator_id} {figure.period}: {value}" + (" (correction)" if correct else ""))
     report_commit(outcome.commit, outcome.repo, no_commit)
