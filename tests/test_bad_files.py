@@ -143,3 +143,17 @@ def test_a_file_the_reader_may_not_read(cli: Cli, data_copy: Path) -> None:
     (data_copy / "units.yaml").chmod(0)
     lines = _fails_cleanly(cli, data_copy)
     assert "cannot read: Permission denied" in lines[0]
+
+
+def test_messages_speak_the_interface_language(cli: Cli, data_copy: Path) -> None:
+    tasks = data_copy / "tasks.yaml"
+    _replace(
+        tasks,
+        "    status: not_started\n",
+        "<<<<<<< HEAD\n    status: done\n=======\n    status: not_started\n>>>>>>> b\n",
+    )
+    result = cli("--lang", "zh-Hans", "validate", "--data", str(data_copy))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{tasks}:") and "有未解决的合并冲突" in lines[0]
+    assert lines[-1] == "错误:发现 1 个问题"
