@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from parktrack.errors import GitError, warn
+from parktrack.errors import GitError, shown, warn
 from parktrack.i18n import _
 
 _IDENTITY_HINT = (
@@ -286,13 +286,13 @@ def _history_changes(task_id: str, before: dict[str, Any], after: dict[str, Any]
         effective = _as_date(entry.get("date"))
         note = _text(entry.get("note"))
         if entry.get("status"):
-            earlier = [str(e["status"]) for e in new_history[:position] if e.get("status")]
+            earlier = [e["status"] for e in new_history[:position] if e.get("status")]
             in_effect = earlier[-1] if earlier else "not_started"
-            yield task_id, "status", in_effect, str(entry["status"]), effective, note, None
+            yield task_id, "status", _text(in_effect), _text(entry["status"]), effective, note, None
         else:
             yield task_id, "note", None, None, effective, note, None
-    old_status = str(before.get("status", "not_started"))
-    new_status = str(after.get("status", "not_started"))
+    old_status = _text(before.get("status", "not_started"))
+    new_status = _text(after.get("status", "not_started"))
     if before and old_status != new_status and not any(new_history[p].get("status") for p in added):
         # a hand edit of the status field without a history entry
         yield task_id, "status", old_status, new_status, None, None, None
@@ -328,7 +328,10 @@ def _value(entry: dict[str, Any]) -> str | None:
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+    """A value from an old version as text: a list or mapping where text belongs is named, not repr'd."""
+    if value is None:
+        return None
+    return str(value) if isinstance(value, str | int | float | date) else shown(value)
 
 
 def _as_date(value: Any) -> date | None:
