@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -74,20 +75,34 @@ VALUES = [
 ]
 
 
+class Mutation(tuple[str, bytes]):
+    """A file name and its mutated bytes, shown by the steps that made them (not 100 kB of bytes)."""
+
+    steps: list[str]
+
+    def __repr__(self) -> str:
+        return f"Mutation({self[0]!r}: {'; '.join(self.steps)})"
+
+
 @st.composite
-def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
+def mutated(draw: st.DrawFn) -> Mutation:
     name = draw(st.sampled_from(FILES))
     raw = ORIGINALS[name]
+    steps: list[str] = []
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["bytes", "snippet", "line", "value"]))
         lines = raw.split(b"\n")
         if kind == "bytes":
             at = draw(st.integers(0, len(raw)))
             cut = draw(st.integers(0, 40))
-            raw = raw[:at] + draw(st.binary(max_size=8)) + raw[at + cut :]
+            new = draw(st.binary(max_size=8))
+            raw = raw[:at] + new + raw[at + cut :]
+            steps.append(f"bytes {new!r} for {cut} at {at}")
         elif kind == "snippet":
             at = draw(st.integers(0, len(raw)))
-            raw = raw[:at] + draw(st.sampled_from(SNIPPETS)) + raw[at:]
+            snippet = draw(st.sampled_from(SNIPPETS))
+            raw = raw[:at] + snippet + raw[at:]
+            steps.append(f"snippet {snippet!r} at {at}")
         elif kind == "line":
             index = draw(st.integers(0, len(lines) - 1))
             operation = draw(st.sampled_from(["drop", "double", "swap", "indent", "dedent"]))
@@ -102,13 +117,18 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
             else:
                 lines[index] = lines[index].removeprefix(b"  ")
             raw = b"\n".join(lines)
+            steps.append(f"{operation} line {index + 1}")
         else:
             keyed = [i for i, line in enumerate(lines) if b": " in line and not line.lstrip().startswith(b"#")]
             index = draw(st.sampled_from(keyed))
             key = lines[index].split(b": ", 1)[0]
-            lines[index] = key + b": " + draw(st.sampled_from(VALUES)).encode("utf-8")
+            value = draw(st.sampled_from(VALUES))
+            lines[index] = key + b": " + value.encode("utf-8")
             raw = b"\n".join(lines)
-    return name, raw
+            steps.append(f"line {index + 1} value {value[:40]!r}")
+    mutation = Mutation((name, raw))
+    mutation.steps = steps
+    return mutation
 
 
 COMMANDS = [
@@ -134,7 +154,7 @@ EXAMPLES = int(os.environ.get("PARKTRACK_FUZZ_EXAMPLES", "50"))  # more for a lo
 @given(mutation=mutated(), command=st.sampled_from(COMMANDS))
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_mutation_of_the_ledger_gives_a_traceback(
-    cli: Cli, scratch: Path, mutation: tuple[str, bytes], command: tuple[str, ...]
+    cli: Cli, scratch: Path, mutation: Mutation, command: tuple[str, ...]
 ) -> None:
     name, raw = mutation
     data = scratch
@@ -150,3 +170,41 @@ def test_no_mutation_of_the_ledger_gives_a_traceback(
         assert "{'" not in result.stderr and "b'" not in result.stderr  # no program reprs
     if result.exit_code == 1:
         assert all(line.startswith((str(data), "error: ")) for line in result.stderr.splitlines())
+
+
+@pytest.fixture(scope="module")
+def trail_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("trail")
+    shutil.copytree(DATA, root / "data")
+    for args in (
+        ("init", "-q", "-b", "main"),
+        ("config", "user.name", "Fuzz"),
+        ("config", "user.email", "fuzz@example.org"),
+        ("add", "data"),
+        ("commit", "-q", "-m", "import"),
+    ):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    return root
+
+
+@given(mutation=mutated())
+@settings(
+    max_examples=max(EXAMPLES // 5, 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_no_bad_past_version_breaks_the_audit_trail(cli: Cli, trail_repo: Path, mutation: Mutation) -> None:
+    """Whatever a past commit held, `history` reads on: a bad version is skipped with a warning."""
+    name, raw = mutation
+    if name == "units.yaml":
+        name = "tasks.yaml"
+        raw = raw.replace(b"units:", b"tasks:", 1)
+    path = trail_repo / "data" / name
+    path.write_bytes(raw)
+    for message in ("a mutated version", "restored"):
+        commit = ["git", "commit", "-q", "--allow-empty", "-am", message]
+        subprocess.run(commit, cwd=trail_repo, check=True, capture_output=True)
+        path.write_bytes(ORIGINALS[name])
+    for args in (("history", "--format", "json"), ("history", "gross-output", "--format", "csv")):
+        result = cli("--lang", "en", *args, cwd=trail_repo)
+        assert result.exit_code == 0, result.stderr
+        assert "Traceback" not in result.stderr and "{'" not in result.stdout
+        assert all(line.startswith("warning: skipping commit ") for line in result.stderr.splitlines())
