@@ -365,3 +365,27 @@ def test_user_text_cannot_forge_trailers(cli: Cli, repo: Path, text: str) -> Non
         ["git", "interpret-trailers", "--parse"], input=message, capture_output=True, text=True, check=True
     ).stdout
     assert parsed == "Parktrack-Indicator: gross-output\nParktrack-Period: 2024Q2\n"
+
+
+@pytest.mark.parametrize(
+    "actuals",
+    [
+        "    actuals:\n      - period: 2024Q1\n        value: 9.5\n        recorded: 2024-04-10\n",
+        '    actuals: [{period: "2024Q1", value: 9.5, recorded: 2024-04-10}]\n',
+    ],
+)
+def test_figures_go_into_hand_written_series(cli: Cli, repo: Path, actuals: str) -> None:
+    indicators = repo / "data" / "indicators.yaml"
+    text = indicators.read_text(encoding="utf-8")
+    start = text.index("  - id: gross-output\n")
+    cut = text.index("    actuals: []\n", start)
+    indicators.write_text(text[:cut] + actuals + text[cut + len("    actuals: []\n") :], encoding="utf-8")
+    git(repo, "commit", "-qam", "figures typed by hand")
+    args = ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10")
+    result = cli("--lang", "en", *args, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(
+        cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-10", "--format", "json", cwd=repo).stdout
+    )
+    assert [(a["period"], a["value"]) for a in rows[0]["actuals"]] == [("2024Q1", 9.5), ("2024Q2", 19.9)]
+    assert cli("--lang", "en", "validate", cwd=repo).exit_code == 0
