@@ -89,6 +89,19 @@ def test_no_commit_writes_over_uncommitted_changes(cli: Cli, repo: Path) -> None
 # --- git that cannot be used -----------------------------------------------------------
 
 
+def test_a_held_git_index_lock_stops_the_write_before_it_starts(cli: Cli, repo: Path) -> None:
+    """A git killed mid-commit leaves index.lock behind: writing then would leave a change uncommitted."""
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("", encoding="utf-8")
+    before = _tasks(repo).read_bytes()
+    result = cli("--lang", "en", "update", "T02", "--status", "blocked", "--date", "2024-05-01", cwd=repo)
+    assert result.exit_code == 4
+    assert f"git's index is locked ({lock})" in result.stderr and "nothing was written" in result.stderr
+    assert _tasks(repo).read_bytes() == before
+    lock.unlink()
+    assert cli("--lang", "en", "update", "T02", "--status", "blocked", "--date", "2024-05-01", cwd=repo).exit_code == 0
+
+
 def test_git_missing_from_path_inside_a_repository_writes_nothing(cli: Cli, repo: Path, tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()

@@ -58,6 +58,18 @@ def _git_marker(folder: Path) -> Path | None:
     return None
 
 
+def check_index_unlocked(repo: Path) -> None:
+    """Refuse to write what could not be committed: git's index lock is held (or left by a killed git)."""
+    result = _git(repo, "rev-parse", "--git-path", "index.lock", plain=True)
+    lock = repo / result.stdout.strip() if result.returncode == 0 else None
+    if lock is not None and lock.exists():
+        message = _(
+            "git's index is locked ({lock}): another git command is running, or one was killed; "
+            "nothing was written. If no git command is running, remove that file and run this again"
+        )
+        raise GitError(message.format(lock=lock))
+
+
 def uncommitted(repo: Path, path: Path) -> bool:
     """Whether `path` differs from what is committed (changed, staged or untracked)."""
     relative = str(path.resolve().relative_to(repo.resolve()))

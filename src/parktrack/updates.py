@@ -97,6 +97,8 @@ def _commit_target(data: DataDir, file_name: str) -> Path | None:
     from parktrack import history
 
     repo = history.repo_root(data.path)
+    if repo is not None:
+        history.check_index_unlocked(repo)
     if repo is not None and history.uncommitted(repo, data.file(file_name)):
         path = data.file(file_name)
         relative = path.resolve().relative_to(repo.resolve())
