@@ -3,6 +3,7 @@ exit code, never a traceback, and it answers fast."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -210,3 +211,66 @@ def test_no_bad_past_version_breaks_the_audit_trail(cli: Cli, trail_repo: Path, 
         assert result.exit_code == 0, result.stderr
         assert "Traceback" not in result.stderr and "{'" not in result.stdout
         assert all(line.startswith("warning: skipping commit ") for line in result.stderr.splitlines())
+
+
+TASKS_TEXT = ORIGINALS["tasks.yaml"].decode("utf-8")
+T10_START, T10_END = TASKS_TEXT.index("  - id: T10\n"), TASKS_TEXT.index("  - id: T11\n")
+
+
+@st.composite
+def t10_shapes(draw: st.DrawFn) -> str:
+    """Key task 10 written in any layout validate accepts: block or flow, keys in any order, with or
+    without status and history, a history in either style, folded lines, any indentation."""
+    import yaml
+
+    task = yaml.safe_load(TASKS_TEXT[T10_START:T10_END].replace("  - ", "  ", 1).replace("\n  ", "\n"))
+    history = draw(st.sampled_from(["absent", "empty", "one", "two"]))
+    entries = [{"date": "2024-03-01", "status": "in_progress", "note": "手寫"}, {"date": "2024-03-02", "note": "x: y"}]
+    task.pop("history")
+    task.pop("status")
+    if history != "absent":
+        task["history"] = entries[: {"empty": 0, "one": 1, "two": 2}[history]]
+    if history in ("one", "two") or draw(st.booleans()):
+        task["status"] = "in_progress" if history in ("one", "two") else "not_started"
+    keys = draw(st.permutations(list(task)))
+    task = {"id": task["id"], **{key: task[key] for key in keys if key != "id"}}
+    flow = draw(st.sampled_from([None, False, True]))
+    dumped = yaml.safe_dump(
+        task,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=flow,
+        indent=draw(st.sampled_from([2, 4])),
+        width=draw(st.sampled_from([40, 80, 10_000])),
+    )
+    lines = dumped.rstrip("\n").split("\n")
+    return "  - " + "\n".join([lines[0], *("    " + line for line in lines[1:])]) + "\n"
+
+
+@given(shape=t10_shapes())
+@settings(
+    max_examples=max(EXAMPLES // 2, 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_writes_take_every_layout_validate_takes(cli: Cli, scratch: Path, shape: str) -> None:
+    for original in FILES:
+        (scratch / original).write_bytes(ORIGINALS[original])
+    (scratch / "tasks.yaml").write_text(TASKS_TEXT[:T10_START] + shape + TASKS_TEXT[T10_END:], encoding="utf-8")
+    checked = cli("--lang", "en", "validate", "--data", str(scratch))
+    assert checked.exit_code == 0, (shape, checked.stderr)
+    before = json.loads(cli("--lang", "en", "show", "T10", "--format", "json", "--data", str(scratch)).stdout)
+    args = ("update", "T10", "--status", "done", "--date", "2024-05-01", "--note", "完成", "--no-commit")
+    result = cli("--lang", "en", *args, "--data", str(scratch))
+    assert result.exit_code == 0, (shape, result.stderr)
+    late = cli("--lang", "en", "note", "T10", "補記", "--date", "2024-01-15", "--no-commit", "--data", str(scratch))
+    assert late.exit_code == 0, (shape, late.stderr)
+    after = json.loads(cli("--lang", "en", "show", "T10", "--format", "json", "--data", str(scratch)).stdout)
+    assert after["status"] == "done"
+    assert after["history"] == [
+        {"date": "2024-01-15", "note": "補記"},
+        *before["history"],
+        {"date": "2024-05-01", "status": "done", "note": "完成"},
+    ]
+    others = TASKS_TEXT[:T10_START] + TASKS_TEXT[T10_END:]
+    text = (scratch / "tasks.yaml").read_text(encoding="utf-8")
+    start, end = re.search(r"^  - \{?id: T10", text, re.MULTILINE).start(), text.index("  - id: T11\n")  # type: ignore[union-attr]
+    assert text[:start] + text[end:] == others  # nothing outside the item moved

@@ -394,15 +394,23 @@ def replace_value(node: yaml.Node, value: Any) -> Splice:
 
 
 def insert_into_sequence(
-    text: str, key_node: yaml.Node, seq: yaml.Node, entry: dict[str, Any], position: int | None = None
+    text: str,
+    key_node: yaml.Node,
+    seq: yaml.Node,
+    entry: dict[str, Any],
+    position: int | None = None,
+    in_flow: bool = False,
 ) -> Splice:
     """Insert a one-line flow mapping into a sequence, before item `position` (default: at the end).
 
     Works on what validation accepts: a block list (flow items or hand-written block items), a flow
-    list (empty or not). The new item takes the list's own style and indentation.
+    list (empty or not). The new item takes the list's own style and indentation; an empty `[]`
+    becomes a block list, unless it sits inside a flow mapping (`in_flow`), where only flow is valid.
     """
     item = scalar_text(entry)
     items = list(seq.value) if isinstance(seq, yaml.SequenceNode) else []
+    if in_flow and not items:
+        return Splice(seq.start_mark.index, seq.end_mark.index, f"[{item}]")
     if not isinstance(seq, yaml.SequenceNode) or not items:
         indent = " " * key_node.start_mark.column
         return Splice(key_node.end_mark.index, seq.end_mark.index, f":\n{indent}- {item}")

@@ -172,7 +172,8 @@ def _add_entry(doc: store.YamlDoc, node: Any, key: str, entry: dict[str, Any], p
     key_node = _key(node, key)
     if key_node is None:
         return store.add_to_mapping(doc.text, node, key, entry, as_list=True)
-    return store.insert_into_sequence(doc.text, key_node, store.mapping_value(node, key) or key_node, entry, position)
+    sequence = store.mapping_value(node, key) or key_node
+    return store.insert_into_sequence(doc.text, key_node, sequence, entry, position, in_flow=bool(node.flow_style))
 
 
 def _entry_node(doc: store.YamlDoc, collection: str, entry_id: str) -> Any:
