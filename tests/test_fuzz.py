@@ -249,7 +249,7 @@ def t10_shapes(draw: st.DrawFn) -> str:
 
 @given(shape=t10_shapes())
 @settings(
-    max_examples=max(EXAMPLES // 2, 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=max(EXAMPLES // 3, 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_writes_take_every_layout_validate_takes(cli: Cli, scratch: Path, shape: str) -> None:
     for original in FILES:
