@@ -107,13 +107,13 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
     from parktrack.cli import main
 
     def invoke(
-        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+        *args: str, cwd: Path | None = None, env: dict[str, str | None] | None = None, input: str | None = None
     ) -> Outcome:
         with monkeypatch.context() as patch:
             patch.chdir(cwd or REPO)
             for key in [key for key in os.environ if key.startswith("PARKTRACK")]:
                 patch.delenv(key)
-            settings = {
+            settings: dict[str, str | None] = {
                 "COLUMNS": "120",
                 "LINES": "50",
                 "NO_COLOR": "1",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import typer
 
-from conftest import Run
+from conftest import Cli, Run, cli_env
 from parktrack.cli import app
 
 COMMANDS = [info.name or (info.callback.__name__ if info.callback else "") for info in app.registered_commands]
@@ -18,9 +23,9 @@ def test_every_command_has_a_docstring() -> None:
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-def test_every_command_has_help(run: Run, command: str) -> None:
-    result = run(command, "--help")
-    assert result.returncode == 0, result.stderr
+def test_every_command_has_help(cli: Cli, command: str) -> None:
+    result = cli("--lang", "en", command, "--help")
+    assert result.exit_code == 0, result.stderr
     assert "Usage: parktrack" in result.stdout and "--help" in result.stdout
     assert "Traceback" not in result.stderr
 
@@ -33,6 +38,24 @@ def test_every_option_has_help() -> None:
                 assert param.help, f"{name} {param.name}"
 
 
-def test_unknown_option_is_a_usage_error(run: Run) -> None:
-    result = run("list", "--colour")
-    assert result.returncode == 2 and "No such option" in result.stderr and "Traceback" not in result.stderr
+def test_unknown_option_is_a_usage_error(cli: Cli) -> None:
+    result = cli("--lang", "en", "list", "--colour")
+    assert result.exit_code == 2 and "No such option" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_installed_entry_point_runs(run: Run, tmp_path: Path) -> None:
+    """One real process: the console script, its exit codes and its streams."""
+    shown = run("--lang", "en", "overdue", "--as-of", "2024-06-30", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert len(json.loads(shown.stdout)) == 8
+    wrong = run("--lang", "en", "list", "--colour")
+    assert wrong.returncode == 2 and "No such option" in wrong.stderr and "Traceback" not in wrong.stderr
+    module = subprocess.run(
+        [sys.executable, "-m", "parktrack", "--lang", "en", "show", "T99"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=cli_env(),
+        check=False,
+    )
+    assert module.returncode == 2 and "unknown task 'T99'" in module.stderr

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import DATA, Run, git
+from conftest import DATA, Cli, git
 from parktrack.errors import UsageError
 from parktrack.indicators import assess, parse_value
 from parktrack.models import Indicator
@@ -41,8 +41,64 @@ def test_source_quotes_the_document(indicator: dict[str, Any]) -> None:
     if indicator["kind"] == "milestone" or (indicator["kind"] == "margin" and indicator["target"] == 0):
         return  # yes/no, or "達到全省平均水平": no figure to find
     figure = f"{indicator['target']:g}"
-    written = {"100": "全普及"}.get(figure, figure)  # 全普及 is the document's way of saying 100%
+    written = _WRITTEN.get(figure, figure)
     assert any(figure in quote or written in quote for quote in quotes), (figure, quotes)
+
+
+_WRITTEN = {"100": "全普及", "1": "一家"}  # the document's words for 100% and for one company
+_STRIVE = re.compile(r"力爭|爭取")
+
+
+def _readings(source: str) -> list[str]:
+    """Each place the source quotes, whole (an elision … kept inside), without English remarks."""
+    source = re.sub(r"\s*\([^)]*[A-Za-z][^)]*\)", "", source)
+    return [part.partition(":")[2] for part in source.split(";")]
+
+
+def _striven(reading: str, indicator: dict[str, Any]) -> bool:
+    """Whether the document strives for (力爭/爭取) the target in this reading, rather than sets it."""
+    if indicator["kind"] == "milestone":
+        return bool(_STRIVE.search(reading))
+    figure = f"{indicator['target']:g}"
+    written = _WRITTEN.get(figure, figure)
+    at = reading.find(figure) if figure in reading else reading.find(written)
+    return bool(_STRIVE.search(reading[:at]))
+
+
+@pytest.mark.parametrize("indicator", INDICATORS, ids=lambda i: i["id"])
+def test_aspirational_targets_are_marked_as_the_document_words_them(indicator: dict[str, Any]) -> None:
+    """力爭 before the target's figure in every reading, or in none; readings that differ are two indicators."""
+    readings = [_striven(reading, indicator) for reading in _readings(indicator["source"])]
+    assert readings == [indicator.get("aspirational", False)] * len(readings), (indicator["id"], readings)
+
+
+_STRIVEN_CLAUSE = re.compile(r"(?:力爭|爭取)[^。;,]*?(?:\d+|一家)|力爭創建[^。;,]*")
+
+
+def test_every_striven_target_of_an_item_is_an_aspirational_indicator() -> None:
+    """Key task 8's 爭取引進一家, T19's 20% and 50%, M01's 2個, M15's 5個位次, T26's 力爭創建 ..."""
+    striven = {item.id for item in PLAN.key_tasks + PLAN.measures if _STRIVEN_CLAUSE.search(item.text)}
+    covered = {item for i in INDICATORS if i.get("aspirational") for item in i["items"]}
+    assert striven == {"T08", "T19", "T26", "M01", "M15"}
+    assert striven <= covered
+    assert "力爭全年完成規上工業總產值41.9億元" in PLAN.targets_text
+    assert next(i for i in INDICATORS if i["target"] == 41.9).get("aspirational") is True
+
+
+def test_where_the_document_sets_and_strives_for_one_target_both_readings_are_kept() -> None:
+    by_id = {i["id"]: i for i in INDICATORS}
+    for firm, striven in (
+        ("rank-gain", "rank-gain-striven"),
+        ("provincial-green-park", "provincial-green-park-striven"),
+    ):
+        assert not by_id[firm].get("aspirational") and by_id[striven]["aspirational"]
+        assert by_id[firm]["target"] == by_id[striven]["target"] and by_id[firm]["kind"] == by_id[striven]["kind"]
+        assert striven in by_id[firm]["source"] and firm in by_id[striven]["source"]
+    assert "成功創建" in by_id["provincial-green-park"]["source"] and "M09.3" in by_id["provincial-green-park"]["items"]
+    assert "力爭創建" in by_id["provincial-green-park-striven"]["source"]
+    assert by_id["provincial-green-park-striven"]["items"] == ["T26"]
+    operator = by_id["professional-park-operator"]
+    assert (operator["target"], operator["unit"], operator["items"]) == (1, "家", ["T08"])
 
 
 def _figures(text: str) -> set[float]:
@@ -66,9 +122,9 @@ def test_targets_that_disagree_are_both_kept() -> None:
     assert by_id["annual-new-projects"]["alternative"] == "quarterly-project-starts"
 
 
-def test_bundled_indicators_validate(run: Run) -> None:
-    result = run("validate")
-    assert result.returncode == 0 and f"{len(INDICATORS)} indicators" in result.stdout
+def test_bundled_indicators_validate(cli: Cli) -> None:
+    result = cli("--lang", "en", "validate")
+    assert result.exit_code == 0 and f"{len(INDICATORS)} indicators" in result.stdout
 
 
 # --- arithmetic, kind by kind ------------------------------------------------------
@@ -206,13 +262,13 @@ def _actual(fields: dict[str, Any]) -> Any:
 # --- end to end ------------------------------------------------------------------
 
 
-def _indicators(run: Run, repo: Path, *args: str) -> dict[str, dict[str, Any]]:
-    result = run("indicators", *args, "--format", "json", cwd=repo)
-    assert result.returncode == 0, result.stderr
+def _indicators(cli: Cli, repo: Path, *args: str) -> dict[str, dict[str, Any]]:
+    result = cli("--lang", "en", "indicators", *args, "--format", "json", cwd=repo)
+    assert result.exit_code == 0, result.stderr
     return {row["id"]: row for row in json.loads(result.stdout)}
 
 
-def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
+def test_record_and_judge_one_of_each_kind(cli: Cli, repo: Path) -> None:
     records = [
         ("gross-output", "19.9", "2024-06", "2024-06-30"),  # cumulative level
         ("above-scale-firms", "22", "2024-06", "2024-06-30"),  # stock level
@@ -226,9 +282,11 @@ def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
         ("provincial-green-park", "否", "2024-06", "2024-06-30"),  # milestone
     ]
     for indicator_id, value, period, when in sorted(records, key=lambda r: r[3]):
-        result = run("record", indicator_id, value, "--period", period, "--date", when, cwd=repo)
-        assert result.returncode == 0, result.stderr
-    margin = run(
+        result = cli("--lang", "en", "record", indicator_id, value, "--period", period, "--date", when, cwd=repo)
+        assert result.exit_code == 0, result.stderr
+    margin = cli(
+        "--lang",
+        "en",
         "record",
         "industrial-investment-margin",
         "12",
@@ -240,10 +298,10 @@ def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
         "2024-06-30",
         cwd=repo,
     )
-    assert margin.returncode == 0, margin.stderr
-    early = _indicators(run, repo, "--as-of", "2024-03-31")
+    assert margin.exit_code == 0, margin.stderr
+    early = _indicators(cli, repo, "--as-of", "2024-03-31")
     assert all(row["light"] is None for row in early.values())  # nothing was recorded by then
-    rows = _indicators(run, repo, "--as-of", "2024-06-30")
+    rows = _indicators(cli, repo, "--as-of", "2024-06-30")
     lights = {key: (row["light"], row["verdict"]) for key, row in rows.items() if row["light"]}
     assert lights == {
         "gross-output": ("yellow", "behind pace"),
@@ -265,21 +323,35 @@ def test_record_and_judge_one_of_each_kind(run: Run, repo: Path) -> None:
     assert rows["industrial-investment-margin"]["value"] == 3
     assert rows["quarterly-project-starts"]["attainment"] == pytest.approx(0.5)
     assert git(repo, "log", "-1", "--format=%s").strip() == "industrial-investment-margin 2024-06: 12% (reference 9)"
-    table = run("indicators", "--as-of", "2024-06-30", cwd=repo).stdout
+    table = cli("--lang", "en", "indicators", "--as-of", "2024-06-30", cwd=repo).stdout
     assert "≥41.9億元" in table and "19.9億元" in table and "50%" in table
 
 
-def test_correction_keeps_the_old_figure(run: Run, repo: Path) -> None:
-    run("record", "gross-output", "19.5", "--period", "2024Q2", "--date", "2024-07-10", cwd=repo)
-    again = run("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-11", cwd=repo)
-    assert again.returncode == 2 and "already has 19.5 for 2024Q2; pass --correct" in again.stderr
-    fixed = run("record", "gross-output", "19.9", "--period", "2024q2", "--date", "2024-07-11", "--correct", cwd=repo)
-    assert fixed.returncode == 0, fixed.stderr
-    row = _indicators(run, repo, "gross-output", "--as-of", "2024-07-12")["gross-output"]
+def test_correction_keeps_the_old_figure(cli: Cli, repo: Path) -> None:
+    cli("--lang", "en", "record", "gross-output", "19.5", "--period", "2024Q2", "--date", "2024-07-10", cwd=repo)
+    again = cli(
+        "--lang", "en", "record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-11", cwd=repo
+    )
+    assert again.exit_code == 2 and "already has 19.5 for 2024Q2; pass --correct" in again.stderr
+    fixed = cli(
+        "--lang",
+        "en",
+        "record",
+        "gross-output",
+        "19.9",
+        "--period",
+        "2024q2",
+        "--date",
+        "2024-07-11",
+        "--correct",
+        cwd=repo,
+    )
+    assert fixed.exit_code == 0, fixed.stderr
+    row = _indicators(cli, repo, "gross-output", "--as-of", "2024-07-12")["gross-output"]
     assert [(a["value"], a.get("correction", False)) for a in row["actuals"]] == [(19.5, False), (19.9, True)]
     assert row["latest"]["value"] == 19.9
     assert "(corrects 19.5)" in git(repo, "log", "-1", "--format=%s")
-    chart = run("indicators", "gross-output", "--as-of", "2024-07-12", cwd=repo).stdout
+    chart = cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-12", cwd=repo).stdout
     assert "█" in chart and "target" in chart and "19.9億元" in chart
 
 
@@ -296,14 +368,14 @@ def test_correction_keeps_the_old_figure(run: Run, repo: Path) -> None:
         (["record", "quarterly-project-starts", "1", "--period", "2024"], "recorded per quarter"),
     ],
 )
-def test_bad_figures_write_nothing(run: Run, repo: Path, args: list[str], message: str) -> None:
+def test_bad_figures_write_nothing(cli: Cli, repo: Path, args: list[str], message: str) -> None:
     before = (repo / "data" / "indicators.yaml").read_bytes()
-    result = run(*args, "--date", "2024-04-10", cwd=repo)
-    assert result.returncode in (1, 2) and message in result.stderr, result.stderr
+    result = cli("--lang", "en", *args, "--date", "2024-04-10", cwd=repo)
+    assert result.exit_code in (1, 2) and message in result.stderr, result.stderr
     assert (repo / "data" / "indicators.yaml").read_bytes() == before
 
 
-def test_validate_checks_indicators(run: Run, data_copy: Path) -> None:
+def test_validate_checks_indicators(cli: Cli, data_copy: Path) -> None:
     path = data_copy / "indicators.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("    stretch: 11\n", "    stretch: 9\n")
@@ -318,20 +390,18 @@ def test_validate_checks_indicators(run: Run, data_copy: Path) -> None:
         '    - {period: "2024Q1", value: 2, recorded: 2024-04-02}\n  - id: above-scale-firms',
     )
     path.write_text(text, encoding="utf-8")
-    result = run("validate", "--data", str(data_copy))
+    result = cli("--lang", "en", "validate", "--data", str(data_copy))
     body = result.stderr
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert "value-added-growth.stretch: the stretch target 9 does not lie beyond the target 10" in body
     assert "gross-output.items[0]: unknown task 'T91'" in body
     assert "revenue-growth.unit: a growth indicator is measured in %, not 億元" in body
     assert "new-above-scale-firms.actuals[1].period: duplicate period 2024Q1" in body
 
 
-def test_indicator_table_fits_80_columns(run: Run) -> None:
+def test_indicator_table_fits_80_columns(cli: Cli) -> None:
     from rich.cells import cell_len
 
-    from conftest import cli_env
-
-    out = run("indicators", "--as-of", "2024-06-30", env=cli_env(COLUMNS="80")).stdout
+    out = cli("--lang", "en", "indicators", "--as-of", "2024-06-30", env={"COLUMNS": "80"}).stdout
     assert max(cell_len(line) for line in out.splitlines()) <= 80
     assert "gross-output" in out and "≥41.9億元" in out

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Cli
 from plan_source import read_plan, split_units
 
 PLAN = read_plan()
@@ -42,35 +42,35 @@ def _ids_naming(unit: str, cells: str = "both") -> list[str]:
     return ids
 
 
-def _json(run: Run, *args: str, cwd: Path | None = None) -> list[dict[str, object]]:
-    result = run(*args, "--format", "json", cwd=cwd)
-    assert result.returncode == 0, result.stderr
+def _json(cli: Cli, *args: str, cwd: Path | None = None) -> list[dict[str, object]]:
+    result = cli("--lang", "en", *args, "--format", "json", cwd=cwd)
+    assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("typed", ["縣財政局", "县财政局", "finance", "財政"])
-def test_unit_filter_finds_exactly_its_items(run: Run, typed: str) -> None:
-    rows = _json(run, "list", "--unit", typed, "--as-of", "2024-06-30")
+def test_unit_filter_finds_exactly_its_items(cli: Cli, typed: str) -> None:
+    rows = _json(cli, "list", "--unit", typed, "--as-of", "2024-06-30")
     assert [row["id"] for row in rows] == _ids_naming("縣財政局")
     assert len(rows) == 17
 
 
-def test_role_narrows_the_unit_filter(run: Run) -> None:
-    lead = _json(run, "list", "--unit", "縣財政局", "--role", "lead", "--as-of", "2024-06-30")
-    support = _json(run, "list", "--unit", "縣財政局", "--role", "support", "--as-of", "2024-06-30")
+def test_role_narrows_the_unit_filter(cli: Cli) -> None:
+    lead = _json(cli, "list", "--unit", "縣財政局", "--role", "lead", "--as-of", "2024-06-30")
+    support = _json(cli, "list", "--unit", "縣財政局", "--role", "support", "--as-of", "2024-06-30")
     assert [row["id"] for row in lead] == _ids_naming("縣財政局", "lead")
     assert [row["id"] for row in support] == _ids_naming("縣財政局", "support")
 
 
-def test_an_alias_reaches_the_same_unit(run: Run) -> None:
-    by_alias = _json(run, "list", "--unit", "縣住房城鄉建設局", "--as-of", "2024-06-30")
+def test_an_alias_reaches_the_same_unit(cli: Cli) -> None:
+    by_alias = _json(cli, "list", "--unit", "縣住房城鄉建設局", "--as-of", "2024-06-30")
     expected = sorted(_ids_naming("縣住房城鄉建設局") + _ids_naming("縣住房和城鄉建設局"))
     assert sorted(row["id"] for row in by_alias) == expected
     assert all("縣住房和城鄉建設局" in row["lead_units"] + row["support_units"] for row in by_alias)
 
 
-def test_json_contract(run: Run) -> None:
-    rows = _json(run, "list", "--as-of", "2024-06-30")
+def test_json_contract(cli: Cli) -> None:
+    rows = _json(cli, "list", "--as-of", "2024-06-30")
     assert len(rows) == 83
     assert all(set(row) >= CONTRACT for row in rows)
     t22 = next(row for row in rows if row["id"] == "T22")
@@ -84,44 +84,42 @@ def test_json_contract(run: Run) -> None:
     assert m01["kind"] == "measure" and m01["deadline_text"] is None and m01["deadline"] == "2024-12-31"
 
 
-def test_filters_combine(run: Run) -> None:
-    rows = _json(run, "list", "--kind", "key", "--section", "7", "--leader", "李興明", "--as-of", "2024-06-30")
+def test_filters_combine(cli: Cli) -> None:
+    rows = _json(cli, "list", "--kind", "key", "--section", "7", "--leader", "李興明", "--as-of", "2024-06-30")
     expected = [t.id for t in PLAN.key_tasks if t.section == 7 and t.leaders == ["李興明"]]
     assert [row["id"] for row in rows] == expected and expected
 
 
-def test_leader_in_simplified_characters(run: Run) -> None:
-    rows = _json(run, "list", "--leader", "邓开荣", "--as-of", "2024-06-30")
+def test_leader_in_simplified_characters(cli: Cli) -> None:
+    rows = _json(cli, "list", "--leader", "邓开荣", "--as-of", "2024-06-30")
     assert [row["id"] for row in rows] == [t.id for t in PLAN.key_tasks if t.leaders == ["鄧開榮"]]
 
 
-def test_search_in_either_script(run: Run) -> None:
-    traditional = _json(run, "list", "--search", "標準地", "--as-of", "2024-06-30")
-    simplified = _json(run, "list", "--search", "标准地", "--as-of", "2024-06-30")
+def test_search_in_either_script(cli: Cli) -> None:
+    traditional = _json(cli, "list", "--search", "標準地", "--as-of", "2024-06-30")
+    simplified = _json(cli, "list", "--search", "标准地", "--as-of", "2024-06-30")
     expected = [item.id for item in ALL_ITEMS if "標準地" in item.text]
     assert [row["id"] for row in traditional] == expected == [row["id"] for row in simplified]
 
 
-def test_status_and_light_filters(run: Run) -> None:
-    red = _json(run, "list", "--light", "red", "--as-of", "2024-07-01")
+def test_status_and_light_filters(cli: Cli) -> None:
+    red = _json(cli, "list", "--light", "red", "--as-of", "2024-07-01")
     assert {row["light"] for row in red} == {"red"} and len(red) == 12
-    waiting = _json(run, "list", "--status", "未啟動", "--light", "waiting", "--as-of", "2024-07-01")
+    waiting = _json(cli, "list", "--status", "未啟動", "--light", "waiting", "--as-of", "2024-07-01")
     assert [row["id"] for row in waiting] == ["T44"]
 
 
-def test_csv_has_the_same_rows(run: Run) -> None:
-    result = run("list", "--unit", "縣財政局", "--as-of", "2024-06-30", "--format", "csv")
+def test_csv_has_the_same_rows(cli: Cli) -> None:
+    result = cli("--lang", "en", "list", "--unit", "縣財政局", "--as-of", "2024-06-30", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["id"] for row in rows] == _ids_naming("縣財政局")
     assert rows[0]["light"] in {"green", "yellow", "red"}
 
 
 @pytest.mark.parametrize("width", ["80", "120"])
-def test_table_fits_the_terminal(run: Run, width: str) -> None:
-    from conftest import cli_env
-
-    result = run("list", "--unit", "縣財政局", "--as-of", "2024-06-30", env=cli_env(COLUMNS=width))
-    assert result.returncode == 0
+def test_table_fits_the_terminal(cli: Cli, width: str) -> None:
+    result = cli("--lang", "en", "list", "--unit", "縣財政局", "--as-of", "2024-06-30", env={"COLUMNS": width})
+    assert result.exit_code == 0
     from rich.cells import cell_len
 
     assert max(cell_len(line) for line in result.stdout.splitlines()) <= int(width)
@@ -152,40 +150,40 @@ def _cells(line: str, start: int, end: int) -> str:
     return "".join(kept)
 
 
-def test_unknown_and_ambiguous_units_list_candidates(run: Run) -> None:
-    unknown = run("list", "--unit", "縣財正局")
-    assert unknown.returncode == 2
+def test_unknown_and_ambiguous_units_list_candidates(cli: Cli) -> None:
+    unknown = cli("--lang", "en", "list", "--unit", "縣財正局")
+    assert unknown.exit_code == 2
     assert unknown.stderr == "error: unknown unit '縣財正局' (did you mean 縣財政局?)\n"
-    ambiguous = run("list", "--unit", "縣委")
-    assert ambiguous.returncode == 2
+    ambiguous = cli("--lang", "en", "list", "--unit", "縣委")
+    assert ambiguous.exit_code == 2
     assert ambiguous.stderr.startswith("error: unit '縣委' is ambiguous: it matches ")
     assert "縣委組織部" in ambiguous.stderr and "縣委辦公室" in ambiguous.stderr
 
 
-def test_show_prints_the_full_text(run: Run) -> None:
-    result = run("show", "T44", "--as-of", "2024-06-30")
-    assert result.returncode == 0
+def test_show_prints_the_full_text(cli: Cli) -> None:
+    result = cli("--lang", "en", "show", "T44", "--as-of", "2024-06-30")
+    assert result.exit_code == 0
     flat = "".join(line.strip() for line in result.stdout.splitlines())
     assert PLAN.key_tasks[43].text in flat.replace(" ", "")
     assert "waits on a condition" in result.stdout
 
 
-def test_show_unknown_id_suggests(run: Run) -> None:
-    result = run("show", "T99")  # T7 now means T07 (issue 9)
-    assert result.returncode == 2
+def test_show_unknown_id_suggests(cli: Cli) -> None:
+    result = cli("--lang", "en", "show", "T99")  # T7 means T07 (issue 9)
+    assert result.exit_code == 2
     assert result.stderr.startswith("error: unknown task 'T99' (did you mean ")
 
 
-def test_bundled_plan_is_found_from_any_folder(run: Run, tmp_path: Path) -> None:
-    result = run("list", "--kind", "key", "--as-of", "2024-06-30", "--format", "json", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+def test_bundled_plan_is_found_from_any_folder(cli: Cli, tmp_path: Path) -> None:
+    result = cli("--lang", "en", "list", "--kind", "key", "--as-of", "2024-06-30", "--format", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
     assert len(json.loads(result.stdout)) == 52
 
 
-def test_nearest_data_folder_wins(run: Run, data_copy: Path) -> None:
+def test_nearest_data_folder_wins(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     tasks.write_text(tasks.read_text(encoding="utf-8").replace("  - id: T52\n", "  - id: T53\n"), encoding="utf-8")
     nested = data_copy.parent / "a" / "b"
     nested.mkdir(parents=True)
-    rows = _json(run, "list", "--search", "T53", "--as-of", "2024-06-30", cwd=nested)
+    rows = _json(cli, "list", "--search", "T53", "--as-of", "2024-06-30", cwd=nested)
     assert [row["id"] for row in rows] == ["T53"]

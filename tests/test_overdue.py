@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from conftest import Run, cli_env
+from conftest import Cli
 from plan_source import read_plan, split_units
 
 PLAN = read_plan()
@@ -37,52 +37,54 @@ def _expected_overdue(day: date) -> list[tuple[str, int]]:
     return sorted(late, key=lambda pair: -pair[1])
 
 
-def _json(run: Run, *args: str) -> list[dict[str, object]]:
-    result = run(*args, "--format", "json")
-    assert result.returncode == 0, result.stderr
+def _json(cli: Cli, *args: str) -> list[dict[str, object]]:
+    result = cli("--lang", "en", *args, "--format", "json")
+    assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("day", ["2024-06-30", "2024-07-01", "2024-04-30", "2024-05-01", "2025-01-01"])
-def test_overdue_lists_exactly_the_late_items(run: Run, day: str) -> None:
-    rows = _json(run, "overdue", "--as-of", day)
+def test_overdue_lists_exactly_the_late_items(cli: Cli, day: str) -> None:
+    rows = _json(cli, "overdue", "--as-of", day)
     assert [(row["id"], row["days_overdue"]) for row in rows] == _expected_overdue(date.fromisoformat(day))
 
 
-def test_the_quick_start_numbers(run: Run) -> None:
-    assert len(_json(run, "overdue", "--as-of", "2024-06-30")) == 8
-    assert len(_json(run, "overdue", "--as-of", "2024-07-01")) == 12
+def test_the_quick_start_numbers(cli: Cli) -> None:
+    assert len(_json(cli, "overdue", "--as-of", "2024-06-30")) == 8
+    assert len(_json(cli, "overdue", "--as-of", "2024-07-01")) == 12
 
 
-def test_as_of_forms_agree(run: Run) -> None:
-    expected = _json(run, "overdue", "--as-of", "2024-06-30")
+def test_as_of_forms_agree(cli: Cli) -> None:
+    expected = _json(cli, "overdue", "--as-of", "2024-06-30")
     for form in ("2024/6/30", "2024年6月30日", "2024-06", "2024Q2"):
-        assert _json(run, "overdue", "--as-of", form) == expected
+        assert _json(cli, "overdue", "--as-of", form) == expected
 
 
-def test_bad_as_of_exits_2(run: Run) -> None:
-    result = run("overdue", "--as-of", "2024-06-31")
-    assert result.returncode == 2
+def test_bad_as_of_exits_2(cli: Cli) -> None:
+    result = cli("--lang", "en", "overdue", "--as-of", "2024-06-31")
+    assert result.exit_code == 2
     assert result.stderr.startswith("error: '2024-06-31' is not a date")
 
 
-def test_table_and_csv_give_the_same_rows(run: Run) -> None:
-    table = run("overdue", "--as-of", "2024-07-01").stdout
+def test_table_and_csv_give_the_same_rows(cli: Cli) -> None:
+    table = cli("--lang", "en", "overdue", "--as-of", "2024-07-01").stdout
     ids = [pair[0] for pair in _expected_overdue(date(2024, 7, 1))]
     assert re.findall(r"^\s+(T\d\d)\s", table, flags=re.MULTILINE) == ids
-    rows = list(csv.DictReader(io.StringIO(run("overdue", "--as-of", "2024-07-01", "--format", "csv").stdout)))
+    rows = list(
+        csv.DictReader(io.StringIO(cli("--lang", "en", "overdue", "--as-of", "2024-07-01", "--format", "csv").stdout))
+    )
     assert [row["id"] for row in rows] == ids
 
 
-def test_overdue_filters_by_unit_and_leader(run: Run) -> None:
-    rows = _json(run, "overdue", "--as-of", "2024-07-01", "--unit", "縣委組織部", "--role", "lead")
+def test_overdue_filters_by_unit_and_leader(cli: Cli) -> None:
+    rows = _json(cli, "overdue", "--as-of", "2024-07-01", "--unit", "縣委組織部", "--role", "lead")
     assert [row["id"] for row in rows] == ["T02", "T05"]
-    rows = _json(run, "overdue", "--as-of", "2024-07-01", "--leader", "楊艷")
+    rows = _json(cli, "overdue", "--as-of", "2024-07-01", "--leader", "楊艷")
     assert [row["id"] for row in rows] == ["T24"]
 
 
-def test_by_unit_groups_under_lead_units(run: Run) -> None:
-    out = run("overdue", "--as-of", "2024-07-01", "--by-unit").stdout
+def test_by_unit_groups_under_lead_units(cli: Cli) -> None:
+    out = cli("--lang", "en", "overdue", "--as-of", "2024-07-01", "--by-unit").stdout
     found = re.findall(r"^(\S+): (\d+) items? as of 2024-07-01 *$", out, flags=re.MULTILINE)
     assert found[0] == ("Overdue", "12")  # the whole list's title first, then one per lead unit
     headings = found[1:]
@@ -90,26 +92,26 @@ def test_by_unit_groups_under_lead_units(run: Run) -> None:
     assert sum(int(count) for _, count in headings) == 12
 
 
-def test_fail_if_any(run: Run) -> None:
-    assert run("overdue", "--as-of", "2024-03-31", "--fail-if-any").returncode == 0
-    assert run("overdue", "--as-of", "2024-04-01", "--fail-if-any").returncode == 3
+def test_fail_if_any(cli: Cli) -> None:
+    assert cli("--lang", "en", "overdue", "--as-of", "2024-03-31", "--fail-if-any").exit_code == 0
+    assert cli("--lang", "en", "overdue", "--as-of", "2024-04-01", "--fail-if-any").exit_code == 3
 
 
-def test_output_reads_without_colour(run: Run) -> None:
-    out = run("list", "--as-of", "2024-07-01", "--light", "red", env=cli_env(NO_COLOR="1")).stdout
+def test_output_reads_without_colour(cli: Cli) -> None:
+    out = cli("--lang", "en", "list", "--as-of", "2024-07-01", "--light", "red", env={"NO_COLOR": "1"}).stdout
     assert "\x1b[" not in out and out.count(" red") == 12
 
 
-def test_due_within_window(run: Run) -> None:
-    rows = _json(run, "due", "--within", "30", "--as-of", "2024-06-01")
+def test_due_within_window(cli: Cli) -> None:
+    rows = _json(cli, "due", "--within", "30", "--as-of", "2024-06-01")
     expected = [i.id for i in PLAN.key_tasks if _written_deadline(i.deadline_text) == date(2024, 6, 30)]
     assert [row["id"] for row in rows] == expected
     assert all(row["days_left"] == 29 for row in rows)
-    assert _json(run, "due", "--within", "28", "--as-of", "2024-06-01") == []
+    assert _json(cli, "due", "--within", "28", "--as-of", "2024-06-01") == []
 
 
-def test_units_view_counts_overdue_by_unit(run: Run) -> None:
-    rows = {row["name"]: row for row in _json(run, "units", "--as-of", "2024-07-01")}
+def test_units_view_counts_overdue_by_unit(cli: Cli) -> None:
+    rows = {row["name"]: row for row in _json(cli, "units", "--as-of", "2024-07-01")}
     late_ids = {pair[0] for pair in _expected_overdue(date(2024, 7, 1))}
     by_id = {item.id: item for item in PLAN.key_tasks + PLAN.measures}
     organisation = rows["縣委組織部"]
@@ -120,29 +122,29 @@ def test_units_view_counts_overdue_by_unit(run: Run) -> None:
     assert sum(row["overdue_lead"] for row in rows.values()) == 12
 
 
-def test_units_sorted_by_overdue(run: Run) -> None:
-    rows = _json(run, "units", "--as-of", "2024-07-01", "--sort", "overdue")
+def test_units_sorted_by_overdue(cli: Cli) -> None:
+    rows = _json(cli, "units", "--as-of", "2024-07-01", "--sort", "overdue")
     counts = [row["overdue"] for row in rows]
     assert counts == sorted(counts, reverse=True) and rows[0]["name"] == "云南武定產業園區管委會"
 
 
-def test_units_table_shows_groups_apart(run: Run) -> None:
-    out = run("units", "--as-of", "2024-07-01").stdout
+def test_units_table_shows_groups_apart(cli: Cli) -> None:
+    out = cli("--lang", "en", "units", "--as-of", "2024-07-01").stdout
     assert out.index("Groups") > out.index("縣財政局")
     assert out.index("縣級有關部門") > out.index("Groups")
 
 
-def test_one_unit_lists_what_it_leads_first(run: Run) -> None:
-    rows = _json(run, "units", "縣財政局", "--as-of", "2024-07-01")
+def test_one_unit_lists_what_it_leads_first(cli: Cli) -> None:
+    rows = _json(cli, "units", "縣財政局", "--as-of", "2024-07-01")
     roles = [row["roles"] for row in rows]
     leading = [r for r in roles if "lead" in r]
     assert roles[: len(leading)] == leading and len(leading) == 4 and len(rows) == 17
 
 
-def test_leaders_view(run: Run) -> None:
-    rows = {row["leader"]: row for row in _json(run, "leaders", "--as-of", "2024-07-01")}
+def test_leaders_view(cli: Cli) -> None:
+    rows = {row["leader"]: row for row in _json(cli, "leaders", "--as-of", "2024-07-01")}
     assert set(rows) == {t.leaders[0] for t in PLAN.key_tasks}
     assert rows["鄧開榮"]["items"] == sum(t.leaders == ["鄧開榮"] for t in PLAN.key_tasks)
     assert sum(row["overdue"] for row in rows.values()) == 12
-    one = _json(run, "leaders", "潘德志", "--as-of", "2024-07-01")
+    one = _json(cli, "leaders", "潘德志", "--as-of", "2024-07-01")
     assert [row["id"] for row in one] == [t.id for t in PLAN.key_tasks if t.leaders == ["潘德志"]]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Cli
 
 
 def _replace(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -24,18 +24,18 @@ def _line_of(path: Path, needle: str) -> int:
 
 
 def _assert_clean_failure(result: object, code: int = 1) -> list[str]:
-    assert result.returncode == code, (result.stdout, result.stderr)  # type: ignore[attr-defined]
+    assert result.exit_code == code, (result.stdout, result.stderr)  # type: ignore[attr-defined]
     assert "Traceback" not in result.stderr  # type: ignore[attr-defined]
     return result.stderr.splitlines()  # type: ignore[attr-defined,no-any-return]
 
 
-def test_bundled_data_validates(run: Run) -> None:
-    result = run("validate", "--data", "data")
-    assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r".*data: ok, 83 tasks, 38 indicators, 27 units, 4 groups\n", result.stdout)
+def test_bundled_data_validates(cli: Cli) -> None:
+    result = cli("--lang", "en", "validate", "--data", "data")
+    assert result.exit_code == 0, result.stderr
+    assert re.fullmatch(r".*data: ok, 83 tasks, 41 indicators, 27 units, 4 groups\n", result.stdout)
 
 
-def test_unknown_unit_is_located_with_a_suggestion(run: Run, data_copy: Path) -> None:
+def test_unknown_unit_is_located_with_a_suggestion(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(
         tasks,
@@ -43,12 +43,12 @@ def test_unknown_unit_is_located_with_a_suggestion(run: Run, data_copy: Path) ->
         "lead_units: [縣財正局]\n    support_units: [縣財政局, 縣稅務局]",
     )
     line = _line_of(tasks, "縣財正局")
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     assert lines[0] == f"{tasks}:{line}:18: T07.lead_units[0]: unknown unit '縣財正局' (did you mean 縣財政局?)"
     assert lines[-1] == "error: 1 problem found"
 
 
-def test_every_problem_is_reported_in_one_run(run: Run, data_copy: Path) -> None:
+def test_every_problem_is_reported_in_one_run(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(tasks, "deadline: 2024-06-30", "deadline: 2024-6-30")  # T02: wrong shape
     _replace(tasks, "status: not_started", "status: finished")  # T01: not in the life cycle
@@ -60,7 +60,7 @@ def test_every_problem_is_reported_in_one_run(run: Run, data_copy: Path) -> None
     _replace(
         tasks, "support_units: [縣委編辦, 云南武定產業園區管委會]", "support_units: [縣委編辦, 領導小組成員單位]"
     )  # T05: a group as a unit
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     body = "\n".join(lines)
     assert "T01.status: unknown status 'finished'" in body
     assert "T02.deadline: expected a date written YYYY-MM-DD, got '2024-6-30'" in body
@@ -70,54 +70,54 @@ def test_every_problem_is_reported_in_one_run(run: Run, data_copy: Path) -> None
     assert all(re.match(rf"{re.escape(str(tasks))}:\d+:\d+: ", line) for line in lines[:-1])
 
 
-def test_deadline_must_agree_with_its_written_form(run: Run, data_copy: Path) -> None:
+def test_deadline_must_agree_with_its_written_form(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(tasks, "deadline: 2024-04-30", "deadline: 2024-04-29")
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     assert "T01.deadline: does not agree with 完成時限 '2024年4月底以前,并長期堅持', which means 2024-04-30" in lines[0]
 
 
-def test_duplicate_key_is_refused(run: Run, data_copy: Path) -> None:
+def test_duplicate_key_is_refused(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(tasks, "    status: not_started\n", "    status: not_started\n    status: done\n")
     line = _line_of(tasks, "status: done")
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     assert lines[0] == f"{tasks}:{line}:5: T01.status: duplicate key 'status'"
 
 
-def test_tab_indentation_is_refused(run: Run, data_copy: Path) -> None:
+def test_tab_indentation_is_refused(cli: Cli, data_copy: Path) -> None:
     units = data_copy / "units.yaml"
     _replace(units, "    name: 縣財政局", "\tname: 縣財政局")
     line = _line_of(units, "\tname")
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     assert lines[0] == f"{units}:{line}:1: tab used for indentation; indent with spaces"
 
 
-def test_empty_file_is_refused(run: Run, data_copy: Path) -> None:
+def test_empty_file_is_refused(cli: Cli, data_copy: Path) -> None:
     (data_copy / "units.yaml").write_text("# nothing yet\n", encoding="utf-8")
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     assert lines[0] == f"{data_copy / 'units.yaml'}: file is empty"
 
 
-def test_file_that_is_not_utf8_is_refused(run: Run, data_copy: Path) -> None:
+def test_file_that_is_not_utf8_is_refused(cli: Cli, data_copy: Path) -> None:
     units = data_copy / "units.yaml"
     units.write_bytes(units.read_text(encoding="utf-8").encode("big5", errors="replace"))
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     assert re.match(rf"{re.escape(str(units))}:2:\d+: not valid UTF-8 \(byte 0x[0-9a-f]{{2}}\)", lines[0])
 
 
-def test_yaml_syntax_error_is_located(run: Run, data_copy: Path) -> None:
+def test_yaml_syntax_error_is_located(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(tasks, "leaders: [鄧開榮]", "leaders: [鄧開榮")
-    lines = _assert_clean_failure(run("validate", "--data", str(data_copy)))
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy)))
     assert re.match(rf"{re.escape(str(tasks))}:\d+:\d+: YAML syntax error: ", lines[0])
 
 
-def test_unknown_field_and_duplicate_id(run: Run, data_copy: Path) -> None:
+def test_unknown_field_and_duplicate_id(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(tasks, "  - id: T02\n", "  - id: T01\n")
     _replace(tasks, "    long_term: true\n", "    long_trem: true\n    long_term: true\n")
-    body = "\n".join(_assert_clean_failure(run("validate", "--data", str(data_copy))))
+    body = "\n".join(_assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy))))
     assert "T01.long_trem: unknown field 'long_trem'" in body
     assert "T01.id: duplicate task id 'T01'" in body
 
@@ -132,13 +132,13 @@ def test_unknown_field_and_duplicate_id(run: Run, data_copy: Path) -> None:
         ("- {date: 2024-05-01, status: paused}", "unknown status 'paused'"),
     ],
 )
-def test_history_guard(run: Run, data_copy: Path, entry: str, message: str) -> None:
+def test_history_guard(cli: Cli, data_copy: Path, entry: str, message: str) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(tasks, "    history: []\n", f"    history:\n    {entry}\n")
-    body = "\n".join(_assert_clean_failure(run("validate", "--data", str(data_copy))))
+    body = "\n".join(_assert_clean_failure(cli("--lang", "en", "validate", "--data", str(data_copy))))
     assert message in body
 
 
-def test_missing_data_folder_is_a_usage_error(run: Run, tmp_path: Path) -> None:
-    lines = _assert_clean_failure(run("validate", "--data", str(tmp_path)), code=2)
+def test_missing_data_folder_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    lines = _assert_clean_failure(cli("--lang", "en", "validate", "--data", str(tmp_path)), code=2)
     assert lines == [f"error: {tmp_path}: no tasks.yaml in this folder (from --data or PARKTRACK_DATA)"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 EXIT_OK = 0
 EXIT_INVALID_DATA = 1
@@ -11,6 +13,37 @@ EXIT_USAGE = 2
 EXIT_OVERDUE = 3
 EXIT_GIT = 4
 EXIT_WRITE = 5
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A value as short text for a message: never the repr of an unbounded structure."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool | int | float) or value is None:
+        text = str(value)
+    else:
+        text = type(value).__name__  # a list, mapping, bytes ...: say what it is, not what is in it
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(value: Any) -> str:
+    """An offending value for a message: text quoted and cut short, a list or mapping named, never repr'd whole."""
+    from parktrack.i18n import _
+
+    if isinstance(value, list | tuple | set):
+        return _("a list")
+    if isinstance(value, dict):
+        return _("a mapping")
+    if isinstance(value, bytes):
+        return _("binary data")
+    return repr(brief(value)) if isinstance(value, str) else brief(value)
+
+
+def warn(message: str) -> None:
+    """A warning on stderr: the run goes on (a bundled plan read, a bad past commit skipped)."""
+    from parktrack.i18n import _
+
+    print(_("warning: {message}").format(message=message), file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -37,7 +70,9 @@ class ParktrackError(Exception):
     exit_code = EXIT_USAGE
 
     def lines(self) -> list[str]:
-        return [f"error: {self}"]
+        from parktrack.i18n import _
+
+        return [_("error: {message}").format(message=self)]
 
 
 class UsageError(ParktrackError):
@@ -56,8 +91,27 @@ class DataError(ParktrackError):
         super().__init__(f"{len(problems)} problem(s) in the ledger")
 
     def lines(self) -> list[str]:
+        from parktrack.i18n import ngettext
+
         count = len(self.problems)
-        return [str(p) for p in self.problems] + [f"error: {count} problem{'s' * (count != 1)} found"]
+        summary = ngettext("error: {count} problem found", "error: {count} problems found", count)
+        return [str(p) for p in self.problems] + [summary.format(count=count)]
+
+
+class RefusedChangeError(UsageError):
+    """A write that would make the ledger invalid; nothing was written, so no line on disk is to blame."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(str(path))
+
+    def lines(self) -> list[str]:
+        from parktrack.i18n import _
+
+        head = _("error: the change was refused, nothing was written: {path} would not validate with it")
+        found = [f"  {p.where}: {p.message}" if p.where else f"  {p.message}" for p in self.problems]
+        return [head.format(path=self.path), *found]
 
 
 class GitError(ParktrackError):

@@ -16,8 +16,8 @@ PERCENT_KINDS = frozenset({"growth", "share"})
 WHOLE_UNITS = frozenset({"個", "戶", "家", "人", "篇", "次", "位次"})
 ABOUT_TOLERANCE = 0.10  # 左右: within 10% of the target
 TOO_FAR_BEHIND = 0.5  # below half of 序時進度 cannot reasonably be made up
-_YES = {"是", "yes", "y", "true", "done", "已完成", "1"}
-_NO = {"否", "no", "n", "false", "0"}
+_YES = {"是", "yes"}  # a milestone takes these words only: `1` or `done` could be a slip of the finger
+_NO = {"否", "no"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -63,13 +63,19 @@ def series(indicator: Indicator, day: date) -> list[Actual]:
     """The figures known on `day`, one per period (a correction replaces the earlier figure), by period."""
     latest: dict[str, Actual] = {}
     for actual in indicator.actuals:
-        if actual.recorded <= day:
+        if actual.recorded > day:
+            continue
+        if actual.withdrawn:
+            latest.pop(actual.period, None)
+        else:
             latest[actual.period] = actual
     return sorted(latest.values(), key=lambda actual: period_bounds(actual.period)[::-1])
 
 
 def effective_value(indicator: Indicator, actual: Actual) -> float:
     """What is compared with the target: the figure, its margin over the reference, or 1/0."""
+    if actual.value is None:  # a withdrawal; `series` leaves them out
+        return 0.0
     if isinstance(actual.value, bool):
         return 1.0 if actual.value else 0.0
     if indicator.kind == "margin":
@@ -179,13 +185,18 @@ def _assess_periodic(indicator: Indicator, day: date, known: Sequence[Actual], y
     return Progress(indicator, day, latest, value, attainment, None, None, None, light, verdict)
 
 
+def _striven(indicator: Indicator) -> str:
+    """The document's 力爭 before an aspirational target, in the ledger's own word."""
+    return display("力爭") + " " if indicator.aspirational else ""
+
+
 def target_text(indicator: Indicator) -> str:
     """The target as people read it, in the interface language (the ledger's units through display)."""
     sign = {"at_least": "≥", "at_most": "≤", "about": "≈"}[indicator.comparison]
     if indicator.kind == "milestone":
-        return _("yes (achieved)")
+        return _striven(indicator) + _("yes (achieved)")
     unit = "" if indicator.unit == "%" and indicator.kind == "margin" else display(indicator.unit)
-    text = f"{sign}{_number(indicator.target)}{unit}"
+    text = f"{_striven(indicator)}{sign}{_number(indicator.target)}{unit}"
     if indicator.kind == "margin":
         reference = display(indicator.reference) if indicator.reference else _("the reference")
         text = _("{target} over {reference}").format(target=text, reference=reference)
@@ -198,6 +209,8 @@ def target_text(indicator: Indicator) -> str:
 
 
 def value_text(indicator: Indicator, actual: Actual) -> str:
+    if actual.value is None:
+        return "—"
     if isinstance(actual.value, bool):
         return _("yes") if actual.value else _("no")
     text = f"{_number(actual.value)}{display(indicator.unit)}"

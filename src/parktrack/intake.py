@@ -38,7 +38,7 @@ from parktrack.sheets import (
     unit_items,
 )
 from parktrack.store import DataDir
-from parktrack.updates import Change, Figure, write_batch
+from parktrack.updates import Change, Figure, plan_change, write_batch
 from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
 State = Literal["record", "recorded", "conflict", "theirs"]
@@ -386,7 +386,11 @@ class _Checker:
             )
             self.bad(date_ref, message)
             return None
-        change = Change(task.id, task.status, wanted, day, note)
+        try:
+            change = plan_change(task, wanted, day, note)
+        except UsageError as error:
+            self.bad(ref, str(error))
+            return None
         return Line(ref, task.id, what, old, new, note, "theirs" if conflict else "record", change=change)
 
     # indicators
@@ -540,7 +544,9 @@ def _label(status: str) -> str:
     return display(STATUS_LABELS[status])
 
 
-def _figure_text(value: bool | float) -> str:
+def _figure_text(value: bool | float | None) -> str:
+    if value is None:  # a withdrawn figure
+        return ""
     return ("是" if value else "否") if isinstance(value, bool) else f"{value:g}"
 
 

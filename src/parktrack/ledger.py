@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from parktrack import names, store
 from parktrack.deadlines import deadline_from_text, is_long_term
-from parktrack.errors import DataError, Problem
+from parktrack.errors import DataError, Problem, brief, shown
+from parktrack.i18n import _
 from parktrack.models import Indicator, IndicatorsFile, Plan, Section, Task, TasksFile, Unit, UnitsFile
 from parktrack.names import Matcher, did_you_mean
 from parktrack.store import DataDir, Loc, YamlDoc
@@ -89,7 +91,9 @@ def load(data: DataDir, replacing: Mapping[str, str] | None = None, indicators: 
     if tasks_file:
         tasks = _validate_tasks(tasks_doc, tasks_file, problems)
         problems += check_tasks(tasks_doc, tasks_file, tasks, units_file.units if units_file else None)
-    task_ids = {str(raw.get("id")) for raw in tasks_file.tasks} if tasks_file else set()
+    # when tasks.yaml itself is broken, its ids are unknown: checking indicators' items against nothing
+    # would only echo the one real problem dozens of times
+    task_ids = {_raw_id(raw) for raw in tasks_file.tasks} - {None} if tasks_file else None
     targets = _load_indicators(data, replacing, problems, units_file, task_ids) if indicators else []
     if problems:
         raise DataError(problems)
@@ -102,11 +106,11 @@ def _load_indicators(
     replacing: Mapping[str, str],
     problems: list[Problem],
     units_file: UnitsFile | None,
-    task_ids: set[str],
+    task_ids: set[str | None] | None,
 ) -> list[Indicator]:
     """indicators.yaml is optional: a ledger of tasks alone is still a ledger."""
     path = data.file(store.INDICATORS_FILE)
-    if store.INDICATORS_FILE not in replacing and not path.exists():
+    if store.INDICATORS_FILE not in replacing and not os.path.lexists(path):  # a dangling link is an error
         return []
     doc = store.read_yaml(path, replacing.get(store.INDICATORS_FILE))
     problems += doc.problems
@@ -142,15 +146,21 @@ def _validate_tasks(doc: YamlDoc, tasks_file: TasksFile, problems: list[Problem]
     return [(index, task) for index, task in tasks if task is not None]
 
 
+def _raw_id(raw: dict[str, Any]) -> str | None:
+    """An entry's id as written, or None when it is not a plain value (`id: [T01]`)."""
+    value = raw.get("id")
+    return str(value) if isinstance(value, str | int | float) else None
+
+
 def _message(err: Any) -> str:
     kind, loc = err["type"], err["loc"]
     if kind == "extra_forbidden":
-        return f"unknown field '{loc[-1]}'"
+        return _("unknown field '{field}'").format(field=brief(loc[-1]))
     if kind == "missing":
-        return f"missing field '{loc[-1]}'"
+        return _("missing field '{field}'").format(field=brief(loc[-1]))
     message = str(err["msg"]).removeprefix("Value error, ")
-    if kind not in ("value_error",) and "input" in err and not isinstance(err["input"], dict | list):
-        message += f", got {err['input']!r}"
+    if kind not in ("value_error",) and "input" in err:
+        message += _(", got {value}").format(value=shown(err["input"]))
     return message
 
 
@@ -178,12 +188,15 @@ def check_tasks(
 ) -> list[Problem]:
     names = _unit_names(units) if units is not None else None
     problems: list[Problem] = []
-    seen: set[Any] = set()
+    seen: set[str] = set()
     sections: set[tuple[str, int]] = {(s.kind, s.number) for s in tasks_file.sections}
     for index, raw in enumerate(tasks_file.tasks):
-        task_id = raw.get("id")
+        task_id = _raw_id(raw)
+        if task_id is None:
+            continue  # a malformed id is reported by the task's own validation
         if task_id in seen:
-            problems.append(doc.problem(("tasks", index, "id"), f"duplicate task id '{task_id}'"))
+            message = _("duplicate task id '{id}'").format(id=brief(task_id))
+            problems.append(doc.problem(("tasks", index, "id"), message))
         seen.add(task_id)
     for index, task in tasks:
         findings = list(_task_findings(task, tasks_file.plan, sections, names))
@@ -266,26 +279,31 @@ _KIND_UNITS = {"growth": "%", "share": "%", "milestone": "是否", "rank_change"
 def check_indicators(
     indicators: list[tuple[int, Indicator]],
     raw: list[dict[str, Any]],
-    task_ids: set[str],
+    task_ids: set[str | None] | None,
     names: dict[str, Unit] | None,
 ) -> Iterator[tuple[int, Loc, str]]:
-    ids = [entry.get("id") for entry in raw]
+    ids = [_raw_id(entry) for entry in raw]
+    seen: set[str] = set()
     for index, indicator_id in enumerate(ids):
-        if indicator_id in ids[:index]:
-            yield index, ("id",), f"duplicate indicator id '{indicator_id}'"
-    known = set(ids)
+        if indicator_id in seen:
+            yield index, ("id",), _("duplicate indicator id '{id}'").format(id=brief(indicator_id))
+        if indicator_id is not None:
+            seen.add(indicator_id)
+    known: set[Any] = seen
     for index, indicator in indicators:
         for loc, message in _indicator_findings(indicator, known, task_ids, names):
             yield index, loc, message
 
 
 def _indicator_findings(
-    indicator: Indicator, known: set[Any], task_ids: set[str], names: dict[str, Unit] | None
+    indicator: Indicator, known: set[Any], task_ids: set[str | None] | None, names: dict[str, Unit] | None
 ) -> Iterator[Finding]:
     yield from _kind_findings(indicator)
-    for position, item in enumerate(indicator.items):
-        if item not in task_ids:
-            yield ("items", position), f"unknown task '{item}'{did_you_mean(item, task_ids)}"
+    if task_ids is not None:
+        ids = [task_id for task_id in task_ids if task_id]
+        for position, item in enumerate(indicator.items):
+            if item not in task_ids:
+                yield ("items", position), _("unknown task '{id}'").format(id=item) + did_you_mean(item, ids)
     if names is not None:
         for position, name in enumerate(indicator.units):
             if name not in names:
@@ -326,26 +344,49 @@ def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
 def _actual_findings(indicator: Indicator) -> Iterator[Finding]:
     from parktrack.indicators import WHOLE_UNITS
 
-    seen: set[str] = set()
+    live: set[str] = set()
     last = None
     for position, actual in enumerate(indicator.actuals):
         here = ("actuals", position)
-        if actual.period in seen and not actual.correction:
-            yield (*here, "period"), f"duplicate period {actual.period}; mark a corrected figure with correction: true"
-        if actual.correction and actual.period not in seen:
-            yield (*here, "correction"), f"nothing recorded for {actual.period} earlier to correct"
-        seen.add(actual.period)
+        yield from _entry_findings(indicator, actual, here, actual.period in live)
+        if actual.withdrawn:
+            live.discard(actual.period)
+        else:
+            live.add(actual.period)
         if last and actual.recorded < last:
-            yield (*here, "recorded"), f"recorded dates go back in time: {actual.recorded} after {last}"
+            yield (
+                (*here, "recorded"),
+                _("recorded dates go back in time: {day} after {last}").format(day=actual.recorded, last=last),
+            )
         last = actual.recorded
+        if actual.value is None:
+            continue
         is_flag = isinstance(actual.value, bool)
         if is_flag != (indicator.kind == "milestone"):
-            yield (*here, "value"), "a milestone takes yes/no; other indicators take a number"
+            yield (*here, "value"), _("a milestone takes yes/no; other indicators take a number")
         elif not is_flag and indicator.unit in WHOLE_UNITS and not float(actual.value).is_integer():
-            yield (*here, "value"), f"{indicator.unit} are counted in whole numbers"
+            yield (*here, "value"), _("{unit} are counted in whole numbers").format(unit=indicator.unit)
         if (indicator.kind == "margin") != (actual.reference is not None):
-            yield (*here, "reference"), "a margin figure comes with its reference figure, and only a margin"
-        if indicator.period == "quarter" and "Q" not in actual.period:
-            yield (*here, "period"), "a per-quarter target is recorded per quarter, such as 2024Q1"
-        if indicator.period == "half" and "H" not in actual.period:
-            yield (*here, "period"), "a per-half-year target is recorded per half-year, such as 2024H1"
+            yield (*here, "reference"), _("a margin figure comes with its reference figure, and only a margin")
+
+
+def _entry_findings(indicator: Indicator, actual: Any, here: Loc, is_live: bool) -> Iterator[Finding]:
+    """One entry of a series against what is in force for its period before it."""
+    period = actual.period
+    if actual.withdrawn:
+        if actual.value is not None or actual.correction:
+            yield (*here, "withdrawn"), _("a withdrawal names the period only: no value, no correction")
+        if not is_live:
+            yield (*here, "withdrawn"), _("nothing recorded for {period} earlier to withdraw").format(period=period)
+        return
+    if actual.value is None:
+        yield (*here, "value"), _("a figure needs a value (or withdrawn: true to withdraw the period's figure)")
+    if is_live and not actual.correction:
+        message = _("duplicate period {period}; mark a corrected figure with correction: true")
+        yield (*here, "period"), message.format(period=period)
+    if actual.correction and not is_live:
+        yield (*here, "correction"), _("nothing recorded for {period} earlier to correct").format(period=period)
+    if indicator.period == "quarter" and "Q" not in period:
+        yield (*here, "period"), _("a per-quarter target is recorded per quarter, such as 2024Q1")
+    if indicator.period == "half" and "H" not in period:
+        yield (*here, "period"), _("a per-half-year target is recorded per half-year, such as 2024H1")

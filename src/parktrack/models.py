@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
+from parktrack.errors import shown
+from parktrack.i18n import _
 from parktrack.vocab import STATUSES
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -18,13 +20,14 @@ def _iso_day(value: Any) -> Any:
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not _ISO_DAY.match(value):
-        raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+        raise ValueError(_("expected a date written YYYY-MM-DD, got {value}").format(value=shown(value)))
     return value
 
 
 def _known_status(value: Any) -> Any:
     if value not in STATUSES:
-        raise ValueError(f"unknown status {value!r}; the life cycle is {', '.join(STATUSES)}")
+        message = _("unknown status {value}; the life cycle is {statuses}")
+        raise ValueError(message.format(value=shown(value), statuses=", ".join(STATUSES)))
     return value
 
 
@@ -133,15 +136,16 @@ PeriodText = Annotated[str, StringConstraints(pattern=r"^\d{4}(Q[1-4]|H[12]|-(0[
 
 
 class Actual(Model):
-    """One figure recorded for one period; a correction replaces an earlier one for the same period."""
+    """One figure recorded for one period; a correction replaces an earlier one, a withdrawal removes it."""
 
     period: PeriodText
-    value: StrictBool | float
+    value: StrictBool | float | None = None  # None only on a withdrawal
     reference: float | None = None
     recorded: Day
     note: Text | None = None
     source: Text | None = None
     correction: bool = False
+    withdrawn: bool = False
 
 
 class Indicator(Model):
@@ -152,6 +156,7 @@ class Indicator(Model):
     comparison: Comparison = "at_least"
     target: float
     stretch: float | None = None
+    aspirational: bool = False  # the document strives for it (力爭 / 爭取) rather than sets it
     reference: Text | None = None
     period: Literal["year", "quarter", "half"] = "year"
     cumulative: bool = False

@@ -15,6 +15,13 @@ from parktrack.store import DataDir, scalar_text
 from parktrack.tableparse import TableItem, TableLedger, TableSection
 
 DATA_FOLDER = "data"
+# The same lines as the bundled data/.gitignore: the write lock and a killed write's temporary file stay out of git.
+DATA_GITIGNORE = """\
+# parktrack's write lock (see README, "Recording progress"): local to each working copy, never committed
+.parktrack.lock
+# a write killed before its rename leaves its temporary file behind; the ledger itself stays whole
+.*.yaml.*.tmp
+"""
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/{name}.schema.json\n"
 
 TASKS_HEAD = """\
@@ -169,7 +176,7 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
     try:
         data.mkdir(parents=True, exist_ok=True)
         written = []
-        for name, text in files.items():
+        for name, text in {**files, ".gitignore": DATA_GITIGNORE}.items():
             store.atomic_write(data / name, text)
             written.append(data / name)
         written += write_schemas(folder / "schemas")
@@ -181,6 +188,7 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
         _git_init(folder)
         repo = folder
     trailers = [("Parktrack-Init", date.today().isoformat())]
+    history.track(repo, written)
     sha = history.commit(repo, written, subject, "", trailers)
     return Created(folder, written, initialised, sha)
 

@@ -92,12 +92,29 @@ def to_csv(records: Sequence[Record]) -> str:
     return buffer.getvalue()
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list):
-        return "、".join(str(item) for item in value)
+CSV_DECIMALS = 4  # enough for 序時進度 and attainment (0.4749), exact for every figure the plan uses
+
+
+def _csv_cell(value: Any) -> str:
+    """One cell as readable text: lists joined with 、, mappings as `key: value`, numbers rounded."""
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return str(value).lower()
-    return "" if value is None else value
+    if isinstance(value, float):
+        return number_text(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_csv_cell(item)}" for key, item in value.items() if item is not None)
+    if isinstance(value, list | tuple):
+        separator = "; " if any(isinstance(item, dict) for item in value) else "、"
+        return separator.join(_csv_cell(item) for item in value)
+    return str(value)
+
+
+def number_text(value: float) -> str:
+    """A float rounded for a spreadsheet cell: 0.47494033412887826 -> 0.4749, 41.9 -> 41.9, 12.0 -> 12."""
+    text = f"{round(value, CSV_DECIMALS):.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def as_data(records: Sequence[Record], fmt: str) -> str:
@@ -162,6 +179,13 @@ def _csv_value(key: str, value: Any) -> Any:
     return value
 
 
+def grouped_data(groups: dict[str, list[Record]], key: str, fmt: str) -> str:
+    """Records under group names: nested in JSON ([{key: name, count, items}]), a leading column in CSV."""
+    if fmt == "json":
+        return to_json([{key: name, "count": len(items), "items": items} for name, items in groups.items()])
+    return to_csv([{key: name, **record} for name, items in groups.items() for record in items])
+
+
 def audit_record(row: AuditRow) -> Record:
     return {
         "commit": row.commit,
@@ -174,6 +198,7 @@ def audit_record(row: AuditRow) -> Record:
         "to": row.new,
         "date": iso(row.effective),
         "note": row.note,
+        "period": row.period,
     }
 
 
@@ -187,6 +212,7 @@ def indicator_record(progress: Progress, ledger: Ledger) -> Record:
         "comparison": indicator.comparison,
         "target": indicator.target,
         "stretch_target": indicator.stretch,
+        "aspirational": indicator.aspirational,
         "period": indicator.period,
         "cumulative": indicator.cumulative,
         "reference": indicator.reference,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from parktrack.errors import Problem, UsageError, WriteError
+from parktrack.errors import Problem, UsageError, WriteError, brief, warn
+from parktrack.i18n import _
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -27,6 +28,8 @@ TASKS_FILE = "tasks.yaml"
 UNITS_FILE = "units.yaml"
 INDICATORS_FILE = "indicators.yaml"
 ENV_VAR = "PARKTRACK_DATA"
+LOCK_FILE = ".parktrack.lock"
+MAX_BYTES = 64 * 1024 * 1024  # far beyond any real ledger (10,000 items are ~6 MB); a bound for /dev/zero & co.
 
 Loc = tuple[str | int, ...]
 
@@ -48,15 +51,19 @@ class DataDir:
 def find_data_dir(explicit: Path | None, cwd: Path | None = None) -> DataDir:
     """--data (or PARKTRACK_DATA), else the nearest data/ above cwd, else the bundled plan."""
     if explicit is not None:
-        if not (explicit / TASKS_FILE).is_file():
-            raise UsageError(f"{explicit}: no {TASKS_FILE} in this folder (from --data or {ENV_VAR})")
+        if not (explicit / TASKS_FILE).exists():
+            message = _("{folder}: no {file} in this folder (from --data or {env})")
+            raise UsageError(message.format(folder=explicit, file=TASKS_FILE, env=ENV_VAR))
         return DataDir(explicit)
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         candidate = folder / "data"
-        if (candidate / TASKS_FILE).is_file():
+        if (candidate / TASKS_FILE).exists():  # a broken file still marks the ledger; reading it says what is wrong
             return DataDir(candidate)
-    return DataDir(bundled_plan(), bundled=True)
+    bundled = DataDir(bundled_plan(), bundled=True)
+    message = _("no ledger (data/{file}) found at or above {folder}; reading the bundled read-only plan in {plan}")
+    warn(message.format(file=TASKS_FILE, folder=start, plan=bundled.path))
+    return bundled
 
 
 def bundled_plan() -> Path:
@@ -79,7 +86,7 @@ class _Loader(_BaseLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 if key_node.value in seen:
                     self.duplicate_keys.append(key_node)
@@ -103,6 +110,8 @@ class YamlDoc:
     data: Any = None
     problems: list[Problem] = field(default_factory=list)
     _root: yaml.Node | None = None
+    bom: bool = False  # the file starts with a UTF-8 byte order mark; writes keep it
+    raw: bytes = b""  # the bytes read, to notice a file replaced underneath a write
 
     @property
     def ok(self) -> bool:
@@ -129,25 +138,77 @@ class YamlDoc:
 
 def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
     """Read and parse one file (or `text` standing in for it), collecting every problem instead of raising."""
+    if text is None:
+        raw, trouble = read_bounded(path)
+        if trouble is not None:
+            return YamlDoc(path, "", problems=[Problem(path, None, None, "", trouble)])
+    else:
+        raw = text.encode("utf-8")
     try:
-        raw = path.read_bytes() if text is None else text.encode("utf-8")
-    except OSError as exc:
-        return YamlDoc(path, "", problems=[Problem(path, None, None, "", f"cannot read: {exc.strerror}")])
-    try:
-        text = raw.decode("utf-8")
+        decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line, column = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
-        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        line, column = _position(raw, exc.start)
+        message = _("not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8").format(byte=raw[exc.start])
         return YamlDoc(path, "", problems=[Problem(path, line, column, "", message)])
-    doc = YamlDoc(path, text.removeprefix("\ufeff"))
-    doc.problems = _tab_problems(doc)
+    doc = YamlDoc(path, decoded.removeprefix("\ufeff"), bom=decoded.startswith("\ufeff"), raw=raw)
+    doc.problems = _text_problems(doc)
     if doc.problems:
         return doc
     _parse(doc)
     if doc.ok and doc.data is None:
-        doc.problems.append(Problem(path, None, None, "", "file is empty"))
+        doc.problems.append(Problem(path, None, None, "", _("file is empty")))
     return doc
+
+
+def read_bounded(path: Path) -> tuple[bytes, str | None]:
+    """The bytes of a regular file of sane size, or why not: never blocks on a FIFO, never reads /dev/zero whole."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
+    if stat.S_ISDIR(info.st_mode):
+        return b"", _("is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        return b"", _("is not a regular file (a device, FIFO or socket); a ledger file is plain text")
+    if info.st_size > MAX_BYTES:
+        return b"", _("is too large ({size} bytes); a ledger file is text of at most {limit} bytes").format(
+            size=info.st_size, limit=MAX_BYTES
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
+    if len(raw) > MAX_BYTES:
+        return b"", _("is too large; a ledger file is text of at most {limit} bytes").format(limit=MAX_BYTES)
+    return raw, None
+
+
+def _position(raw: bytes, index: int) -> tuple[int, int]:
+    before = raw[:index]
+    return before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
+
+
+def _text_problems(doc: YamlDoc) -> list[Problem]:
+    """What is wrong before YAML gets to see the text: NULs, merge-conflict markers, tab indentation."""
+    if "\x00" in doc.text:
+        line, column = _position(doc.text.encode("utf-8"), doc.text.encode("utf-8").index(b"\x00"))
+        return [Problem(doc.path, line, column, "", _("contains NUL bytes: not a text file"))]
+    return _conflict_problems(doc) or _tab_problems(doc)
+
+
+_CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
+
+
+def _conflict_problems(doc: YamlDoc) -> list[Problem]:
+    if "<<<<<<<" not in doc.text and ">>>>>>>" not in doc.text:
+        return []
+    starts = [m for m in _CONFLICT_MARKER.finditer(doc.text) if m.group(1)[0] in "<"]
+    lines = [doc.text.count("\n", 0, m.start()) + 1 for m in starts]
+    if not lines:
+        lines = [doc.text.count("\n", 0, m.start()) + 1 for m in _CONFLICT_MARKER.finditer(doc.text)][:1]
+    message = _("unresolved merge conflict at line {line}; resolve it (keep one side, or both) and remove the markers")
+    return [Problem(doc.path, line, 1, "", message.format(line=line)) for line in lines]
 
 
 def _tab_problems(doc: YamlDoc) -> list[Problem]:
@@ -157,29 +218,75 @@ def _tab_problems(doc: YamlDoc) -> list[Problem]:
     for number, line in enumerate(doc.text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
-            problems.append(
-                Problem(doc.path, number, indent.index("\t") + 1, "", "tab used for indentation; indent with spaces")
-            )
+            message = _("tab used for indentation; indent with spaces")
+            problems.append(Problem(doc.path, number, indent.index("\t") + 1, "", message))
     return problems
 
 
 def _parse(doc: YamlDoc) -> None:
-    loader = _Loader(doc.text)
     try:
-        doc.data = loader.get_single_data()
+        doc.problems = _feature_problems(doc)
+        if doc.problems:
+            return
+        loader = _Loader(doc.text)
+        try:
+            doc.data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reason = f"YAML syntax error: {exc.problem or exc.context}"
+        reason = _("YAML syntax error: {reason}").format(reason=exc.problem or exc.context)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         doc.problems.append(Problem(doc.path, line, column, "", reason))
         return
     except yaml.YAMLError as exc:
-        doc.problems.append(Problem(doc.path, None, None, "", f"YAML error: {exc}"))
+        doc.problems.append(Problem(doc.path, None, None, "", _("YAML error: {reason}").format(reason=brief(exc, 200))))
         return
-    finally:
-        loader.dispose()
     for key in loader.duplicate_keys:
-        doc.problems.append(doc.problem_at_mark(key.start_mark, f"duplicate key '{key.value}'"))
+        message = _("duplicate key '{key}'").format(key=brief(key.value))
+        doc.problems.append(doc.problem_at_mark(key.start_mark, message))
+
+
+def _feature_problems(doc: YamlDoc) -> list[Problem]:
+    """Anchors, aliases and explicit tags: the ledger has no use for them, and they can blow up or mistype values.
+
+    Refused from the event stream, before anything is built, so an alias bomb or a recursive alias costs
+    nothing. Only files with one of & * ! in them are scanned (no real ledger has them outside quotes).
+    """
+    if not any(sign in doc.text for sign in "&*!"):
+        return []
+    problems = []
+    for event in yaml.parse(doc.text, Loader=_BaseLoader):
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            message = _("an alias (*{name}) is not allowed in a ledger file; write the value out").format(
+                name=brief(event.anchor)
+            )
+        elif isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            message = _("an anchor (&{name}) is not allowed in a ledger file; write the value out").format(
+                name=brief(event.anchor)
+            )
+        elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent) and _explicit_tag(event):
+            message = _("a tag ({tag}) is not allowed in a ledger file; write a plain value").format(
+                tag=brief(str(event.tag).replace("tag:yaml.org,2002:", "!!"))
+            )
+        else:
+            continue
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        problems.append(Problem(doc.path, line, column, "", message))
+    if len(problems) > _MAX_FEATURE_PROBLEMS:
+        more = len(problems) - _MAX_FEATURE_PROBLEMS
+        summary = _("and {count} more anchors, aliases or tags").format(count=more)
+        problems = [*problems[:_MAX_FEATURE_PROBLEMS], Problem(doc.path, None, None, "", summary)]
+    return problems
+
+
+_MAX_FEATURE_PROBLEMS = 3
+
+
+def _explicit_tag(event: yaml.ScalarEvent | yaml.CollectionStartEvent) -> bool:
+    """A tag written in the file (`!!float x`, `!!binary`, `!x`, `!`); an untagged node carries none."""
+    return event.tag is not None
 
 
 # --- locating nodes -------------------------------------------------------------
@@ -286,24 +393,74 @@ def replace_value(node: yaml.Node, value: Any) -> Splice:
     return Splice(node.start_mark.index, node.end_mark.index, scalar_text(value))
 
 
-def append_to_sequence(key_node: yaml.Node, seq: yaml.Node, entry: dict[str, Any]) -> Splice:
-    """Append a one-line flow mapping to a block sequence (or to an empty `[]`)."""
-    line = "- " + scalar_text(entry)
-    if isinstance(seq, yaml.SequenceNode) and seq.value:
-        last = seq.value[-1]
-        indent = " " * seq.start_mark.column
-        return Splice(last.end_mark.index, last.end_mark.index, f"\n{indent}{line}")
-    indent = " " * key_node.start_mark.column
-    return Splice(key_node.end_mark.index, seq.end_mark.index, f":\n{indent}{line}")
+def insert_into_sequence(
+    text: str,
+    key_node: yaml.Node,
+    seq: yaml.Node,
+    entry: dict[str, Any],
+    position: int | None = None,
+    in_flow: bool = False,
+) -> Splice:
+    """Insert a one-line flow mapping into a sequence, before item `position` (default: at the end).
+
+    Works on what validation accepts: a block list (flow items or hand-written block items), a flow
+    list (empty or not). The new item takes the list's own style and indentation; an empty `[]`
+    becomes a block list, unless it sits inside a flow mapping (`in_flow`), where only flow is valid.
+    """
+    item = scalar_text(entry)
+    items = list(seq.value) if isinstance(seq, yaml.SequenceNode) else []
+    if in_flow and not items:
+        return Splice(seq.start_mark.index, seq.end_mark.index, f"[{item}]")
+    if not isinstance(seq, yaml.SequenceNode) or not items:
+        indent = " " * key_node.start_mark.column
+        return Splice(key_node.end_mark.index, seq.end_mark.index, f":\n{indent}- {item}")
+    position = len(items) if position is None else position
+    if seq.flow_style:
+        if position < len(items):
+            at = items[position].start_mark.index
+            return Splice(at, at, f"{item}, ")
+        at = items[-1].end_mark.index
+        return Splice(at, at, f", {item}")
+    indent = " " * seq.start_mark.column
+    if position < len(items):
+        at = text.rfind("\n", 0, items[position].start_mark.index) + 1
+        return Splice(at, at, f"{indent}- {item}\n")
+    at = line_end(text, items[-1])
+    return Splice(at, at, f"\n{indent}- {item}")
 
 
-def atomic_write(path: Path, text: str) -> None:
+def add_to_mapping(text: str, mapping: yaml.MappingNode, key: str, value: Any, as_list: bool = False) -> Splice:
+    """Add `key: value` at the end of a mapping that lacks it (`as_list`: a one-entry list of `value`)."""
+    if mapping.flow_style:
+        shown = f"[{scalar_text(value)}]" if as_list else scalar_text(value)
+        at = mapping.end_mark.index - 1  # before the closing brace
+        return Splice(at, at, f", {key}: {shown}")
+    indent = " " * mapping.start_mark.column
+    shown = f"\n{indent}- {scalar_text(value)}" if as_list else f" {scalar_text(value)}"
+    at = line_end(text, mapping)
+    return Splice(at, at, f"\n{indent}{key}:{shown}")
+
+
+def line_end(text: str, node: yaml.Node) -> int:
+    """Where the line holding the node's last content ends (before its line break; a trailing comment stays put)."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    end = node.end_mark.index
+    while end > 0 and text[end - 1] in " \t\r\n":  # a block scalar's end lies past its line breaks
+        end -= 1
+    at = text.find("\n", end)
+    at = len(text) if at < 0 else at
+    return at - 1 if at > 0 and text[at - 1] == "\r" else at
+
+
+def atomic_write(path: Path, text: str, bom: bool = False) -> None:
     """Write through a temporary file and a rename, so a crash leaves the old file whole."""
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            handle.write(("\ufeff" if bom else "") + text)
             handle.flush()
             os.fsync(handle.fileno())
         Path(temp).chmod(mode)
@@ -313,31 +470,83 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def replace_file(path: Path, text: str, doc: YamlDoc) -> None:
+    """Replace a ledger file read as `doc` with `text`, unless it was replaced meanwhile; OS errors as WriteError."""
+    try:
+        if path.read_bytes() != doc.raw:
+            message = _(
+                "{path} was changed by another program while this write was prepared; nothing was written, run again"
+            )
+            raise WriteError(message.format(path=path))
+        atomic_write(path, text, bom=doc.bom)
+    except OSError as exc:
+        message = _("cannot write {path}: {reason}; the file is unchanged")
+        raise WriteError(message.format(path=path, reason=exc.strerror or exc)) from None
+
+
+def lock_path(data: DataDir) -> Path:
+    """The write lock lives beside the data, where every writer of this ledger meets it."""
+    return data.path / LOCK_FILE
+
+
 @contextmanager
 def locked(data: DataDir, timeout: float = 30.0) -> Iterator[None]:
     """Hold the data folder's write lock; concurrent runs wait their turn."""
     if data.bundled:
-        raise WriteError(
-            f"{data.path} is the bundled plan and is read-only; "
+        message = _(
+            "{path} is the bundled plan and is read-only; "
             "copy data/ into a git repository and pass --data DIR (or run inside it)"
         )
+        raise WriteError(message.format(path=data.path))
     from filelock import FileLock, Timeout
 
-    digest = hashlib.sha256(str(data.path.resolve()).encode()).hexdigest()[:16]
-    lock = FileLock(Path(tempfile.gettempdir()) / f"parktrack-{digest}.lock")
+    path = lock_path(data)
+    _check_lock_path(path)
     try:
-        with lock.acquire(timeout=timeout):
+        with FileLock(path, timeout=timeout, thread_local=False):
             yield
     except Timeout:
-        raise WriteError(f"{data.path}: another parktrack run holds the write lock; try again") from None
+        message = _("{path}: another parktrack run holds the write lock; try again")
+        raise WriteError(message.format(path=data.path)) from None
+    except OSError as exc:
+        if exc.filename is not None and Path(str(exc.filename)) != path:
+            raise  # not about the lock: the caller reports it
+        message = _("cannot use the write lock {path}: {reason}")
+        raise WriteError(message.format(path=path, reason=exc.strerror or exc)) from None
+
+
+def _check_lock_path(path: Path) -> None:
+    """A symlink or a non-file where the lock goes could redirect or break it: refuse, and say what to remove."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WriteError(
+            _("cannot use the write lock {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        message = _("the write lock {path} is not a plain file (a symlink or folder?); remove it and try again")
+        raise WriteError(message.format(path=path))
 
 
 def load_plain(text: str) -> Any:
-    """Parse text with the safe loader, for reading old versions; None when it does not parse."""
-    loader = _Loader(text)
+    """Parse text with the safe loader, for reading old versions; None when it does not parse.
+
+    The same guards as for the files on disk: an old commit's alias bomb or odd tag is refused, not built.
+    """
+    doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"))
+    if _text_problems(doc):
+        return None
     try:
-        return loader.get_single_data()
-    except yaml.YAMLError:
+        if _feature_problems(doc):
+            return None
+        loader = _Loader(doc.text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ValueError, TypeError, KeyError):
         return None
     finally:
         loader.dispose()

@@ -362,6 +362,8 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str) -> Table:
             change = f"{_label(row.old)} → {_label(row.new)}"
         elif row.change == "edit":
             change = _("edited {field}").format(field=row.new)
+        elif row.period is not None:  # an indicator's figure, correction or withdrawal
+            change = f"{row.period} {row.change}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
         else:
             change = _("progress note")
         effective = iso(row.effective) or ""

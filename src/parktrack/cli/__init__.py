@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from functools import cache
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -193,6 +194,12 @@ def _global_options(
     """Documents --lang; main() has already acted on it (it works on every command)."""
 
 
+@cache
+def _command(language: str) -> Any:
+    """The Click command tree with its help in `language`, built once per language per process."""
+    return _translate_help(typer.main.get_command(app))
+
+
 def _fail(error: ParktrackError) -> NoReturn:
     for line in error.lines():
         if line.startswith("error: "):  # errors.py writes the English prefix; people read their own
@@ -220,8 +227,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
-        set_language(_language(lang, args))
-        command = _translate_help(typer.main.get_command(app))
+        language = _language(lang, args)
+        set_language(language)
+        command = _command(language)
         if not args or any(arg in ("-h", "--help") for arg in args):
             _localize_help(command)
         code = command.main(args=args, prog_name="parktrack", standalone_mode=False)

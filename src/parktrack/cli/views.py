@@ -31,7 +31,7 @@ from parktrack.cli.common import (
     screen,
     task_records,
 )
-from parktrack.errors import EXIT_OVERDUE
+from parktrack.errors import EXIT_OVERDUE, UsageError
 from parktrack.i18n import _, display, ngettext
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ def validate(data: DataOpt = None) -> None:
     from parktrack import ledger, store
 
     folder = store.find_data_dir(data)
+    if folder.bundled:  # the bundled copy always validates; passing it off as yours would hide a missing ledger
+        raise UsageError(_("no ledger to validate: no data/tasks.yaml at or above this folder; pass --data DIR"))
     loaded = ledger.load(folder)
     units = sum(1 for unit in loaded.units if not unit.is_group)
     groups = len(loaded.units) - units
@@ -170,7 +172,13 @@ def overdue(
         parts = [tables.overdue_table(ledger, group, _unit_title(name, group, day), screen()) for name, group in groups]
         return tables.grouped([title, *parts]) if parts else f"{title}\n"
 
-    output(fmt, lambda: task_records(ledger, rows), table, out)
+    if by_unit and fmt is not Format.table:
+        from parktrack import render
+
+        groups = {name: task_records(ledger, group) for name, group in query.by_lead_unit(ledger, rows).items()}
+        emit(render.grouped_data(groups, "lead_unit", fmt.value), out, bom=fmt is Format.csv)
+    else:
+        output(fmt, lambda: task_records(ledger, rows), table, out)
     if fail_if_any and rows:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -273,25 +281,49 @@ def leaders(
 
 @app.command()
 def history(
-    task_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Only this item.", show_default=False)] = None,
-    since: Annotated[str | None, typer.Option(help="Only commits on or after this day.", show_default=False)] = None,
+    task_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Only this item or indicator.", show_default=False)
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only changes that took effect on or after this day.", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only changes that took effect on or before this day.", show_default=False)
+    ] = None,
+    committed_since: Annotated[
+        str | None, typer.Option(help="Only commits made on or after this day.", show_default=False)
+    ] = None,
     unit: UnitOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutputOpt = None,
 ) -> None:
-    """The audit trail from git: who changed which item, when, from what to what (hand edits too)."""
+    """The audit trail from git: who changed which item or figure, when, from what to what (hand edits too)."""
     from parktrack import history as trail
     from parktrack import query, render, store
 
-    ledger = load_ledger(data)
-    wanted = {ledger.task(task_id).id} if task_id else None
+    ledger = load_ledger(data, indicators=True)
+    wanted: set[str] | None = None
+    files = [store.TASKS_FILE, store.INDICATORS_FILE]
+    if task_id:
+        known = {indicator.id for indicator in ledger.indicators}
+        is_indicator = task_id.strip().lower() in known
+        wanted = {ledger.indicator(task_id).id if is_indicator else ledger.task(task_id).id}
+        files = [store.INDICATORS_FILE if is_indicator else store.TASKS_FILE]
     if unit:
         found = ledger.find_unit(unit)
         involved = {task.id for task in ledger.tasks if query.roles_of(ledger, task, found)}
+        involved |= {i.id for i in ledger.indicators if any(ledger.canonical(n) == found.name for n in i.units)}
         wanted = involved if wanted is None else wanted & involved
-    rows = trail.audit_trail(ledger.data.path, store.TASKS_FILE, as_day(since) if since else None)
-    rows = [row for row in rows if wanted is None or row.task_id in wanted]
+    days = {key: as_day(value) if value else None for key, value in (("since", since), ("until", until))}
+    committed = as_day(committed_since) if committed_since else None
+    rows = [
+        row
+        for name in files
+        if name == store.TASKS_FILE or ledger.data.file(name).exists()
+        for row in trail.audit_trail(ledger.data.path, name, committed, days["since"], days["until"])
+    ]
+    rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.committed)
     title = ngettext("History: {count} change as of {day}", "History: {count} changes as of {day}", len(rows)).format(
         count=len(rows), day=date.today().isoformat()
     )

@@ -32,17 +32,22 @@ def update(
     ] = None,
     data: DataOpt = None,
     no_commit: NoCommitOpt = False,
+    allow_future: Annotated[
+        bool, typer.Option("--allow-future", help="Accept a status change dated after today.")
+    ] = False,
 ) -> None:
     """Change the status of items, dated, with an optional note; one git commit."""
     from parktrack.vocab import parse_status
 
-    _record(task_ids, parse_status(status), when, note, data, no_commit)
+    _record(task_ids, parse_status(status), when, note, data, no_commit, allow_future)
 
 
 @app.command()
 def note(
     task_id: Annotated[str, typer.Argument(metavar="ID", help="The task id.")],
-    text: Annotated[str, typer.Argument(help="The progress note (進展情況).")],
+    text: Annotated[
+        str, typer.Argument(help='The progress note (進展情況); one starting with - goes after --: note T01 -- "- x".')
+    ],
     when: DateOpt = "today",
     data: DataOpt = None,
     no_commit: NoCommitOpt = False,
@@ -52,11 +57,18 @@ def note(
 
 
 def _record(
-    task_ids: list[str], status: str | None, when: str, text: str | None, data: Path | None, no_commit: bool
+    task_ids: list[str],
+    status: str | None,
+    when: str,
+    text: str | None,
+    data: Path | None,
+    no_commit: bool,
+    allow_future: bool = False,
 ) -> None:
     from parktrack import store, updates
 
-    outcome = updates.record(store.find_data_dir(data), task_ids, status, as_day(when), text, commit=not no_commit)
+    folder = store.find_data_dir(data)
+    outcome = updates.record(folder, task_ids, status, as_day(when), text, not no_commit, allow_future)
     for change in outcome.changes:
         if change.new_status:
             what = f"{status_label(change.old_status)} → {status_label(change.new_status)}"
@@ -66,7 +78,7 @@ def _record(
     report_commit(outcome.commit, outcome.repo, no_commit)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})  # so that -3.5 is a figure, not an option
 def record(
     indicator_id: Annotated[
         str,
@@ -74,8 +86,11 @@ def record(
             metavar="ID", help="The indicator: its id (gross-output), Chinese name (規上工業總產值) or a unique part."
         ),
     ],
-    value: Annotated[str, typer.Argument(help="The figure: 12.5, 12.5% for a percentage, 是/yes or 否/no.")],
     period: Annotated[str, typer.Option("--period", "-p", help="2024Q1-2024Q4, 2024H1/H2, 2024-06, or 2024.")],
+    value: Annotated[
+        str | None,
+        typer.Argument(help="The figure: 12.5, -3.5, 12.5% for a percentage, 是/yes or 否/no.", show_default=False),
+    ] = None,
     note: Annotated[str | None, typer.Option(help="A note kept with the figure.", show_default=False)] = None,
     source: Annotated[
         str | None, typer.Option(help="Where the figure comes from (統計局月報 ...).", show_default=False)
@@ -89,11 +104,15 @@ def record(
     correct: Annotated[
         bool, typer.Option("--correct", help="Replace the figure already recorded for the period; the old one is kept.")
     ] = False,
+    withdraw: Annotated[
+        bool,
+        typer.Option("--withdraw", help="Withdraw the figure recorded for the period; the trail and git keep it."),
+    ] = False,
     when: DateOpt = "today",
     data: DataOpt = None,
     no_commit: NoCommitOpt = False,
 ) -> None:
-    """Record an actual figure for an indicator and period; one git commit."""
+    """Record an actual figure for an indicator and period (or withdraw one); one git commit."""
     from parktrack import store, updates
 
     outcome = updates.record_figure(
@@ -107,7 +126,12 @@ def record(
         reference,
         correct=correct,
         commit=not no_commit,
+        withdraw=withdraw,
     )
     figure = outcome.figure
-    print(f"{figure.indicator_id} {figure.period}: {value}" + (" " + _("(correction)") if correct else ""))
+    if withdraw:
+        message = _("{id} {period}: withdrawn ({value})")
+        print(message.format(id=figure.indicator_id, period=figure.period, value=figure.replaces))
+    else:
+        print(f"{figure.indicator_id} {figure.period}: {value}" + (" " + _("(correction)") if correct else ""))
     report_commit(outcome.commit, outcome.repo, no_commit)
