@@ -30,7 +30,15 @@ def test_version_comes_from_the_package_metadata(cli: Cli) -> None:
 
 
 def test_show_completion_prints_a_bash_script_through_main(cli: Cli) -> None:
-    result = cli("--show-completion", "bash", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
+    from parktrack.cli import _command
+
+    # Typer decides whether --show-completion takes a shell name when it builds the command tree,
+    # which main() builds once per language per process: build it afresh with detection disabled.
+    _command.cache_clear()
+    try:
+        result = cli("--show-completion", "bash", env={"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
+    finally:
+        _command.cache_clear()
     assert result.exit_code == 0, result.stderr
     assert "_PARKTRACK_COMPLETE=complete_bash" in result.stdout
     assert "complete -o default -F _parktrack_completion parktrack" in result.stdout
