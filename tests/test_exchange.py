@@ -280,7 +280,9 @@ def test_import_records_what_the_units_report(cli: Cli, repo: Path, tmp_path: Pa
     assert show(cli, repo, "M05")["history"] == [{"date": "2024-06-28", "note": "已与担保公司对接"}]
     assert show(cli, repo, "T07")["history"] == []
     figures = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]
-    assert figures["actuals"] == [{"period": "2024Q2", "value": 1.0, "recorded": "2024-07-02", "correction": False, "withdrawn": False}]
+    assert figures["actuals"] == [
+        {"period": "2024Q2", "value": 1.0, "recorded": "2024-07-02", "correction": False, "withdrawn": False}
+    ]
     audit = json.loads(cli("history", "T45", "--format", "json", cwd=repo).stdout)
     assert [(row["author"], row["to"]) for row in audit] == [("张丽", "done")]
     assert cli("validate", cwd=repo).exit_code == 0
@@ -540,7 +542,14 @@ def test_the_indicators_sheet_exported_as_csv_imports_too(cli: Cli, repo: Path, 
     assert result.exit_code == 0, result.stderr
     actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert actuals == [
-        {"period": "2024H1", "value": 3.0, "recorded": "2024-07-05", "note": "省科技厅公布", "correction": False, "withdrawn": False}
+        {
+            "period": "2024H1",
+            "value": 3.0,
+            "recorded": "2024-07-05",
+            "note": "省科技厅公布",
+            "correction": False,
+            "withdrawn": False,
+        }
     ]
     trailers = git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Indicator,valueonly)").split()
     assert trailers == ["new-tech-smes"]
