@@ -121,6 +121,31 @@ def test_bundled_plan_round_trips_through_a_workbook(cli: Cli, tmp_path: Path) -
     assert len(flagged) == 1, flagged
 
 
+@pytest.mark.parametrize("lang", ["zh-Hant", "en"])
+def test_the_exported_ledger_round_trips_through_init_from(cli: Cli, tmp_path: Path, lang: str) -> None:
+    """`parktrack export` of the bundled plan, fed to `init --from`, gives the same key tasks back."""
+    plan = bundled_ledger()
+    tasks = [task for task in plan.tasks if task.kind == "key_task"]
+    workbook = tmp_path / "台賬.xlsx"
+    exported = cli("export", "-o", str(workbook), "--as-of", "2024-06-30", "--lang", lang)
+    assert exported.exit_code == 0, exported.stderr
+    folder = tmp_path / "again"
+    result = cli("init", str(folder), "--from", str(workbook), "--title", plan.plan.title, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+
+    rebuilt = new_ledger(folder)
+    fields = (
+        "id", "section", "text", "leaders", "lead_units", "support_units", "groups",
+        "deadline_text", "deadline", "deadline_implied", "long_term",
+    )  # fmt: skip
+    assert [task.model_dump(include=set(fields)) for task in rebuilt.tasks] == [
+        task.model_dump(include=set(fields)) for task in tasks
+    ]
+    named = {name for task in tasks for name in (*task.lead_units, *task.support_units)}
+    assert {unit.name for unit in rebuilt.units if not unit.is_group} == named
+    assert rebuilt.leaders == list(dict.fromkeys(leader for task in tasks for leader in task.leaders))
+
+
 def test_an_id_column_is_used_for_the_ids(cli: Cli, tmp_path: Path) -> None:
     plan = bundled_ledger()
     sections = [section for section in plan.sections if section.kind == "key_task"][:2]
