@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from parktrack import names, store
 from parktrack.deadlines import deadline_from_text, is_long_term
 from parktrack.errors import DataError, Problem, brief, shown
-from parktrack.i18n import _
+from parktrack.i18n import N_, _
 from parktrack.models import Indicator, IndicatorsFile, Plan, Section, Task, TasksFile, Unit, UnitsFile
 from parktrack.names import Matcher, did_you_mean
 from parktrack.store import DataDir, Loc, YamlDoc
@@ -152,13 +152,45 @@ def _raw_id(raw: dict[str, Any]) -> str | None:
     return str(value) if isinstance(value, str | int | float) else None
 
 
+# Pydantic's error types, as sentences for people (its own wording stays for the rare others).
+_TYPE_MESSAGES = {
+    "string_type": N_("should be text"),
+    "string_pattern_mismatch": N_("is not in the expected form"),
+    "int_type": N_("should be a whole number"),
+    "int_parsing": N_("should be a whole number"),
+    "int_from_float": N_("should be a whole number"),
+    "float_type": N_("should be a number"),
+    "float_parsing": N_("should be a number"),
+    "bool_type": N_("should be true or false"),
+    "bool_parsing": N_("should be true or false"),
+    "date_type": N_("should be a date such as 2024-06-30"),
+    "date_parsing": N_("should be a date such as 2024-06-30"),
+    "date_from_datetime_parsing": N_("should be a date such as 2024-06-30"),
+    "date_from_datetime_inexact": N_("should be a date such as 2024-06-30"),
+    "list_type": N_("should be a list"),
+    "dict_type": N_("should be a mapping of fields"),
+    "model_type": N_("should be a mapping of fields"),
+    "model_attributes_type": N_("should be a mapping of fields"),
+    "literal_error": N_("should be one of {expected}"),
+    "enum": N_("should be one of {expected}"),
+    "greater_than": N_("should be greater than {gt}"),
+    "greater_than_equal": N_("should be at least {ge}"),
+    "less_than_equal": N_("should be at most {le}"),
+    "string_too_short": N_("should not be empty"),
+    "too_short": N_("should not be empty"),
+}
+
+
 def _message(err: Any) -> str:
     kind, loc = err["type"], err["loc"]
     if kind == "extra_forbidden":
         return _("unknown field '{field}'").format(field=brief(loc[-1]))
     if kind == "missing":
         return _("missing field '{field}'").format(field=brief(loc[-1]))
-    message = str(err["msg"]).removeprefix("Value error, ")
+    if kind in _TYPE_MESSAGES:
+        message = _(_TYPE_MESSAGES[kind]).format(**{key: str(value) for key, value in err.get("ctx", {}).items()})
+    else:
+        message = str(err["msg"]).removeprefix("Value error, ")
     if kind not in ("value_error",) and "input" in err:
         message += _(", got {value}").format(value=shown(err["input"]))
     return message
@@ -173,11 +205,11 @@ def check_units(doc: YamlDoc, units: list[Unit]) -> list[Problem]:
     seen_names: dict[str, str] = {}
     for index, unit in enumerate(units):
         if unit.id in seen_ids:
-            problems.append(doc.problem(("units", index, "id"), f"duplicate unit id '{unit.id}'"))
+            problems.append(doc.problem(("units", index, "id"), _("duplicate unit id '{id}'").format(id=unit.id)))
         seen_ids.add(unit.id)
         for name in (unit.name, *unit.aliases):
             if name in seen_names and seen_names[name] != unit.id:
-                message = f"name '{name}' is already used by unit '{seen_names[name]}'"
+                message = _("name '{name}' is already used by unit '{unit}'").format(name=name, unit=seen_names[name])
                 problems.append(doc.problem(("units", index, "name"), message))
             seen_names.setdefault(name, unit.id)
     return problems
