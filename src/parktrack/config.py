@@ -14,14 +14,13 @@ when the file exists, so a run without a config file pays for platformdirs alone
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from parktrack.errors import UsageError
+from parktrack.files import atomic_write
 from parktrack.i18n import LANGUAGES, Language, _, parse_language
 
 CONFIG_ENV = "PARKTRACK_CONFIG"
@@ -99,11 +98,4 @@ def write_setting(path: Path, key: str, value: str) -> None:
     else:
         new = old + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(new)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(path, new)

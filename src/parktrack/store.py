@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from typing import Any
 import yaml
 
 from parktrack.errors import Problem, UsageError, WriteError, brief, warn
+from parktrack.files import atomic_write as atomic_write  # re-exported: every ledger writer uses it
 from parktrack.i18n import _
 
 try:
@@ -452,22 +451,6 @@ def line_end(text: str, node: yaml.Node) -> int:
     at = text.find("\n", end)
     at = len(text) if at < 0 else at
     return at - 1 if at > 0 and text[at - 1] == "\r" else at
-
-
-def atomic_write(path: Path, text: str, bom: bool = False) -> None:
-    """Write through a temporary file and a rename, so a crash leaves the old file whole."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(("\ufeff" if bom else "") + text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temp).chmod(mode)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def replace_file(path: Path, text: str, doc: YamlDoc) -> None:

@@ -77,6 +77,19 @@ def as_of_title(what: str, day: date) -> str:
 # --- cells ----------------------------------------------------------------------
 
 
+def _titled_table(title: str | None, note: str | Text | None, **options: Any) -> Table:
+    """The house style of every table: a title above and a caption below, both left-aligned."""
+    return Table(
+        title=title,
+        caption=note,
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        title_justify="left",
+        caption_justify="left",
+        **options,
+    )
+
+
 def light_text(light: str | None) -> Text:
     if light is None:
         return Text(_("none"), style="dim")
@@ -149,14 +162,7 @@ def _task_table(ledger: Ledger, rows: Sequence[Row], columns: list[Column], titl
     cells = [[column.cell(row) for row in rows] for column in columns]
     widths = [_natural(column, column_cells) for column, column_cells in zip(columns, cells, strict=True)]
     shown = _fit(columns, widths, screen)
-    table = Table(
-        title=title,
-        caption=caption(ledger, *_markers_used(rows)),
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        title_justify="left",
-        caption_justify="left",
-    )
+    table = _titled_table(title, caption(ledger, *_markers_used(rows)))
     used = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text) + 2
     for i in shown:
         column = columns[i]
@@ -236,15 +242,7 @@ def _tally_headers() -> tuple[str, ...]:
 
 
 def _summary_table(title: str, first: str, headers: Sequence[str], note: Text) -> Table:
-    table = Table(
-        title=title,
-        caption=note,
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        title_justify="left",
-        caption_justify="left",
-        collapse_padding=True,
-    )
+    table = _titled_table(title, note, collapse_padding=True)
     table.add_column(first, max_width=16, min_width=6, overflow="fold")
     for header in headers:
         table.add_column(header, justify="right", overflow="fold")
@@ -346,14 +344,7 @@ def history_table(task: Task, day: date) -> Table:
 
 
 def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str) -> Table:
-    table = Table(
-        title=title,
-        caption=caption(ledger),
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        title_justify="left",
-        caption_justify="left",
-    )
+    table = _titled_table(title, caption(ledger))
     headers = (_("Commit"), _("Committed"), _("Author"), _("ID"), _("Change"), _("Effective"), _("Note"))
     for position, header in enumerate(headers):
         table.add_column(header, no_wrap=position in (0, 1, 3, 5), overflow="fold")
@@ -434,14 +425,7 @@ def indicators_table(ledger: Ledger, progress: Sequence[Progress], title: str, s
         _("Attained: the figure against the year's target. Pace (序时进度): the share of the year elapsed."),
         _("-: no figure recorded yet."),
     ]
-    table = Table(
-        title=title,
-        caption=caption(ledger, *notes),
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        title_justify="left",
-        caption_justify="left",
-    )
+    table = _titled_table(title, caption(ledger, *notes))
     used = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text) + 2
     for i in shown:
         column = columns[i]

@@ -169,19 +169,12 @@ def _render_plain(renderable: RenderableType) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    import tempfile
+    from parktrack.files import atomic_write
 
     folder = path.resolve().parent
     if not folder.is_dir():
         raise UsageError(_("{path}: no such folder").format(path=folder))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)
 
 
 def load_ledger(data: Path | None, indicators: bool = False) -> Ledger:
