@@ -40,8 +40,17 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def run() -> Run:
-    """Run the installed `parktrack` command; returns the completed process."""
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A read cache folder of the test's own, so the suite never writes to the user's cache."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def run(cache_dir: Path) -> Run:
+    """Run the installed `parktrack` command; returns the completed process.
+
+    The read cache goes to the test's own folder unless `env` names one (PARKTRACK_CACHE_DIR).
+    """
 
     def _run(
         *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
@@ -49,7 +58,7 @@ def run() -> Run:
         return subprocess.run(
             [parktrack_executable(), *args],
             cwd=cwd or REPO,
-            env=env or cli_env(),
+            env={"PARKTRACK_CACHE_DIR": str(cache_dir), **(env or cli_env())},
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -98,11 +107,12 @@ Cli = Callable[..., Outcome]
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
+def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
     """Run parktrack in process through its entry function `main(argv)`, as the console script does.
 
     The environment is the test's own minus PARKTRACK_*, with a pinned width and no colour;
-    `env` adds to it (PARKTRACK_LANG=en, COLUMNS=40 ...), `cwd` is the folder to run in.
+    `env` adds to it (PARKTRACK_LANG=en, COLUMNS=40 ...; None removes a variable), `cwd` is the folder
+    to run in. The read cache lives in the test's own folder (PARKTRACK_CACHE_DIR), never the user's.
     """
     from parktrack.cli import main
 
@@ -118,6 +128,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
                 "LINES": "50",
                 "NO_COLOR": "1",
                 "TERM": "dumb",
+                "PARKTRACK_CACHE_DIR": str(cache_dir),
                 **LEGACY_LANGUAGE,
                 **(env or {}),
             }

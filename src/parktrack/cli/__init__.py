@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from parktrack import cache as read_cache
 from parktrack.cli import config, exchange, meeting, setup, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError, UsageError
@@ -32,6 +33,7 @@ from parktrack.i18n import (
 
 __all__ = ["app", "main"]
 
+NO_CACHE_HELP = N_("Read the ledger files without the read cache (also PARKTRACK_NO_CACHE=1); works on every command.")
 LANG_HELP = N_(
     "Interface language: zh-Hans (simplified, the default), zh-Hant (traditional) or en; works on every command."
 )
@@ -49,6 +51,14 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
         if arg.startswith("--lang="):
             return arg.removeprefix("--lang="), args[:position] + args[position + 1 :]
     return None, args
+
+
+def _take_flag(args: list[str], flag: str) -> tuple[bool, list[str]]:
+    """Take a global flag out of the arguments wherever it stands before a `--`, like --lang."""
+    end = args.index("--") if "--" in args else len(args)
+    if flag not in args[:end]:
+        return False, args
+    return True, [arg for position, arg in enumerate(args) if position >= end or arg != flag]
 
 
 def _translate_help(command: Any) -> Any:
@@ -186,12 +196,13 @@ def _global_options(
     lang: Annotated[
         str | None, typer.Option("--lang", help=LANG_HELP, metavar="|".join(LANGUAGES), show_default=False)
     ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
     version: Annotated[
         bool,
         typer.Option("--version", help=N_("Show the version and exit."), callback=_show_version, is_eager=True),
     ] = False,
 ) -> None:
-    """Documents --lang; main() has already acted on it (it works on every command)."""
+    """Documents --lang and --no-cache; main() has already acted on them (they work on every command)."""
 
 
 @cache
@@ -227,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
+        no_cache, args = _take_flag(args, "--no-cache")
+        read_cache.set_bypass(no_cache)
         language = _language(lang, args)
         set_language(language)
         command = _command(language)

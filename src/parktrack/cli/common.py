@@ -185,9 +185,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def load_ledger(data: Path | None, indicators: bool = False) -> Ledger:
-    from parktrack import ledger, store
+    """The validated ledger, through the read cache (see cache.py; --no-cache bypasses it)."""
+    from parktrack import cache, datadir
 
-    return ledger.load(store.find_data_dir(data), indicators=indicators)
+    return cache.load_ledger(datadir.find_data_dir(data), indicators=indicators)
 
 
 def as_day(text: str) -> date:
