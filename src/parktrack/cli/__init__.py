@@ -8,6 +8,7 @@ Click's own messages and ours all speak it. Errors become messages and exit code
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from collections.abc import Sequence
@@ -206,9 +207,34 @@ def _global_options(
 
 
 @cache
-def _command(language: str) -> Any:
-    """The Click command tree with its help in `language`, built once per language per process."""
-    return _translate_help(typer.main.get_command(app))
+def _command(language: str, name: str | None = None) -> Any:
+    """The Click command tree with its help in `language`, built once per language and subcommand per
+    process. With `name` it holds only that subcommand: building all of them cost more than running one."""
+    return _translate_help(typer.main.get_command(_only(name)))
+
+
+def _subcommand(args: list[str]) -> str | None:
+    """The subcommand `args` name, if it is one of ours; else None (help, --version, a typo: the whole tree)."""
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    return name if name is not None and name in _command_names() else None
+
+
+@cache
+def _command_names() -> frozenset[str]:
+    return frozenset(_name(info) for info in app.registered_commands)
+
+
+def _name(info: Any) -> str:
+    return str(info.name or typer.main.get_command_name(info.callback.__name__))
+
+
+def _only(name: str | None) -> typer.Typer:
+    """The app with only the subcommand `name` registered (the whole app for None)."""
+    if name is None:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = [info for info in app.registered_commands if _name(info) == name]
+    return lean
 
 
 def _fail(error: ParktrackError) -> NoReturn:
@@ -242,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         read_cache.set_bypass(no_cache)
         language = _language(lang, args)
         set_language(language)
-        command = _command(language)
+        command = _command(language, _subcommand(args))
         if not args or any(arg in ("-h", "--help") for arg in args):
             _localize_help(command)
         code = command.main(args=args, prog_name="parktrack", standalone_mode=False)
