@@ -298,3 +298,41 @@ def test_a_file_that_is_not_utf8_is_reported_not_served(cli: Cli, data_copy: Pat
     outcome = cli("list", "--data", str(data_copy), env={cache.CACHE_DIR_VAR: str(cache_dir)})
     assert outcome.exit_code == 1
     assert outcome.stderr.startswith(f"{tasks}:") and "not valid UTF-8" in outcome.stderr
+
+
+def test_a_write_leaves_an_entry_for_exactly_what_it_wrote(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """update/note/record validate in full and remember the result: the next read is a hit that answers
+    as a fresh read of the files does, and a hand edit afterwards is still seen."""
+    cache_dir = tmp_path / "cache"
+    data = repo / "data"
+    env = {cache.CACHE_DIR_VAR: str(cache_dir)}
+    show = ["show", "T01", "--as-of", "2024-06-30", "--format", "json"]
+    answer(cli, cache_dir, data, *show)  # fills the cache
+    outcome = cli("update", "T01", "--status", "done", "--date", "2024-06-20", "--data", str(data), env=env)
+    assert outcome.exit_code == 0, outcome.stderr
+    written = {entry: entry.stat().st_mtime_ns for entry in entries(cache_dir)}
+    assert written, "the write left no entry"
+    after = answer(cli, cache_dir, data, *show)
+    assert {entry: entry.stat().st_mtime_ns for entry in entries(cache_dir)} == written  # a hit: nothing rewritten
+    assert after == answer(cli, cache_dir, data, *show, "--no-cache")
+    assert json.loads(after)["status"] == "done"
+    _same_size_edit(data / "tasks.yaml", "壓緊壓實產業園區", "抓緊壓實產業園區")
+    assert json.loads(answer(cli, cache_dir, data, *show))["text"].startswith("抓緊壓實")
+
+
+def test_writes_in_a_row_answer_as_fresh_reads_do(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    data = repo / "data"
+    env = {cache.CACHE_DIR_VAR: str(cache_dir)}
+    steps = [
+        ["update", "T07", "--status", "in_progress", "--date", "2024-05-01"],
+        ["note", "T07", "已與縣稅務局對接", "--date", "2024-05-10"],
+        ["record", "gross-output", "19.9", "--period", "2024Q2"],
+        ["update", "T07", "--status", "done", "--date", "2024-06-01"],
+    ]
+    for step in steps:
+        outcome = cli(*step, "--data", str(data), env=env)
+        assert outcome.exit_code == 0, (step, outcome.stderr)
+        for query in (["show", "T07"], ["indicators"], ["overdue"]):
+            args = [*query, "--as-of", "2024-06-30", "--format", "json"]
+            assert answer(cli, cache_dir, data, *args) == answer(cli, cache_dir, data, *args, "--no-cache"), step

@@ -123,6 +123,26 @@ def _load_ledger(data: DataDir, indicators: bool) -> Ledger:
     return loaded
 
 
+def read_files(data: DataDir) -> dict[str, bytes] | None:
+    """Every data file's bytes (indicators.yaml when there is one), for a write to validate and remember."""
+    return _read_texts(data, indicators=True)
+
+
+def remember(data: DataDir, validated: Ledger, texts: dict[str, bytes]) -> None:
+    """Store a ledger that a write has just validated from exactly `texts` (the files' bytes as written),
+    so the next read or write of this folder starts from the cache instead of parsing everything again."""
+    if bypassed():
+        return
+    from parktrack.datadir import INDICATORS_FILE
+    from parktrack.ledger import Ledger
+
+    payload = to_payload(validated)
+    _write_entry(_entry_path(data, True), _key(texts, True), payload)
+    tasks_only = {name: raw for name, raw in texts.items() if name != INDICATORS_FILE}
+    without = to_payload(Ledger(data, validated.plan, validated.sections, validated.tasks, validated.units, []))
+    _write_entry(_entry_path(data, False), _key(tasks_only, False), without)
+
+
 # --- keys and entries ----------------------------------------------------------------
 
 
@@ -181,7 +201,7 @@ def _code_stamp() -> bytes:
 def _key(texts: dict[str, bytes], indicators: bool) -> bytes:
     digest = hashlib.sha256(_code_stamp())
     digest.update(b"indicators" if indicators else b"tasks")
-    for name, raw in texts.items():
+    for name, raw in sorted(texts.items()):
         digest.update(f"\n{name}:{len(raw)}\n".encode())
         digest.update(hashlib.sha256(raw).digest())
     return digest.digest()

@@ -99,8 +99,11 @@ class YamlDoc:
         return Problem(self.path, mark.line + 1, mark.column + 1, label, message)
 
 
-def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
-    """Read and parse one file (or `text` standing in for it), collecting every problem instead of raising."""
+def read_yaml(path: Path, text: str | None = None, marks: bool = False) -> YamlDoc:
+    """Read and parse one file (or `text` standing in for it), collecting every problem instead of raising.
+
+    `marks` keeps the node tree the parse built (a write splices at its marks), instead of composing it again.
+    """
     if text is None:
         raw, trouble = read_bounded(path)
         if trouble is not None:
@@ -117,7 +120,7 @@ def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
     doc.problems = _text_problems(doc)
     if doc.problems:
         return doc
-    _parse(doc)
+    _parse(doc, marks)
     if doc.ok and doc.data is None:
         doc.problems.append(Problem(path, None, None, "", _("file is empty")))
     return doc
@@ -186,14 +189,20 @@ def _tab_problems(doc: YamlDoc) -> list[Problem]:
     return problems
 
 
-def _parse(doc: YamlDoc) -> None:
+def _parse(doc: YamlDoc, marks: bool = False) -> None:
     try:
         doc.problems = _feature_problems(doc)
         if doc.problems:
             return
         loader = _Loader(doc.text)
         try:
-            doc.data = loader.get_single_data()
+            # one pass builds the nodes, and the data from them (what get_single_data does); a merge key
+            # (<<) would be flattened into the nodes, so such a file composes its marks apart
+            if marks and "<<" not in doc.text:
+                doc._root = loader.get_single_node()
+                doc.data = None if doc._root is None else loader.construct_document(doc._root)
+            else:
+                doc.data = loader.get_single_data()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
