@@ -212,7 +212,13 @@ def audit_trail(
     wanted = {sha for c in commits for sha in (c.sha, *c.parents)}
     blobs = _blobs(repo, [f"{sha}:{path}" for sha in wanted])
     read = _indicators if file_name == "indicators.yaml" else _tasks
-    versions = {sha: read(blobs.get(f"{sha}:{path}")) for sha in wanted}
+    from parktrack.cache import collector_paused
+
+    parsed: dict[str, Entries] = {}  # by blob id: a version that recurs (a revert, a merge) is parsed once
+    with collector_paused():  # parsing builds many containers and no cycles (see cache.collector_paused)
+        for blob_id, text in dict(blobs.values()).items():
+            parsed[blob_id] = read(text)
+    versions = {sha: parsed[blobs[spec][0]] if (spec := f"{sha}:{path}") in blobs else read(None) for sha in wanted}
     diff = _figure_diff if file_name == "indicators.yaml" else _diff
     rows: list[AuditRow] = []
     last_good: Entries = {}
@@ -243,8 +249,8 @@ def _commits(repo: Path, path: str, since: date | None) -> Iterator[_Commit]:
         yield _Commit(sha, parents.split(), author, email, when)
 
 
-def _blobs(repo: Path, specs: list[str]) -> dict[str, str]:
-    """Read many `rev:path` blobs through one `git cat-file --batch`."""
+def _blobs(repo: Path, specs: list[str]) -> dict[str, tuple[str, str]]:
+    """Read many `rev:path` blobs through one `git cat-file --batch`: (blob id, text) by spec."""
     if not specs:
         return {}
     result = subprocess.run(
@@ -262,7 +268,7 @@ def _blobs(repo: Path, specs: list[str]) -> dict[str, str]:
         if header[-1] == b"missing":
             continue
         size = int(header[2])
-        blobs[spec] = out[position : position + size].decode("utf-8", errors="replace")
+        blobs[spec] = (header[0].decode(), out[position : position + size].decode("utf-8", errors="replace"))
         position += size + 1
     return blobs
 

@@ -520,8 +520,6 @@ def load_plain(text: str) -> Any:
             loader.dispose()
     except (yaml.YAMLError, ValueError, TypeError, KeyError):
         return None
-    finally:
-        loader.dispose()
 
 
 def append_block_to_sequence(root: yaml.Node | None, key: str, lines: list[str]) -> Splice:
