@@ -336,3 +336,43 @@ def test_writes_in_a_row_answer_as_fresh_reads_do(cli: Cli, repo: Path, tmp_path
         for query in (["show", "T07"], ["indicators"], ["overdue"]):
             args = [*query, "--as-of", "2024-06-30", "--format", "json"]
             assert answer(cli, cache_dir, data, *args) == answer(cli, cache_dir, data, *args, "--no-cache"), step
+
+
+def _history_entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*-history.cache")) if folder.exists() else []
+
+
+def test_history_answers_alike_from_what_it_remembers(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """history remembers, by blob id, each commit's changes and which versions do not parse: a second
+    run parses nothing it has seen and answers as a run without the cache; a new commit is added to it."""
+    cache_dir = tmp_path / "cache"
+    data = repo / "data"
+    env = {cache.CACHE_DIR_VAR: str(cache_dir)}
+    writes = [
+        ["update", "T07", "--status", "in_progress", "--date", "2024-05-01"],
+        ["note", "T07", "已與縣稅務局對接", "--date", "2024-05-10"],
+        ["record", "gross-output", "19.9", "--period", "2024Q2"],
+    ]
+    for step in writes:
+        assert cli(*step, "--data", str(data), env=env).exit_code == 0
+    queries = [["history", "T07"], ["history", "gross-output"], ["history"]]
+
+    def same_answers() -> None:
+        for query in queries:
+            args = [*query, "--format", "json"]
+            fresh = answer(cli, cache_dir, data, *args, "--no-cache")
+            assert answer(cli, cache_dir, data, *args) == fresh, query  # fills or reads the memo
+            assert answer(cli, cache_dir, data, *args) == fresh, query  # reads it
+
+    same_answers()
+    remembered = {entry: entry.stat().st_mtime_ns for entry in _history_entries(cache_dir)}
+    assert len(remembered) == 2  # tasks.yaml and indicators.yaml
+    answer(cli, cache_dir, data, "history", "T07", "--format", "json")
+    assert {entry: entry.stat().st_mtime_ns for entry in _history_entries(cache_dir)} == remembered  # all known
+    assert cli("update", "T07", "--status", "done", "--date", "2024-06-01", "--data", str(data), env=env).exit_code == 0
+    same_answers()
+    rows = json.loads(answer(cli, cache_dir, data, "history", "T07", "--format", "json"))
+    assert [row["to"] for row in rows if row["change"] == "status"][-1] == "done"
+    for entry in _history_entries(cache_dir):
+        entry.write_bytes(b"garbage")
+    same_answers()

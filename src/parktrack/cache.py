@@ -143,6 +143,20 @@ def remember(data: DataDir, validated: Ledger, texts: dict[str, bytes]) -> None:
     _write_entry(_entry_path(data, False), _key(tasks_only, False), without)
 
 
+def history_entry(repo: Path, path: str) -> tuple[Path, bytes]:
+    """Where `history` keeps what it learnt about one file's versions in one repository, and its key."""
+    where = hashlib.sha256(f"{repo.resolve()}\x00{path}".encode()).hexdigest()[:32]
+    return cache_dir() / f"{where}-history.cache", hashlib.sha256(_code_stamp() + b"history").digest()
+
+
+def read_history(entry: Path, key: bytes) -> Any:
+    return _read_entry(entry, key)
+
+
+def write_history(entry: Path, key: bytes, payload: Any) -> None:
+    _write_entry(entry, key, payload)
+
+
 # --- keys and entries ----------------------------------------------------------------
 
 
