@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +31,16 @@ def parktrack_executable() -> str:
 LEGACY_LANGUAGE = {"PARKTRACK_LANG": "en"}
 
 
+# Processes started with cli_env() keep their read cache here, never in the user's cache directory;
+# the `cli` and `run` fixtures give each test a folder of its own.
+SUITE_CACHE = Path(tempfile.mkdtemp(prefix="parktrack-test-cache-"))
+atexit.register(shutil.rmtree, SUITE_CACHE, ignore_errors=True)
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PARKTRACK")}
-    env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", **LEGACY_LANGUAGE})
+    env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "PARKTRACK_CACHE_DIR": str(SUITE_CACHE)})
+    env.update(LEGACY_LANGUAGE)
     env.update(extra)
     return env
 
@@ -55,10 +64,13 @@ def run(cache_dir: Path) -> Run:
     def _run(
         *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
+        settings = dict(env) if env else cli_env()
+        if settings.get("PARKTRACK_CACHE_DIR") in (None, str(SUITE_CACHE)):
+            settings["PARKTRACK_CACHE_DIR"] = str(cache_dir)
         return subprocess.run(
             [parktrack_executable(), *args],
             cwd=cwd or REPO,
-            env={"PARKTRACK_CACHE_DIR": str(cache_dir), **(env or cli_env())},
+            env=settings,
             capture_output=True,
             text=True,
             encoding="utf-8",
