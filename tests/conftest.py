@@ -54,6 +54,12 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    """Domain calls made in the test's own process (updates.record, intake ...) cache there too."""
+    monkeypatch.setenv("PARKTRACK_CACHE_DIR", str(cache_dir))
+
+
 @pytest.fixture
 def run(cache_dir: Path) -> Run:
     """Run the installed `parktrack` command; returns the completed process.
