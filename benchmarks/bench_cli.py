@@ -1,26 +1,334 @@
-"""Wall time of parktrack commands as a ratio against `python -c pass`, measured in the same run.
+"""parktrack's speed as ratios against baselines measured in the same run, whole processes, medians.
 
-    python benchmarks/bench_cli.py [--runs N]
+    python benchmarks/bench_cli.py [--runs 7] [--sizes 10000,50000] [--skip-writes] [--src DIR]
 
-Times `list` and `validate` on the bundled plan and on a generated ledger of 10,000 items.
-Ratios, not seconds, are what compare across machines.
+Prints one Markdown table (the one README's Speed section quotes):
+- every read command on the bundled plan against a bare two-command Typer app from this venv (goal 1.2);
+- at 10,000 items `overdue`, `list --unit`, `units` and `show` against Taskwarrior 2.6's
+  `task due.before:… list` on the same 10,000 tasks (goal 1.0; skipped, and said so, without `task`);
+- `validate` at each size against PyYAML's C loader alone on the same files (goal 1.5), and its cost
+  per item at the largest size against the smallest (linear is 1.0);
+- `update`, `note` and `record` at each size: time and peak memory (goals 1 s / 3 s, 300 MiB).
+Read commands run with the read cache warm (the first, warm-up run fills it) unless marked --no-cache.
+Baseline and command runs alternate, so a busy machine slows both alike. `--src DIR` measures
+another checkout's src/ (e.g. the code before a change) with this venv.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate, taskwarrior_json  # benchmarks/ is not a package
 
 REPO = Path(__file__).resolve().parents[1]
 PARKTRACK = str(Path(sys.executable).parent / "parktrack")
+AS_OF = "2024-06-30"
+MIB = 1024 * 1024
+
+BARE_TYPER = '''
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = "world") -> None:
+    """Say hello."""
+    print(f"hello {name}")
+
+
+@app.command()
+def bye() -> None:
+    """Say bye."""
+    print("bye")
+
+
+app()
+'''
+
+
+class CommandFailedError(Exception):
+    """A measured command exited with an error."""
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_bytes: int
+    cpu: float = 0.0  # user + system seconds: less swayed than wall time by other work on the machine
+
+
+def run_once(command: list[str], env: dict[str, str], cwd: Path, peak: bool = False) -> Timing:
+    """Wall time, CPU time and (with `peak`) peak resident memory of one whole process.
+
+    Peak memory comes from GNU time's report on the command: a child's own rusage would also count the
+    pages it inherited from this process at fork, which holds generated ledgers.
+    """
+    report = cwd / ".peak-rss"
+    gnu_time = shutil.which("time", path="/usr/bin:/bin")
+    if peak and gnu_time:
+        command = [gnu_time, "-f", "%M", "-o", str(report), *command]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 3):
+        print(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}", file=sys.stderr)
+        raise CommandFailedError(f"exit {process.returncode}")
+    peak_bytes = int(report.read_text().split()[-1]) * 1024 if peak and gnu_time else 0
+    return Timing(seconds, peak_bytes, usage.ru_utime + usage.ru_stime)
+
+
+def paired(command: list[str], baseline: list[str], runs: int, env: dict[str, str], cwd: Path) -> tuple[Timing, Timing]:
+    """Medians (wall and CPU) of alternating runs of a command and its baseline, after a warm-up run of each."""
+    run_once(command, env, cwd)
+    run_once(baseline, env, cwd)
+    mine, theirs = [], []
+    for _ in range(runs):
+        mine.append(run_once(command, env, cwd))
+        theirs.append(run_once(baseline, env, cwd))
+    return _median(mine), _median(theirs)
+
+
+def _median(timings: list[Timing]) -> Timing:
+    return Timing(
+        statistics.median(t.seconds for t in timings),
+        max(t.peak_bytes for t in timings),
+        statistics.median(t.cpu for t in timings),
+    )
+
+
+@dataclass
+class Line:
+    case: str
+    ours: str
+    baseline: str
+    against: str
+    ratio: str
+    goal: str
+    cpu_ratio: str = ""
+
+    def cells(self) -> list[str]:
+        return [self.case, self.ours, self.against, self.baseline, self.ratio, self.cpu_ratio, self.goal]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def verdict(ratio: float, goal: float) -> str:
+    return f"≤ {goal:g} {'met' if ratio <= goal else 'MISSED'}"
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, temp: Path) -> None:
+        self.runs = args.runs
+        self.big_runs = args.big_runs
+        self.temp = temp
+        self.env = {key: value for key, value in os.environ.items() if not key.startswith("PARKTRACK")}
+        # an installed package has its bytecode compiled; without this every run would compile parktrack anew
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.env.update(
+            PARKTRACK_CACHE_DIR=str(temp / "cache"),
+            PARKTRACK_LANG="en",
+            COLUMNS="120",
+            GIT_AUTHOR_NAME="Bench",
+            GIT_AUTHOR_EMAIL="bench@example.org",
+            GIT_COMMITTER_NAME="Bench",
+            GIT_COMMITTER_EMAIL="bench@example.org",
+        )
+        if args.src:
+            self.env["PYTHONPATH"] = str(Path(args.src).resolve() / "src")
+        self.lines: list[Line] = []
+        self.notes: list[str] = []
+
+    def compare(
+        self,
+        case: str,
+        command: list[str],
+        baseline: list[str],
+        against: str,
+        goal: float,
+        runs: int = 0,
+        cwd: Path | None = None,
+    ) -> None:
+        try:
+            mine, theirs = paired(command, baseline, runs or self.runs, self.env, cwd or self.temp)
+        except CommandFailedError as failure:  # e.g. an option the measured checkout (--src) does not have
+            self.lines.append(Line(case, "failed", "", against, "", f"not measured: {failure}"))
+            return
+        ratio, cpu = mine.seconds / theirs.seconds, mine.cpu / theirs.cpu
+        line = Line(case, ms(mine.seconds), ms(theirs.seconds), against, f"{ratio:.2f}", verdict(ratio, goal))
+        line.cpu_ratio = f"{cpu:.2f}"
+        self.lines.append(line)
+        print(f"  {case}: {ms(mine.seconds)} vs {ms(theirs.seconds)} = {ratio:.2f} (cpu {cpu:.2f})", file=sys.stderr)
+
+    def report(self) -> None:
+        headers = ["case", "parktrack", "against", "baseline", "ratio (wall)", "ratio (CPU)", "goal (wall)"]
+        print("| " + " | ".join(headers) + " |")
+        print("|" + "|".join(["---", "---:", "---", "---:", "---:", "---:", "---"]) + "|")
+        for line in self.lines:
+            print("| " + " | ".join(line.cells()) + " |")
+        for note in self.notes:
+            print(f"\n{note}")
+
+
+def parktrack(*args: str) -> list[str]:
+    return [PARKTRACK, *args]
+
+
+def bundled_plan(bench: Bench) -> None:
+    """The plan's 83 items as a user has them: data/ in a git repository, found from the working folder."""
+    bare = bench.temp / "bare_typer.py"
+    bare.write_text(BARE_TYPER, encoding="utf-8")
+    baseline = [sys.executable, str(bare), "hello"]
+    root = bench.temp / "plan"
+    shutil.copytree(REPO / "data", root / "data")
+    _git_repository(bench, root)
+    cases = {
+        "validate": parktrack("validate"),
+        "list": parktrack("list", "--as-of", AS_OF),
+        "list --format json": parktrack("list", "--as-of", AS_OF, "-f", "json"),
+        "show T07": parktrack("show", "T07", "--as-of", AS_OF),
+        "overdue": parktrack("overdue", "--as-of", AS_OF),
+        "overdue --no-cache": parktrack("overdue", "--as-of", AS_OF, "--no-cache"),
+        "due": parktrack("due", "--as-of", "2024-06-01"),
+        "units": parktrack("units", "--as-of", AS_OF),
+        "leaders": parktrack("leaders", "--as-of", AS_OF),
+        "indicators": parktrack("indicators", "--as-of", AS_OF),
+        "history T01": parktrack("history", "T01"),
+    }
+    for name, command in cases.items():
+        bench.compare(f"bundled plan (83 items): `{name}`", command, baseline, "bare Typer app", 1.2, cwd=root)
+
+
+def _git_repository(bench: Bench, root: Path) -> None:
+    for git_args in (["init", "-q", "-b", "main"], ["add", "data"], ["commit", "-q", "-m", "the ledger"]):
+        subprocess.run(["git", *git_args], cwd=root, env=bench.env, check=True, capture_output=True)
+
+
+def make_ledger(bench: Bench, size: int) -> Path:
+    """A generated ledger in its own git repository (writes commit), and its Taskwarrior twin."""
+    root = bench.temp / f"ledger-{size}"
+    tasks = generate(root / "data", size)
+    (bench.temp / f"tasks-{size}.json").write_text(taskwarrior_json(tasks), encoding="utf-8")
+    _git_repository(bench, root)
+    return root / "data"
+
+
+def taskwarrior(bench: Bench, size: int) -> list[str] | None:
+    """`task due.before:… list` over a throwaway TASKDATA holding the same items, or None without `task`."""
+    task = shutil.which("task")
+    if task is None:
+        return None
+    home = bench.temp / f"taskwarrior-{size}"
+    (home / "data").mkdir(parents=True)
+    rc = home / "taskrc"
+    rc.write_text(f"data.location={home / 'data'}\nconfirmation=off\nhooks=off\nnews.version=2.6.2\n", encoding="utf-8")
+    bench.env["TASKRC"] = str(rc)
+    imported = bench.temp / f"tasks-{size}.json"
+    subprocess.run([task, "import", str(imported)], env=bench.env, check=True, capture_output=True)
+    return [task, f"due.before:{AS_OF}", "list"]
+
+
+def ten_thousand(bench: Bench, data: Path, size: int) -> None:
+    baseline = taskwarrior(bench, size)
+    if baseline is None:
+        bench.notes.append(f"Taskwarrior (`task`) is not installed: the {size:,}-item comparison was skipped.")
+        return
+    at = ["--data", str(data), "--as-of", AS_OF]
+    cases = {
+        "overdue": parktrack("overdue", *at),
+        "list --unit 縣財政局": parktrack("list", "--unit", "縣財政局", *at),
+        "units": parktrack("units", *at),
+        "show T5000": parktrack("show", "T5000", *at),
+        "overdue --format json": parktrack("overdue", *at, "-f", "json"),
+    }
+    for name, command in cases.items():
+        against = "Taskwarrior `due.before:… list`"
+        bench.compare(f"{size:,} items: `{name}`", command, baseline, against, 1.0)
+    # what a person at a terminal sees: the first 50 rows and a count of the rest (TTY_COMPATIBLE makes
+    # Rich treat the benchmark's pipe as a terminal); the cases above pipe every row through Rich
+    bench.env["TTY_COMPATIBLE"] = "1"
+    try:
+        for name in ("overdue", "list --unit 縣財政局"):
+            command = cases[name]
+            case = f"{size:,} items: `{name}` on a terminal (first 50 rows)"
+            bench.compare(case, command, baseline, "Taskwarrior `due.before:… list`", 1.0)
+    finally:
+        del bench.env["TTY_COMPATIBLE"]
+
+
+def validate(bench: Bench, sizes: dict[int, Path]) -> None:
+    per_item: dict[int, float] = {}
+    for size, data in sizes.items():
+        files = [str(data / name) for name in ("units.yaml", "tasks.yaml", "indicators.yaml")]
+        loader = "import sys, yaml\nfor name in sys.argv[1:]:\n    yaml.load(open(name, 'rb'), Loader=yaml.CSafeLoader)"
+        baseline = [sys.executable, "-c", loader, *files]
+        runs = bench.runs if size <= 10_000 else bench.big_runs
+        bench.compare(
+            f"{size:,} items: `validate`",
+            parktrack("validate", "--data", str(data)),
+            baseline,
+            "PyYAML C loader alone",
+            1.5,
+            runs,
+        )
+        per_item[size] = float(bench.lines[-1].ours.removesuffix(" ms").replace(",", "")) / size
+    if len(per_item) > 1:
+        small, large = min(per_item), max(per_item)
+        growth = per_item[large] / per_item[small]
+        case = f"`validate` cost per item, {large:,} against {small:,} items"
+        per = f"{per_item[large] * 1000:.0f} µs"
+        line = Line(case, per, f"{per_item[small] * 1000:.0f} µs", "the same", f"{growth:.2f}", verdict(growth, 1.2))
+        bench.lines.append(line)
+
+
+def writes(bench: Bench, size: int, data: Path, runs: int) -> None:
+    """Each run changes another item, so no run repeats a change."""
+    at = ["--data", str(data)]
+    indicators = _recordable(data)
+    commands: dict[str, Callable[[int], list[str]]] = {
+        "update": lambda n: parktrack("update", f"T{1000 + n}", "--status", "in_progress", "--date", "2024-11-15", *at),
+        "note": lambda n: parktrack("note", f"T{2000 + n}", "已召開調度會議", "--date", "2024-11-15", *at),
+        "record": lambda n: parktrack("record", indicators[n], "12", "--period", "2024-11", *at),
+    }
+    goal_seconds = 1.0 if size <= 10_000 else 3.0
+    for name, command in commands.items():
+        timing = _median([run_once(command(n), bench.env, bench.temp, peak=True) for n in range(runs)])
+        seconds, peak = timing.seconds, timing.peak_bytes / MIB
+        memory = f"peak memory {peak:,.0f} MiB" if peak else "peak memory not measured (no GNU time)"
+        case = f"{size:,} items: `{name}` (one item), {memory}"
+        ratio = seconds / goal_seconds
+        line = Line(case, ms(seconds), f"{goal_seconds:g} s", "the goal", f"{ratio:.2f}", verdict(ratio, 1.0))
+        bench.lines.append(line)
+        print(f"  {case}: {ms(seconds)}", file=sys.stderr, flush=True)
+
+
+def _recordable(data: Path) -> list[str]:
+    import yaml
+
+    document = yaml.load((data / "indicators.yaml").read_bytes(), Loader=yaml.CSafeLoader)
+    return [i["id"] for i in document["indicators"] if i["id"].startswith("generated-") and i["kind"] != "milestone"]
+
+
+# --- helpers bench_report.py uses ---------------------------------------------------
 
 
 def wall_time(command: list[str], runs: int, cwd: Path) -> float:
@@ -35,49 +343,34 @@ def wall_time(command: list[str], runs: int, cwd: Path) -> float:
 
 
 def generated_ledger(folder: Path, size: int) -> Path:
-    """A valid ledger of `size` key tasks, made by repeating the bundled ones under new ids."""
-    data = folder / "data"
-    shutil.copytree(REPO / "data", data)
-    (data / "indicators.yaml").unlink()  # its task references would not survive the renumbering
-    tasks_path = data / "tasks.yaml"
-    document = yaml.safe_load(tasks_path.read_text(encoding="utf-8"))
-    key_tasks = [task for task in document["tasks"] if task["kind"] == "key_task"]
-    document["tasks"] = [{**key_tasks[n % len(key_tasks)], "id": f"T{n + 1:05d}"} for n in range(size)]
-    tasks_path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return data
+    """A valid generated ledger of `size` items in `folder`/data (see generate.py)."""
+    generate(folder / "data", size)
+    return folder / "data"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per case (medians)")
+    parser.add_argument("--big-runs", type=int, default=3, help="timed runs of validate above 10,000 items")
+    parser.add_argument("--sizes", default="10000,50000", help="generated ledger sizes, comma-separated")
+    parser.add_argument("--write-runs", type=int, default=3, help="timed runs per write command and size")
+    parser.add_argument("--skip-writes", action="store_true", help="leave out update, note and record")
+    parser.add_argument("--skip-bundled", action="store_true", help="leave out the bundled plan")
+    parser.add_argument("--src", help="measure this checkout's src/ instead of the installed one")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as temp:
-        big = generated_ledger(Path(temp), 10_000)
-        baseline = wall_time([sys.executable, "-c", "pass"], args.runs, REPO)
-        cases = {
-            "list (bundled plan, 83 items)": [PARKTRACK, "list", "--as-of", "2024-06-30"],
-            "validate (bundled plan)": [PARKTRACK, "validate"],
-            "overdue (bundled plan)": [PARKTRACK, "overdue", "--as-of", "2024-06-30"],
-            # the default above is zh-Hans (config file looked up, ledger text through OpenCC); English needs neither
-            "overdue --lang en (bundled plan)": [PARKTRACK, "overdue", "--as-of", "2024-06-30", "--lang", "en"],
-            "list --format json (10,000 items)": [
-                PARKTRACK,
-                "list",
-                "--as-of",
-                "2024-06-30",
-                "-f",
-                "json",
-                "--data",
-                str(big),
-            ],
-            "overdue (10,000 items)": [PARKTRACK, "overdue", "--as-of", "2024-06-30", "--data", str(big)],
-            "validate (10,000 items)": [PARKTRACK, "validate", "--data", str(big)],
-        }
-        print(f"python -c pass: {baseline * 1000:.0f} ms (ratio 1.0)")
-        print(f"{'command':<38} {'ms':>7} {'ratio':>7}")
-        for name, command in cases.items():
-            seconds = wall_time(command, args.runs, REPO)
-            print(f"{name:<38} {seconds * 1000:>7.0f} {seconds / baseline:>7.1f}")
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    with tempfile.TemporaryDirectory(prefix="parktrack-bench-") as temp:
+        bench = Bench(args, Path(temp))
+        if not args.skip_bundled:
+            bundled_plan(bench)
+        ledgers = {size: make_ledger(bench, size) for size in sizes}
+        if 10_000 in ledgers:
+            ten_thousand(bench, ledgers[10_000], 10_000)
+        validate(bench, ledgers)
+        if not args.skip_writes:
+            for size, data in ledgers.items():
+                writes(bench, size, data, args.write_runs)
+        bench.report()
 
 
 if __name__ == "__main__":

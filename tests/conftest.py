@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +31,16 @@ def parktrack_executable() -> str:
 LEGACY_LANGUAGE = {"PARKTRACK_LANG": "en"}
 
 
+# Processes started with cli_env() keep their read cache here, never in the user's cache directory;
+# the `cli` and `run` fixtures give each test a folder of its own.
+SUITE_CACHE = Path(tempfile.mkdtemp(prefix="parktrack-test-cache-"))
+atexit.register(shutil.rmtree, SUITE_CACHE, ignore_errors=True)
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PARKTRACK")}
-    env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", **LEGACY_LANGUAGE})
+    env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "PARKTRACK_CACHE_DIR": str(SUITE_CACHE)})
+    env.update(LEGACY_LANGUAGE)
     env.update(extra)
     return env
 
@@ -40,16 +49,34 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def run() -> Run:
-    """Run the installed `parktrack` command; returns the completed process."""
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A read cache folder of the test's own, so the suite never writes to the user's cache."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
+    """Domain calls made in the test's own process (updates.record, intake ...) cache there too."""
+    monkeypatch.setenv("PARKTRACK_CACHE_DIR", str(cache_dir))
+
+
+@pytest.fixture
+def run(cache_dir: Path) -> Run:
+    """Run the installed `parktrack` command; returns the completed process.
+
+    The read cache goes to the test's own folder unless `env` names one (PARKTRACK_CACHE_DIR).
+    """
 
     def _run(
         *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
+        settings = dict(env) if env else cli_env()
+        if settings.get("PARKTRACK_CACHE_DIR") in (None, str(SUITE_CACHE)):
+            settings["PARKTRACK_CACHE_DIR"] = str(cache_dir)
         return subprocess.run(
             [parktrack_executable(), *args],
             cwd=cwd or REPO,
-            env=env or cli_env(),
+            env=settings,
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -98,11 +125,12 @@ Cli = Callable[..., Outcome]
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
+def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
     """Run parktrack in process through its entry function `main(argv)`, as the console script does.
 
     The environment is the test's own minus PARKTRACK_*, with a pinned width and no colour;
-    `env` adds to it (PARKTRACK_LANG=en, COLUMNS=40 ...), `cwd` is the folder to run in.
+    `env` adds to it (PARKTRACK_LANG=en, COLUMNS=40 ...; None removes a variable), `cwd` is the folder
+    to run in. The read cache lives in the test's own folder (PARKTRACK_CACHE_DIR), never the user's.
     """
     from parktrack.cli import main
 
@@ -118,6 +146,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
                 "LINES": "50",
                 "NO_COLOR": "1",
                 "TERM": "dumb",
+                "PARKTRACK_CACHE_DIR": str(cache_dir),
                 **LEGACY_LANGUAGE,
                 **(env or {}),
             }

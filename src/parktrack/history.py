@@ -211,22 +211,93 @@ def audit_trail(
     commits = list(_commits(repo, path, committed_since))
     wanted = {sha for c in commits for sha in (c.sha, *c.parents)}
     blobs = _blobs(repo, [f"{sha}:{path}" for sha in wanted])
+    blob_of = {sha: blobs[spec][0] if (spec := f"{sha}:{path}") in blobs else None for sha in wanted}
+    texts = dict(blobs.values())
     read = _indicators if file_name == "indicators.yaml" else _tasks
-    versions = {sha: read(blobs.get(f"{sha}:{path}")) for sha in wanted}
     diff = _figure_diff if file_name == "indicators.yaml" else _diff
+    from parktrack import cache
+
+    memo = _Memo.load(repo, path)
+    parsed: dict[str | None, Entries] = {None: {}}  # by blob id (None: no file): each version parsed once
+
+    def version(blob: str | None) -> Entries:
+        if blob not in parsed:
+            parsed[blob] = read(texts[blob] if blob is not None else None)
+        return parsed[blob]
+
+    def malformed(blob: str | None) -> bool:
+        if blob is None:
+            return False
+        if blob not in memo.malformed:
+            memo.malformed[blob] = version(blob) is _MALFORMED
+        return memo.malformed[blob]
+
     rows: list[AuditRow] = []
-    last_good: Entries = {}
-    for c in commits:
-        new = versions[c.sha]
-        if new is _MALFORMED:
-            warn(_("skipping commit {sha}: {path} there does not parse as a ledger").format(sha=c.sha[:10], path=path))
-            continue
-        olds = [versions[parent] for parent in c.parents] or [{}]
-        found = [list(diff(last_good if old is _MALFORMED else old, new)) for old in olds]
-        introduced = [change for change in found[0] if all(change in other for other in found[1:])]
-        rows += [AuditRow(c.sha[:10], c.author, c.email, c.when, *change) for change in introduced]
-        last_good = new
+    last_good: str | None = None
+    with cache.collector_paused():  # parsing builds many containers and no cycles (see cache.collector_paused)
+        for c in commits:
+            new = blob_of[c.sha]
+            if malformed(new):
+                message = _("skipping commit {sha}: {path} there does not parse as a ledger")
+                warn(message.format(sha=c.sha[:10], path=path))
+                continue
+            olds = [last_good if malformed(old) else old for old in [blob_of[p] for p in c.parents] or [None]]
+            key = "\x1f".join(str(blob) for blob in (new, *olds))
+            if key not in memo.diffs:
+                found = [list(diff(version(old), version(new))) for old in olds]
+                memo.diffs[key] = [change for change in found[0] if all(change in other for other in found[1:])]
+            rows += [AuditRow(c.sha[:10], c.author, c.email, c.when, *change) for change in memo.diffs[key]]
+            last_good = new
+    memo.save()
     return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
+
+
+@dataclass
+class _Memo:
+    """What earlier runs learnt about this file's versions, by git blob id (content, so never stale):
+    which versions do not parse, and the changes each commit introduced over its parents' versions.
+    Kept in the read cache (see cache.py), so a second `history` parses nothing it has seen."""
+
+    entry: Path | None
+    key: bytes
+    malformed: dict[str, bool]
+    diffs: dict[str, list[_Change]]
+    seen: int = 0
+
+    @classmethod
+    def load(cls, repo: Path, path: str) -> _Memo:
+        from parktrack import cache
+
+        if cache.bypassed():
+            return cls(None, b"", {}, {})
+        entry, key = cache.history_entry(repo, path)
+        payload = cache.read_history(entry, key)
+        try:
+            malformed = {str(blob): bool(bad) for blob, bad in payload["malformed"].items()}
+            diffs = {str(k): [_thawed(change) for change in changes] for k, changes in payload["diffs"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            malformed, diffs = {}, {}  # none yet, or a foreign shape: start afresh
+        return cls(entry, key, malformed, diffs, len(malformed) + len(diffs))
+
+    def save(self) -> None:
+        from parktrack import cache
+
+        if self.entry is None or len(self.malformed) + len(self.diffs) == self.seen:
+            return
+        diffs = {key: [_frozen(change) for change in changes] for key, changes in self.diffs.items()}
+        cache.write_history(self.entry, self.key, {"malformed": self.malformed, "diffs": diffs})
+
+
+def _frozen(change: _Change) -> tuple[Any, ...]:
+    """A change as plain values (the day as ISO text), for the cache."""
+    effective = change[4]
+    return (*change[:4], effective.isoformat() if effective else None, *change[5:])
+
+
+def _thawed(stored: Any) -> _Change:
+    task_id, kind, old, new, effective, note, period = stored
+    day = date.fromisoformat(effective) if effective is not None else None
+    return (str(task_id), str(kind), old, new, day, note, period)
 
 
 def _commits(repo: Path, path: str, since: date | None) -> Iterator[_Commit]:
@@ -243,8 +314,8 @@ def _commits(repo: Path, path: str, since: date | None) -> Iterator[_Commit]:
         yield _Commit(sha, parents.split(), author, email, when)
 
 
-def _blobs(repo: Path, specs: list[str]) -> dict[str, str]:
-    """Read many `rev:path` blobs through one `git cat-file --batch`."""
+def _blobs(repo: Path, specs: list[str]) -> dict[str, tuple[str, str]]:
+    """Read many `rev:path` blobs through one `git cat-file --batch`: (blob id, text) by spec."""
     if not specs:
         return {}
     result = subprocess.run(
@@ -262,7 +333,7 @@ def _blobs(repo: Path, specs: list[str]) -> dict[str, str]:
         if header[-1] == b"missing":
             continue
         size = int(header[2])
-        blobs[spec] = out[position : position + size].decode("utf-8", errors="replace")
+        blobs[spec] = (header[0].decode(), out[position : position + size].decode("utf-8", errors="replace"))
         position += size + 1
     return blobs
 

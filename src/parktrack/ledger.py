@@ -6,17 +6,20 @@ import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from parktrack import names, store
+from parktrack import names
+from parktrack.datadir import DataDir
 from parktrack.deadlines import deadline_from_text, is_long_term
 from parktrack.errors import DataError, Problem, brief, shown
 from parktrack.i18n import N_, _
 from parktrack.models import Indicator, IndicatorsFile, Plan, Section, Task, TasksFile, Unit, UnitsFile
 from parktrack.names import Matcher, did_you_mean
-from parktrack.store import DataDir, Loc, YamlDoc
+
+if TYPE_CHECKING:  # store imports YAML; a cached read never needs it (see cache.py)
+    from parktrack.store import Loc, YamlDoc
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -79,6 +82,8 @@ def load(data: DataDir, replacing: Mapping[str, str] | None = None, indicators: 
     `replacing` maps a file name to new text to validate in place of the file on disk.
     `indicators=False` skips indicators.yaml, for commands about tasks only (`validate` checks it).
     """
+    from parktrack import store
+
     replacing = replacing or {}
     units_doc = store.read_yaml(data.file(store.UNITS_FILE), replacing.get(store.UNITS_FILE))
     tasks_doc = store.read_yaml(data.file(store.TASKS_FILE), replacing.get(store.TASKS_FILE))
@@ -109,6 +114,8 @@ def _load_indicators(
     task_ids: set[str | None] | None,
 ) -> list[Indicator]:
     """indicators.yaml is optional: a ledger of tasks alone is still a ledger."""
+    from parktrack import store
+
     path = data.file(store.INDICATORS_FILE)
     if store.INDICATORS_FILE not in replacing and not os.path.lexists(path):  # a dangling link is an error
         return []
@@ -236,7 +243,7 @@ def check_tasks(
     return problems
 
 
-Finding = tuple[Loc, str]
+Finding = tuple["Loc", str]
 
 
 def _task_findings(

@@ -8,13 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from parktrack.errors import Problem, UsageError, WriteError, brief, warn
+# Finding the data lives in datadir.py, free of YAML (cached reads never import it); re-exported here.
+from parktrack.datadir import ENV_VAR as ENV_VAR
+from parktrack.datadir import INDICATORS_FILE as INDICATORS_FILE
+from parktrack.datadir import MAX_BYTES as MAX_BYTES
+from parktrack.datadir import TASKS_FILE as TASKS_FILE
+from parktrack.datadir import UNITS_FILE as UNITS_FILE
+from parktrack.datadir import DataDir as DataDir
+from parktrack.datadir import bundled_plan as bundled_plan
+from parktrack.datadir import find_data_dir as find_data_dir
+from parktrack.errors import Problem, UsageError, WriteError, brief
 from parktrack.files import atomic_write as atomic_write  # re-exported: every ledger writer uses it
 from parktrack.i18n import _
 
@@ -23,54 +31,9 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
-TASKS_FILE = "tasks.yaml"
-UNITS_FILE = "units.yaml"
-INDICATORS_FILE = "indicators.yaml"
-ENV_VAR = "PARKTRACK_DATA"
 LOCK_FILE = ".parktrack.lock"
-MAX_BYTES = 64 * 1024 * 1024  # far beyond any real ledger (10,000 items are ~6 MB); a bound for /dev/zero & co.
 
 Loc = tuple[str | int, ...]
-
-
-# --- finding the data ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DataDir:
-    """A folder holding the ledger files; `bundled` is the read-only packaged plan."""
-
-    path: Path
-    bundled: bool = False
-
-    def file(self, name: str) -> Path:
-        return self.path / name
-
-
-def find_data_dir(explicit: Path | None, cwd: Path | None = None) -> DataDir:
-    """--data (or PARKTRACK_DATA), else the nearest data/ above cwd, else the bundled plan."""
-    if explicit is not None:
-        if not (explicit / TASKS_FILE).exists():
-            message = _("{folder}: no {file} in this folder (from --data or {env})")
-            raise UsageError(message.format(folder=explicit, file=TASKS_FILE, env=ENV_VAR))
-        return DataDir(explicit)
-    start = (cwd or Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        candidate = folder / "data"
-        if (candidate / TASKS_FILE).exists():  # a broken file still marks the ledger; reading it says what is wrong
-            return DataDir(candidate)
-    bundled = DataDir(bundled_plan(), bundled=True)
-    message = _("no ledger (data/{file}) found at or above {folder}; reading the bundled read-only plan in {plan}")
-    warn(message.format(file=TASKS_FILE, folder=start, plan=bundled.path))
-    return bundled
-
-
-def bundled_plan() -> Path:
-    packaged = Path(str(resources.files("parktrack") / "plan"))
-    if (packaged / TASKS_FILE).is_file():
-        return packaged
-    # An editable install: the package runs from the source tree, next to data/.
-    return Path(__file__).resolve().parents[2] / "data"
 
 
 # --- loading ---------------------------------------------------------------------
@@ -135,8 +98,11 @@ class YamlDoc:
         return Problem(self.path, mark.line + 1, mark.column + 1, label, message)
 
 
-def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
-    """Read and parse one file (or `text` standing in for it), collecting every problem instead of raising."""
+def read_yaml(path: Path, text: str | None = None, marks: bool = False) -> YamlDoc:
+    """Read and parse one file (or `text` standing in for it), collecting every problem instead of raising.
+
+    `marks` keeps the node tree the parse built (a write splices at its marks), instead of composing it again.
+    """
     if text is None:
         raw, trouble = read_bounded(path)
         if trouble is not None:
@@ -153,7 +119,7 @@ def read_yaml(path: Path, text: str | None = None) -> YamlDoc:
     doc.problems = _text_problems(doc)
     if doc.problems:
         return doc
-    _parse(doc)
+    _parse(doc, marks)
     if doc.ok and doc.data is None:
         doc.problems.append(Problem(path, None, None, "", _("file is empty")))
     return doc
@@ -222,14 +188,20 @@ def _tab_problems(doc: YamlDoc) -> list[Problem]:
     return problems
 
 
-def _parse(doc: YamlDoc) -> None:
+def _parse(doc: YamlDoc, marks: bool = False) -> None:
     try:
         doc.problems = _feature_problems(doc)
         if doc.problems:
             return
         loader = _Loader(doc.text)
         try:
-            doc.data = loader.get_single_data()
+            # one pass builds the nodes, and the data from them (what get_single_data does); a merge key
+            # (<<) would be flattened into the nodes, so such a file composes its marks apart
+            if marks and "<<" not in doc.text:
+                doc._root = loader.get_single_node()
+                doc.data = None if doc._root is None else loader.construct_document(doc._root)
+            else:
+                doc.data = loader.get_single_data()
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:

@@ -38,6 +38,7 @@ class Screen:
 
     width: int | None = 80
     terminal: bool = False
+    limit: int | None = None  # on a terminal without --all: rows shown, the rest counted in the caption
 
 
 # --- markers and captions ---------------------------------------------------------
@@ -159,10 +160,21 @@ def _fit(columns: list[Column], widths: list[int], screen: Screen, comfort: int 
 
 
 def _task_table(ledger: Ledger, rows: Sequence[Row], columns: list[Column], title: str | None, screen: Screen) -> Table:
+    notes = []
+    if screen.limit is not None and len(rows) > screen.limit:
+        # a terminal shows the first rows and says how to see the rest (as gh does); Rich takes ~1 ms a row
+        hidden = len(rows) - screen.limit
+        rows = rows[: screen.limit]
+        more = ngettext(
+            "… {count} more row not shown; --all shows every row",
+            "… {count} more rows not shown; --all shows every row",
+            hidden,
+        )
+        notes.append(more.format(count=hidden))
     cells = [[column.cell(row) for row in rows] for column in columns]
     widths = [_natural(column, column_cells) for column, column_cells in zip(columns, cells, strict=True)]
     shown = _fit(columns, widths, screen)
-    table = _titled_table(title, caption(ledger, *_markers_used(rows)))
+    table = _titled_table(title, caption(ledger, *notes, *_markers_used(rows)))
     used = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text) + 2
     for i in shown:
         column = columns[i]

@@ -81,9 +81,13 @@ def write_change(
     indicators: bool,
 ) -> tuple[str | None, str | None]:
     """The one write path: lock, check git, load, splice, validate, replace, commit."""
+    from parktrack import cache
+
     with store.locked(data):
         repo = _commit_target(data, file_name) if commit else None
-        ledger = load(data, indicators=indicators)
+        # the ledger as it stands, validated: from the read cache when the files are unchanged since
+        # the last read or write (an entry keyed by their bytes), else loaded and checked in full
+        ledger = cache.load_ledger(data, indicators=indicators)
         write_spliced(data, {file_name: prepare(ledger)})
         if repo is None:
             return None, None
@@ -114,22 +118,47 @@ def _commit_target(data: DataDir, file_name: str) -> Path | None:
 
 
 def write_spliced(data: DataDir, splicers: Mapping[str, Callable[[store.YamlDoc], list[Splice]]]) -> None:
-    """Splice new text into ledger files, validate the whole ledger with all of it, then replace each file."""
-    docs: dict[str, store.YamlDoc] = {}
-    new_texts: dict[str, str] = {}
-    for file_name, splices in splicers.items():
-        doc = store.read_yaml(data.file(file_name))
-        if not doc.ok:
-            raise DataError(doc.problems)
-        docs[file_name], new_texts[file_name] = doc, store.apply_splices(doc.text, splices(doc))
+    """Splice new text into ledger files, validate the whole ledger with all of it, then replace each file.
+
+    Every file is read once, as bytes: the file to change is parsed once (its data and the node tree the
+    splices need come from the same pass), the whole ledger with the new text is validated in full, and
+    the validated ledger is remembered in the read cache under the bytes written, so the next command
+    does not parse it again. The garbage collector is paused meanwhile (see cache.collector_paused).
+    """
+    from parktrack import cache
+
+    with cache.collector_paused():
+        raw = cache.read_files(data)  # None when one cannot be read: each file is then read by the loader
+        texts = {name: _decoded(content) for name, content in (raw or {}).items()}
+        docs: dict[str, store.YamlDoc] = {}
+        new_texts: dict[str, str] = {}
+        for file_name, splices in splicers.items():
+            doc = store.read_yaml(data.file(file_name), texts.get(file_name), marks=True)
+            if not doc.ok:
+                raise DataError(doc.problems)
+            docs[file_name], new_texts[file_name] = doc, store.apply_splices(doc.text, splices(doc))
+        unchanged = {name: text for name, text in texts.items() if text is not None and name not in new_texts}
+        try:
+            validated = load(data, replacing={**unchanged, **new_texts})
+        except DataError as error:
+            # the problems are in text that was never written: cite the item and field, not a line on disk
+            refused = [Problem(p.path, None, None, p.where, p.message) for p in error.problems]
+            raise RefusedChangeError(data.file(next(iter(splicers))), refused) from None
+        for file_name, text in new_texts.items():
+            store.replace_file(data.file(file_name), text, docs[file_name])
+        if raw is not None and all(text is not None for text in texts.values()):
+            written = dict(raw)
+            for file_name, text in new_texts.items():
+                written[file_name] = (("\ufeff" if docs[file_name].bom else "") + text).encode("utf-8")
+            cache.remember(data, validated, written)
+
+
+def _decoded(raw: bytes) -> str | None:
+    """The text of a file's bytes; None when it is not UTF-8 (the loader reads the file and says where)."""
     try:
-        load(data, replacing=new_texts)
-    except DataError as error:
-        # the problems are in text that was never written: cite the item and field, not a line on disk
-        refused = [Problem(p.path, None, None, p.where, p.message) for p in error.problems]
-        raise RefusedChangeError(data.file(next(iter(splicers))), refused) from None
-    for file_name, text in new_texts.items():
-        store.replace_file(data.file(file_name), text, docs[file_name])
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _distinct(ledger: Ledger, task_ids: Sequence[str]) -> list[Task]:

@@ -8,6 +8,7 @@ Click's own messages and ours all speak it. Errors become messages and exit code
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from parktrack import cache as read_cache
 from parktrack.cli import config, exchange, meeting, setup, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.errors import ParktrackError, UsageError
@@ -32,6 +34,7 @@ from parktrack.i18n import (
 
 __all__ = ["app", "main"]
 
+NO_CACHE_HELP = N_("Read the ledger files without the read cache (also PARKTRACK_NO_CACHE=1); works on every command.")
 LANG_HELP = N_(
     "Interface language: zh-Hans (simplified, the default), zh-Hant (traditional) or en; works on every command."
 )
@@ -49,6 +52,14 @@ def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
         if arg.startswith("--lang="):
             return arg.removeprefix("--lang="), args[:position] + args[position + 1 :]
     return None, args
+
+
+def _take_flag(args: list[str], flag: str) -> tuple[bool, list[str]]:
+    """Take a global flag out of the arguments wherever it stands before a `--`, like --lang."""
+    end = args.index("--") if "--" in args else len(args)
+    if flag not in args[:end]:
+        return False, args
+    return True, [arg for position, arg in enumerate(args) if position >= end or arg != flag]
 
 
 def _translate_help(command: Any) -> Any:
@@ -186,18 +197,44 @@ def _global_options(
     lang: Annotated[
         str | None, typer.Option("--lang", help=LANG_HELP, metavar="|".join(LANGUAGES), show_default=False)
     ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help=NO_CACHE_HELP)] = False,
     version: Annotated[
         bool,
         typer.Option("--version", help=N_("Show the version and exit."), callback=_show_version, is_eager=True),
     ] = False,
 ) -> None:
-    """Documents --lang; main() has already acted on it (it works on every command)."""
+    """Documents --lang and --no-cache; main() has already acted on them (they work on every command)."""
 
 
 @cache
-def _command(language: str) -> Any:
-    """The Click command tree with its help in `language`, built once per language per process."""
-    return _translate_help(typer.main.get_command(app))
+def _command(language: str, name: str | None = None) -> Any:
+    """The Click command tree with its help in `language`, built once per language and subcommand per
+    process. With `name` it holds only that subcommand: building all of them cost more than running one."""
+    return _translate_help(typer.main.get_command(_only(name)))
+
+
+def _subcommand(args: list[str]) -> str | None:
+    """The subcommand `args` name, if it is one of ours; else None (help, --version, a typo: the whole tree)."""
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    return name if name is not None and name in _command_names() else None
+
+
+@cache
+def _command_names() -> frozenset[str]:
+    return frozenset(_name(info) for info in app.registered_commands)
+
+
+def _name(info: Any) -> str:
+    return str(info.name or typer.main.get_command_name(info.callback.__name__))
+
+
+def _only(name: str | None) -> typer.Typer:
+    """The app with only the subcommand `name` registered (the whole app for None)."""
+    if name is None:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands = [info for info in app.registered_commands if _name(info) == name]
+    return lean
 
 
 def _fail(error: ParktrackError) -> NoReturn:
@@ -227,9 +264,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
+        no_cache, args = _take_flag(args, "--no-cache")
+        read_cache.set_bypass(no_cache)
         language = _language(lang, args)
         set_language(language)
-        command = _command(language)
+        command = _command(language, _subcommand(args))
         if not args or any(arg in ("-h", "--help") for arg in args):
             _localize_help(command)
         code = command.main(args=args, prog_name="parktrack", standalone_mode=False)

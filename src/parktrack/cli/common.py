@@ -111,6 +111,14 @@ UnitOpt = Annotated[
 RoleOpt = Annotated[
     Role | None, typer.Option("--role", help="With --unit: only items it leads, or only items it supports.")
 ]
+AllOpt = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="On a terminal, show every row: a long table shows its first 50 rows and counts the rest. "
+        "Piped or written to a file, every row is always shown.",
+    ),
+]
 LeaderOpt = Annotated[
     str | None, typer.Option("--leader", help="A lead official (牽頭領導), by name or unique part.", show_default=False)
 ]
@@ -132,15 +140,20 @@ def console() -> Console:
     return Console(highlight=False, markup=False, emoji=False, width=100_000 if unlimited else None)
 
 
-def screen() -> Screen:
-    """The width tables fit to (None: a pipe without COLUMNS, no limit) and whether it is a terminal."""
+TERMINAL_ROWS = 50  # rows a terminal table shows without --all
+
+
+def screen(show_all: bool = False) -> Screen:
+    """The width tables fit to (None: a pipe without COLUMNS, no limit), whether it is a terminal, and
+    how many rows a terminal shows (all with `show_all`; a pipe or file always gets every row)."""
     from parktrack.tables import Screen
 
     current = console()
     if _writing_file:
         return Screen(None, False)  # a file: nothing cut, whatever the terminal's width
     unlimited = not current.is_terminal and not os.environ.get("COLUMNS")
-    return Screen(None if unlimited else current.width, current.is_terminal)
+    limit = TERMINAL_ROWS if current.is_terminal and not show_all else None
+    return Screen(None if unlimited else current.width, current.is_terminal, limit)
 
 
 def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = False) -> None:
@@ -178,9 +191,10 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def load_ledger(data: Path | None, indicators: bool = False) -> Ledger:
-    from parktrack import ledger, store
+    """The validated ledger, through the read cache (see cache.py; --no-cache bypasses it)."""
+    from parktrack import cache, datadir
 
-    return ledger.load(store.find_data_dir(data), indicators=indicators)
+    return cache.load_ledger(datadir.find_data_dir(data), indicators=indicators)
 
 
 def as_day(text: str) -> date:
@@ -231,11 +245,13 @@ def count_title(what: str, count: int, day: date) -> str:
     )
 
 
-def print_rows(ledger: Ledger, rows: list[Row], fmt: Format, title: str, out: Path | None = None) -> None:
+def print_rows(
+    ledger: Ledger, rows: list[Row], fmt: Format, title: str, out: Path | None = None, show_all: bool = False
+) -> None:
     output(
         fmt,
         lambda: task_records(ledger, rows),
-        lambda tables: tables.list_table(ledger, rows, title, screen()),
+        lambda tables: tables.list_table(ledger, rows, title, screen(show_all)),
         out,
     )
 

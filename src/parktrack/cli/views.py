@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parktrack.cli.common import (
+    AllOpt,
     AsOfOpt,
     DataOpt,
     Format,
@@ -45,12 +46,12 @@ if TYPE_CHECKING:
 @app.command()
 def validate(data: DataOpt = None) -> None:
     """Check the ledger files: shapes, dates, ids, unit references. Exit 1 listing every problem."""
-    from parktrack import ledger, store
+    from parktrack import cache, datadir
 
-    folder = store.find_data_dir(data)
+    folder = datadir.find_data_dir(data)
     if folder.bundled:  # the bundled copy always validates; passing it off as yours would hide a missing ledger
         raise UsageError(_("no ledger to validate: no data/tasks.yaml at or above this folder; pass --data DIR"))
-    loaded = ledger.load(folder)
+    loaded = cache.validate(folder)  # always the full check, never from the cache: CI's guard
     units = sum(1 for unit in loaded.units if not unit.is_group)
     groups = len(loaded.units) - units
     counts = _("{tasks} tasks, {indicators} indicators, {units} units, {groups} groups").format(
@@ -88,6 +89,7 @@ def list_items(
     warn_days: WarnOpt = 15,
     fmt: FormatOpt = Format.table,
     out: OutputOpt = None,
+    show_all: AllOpt = False,
 ) -> None:
     """List the plan's items, filtered; shows each item's status and light on the as-of day."""
     from parktrack import query
@@ -106,7 +108,7 @@ def list_items(
         light=light,
     )
     rows = query.select(ledger, day, filters, warn_days)
-    print_rows(ledger, rows, fmt, count_title(_("Items"), len(rows), day), out)
+    print_rows(ledger, rows, fmt, count_title(_("Items"), len(rows), day), out, show_all)
 
 
 @app.command()
@@ -156,6 +158,7 @@ def overdue(
     fail_if_any: Annotated[bool, typer.Option("--fail-if-any", help="Exit 3 when anything is overdue.")] = False,
     fmt: FormatOpt = Format.table,
     out: OutputOpt = None,
+    show_all: AllOpt = False,
 ) -> None:
     """List the items overdue on the as-of day, most days overdue first."""
     from parktrack import query
@@ -167,9 +170,12 @@ def overdue(
 
     def table(tables: ModuleType) -> RenderableType:
         if not by_unit:
-            return tables.overdue_table(ledger, rows, title, screen())  # type: ignore[no-any-return]
+            return tables.overdue_table(ledger, rows, title, screen(show_all))  # type: ignore[no-any-return]
         groups = query.by_lead_unit(ledger, rows).items()
-        parts = [tables.overdue_table(ledger, group, _unit_title(name, group, day), screen()) for name, group in groups]
+        parts = [
+            tables.overdue_table(ledger, group, _unit_title(name, group, day), screen(show_all))
+            for name, group in groups
+        ]
         return tables.grouped([title, *parts]) if parts else f"{title}\n"
 
     if by_unit and fmt is not Format.table:
@@ -193,6 +199,7 @@ def due(
     leader: LeaderOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutputOpt = None,
+    show_all: AllOpt = False,
 ) -> None:
     """List the open items falling due within a window after the as-of day, soonest first."""
     from parktrack import query
@@ -202,7 +209,12 @@ def due(
     rows = query.due_within(ledger, day, within, resolve_filters(ledger, unit=unit, role=role, leader=leader))
     what = ngettext("Due within {days} day", "Due within {days} days", within).format(days=within)
     title = count_title(what, len(rows), day)
-    output(fmt, lambda: task_records(ledger, rows), lambda tables: tables.due_table(ledger, rows, title, screen()), out)
+    output(
+        fmt,
+        lambda: task_records(ledger, rows),
+        lambda tables: tables.due_table(ledger, rows, title, screen(show_all)),
+        out,
+    )
 
 
 @app.command()
@@ -218,6 +230,7 @@ def units(
     ] = Sort.ledger,
     fmt: FormatOpt = Format.table,
     out: OutputOpt = None,
+    show_all: AllOpt = False,
 ) -> None:
     """Per-unit accountability: what each unit leads and supports, and how it stands."""
     from parktrack import query, render
@@ -228,7 +241,7 @@ def units(
         unit = ledger.find_unit(name)
         rows = query.select(ledger, day, resolve_filters(ledger, unit=unit.id), warn_days)
         rows.sort(key=lambda row: "lead" not in row.roles)
-        print_rows(ledger, rows, fmt, count_title(display(unit.name), len(rows), day), out)
+        print_rows(ledger, rows, fmt, count_title(display(unit.name), len(rows), day), out, show_all)
         return
     summaries = query.unit_summaries(ledger, day, warn_days, sort.value)
     bodies = [s for s in summaries if not s.unit.is_group]
@@ -259,6 +272,7 @@ def leaders(
     ] = Sort.ledger,
     fmt: FormatOpt = Format.table,
     out: OutputOpt = None,
+    show_all: AllOpt = False,
 ) -> None:
     """Per-official accountability: the items each lead official (牽頭領導) answers for."""
     from parktrack import query, render
@@ -268,7 +282,7 @@ def leaders(
     if name is not None:
         leader = ledger.find_leader(name)
         rows = query.select(ledger, day, resolve_filters(ledger, leader=leader), warn_days)
-        print_rows(ledger, rows, fmt, count_title(display(leader), len(rows), day), out)
+        print_rows(ledger, rows, fmt, count_title(display(leader), len(rows), day), out, show_all)
         return
     summaries = query.leader_summaries(ledger, day, warn_days, sort.value)
 

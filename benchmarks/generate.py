@@ -1,0 +1,203 @@
+"""Generate a valid parktrack ledger of any size, for benchmarks.
+
+    python benchmarks/generate.py OUT_DIR --items 10000 [--seed 1] [--taskwarrior tasks.json]
+
+The ledger starts with the bundled plan's 83 items and indicators (so every reference in them stays
+valid), then adds key tasks T53... and measure items until it holds `--items` items. New items take
+their wording from the plan's own sentences, their units and officials from data/units.yaml and the
+plan, deadlines across the year as the plan writes them (2024年N月底以前, 並長期堅持, 持續推進, a
+condition), and about a third carry a dated history. One extra indicator per 50 items follows the
+plan's own indicators, pointing at the new items. `--taskwarrior` also writes the same items as
+Taskwarrior import JSON (description, due, project, status), for the side-by-side benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import json
+import random
+import re
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+YEAR = 2024
+HISTORY_END = date(YEAR, 10, 31)  # generated history stops here, so benchmark writes can follow it
+
+_NOTES = (
+    "已召開專題會議研究部署",
+    "已與縣稅務局對接",
+    "已制定工作方案并印發",
+    "項目前期工作推進中",
+    "已完成第一階段任務",
+    "資金已落實到位",
+    "正在征求有關部門意見",
+    "已上報州級主管部門",
+)
+
+
+def _load(name: str) -> Any:
+    return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def _sentences(tasks: list[dict[str, Any]]) -> list[str]:
+    """The plan's own clauses, to recombine into realistic item texts."""
+    parts: list[str] = []
+    for task in tasks:
+        parts += [part for part in re.split(r"[;。]", task["text"]) if len(part) >= 8]
+    return parts
+
+
+def _month_end(month: int) -> date:
+    return date(YEAR, month, calendar.monthrange(YEAR, month)[1])
+
+
+def _deadline(rng: random.Random) -> tuple[str | None, date | None, bool]:
+    """(完成時限 as written, the date it means, long-term)."""
+    roll = rng.random()
+    if roll < 0.01:
+        return "在中央有關政策明確后持續推進", None, True
+    month = rng.randint(1, 12)
+    written = f"{YEAR}年{month}月底以前"
+    if roll < 0.2:
+        return written + ",并長期堅持", _month_end(month), True
+    if roll < 0.25:
+        return written + "持續推進", _month_end(month), True
+    return written, _month_end(month), False
+
+
+def _history(rng: random.Random, long_term: bool) -> list[dict[str, Any]]:
+    if rng.random() > 0.35:
+        return []
+    statuses = ["in_progress", "done", "blocked", "in_progress"]
+    if long_term:
+        statuses.append("ongoing")
+    day = date(YEAR, 1, 1) + timedelta(days=rng.randint(0, 200))
+    entries: list[dict[str, Any]] = []
+    for _ in range(rng.randint(1, 3)):
+        entry: dict[str, Any] = {"date": day, "status": rng.choice(statuses)}
+        if rng.random() < 0.5:
+            entry["note"] = rng.choice(_NOTES)
+        entries.append(entry)
+        day = min(HISTORY_END, day + timedelta(days=rng.randint(1, 60)))
+    return entries
+
+
+def _item(rng: random.Random, number: int, pools: dict[str, Any]) -> dict[str, Any]:
+    measure = rng.random() < 0.2
+    units = rng.sample(pools["units"], 4)
+    text = ",".join(rng.sample(pools["sentences"], rng.randint(1, 3))) + "。"
+    history = _history(rng, long_term=False)
+    item: dict[str, Any] = {
+        "id": f"M{number:02d}.1" if measure else f"T{number:02d}",
+        "kind": "measure" if measure else "key_task",
+        "section": rng.randint(1, 5 if measure else 8),
+    }
+    if measure:
+        item["measure"] = rng.choice(pools["measures"])
+    item["text"] = text
+    if not measure:
+        item["leaders"] = rng.sample(pools["leaders"], rng.randint(1, 2))
+    item["lead_units"] = units[:1]
+    item["support_units"] = units[1 : rng.randint(1, 4)]
+    item["groups"] = [rng.choice(pools["groups"])] if rng.random() < 0.1 else []
+    if measure:
+        item["deadline"] = date(YEAR, 12, 31)
+        item["deadline_implied"] = True
+        item["long_term"] = False
+    else:
+        written, meant, long_term = _deadline(rng)
+        item["deadline_text"] = written
+        item["deadline"] = meant
+        item["long_term"] = long_term
+        history = _history(rng, long_term)
+    item["status"] = next((e["status"] for e in reversed(history) if "status" in e), "not_started")
+    item["history"] = history
+    return item
+
+
+def _indicators(
+    rng: random.Random, bundled: list[dict[str, Any]], new_ids: list[str], count: int
+) -> list[dict[str, Any]]:
+    """Copies of the plan's indicators under new ids, tied to new items; milestones and margins left out."""
+    models = [i for i in bundled if i["kind"] in ("level", "count", "growth", "share") and not i.get("alternative")]
+    made = []
+    for n in range(count):
+        copy = {**rng.choice(models), "id": f"generated-{n + 1}", "actuals": []}
+        copy["items"] = rng.sample(new_ids, min(2, len(new_ids)))
+        made.append(copy)
+    return made
+
+
+class _PlainDumper(yaml.CSafeDumper):
+    """No anchors or aliases for values shared in memory: a ledger file may not hold them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def generate(out: Path, items: int, seed: int = 1) -> list[dict[str, Any]]:
+    """Write tasks.yaml, units.yaml and indicators.yaml for `items` items into `out`; return the items."""
+    rng = random.Random(seed)
+    tasks_doc, units_doc, indicators_doc = _load("tasks.yaml"), _load("units.yaml"), _load("indicators.yaml")
+    bundled = tasks_doc["tasks"]
+    every_unit = units_doc["units"]
+    pools = {
+        "sentences": _sentences(bundled),
+        "units": [rng.choice([u["name"], *u["aliases"]]) for u in every_unit if u["kind"] == "unit"],
+        "groups": [u["name"] for u in every_unit if u["kind"] == "group"],
+        "leaders": sorted({leader for task in bundled for leader in task.get("leaders", [])}),
+        "measures": sorted({task["measure"] for task in bundled if task.get("measure")}),
+    }
+    made = [_item(rng, len(bundled) + 1 + n, pools) for n in range(max(0, items - len(bundled)))]
+    tasks_doc["tasks"] = bundled + made
+    extra = _indicators(rng, indicators_doc["indicators"], [t["id"] for t in made], len(made) // 50)
+    indicators_doc["indicators"] += extra
+    out.mkdir(parents=True, exist_ok=True)
+    header = "# A generated ledger for parktrack's benchmarks (benchmarks/generate.py); not the real plan.\n"
+    for name, document in (("tasks.yaml", tasks_doc), ("units.yaml", units_doc), ("indicators.yaml", indicators_doc)):
+        text = yaml.dump(
+            document, Dumper=_PlainDumper, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=None
+        )
+        (out / name).write_text(header + text, encoding="utf-8")
+    return list(tasks_doc["tasks"])
+
+
+def taskwarrior_json(tasks: list[dict[str, Any]]) -> str:
+    """The same items as Taskwarrior import lines: one JSON object per task."""
+    lines = []
+    for task in tasks:
+        record: dict[str, Any] = {
+            "description": f"{task['id']} {task['text'][:60]}",
+            "project": task["lead_units"][0],
+            "entry": "20240725T000000Z",
+            "status": "completed" if task["status"] in ("done", "ongoing") else "pending",
+        }
+        if task["deadline"] is not None:
+            record["due"] = task["deadline"].strftime("%Y%m%dT000000Z")
+        if record["status"] == "completed":
+            record["end"] = "20241031T000000Z"
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder to write the ledger files into")
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--taskwarrior", type=Path, help="also write the items as Taskwarrior import JSON")
+    args = parser.parse_args()
+    tasks = generate(args.out, args.items, args.seed)
+    if args.taskwarrior:
+        args.taskwarrior.write_text(taskwarrior_json(tasks), encoding="utf-8")
+    print(f"{args.out}: {len(tasks)} items")
+
+
+if __name__ == "__main__":
+    main()

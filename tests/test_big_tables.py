@@ -1,0 +1,103 @@
+"""Big outputs: a terminal shows the first rows and counts the rest (as gh does); --all, a pipe, a file,
+JSON and CSV stay complete. The ledger is made by benchmarks/generate.py (valid, realistic, 2,500 items)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Cli
+
+ITEMS = 2500
+SHOWN = 50
+ROW_ID = re.compile(r"^\s*([TM]\d{2,}(?:\.\d+)?)\s", re.MULTILINE)
+TERMINAL = {"TTY_COMPATIBLE": "1"}  # Rich treats stdout as a terminal, as a user's shell is
+
+
+@pytest.fixture(scope="module")
+def big_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    data = tmp_path_factory.mktemp("big") / "data"
+    generate.generate(data, ITEMS)
+    return data
+
+
+def ids_in_order(cli: Cli, data: Path, *args: str) -> list[str]:
+    outcome = cli(*args, "--data", str(data), "--format", "json", "--lang", "en")
+    assert outcome.exit_code in (0, 3), outcome.stderr
+    return [record["id"] for record in json.loads(outcome.stdout)]
+
+
+def table_ids(text: str) -> list[str]:
+    return ROW_ID.findall(text)
+
+
+@pytest.mark.parametrize("width", ["80", "120", "200"])
+@pytest.mark.parametrize("command", [["list"], ["overdue"], ["due", "--within", "200"]], ids=lambda c: c[0])
+def test_a_terminal_shows_the_first_rows_and_counts_the_rest(
+    cli: Cli, big_ledger: Path, width: str, command: list[str]
+) -> None:
+    args = [*command, "--as-of", "2024-06-30"]
+    everything = ids_in_order(cli, big_ledger, *args)
+    assert len(everything) > SHOWN + 10, "the generated ledger should make a long table"
+    outcome = cli(*args, "--data", str(big_ledger), "--lang", "en", env={**TERMINAL, "COLUMNS": width})
+    assert outcome.exit_code in (0, 3), outcome.stderr
+    assert table_ids(outcome.stdout) == everything[:SHOWN]
+    hidden = len(everything) - SHOWN
+    assert f"… {hidden} more rows not shown; --all shows every row" in outcome.stdout
+    assert f": {len(everything)} items as of 2024-06-30" in outcome.stdout  # the title counts them all
+    assert all(len(line) <= int(width) for line in outcome.stdout.splitlines())
+
+
+def test_all_shows_every_row_on_a_terminal(cli: Cli, big_ledger: Path) -> None:
+    everything = ids_in_order(cli, big_ledger, "list", "--as-of", "2024-06-30")
+    outcome = cli("list", "--all", "--as-of", "2024-06-30", "--data", str(big_ledger), env={**TERMINAL})
+    assert outcome.exit_code == 0, outcome.stderr
+    assert table_ids(outcome.stdout) == everything
+    assert "more rows not shown" not in outcome.stdout
+
+
+@pytest.mark.parametrize("columns", [None, "80"])
+def test_piped_output_is_always_complete(cli: Cli, big_ledger: Path, columns: str | None) -> None:
+    everything = ids_in_order(cli, big_ledger, "overdue", "--as-of", "2024-06-30")
+    outcome = cli("overdue", "--as-of", "2024-06-30", "--data", str(big_ledger), env={"COLUMNS": columns})
+    assert outcome.exit_code == 0, outcome.stderr
+    assert table_ids(outcome.stdout) == everything
+    assert "not shown" not in outcome.stdout
+
+
+def test_a_file_is_complete_even_from_a_terminal(cli: Cli, big_ledger: Path, tmp_path: Path) -> None:
+    everything = ids_in_order(cli, big_ledger, "list", "--as-of", "2024-06-30")
+    target = tmp_path / "list.txt"
+    outcome = cli("list", "--as-of", "2024-06-30", "--data", str(big_ledger), "-o", str(target), env=TERMINAL)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert table_ids(target.read_text(encoding="utf-8")) == everything
+
+
+def test_grouped_overdue_counts_the_rest_of_each_group(cli: Cli, big_ledger: Path) -> None:
+    records = json.loads(
+        cli("overdue", "--by-unit", "--as-of", "2025-01-01", "--data", str(big_ledger), "--format", "json").stdout
+    )
+    big = [group for group in records if group["count"] > SHOWN]
+    assert big, "some unit should lead more than 50 overdue items"
+    outcome = cli("overdue", "--by-unit", "--as-of", "2025-01-01", "--data", str(big_ledger), env=TERMINAL)
+    shown = table_ids(outcome.stdout)
+    for group in records:
+        ids = [item["id"] for item in group["items"]]
+        expected = ids[:SHOWN]
+        assert [i for i in shown if i in set(ids)] == expected
+        if len(ids) > SHOWN:
+            assert f"… {len(ids) - SHOWN} more rows not shown" in outcome.stdout
+
+
+def test_the_note_speaks_the_interface_language(cli: Cli, big_ledger: Path) -> None:
+    everything = ids_in_order(cli, big_ledger, "list", "--as-of", "2024-06-30")
+    outcome = cli("list", "--as-of", "2024-06-30", "--data", str(big_ledger), "--lang", "zh-Hans", env=TERMINAL)
+    assert f"另有 {len(everything) - SHOWN} 行未显示；加 --all 显示全部" in outcome.stdout

@@ -1,0 +1,378 @@
+"""The read cache: the same answers with and without it; never stale, never half-written, never trusted.
+
+Every query runs three ways (no cache, cache miss, cache hit) on several days and must answer alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import typing
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from conftest import Cli, Run, cli_env, parktrack_executable
+from parktrack import cache, ledger, models, store
+
+DAYS = ["2024-04-30", "2024-06-30", "2024-07-01", "2024-12-31", "2025-01-01"]
+QUERIES = [
+    ["list"],
+    ["list", "--unit", "縣財政局"],
+    ["list", "--leader", "楊艷", "--light", "red"],
+    ["overdue"],
+    ["overdue", "--by-unit"],
+    ["due", "--within", "45"],
+    ["units"],
+    ["units", "縣委組織部"],
+    ["leaders"],
+    ["show", "T44"],
+    ["show", "M03.1"],
+    ["indicators"],
+]
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.cache")) if folder.exists() else []
+
+
+def answer(cli: Cli, cache_dir: Path, data: Path, *args: str) -> str:
+    outcome = cli(*args, "--data", str(data), "--lang", "en", env={cache.CACHE_DIR_VAR: str(cache_dir)})
+    assert outcome.exit_code == 0, outcome.stderr
+    return outcome.stdout
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: " ".join(q))
+def test_every_query_answers_alike_with_and_without_the_cache(
+    cli: Cli, data_copy: Path, tmp_path: Path, query: list[str]
+) -> None:
+    cache_dir = tmp_path / "cache"
+    for day in DAYS:
+        for fmt in ("json", "table"):
+            args = [*query, "--as-of", day, "--format", fmt]
+            uncached = answer(cli, cache_dir, data_copy, *args, "--no-cache")
+            miss = answer(cli, cache_dir, data_copy, *args)
+            hit = answer(cli, cache_dir, data_copy, *args)
+            assert miss == uncached and hit == uncached, (args, day)
+    assert entries(cache_dir), "the cache was never written"
+
+
+def test_a_hit_reads_the_entry_without_rewriting_it(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")
+    [entry] = entries(cache_dir)
+    before = entry.stat()
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")
+    after = entry.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_cached_models_equal_validated_ones(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.CACHE_DIR_VAR, str(tmp_path / "cache"))
+    cache.set_bypass(False)
+    folder = store.DataDir(data_copy)
+    validated = ledger.load(folder, indicators=True)
+    miss = cache.load_ledger(folder, indicators=True)
+    hit = cache.load_ledger(folder, indicators=True)
+    for loaded in (miss, hit):
+        assert loaded.plan == validated.plan and loaded.sections == validated.sections
+        assert loaded.tasks == validated.tasks and loaded.units == validated.units
+        assert loaded.indicators == validated.indicators
+    assert [t.model_dump(mode="json") for t in hit.tasks] == [t.model_dump(mode="json") for t in validated.tasks]
+    assert isinstance(hit.tasks[0].deadline, date) and isinstance(hit.plan.issued, date)
+    with_history = [task for task in hit.tasks if task.history]
+    assert all(isinstance(entry.date, date) for task in with_history for entry in task.history)
+
+
+def _non_plain(annotation: object) -> set[str]:
+    """'date' and the names of models that an annotation holds, however nested."""
+    found: set[str] = set()
+    if annotation is date:
+        found.add("date")
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.add(annotation.__name__)
+    for argument in typing.get_args(annotation):
+        found |= _non_plain(argument)
+    return found
+
+
+def test_the_payload_shapes_cover_every_date_and_nested_model() -> None:
+    """A new date or nested-model field in models.py must be listed in cache._shapes (else it would
+    come back from the cache as text)."""
+    shapes = {model.__name__: shape for model, shape in cache._shapes().items()}
+    every = (
+        models.Plan,
+        models.Section,
+        models.Task,
+        models.HistoryEntry,
+        models.Unit,
+        models.Indicator,
+        models.Actual,
+        models.Source,
+    )
+    checked = 0
+    for model in every:
+        for name, field in model.model_fields.items():
+            kinds = _non_plain(field.annotation)
+            listed = shapes.get(model.__name__, {}).get(name)
+            if "date" in kinds:
+                assert listed == cache.DATE, f"{model.__name__}.{name}"
+                checked += 1
+            nested = kinds - {"date"}
+            if nested:
+                assert listed is not None, f"{model.__name__}.{name}"
+                listed_model = listed[0] if isinstance(listed, tuple) else listed  # a one-tuple: a single model
+                assert listed_model.__name__ in nested, f"{model.__name__}.{name}"
+                checked += 1
+    assert checked == sum(len(shape) for shape in shapes.values())  # and the table lists nothing else
+
+
+def _same_size_edit(path: Path, old: str, new: str) -> None:
+    """Replace text with text of the same byte length, and put the file's times back."""
+    assert len(old.encode()) == len(new.encode())
+    info = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size and path.stat().st_mtime_ns == info.st_mtime_ns
+
+
+def test_a_same_size_same_time_replacement_is_never_served_stale(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    show = ["show", "T01", "--as-of", "2024-06-30", "--format", "json"]
+    assert "壓緊壓實" in json.loads(answer(cli, cache_dir, data_copy, *show))["text"]
+    _same_size_edit(data_copy / "tasks.yaml", "壓緊壓實產業園區", "抓緊壓實產業園區")
+    assert json.loads(answer(cli, cache_dir, data_copy, *show))["text"].startswith("抓緊壓實")
+
+
+def test_a_changed_unit_file_is_a_miss(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    units = ["units", "--as-of", "2024-06-30", "--format", "json"]
+    assert any(row["name"] == "縣財政局" for row in json.loads(answer(cli, cache_dir, data_copy, *units)))
+    _same_size_edit(data_copy / "units.yaml", "name: 縣財政局", "name: 縣財務局")
+    outcome = cli(*units, "--data", str(data_copy), env={cache.CACHE_DIR_VAR: str(cache_dir)})
+    # the tasks still name 縣財政局, now an unknown unit: the edit is seen and reported with its place
+    assert outcome.exit_code == 1
+    assert "tasks.yaml:" in outcome.stderr and "縣財政局" in outcome.stderr
+
+
+def test_invalid_data_is_reported_with_its_place_and_never_cached(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-06-30")
+    [entry] = entries(cache_dir)
+    valid_entry = entry.read_bytes()
+    tasks = data_copy / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace("lead_units: [縣委組織部]", "lead_units: [縣委組識部]", 1)
+    )
+    for _ in range(2):
+        outcome = cli("list", "--data", str(data_copy), env={cache.CACHE_DIR_VAR: str(cache_dir)})
+        assert outcome.exit_code == 1
+        line = next(line for line in outcome.stderr.splitlines() if "縣委組識部" in line)
+        assert line.startswith(f"{tasks}:") and line.split(":")[1].isdigit() and line.split(":")[2].isdigit()
+    assert entry.read_bytes() == valid_entry  # the broken version was not stored
+
+
+def _damaged_entries(entry: Path) -> dict[str, bytes]:
+    blob = entry.read_bytes()
+    header = len(cache.MAGIC)
+    foreign = blob[:header] + (cache.FORMAT + 1).to_bytes(4, "big") + blob[header + 4 :]
+    flipped = bytearray(blob)
+    flipped[-10] ^= 0xFF
+    return {
+        "garbage": b"not a cache at all",
+        "empty": b"",
+        "truncated": blob[: len(blob) // 2],
+        "foreign version": foreign,
+        "corrupt payload": bytes(flipped),
+        # still well-formed marshal data, but not what was stored: only the checksum tells
+        "altered text": blob.replace("壓緊壓實產業園區".encode(), "抓緊壓實產業園區".encode(), 1),
+    }
+
+
+@pytest.mark.parametrize(
+    "damage", ["garbage", "empty", "truncated", "foreign version", "corrupt payload", "altered text"]
+)
+def test_a_damaged_entry_is_ignored_and_rebuilt(cli: Cli, data_copy: Path, tmp_path: Path, damage: str) -> None:
+    cache_dir = tmp_path / "cache"
+    args = ["overdue", "--as-of", "2024-07-01", "--format", "json"]
+    expected = answer(cli, cache_dir, data_copy, *args, "--no-cache")
+    answer(cli, cache_dir, data_copy, *args)
+    [entry] = entries(cache_dir)
+    damaged = _damaged_entries(entry)[damage]
+    assert damaged != entry.read_bytes()
+    entry.write_bytes(damaged)
+    assert answer(cli, cache_dir, data_copy, *args) == expected
+    rebuilt = entry.stat()
+    assert entry.read_bytes().startswith(cache.MAGIC + cache.FORMAT.to_bytes(4, "big"))
+    assert answer(cli, cache_dir, data_copy, *args) == expected
+    assert (entry.stat().st_ino, entry.stat().st_mtime_ns) == (rebuilt.st_ino, rebuilt.st_mtime_ns)  # a hit now
+
+
+def test_an_unreadable_or_unwritable_cache_is_no_error(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    args = ["overdue", "--as-of", "2024-07-01", "--format", "json"]
+    expected = answer(cli, tmp_path / "fresh", data_copy, *args, "--no-cache")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    assert answer(cli, blocked, data_copy, *args) == expected
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, *args)
+    [entry] = entries(cache_dir)
+    entry.unlink()
+    entry.mkdir()  # an entry that cannot be read as a file, nor replaced
+    assert answer(cli, cache_dir, data_copy, *args) == expected
+
+
+def test_no_cache_flag_and_variable_bypass_it(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "overdue", "--no-cache", "--as-of", "2024-07-01")
+    assert entries(cache_dir) == []
+    env = {cache.CACHE_DIR_VAR: str(cache_dir), cache.NO_CACHE_VAR: "1"}
+    assert cli("overdue", "--data", str(data_copy), "--as-of", "2024-07-01", env=env).exit_code == 0
+    assert entries(cache_dir) == []
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")
+    assert len(entries(cache_dir)) == 1
+
+
+def test_the_cache_lives_in_the_user_cache_dir_not_the_data_folder(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    before = sorted(p.name for p in data_copy.parent.rglob("*"))
+    home_cache = tmp_path / "xdg"
+    env = {"XDG_CACHE_HOME": str(home_cache), cache.CACHE_DIR_VAR: None}  # the fixture's own folder set aside
+    outcome = cli("list", "--data", str(data_copy), "--as-of", "2024-06-30", env=env)
+    assert outcome.exit_code == 0
+    assert sorted(p.name for p in data_copy.parent.rglob("*")) == before
+    [entry] = entries(home_cache / "parktrack")
+    assert entry.stat().st_mode & 0o077 == 0  # only its user reads or writes it
+    assert (home_cache / "parktrack").stat().st_mode & 0o077 == 0
+
+
+def test_concurrent_readers_and_a_changing_file_never_see_a_half_written_entry(
+    run: Run, data_copy: Path, tmp_path: Path
+) -> None:
+    """Readers race to fill an empty cache while the file flips between two versions: each answer is
+    one version's whole answer."""
+    env = cli_env(PARKTRACK_CACHE_DIR=str(tmp_path / "cache"), PARKTRACK_LANG="en")
+    tasks = data_copy / "tasks.yaml"
+    first = tasks.read_text(encoding="utf-8")
+    second = first.replace("壓緊壓實產業園區", "抓緊壓實產業園區", 1)
+    args = ["show", "T01", "--data", str(data_copy), "--as-of", "2024-06-30", "--format", "json"]
+    texts = set()
+    for version in (second, first):
+        tasks.write_text(version, encoding="utf-8")
+        texts.add(json.loads(run(*args, env=env).stdout)["text"])
+    assert len(texts) == 2
+    readers = [
+        subprocess.Popen([parktrack_executable(), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(8)
+    ]
+    for flip in range(20):
+        store.atomic_write(tasks, second if flip % 2 else first)
+    for reader in readers:
+        out, err = reader.communicate(timeout=120)
+        assert reader.returncode == 0, err.decode()
+        assert json.loads(out)["text"] in texts
+    tasks.write_text(first, encoding="utf-8")
+    assert json.loads(run(*args, env=env).stdout)["text"].startswith("壓緊壓實")
+
+
+def test_validate_always_reads_the_files(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "indicators", "--as-of", "2024-06-30")
+    outcome = cli("validate", "--data", str(data_copy), env={cache.CACHE_DIR_VAR: str(cache_dir)})
+    assert outcome.exit_code == 0 and "ok" in outcome.stdout
+    indicators = data_copy / "indicators.yaml"
+    indicators.write_text(indicators.read_text(encoding="utf-8").replace("kind: count", "kind: cuont", 1))
+    outcome = cli("validate", "--data", str(data_copy), env={cache.CACHE_DIR_VAR: str(cache_dir)})
+    assert outcome.exit_code == 1 and "indicators.yaml:" in outcome.stderr
+
+
+def test_a_file_that_is_not_utf8_is_reported_not_served(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-06-30")
+    tasks = data_copy / "tasks.yaml"
+    tasks.write_bytes(tasks.read_bytes().replace("壓緊壓實".encode(), b"\xff\xfe\xfd\xfc" * 3, 1))
+    outcome = cli("list", "--data", str(data_copy), env={cache.CACHE_DIR_VAR: str(cache_dir)})
+    assert outcome.exit_code == 1
+    assert outcome.stderr.startswith(f"{tasks}:") and "not valid UTF-8" in outcome.stderr
+
+
+def test_a_write_leaves_an_entry_for_exactly_what_it_wrote(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """update/note/record validate in full and remember the result: the next read is a hit that answers
+    as a fresh read of the files does, and a hand edit afterwards is still seen."""
+    cache_dir = tmp_path / "cache"
+    data = repo / "data"
+    env = {cache.CACHE_DIR_VAR: str(cache_dir)}
+    show = ["show", "T01", "--as-of", "2024-06-30", "--format", "json"]
+    answer(cli, cache_dir, data, *show)  # fills the cache
+    outcome = cli("update", "T01", "--status", "done", "--date", "2024-06-20", "--data", str(data), env=env)
+    assert outcome.exit_code == 0, outcome.stderr
+    written = {entry: entry.stat().st_mtime_ns for entry in entries(cache_dir)}
+    assert written, "the write left no entry"
+    after = answer(cli, cache_dir, data, *show)
+    assert {entry: entry.stat().st_mtime_ns for entry in entries(cache_dir)} == written  # a hit: nothing rewritten
+    assert after == answer(cli, cache_dir, data, *show, "--no-cache")
+    assert json.loads(after)["status"] == "done"
+    _same_size_edit(data / "tasks.yaml", "壓緊壓實產業園區", "抓緊壓實產業園區")
+    assert json.loads(answer(cli, cache_dir, data, *show))["text"].startswith("抓緊壓實")
+
+
+def test_writes_in_a_row_answer_as_fresh_reads_do(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    data = repo / "data"
+    env = {cache.CACHE_DIR_VAR: str(cache_dir)}
+    steps = [
+        ["update", "T07", "--status", "in_progress", "--date", "2024-05-01"],
+        ["note", "T07", "已與縣稅務局對接", "--date", "2024-05-10"],
+        ["record", "gross-output", "19.9", "--period", "2024Q2"],
+        ["update", "T07", "--status", "done", "--date", "2024-06-01"],
+    ]
+    for step in steps:
+        outcome = cli(*step, "--data", str(data), env=env)
+        assert outcome.exit_code == 0, (step, outcome.stderr)
+        for query in (["show", "T07"], ["indicators"], ["overdue"]):
+            args = [*query, "--as-of", "2024-06-30", "--format", "json"]
+            assert answer(cli, cache_dir, data, *args) == answer(cli, cache_dir, data, *args, "--no-cache"), step
+
+
+def _history_entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*-history.cache")) if folder.exists() else []
+
+
+def test_history_answers_alike_from_what_it_remembers(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """history remembers, by blob id, each commit's changes and which versions do not parse: a second
+    run parses nothing it has seen and answers as a run without the cache; a new commit is added to it."""
+    cache_dir = tmp_path / "cache"
+    data = repo / "data"
+    env = {cache.CACHE_DIR_VAR: str(cache_dir)}
+    writes = [
+        ["update", "T07", "--status", "in_progress", "--date", "2024-05-01"],
+        ["note", "T07", "已與縣稅務局對接", "--date", "2024-05-10"],
+        ["record", "gross-output", "19.9", "--period", "2024Q2"],
+    ]
+    for step in writes:
+        assert cli(*step, "--data", str(data), env=env).exit_code == 0
+    queries = [["history", "T07"], ["history", "gross-output"], ["history"]]
+
+    def same_answers() -> None:
+        for query in queries:
+            args = [*query, "--format", "json"]
+            fresh = answer(cli, cache_dir, data, *args, "--no-cache")
+            assert answer(cli, cache_dir, data, *args) == fresh, query  # fills or reads the memo
+            assert answer(cli, cache_dir, data, *args) == fresh, query  # reads it
+
+    same_answers()
+    remembered = {entry: entry.stat().st_mtime_ns for entry in _history_entries(cache_dir)}
+    assert len(remembered) == 2  # tasks.yaml and indicators.yaml
+    answer(cli, cache_dir, data, "history", "T07", "--format", "json")
+    assert {entry: entry.stat().st_mtime_ns for entry in _history_entries(cache_dir)} == remembered  # all known
+    assert cli("update", "T07", "--status", "done", "--date", "2024-06-01", "--data", str(data), env=env).exit_code == 0
+    same_answers()
+    rows = json.loads(answer(cli, cache_dir, data, "history", "T07", "--format", "json"))
+    assert [row["to"] for row in rows if row["change"] == "status"][-1] == "done"
+    for entry in _history_entries(cache_dir):
+        entry.write_bytes(b"garbage")
+    same_answers()
