@@ -127,9 +127,6 @@ LeaderOpt = Annotated[
 # --- helpers shared by the commands ------------------------------------------------
 
 
-_writing_file = False  # set while a table is drawn for --output
-
-
 @cache
 def console() -> Console:
     from rich.console import Console
@@ -143,13 +140,13 @@ def console() -> Console:
 TERMINAL_ROWS = 50  # rows a terminal table shows without --all
 
 
-def screen(show_all: bool = False) -> Screen:
+def screen(show_all: bool = False, to_file: bool = False) -> Screen:
     """The width tables fit to (None: a pipe without COLUMNS, no limit), whether it is a terminal, and
     how many rows a terminal shows (all with `show_all`; a pipe or file always gets every row)."""
     from parktrack.tables import Screen
 
     current = console()
-    if _writing_file:
+    if to_file:
         return Screen(None, False)  # a file: nothing cut, whatever the terminal's width
     unlimited = not current.is_terminal and not os.environ.get("COLUMNS")
     limit = TERMINAL_ROWS if current.is_terminal and not show_all else None
@@ -251,27 +248,25 @@ def print_rows(
     output(
         fmt,
         lambda: task_records(ledger, rows),
-        lambda tables: tables.list_table(ledger, rows, title, screen(show_all)),
+        lambda tables, shown: tables.list_table(ledger, rows, title, shown),
         out,
+        show_all,
     )
 
 
 def output(
     fmt: Format,
     records: Callable[[], list[Record]],
-    table: Callable[[ModuleType], RenderableType],
+    table: Callable[[ModuleType, Screen], RenderableType],
     out: Path | None = None,
+    show_all: bool = False,
 ) -> None:
-    """Print a table (importing Rich only then) or the records as JSON or CSV; `out` writes a file."""
+    """Print a table (importing Rich only then) fitted to the screen, or the records as JSON or CSV;
+    `out` writes a file (a table then fitted to no width and cut nowhere)."""
     if fmt is Format.table:
         from parktrack import tables
 
-        global _writing_file
-        _writing_file = out is not None
-        try:
-            emit(table(tables), out)
-        finally:
-            _writing_file = False
+        emit(table(tables, screen(show_all, to_file=out is not None)), out)
         return
     from parktrack import render
 

@@ -29,7 +29,6 @@ from parktrack.cli.common import (
     output,
     print_rows,
     resolve_filters,
-    screen,
     task_records,
 )
 from parktrack.errors import EXIT_OVERDUE, UsageError
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from parktrack.query import Row
+    from parktrack.tables import Screen
 
 
 @app.command()
@@ -168,14 +168,11 @@ def overdue(
     rows = query.overdue(ledger, day, resolve_filters(ledger, unit=unit, role=role, leader=leader))
     title = count_title(_("Overdue"), len(rows), day)
 
-    def table(tables: ModuleType) -> RenderableType:
+    def table(tables: ModuleType, shown: Screen) -> RenderableType:
         if not by_unit:
-            return tables.overdue_table(ledger, rows, title, screen(show_all))  # type: ignore[no-any-return]
+            return tables.overdue_table(ledger, rows, title, shown)  # type: ignore[no-any-return]
         groups = query.by_lead_unit(ledger, rows).items()
-        parts = [
-            tables.overdue_table(ledger, group, _unit_title(name, group, day), screen(show_all))
-            for name, group in groups
-        ]
+        parts = [tables.overdue_table(ledger, group, _unit_title(name, group, day), shown) for name, group in groups]
         return tables.grouped([title, *parts]) if parts else f"{title}\n"
 
     if by_unit and fmt is not Format.table:
@@ -184,7 +181,7 @@ def overdue(
         groups = {name: task_records(ledger, group) for name, group in query.by_lead_unit(ledger, rows).items()}
         emit(render.grouped_data(groups, "lead_unit", fmt.value), out, bom=fmt is Format.csv)
     else:
-        output(fmt, lambda: task_records(ledger, rows), table, out)
+        output(fmt, lambda: task_records(ledger, rows), table, out, show_all)
     if fail_if_any and rows:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -212,8 +209,9 @@ def due(
     output(
         fmt,
         lambda: task_records(ledger, rows),
-        lambda tables: tables.due_table(ledger, rows, title, screen(show_all)),
+        lambda tables, shown: tables.due_table(ledger, rows, title, shown),
         out,
+        show_all,
     )
 
 
@@ -247,7 +245,7 @@ def units(
     bodies = [s for s in summaries if not s.unit.is_group]
     groups = [s for s in summaries if s.unit.is_group]
 
-    def table(tables: ModuleType) -> RenderableType:
+    def table(tables: ModuleType, _shown: Screen) -> RenderableType:
         group_title = _("Groups (open-ended; not one accountable unit)")
         return tables.grouped(  # type: ignore[no-any-return]
             [
@@ -286,7 +284,7 @@ def leaders(
         return
     summaries = query.leader_summaries(ledger, day, warn_days, sort.value)
 
-    def table(tables: ModuleType) -> RenderableType:
+    def table(tables: ModuleType, _shown: Screen) -> RenderableType:
         title = tables.as_of_title(_("Lead officials"), day)
         return tables.leaders_table(ledger, summaries, title, warn_days)  # type: ignore[no-any-return]
 
@@ -344,7 +342,7 @@ def history(
     output(
         fmt,
         lambda: [render.audit_record(row) for row in rows],
-        lambda tables: tables.audit_table(ledger, rows, title),
+        lambda tables, _shown: tables.audit_table(ledger, rows, title),
         out,
     )
 
@@ -383,10 +381,10 @@ def indicators(
         count=len(progress), day=day.isoformat()
     )
 
-    def table(tables: ModuleType) -> RenderableType:
+    def table(tables: ModuleType, shown: Screen) -> RenderableType:
         if indicator_id and progress:
             return tables.indicator_detail(ledger, progress[0])  # type: ignore[no-any-return]
-        return tables.indicators_table(ledger, progress, title, screen())  # type: ignore[no-any-return]
+        return tables.indicators_table(ledger, progress, title, shown)  # type: ignore[no-any-return]
 
     output(fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table, out)
 
