@@ -31,8 +31,8 @@ def parktrack_executable() -> str:
 LEGACY_LANGUAGE = {"PARKTRACK_LANG": "en"}
 
 
-# Processes started with cli_env() keep their read cache here, never in the user's cache directory;
-# the `cli` and `run` fixtures give each test a folder of its own.
+# The suite's read cache (one per test process), never the user's cache directory. Entries are keyed by
+# the files' content, so tests share it safely; tests of the cache itself name folders of their own.
 SUITE_CACHE = Path(tempfile.mkdtemp(prefix="parktrack-test-cache-"))
 atexit.register(shutil.rmtree, SUITE_CACHE, ignore_errors=True)
 
@@ -49,9 +49,9 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A read cache folder of the test's own, so the suite never writes to the user's cache."""
-    return tmp_path_factory.mktemp("cache")
+def cache_dir() -> Path:
+    """The suite's read cache folder, so the suite never writes to the user's cache."""
+    return SUITE_CACHE
 
 
 @pytest.fixture(autouse=True)
