@@ -262,7 +262,7 @@ def test_choosing_the_language_stays_cheap() -> None:
     """--lang or PARKTRACK_LANG needs neither platformdirs nor tomllib; no config file needs no tomllib."""
     code = (
         "import sys, os\n"
-        "from parktrack.i18n import choose_language\n"
+        "from parktrack.config import choose_language\n"
         "choose_language('en', {})\n"
         "print('platformdirs' in sys.modules, 'tomllib' in sys.modules)\n"
         "choose_language(None, {'PARKTRACK_CONFIG': os.devnull + '.absent'})\n"

@@ -8,8 +8,9 @@
 
     lang = "zh-Hans"
 
-Imported only when neither --lang nor PARKTRACK_LANG chose the language; tomllib is imported only
-when the file exists, so a run without a config file pays for platformdirs alone.
+`choose_language` decides the interface language for a run. platformdirs is imported only when
+neither --lang nor PARKTRACK_LANG chose it, and tomllib only when the file exists, so a run without
+a config file pays for platformdirs alone.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from parktrack.errors import UsageError
 from parktrack.files import atomic_write
-from parktrack.i18n import LANGUAGES, Language, _, parse_language
+from parktrack.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, _, locale_language, parse_language
 
 CONFIG_ENV = "PARKTRACK_CONFIG"
 CONFIG_NAME = "config.toml"
@@ -99,3 +100,18 @@ def write_setting(path: Path, key: str, value: str) -> None:
         new = old + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, new)
+
+
+def choose_language(option: str | None, environ: Mapping[str, str]) -> Language:
+    """--lang, else PARKTRACK_LANG, else the user config file, else the locale, else DEFAULT_LANGUAGE."""
+    for source, value in (("--lang", option), ("PARKTRACK_LANG", environ.get("PARKTRACK_LANG"))):
+        if value:
+            language = parse_language(value)
+            if language is None:
+                raise UsageError(
+                    _("{source}: unknown language '{value}'; use one of {choices}").format(
+                        source=source, value=value, choices=", ".join(LANGUAGES)
+                    )
+                )
+            return language
+    return configured_language(environ) or locale_language(environ) or DEFAULT_LANGUAGE

@@ -6,7 +6,7 @@ traditional Chinese. The ledger's own text (items, units, officials) is stored a
 writes it and converted only for display, by `display`.
 
 Nothing here translates until `set_language` is called: domain code imported by tests or scripts
-speaks English, and the CLI chooses the language once per run (see `choose_language`).
+speaks English, and the CLI chooses the language once per run (see `config.choose_language`).
 """
 
 from __future__ import annotations
@@ -116,25 +116,6 @@ def _windows_language() -> Language | None:  # pragma: no cover - Windows only
             return found
     name = locale.getlocale()[0]  # "Chinese (Simplified)_China" ...
     return parse_language(name) if name else None
-
-
-def choose_language(option: str | None, environ: Mapping[str, str]) -> Language:
-    """--lang, else PARKTRACK_LANG, else the user config file, else the locale, else DEFAULT_LANGUAGE."""
-    from parktrack.errors import UsageError
-
-    for source, value in (("--lang", option), ("PARKTRACK_LANG", environ.get("PARKTRACK_LANG"))):
-        if value:
-            language = parse_language(value)
-            if language is None:
-                raise UsageError(
-                    _("{source}: unknown language '{value}'; use one of {choices}").format(
-                        source=source, value=value, choices=", ".join(LANGUAGES)
-                    )
-                )
-            return language
-    from parktrack import config  # only now: it imports platformdirs
-
-    return config.configured_language(environ) or locale_language(environ) or DEFAULT_LANGUAGE
 
 
 def display(text: str) -> str:

@@ -20,6 +20,7 @@ import typer
 from parktrack import cache as read_cache
 from parktrack.cli import config, exchange, meeting, setup, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
+from parktrack.config import choose_language
 from parktrack.errors import ParktrackError, UsageError
 from parktrack.i18n import (
     DEFAULT_LANGUAGE,
@@ -27,7 +28,6 @@ from parktrack.i18n import (
     N_,
     Language,
     _,
-    choose_language,
     locale_language,
     set_language,
 )
