@@ -199,13 +199,16 @@ def headline_on(ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS) -
 
 def _headline(ledger: Ledger, day: date, rows: list[Row], progress: list[Progress]) -> Headline:
     lights = Counter(p.light for p in progress)
+    tally = query.Tally()  # the same counts as the accountability tables
+    for row in rows:
+        tally.add(row)
     return Headline(
         day=day,
-        items=len(rows),
-        done=sum(row.state.completed is not None for row in rows),
-        in_progress=sum(row.state.status == "in_progress" for row in rows),
-        overdue=sum(row.state.light == "red" for row in rows),
-        due_soon=sum(row.state.light == "yellow" for row in rows),
+        items=tally.items,
+        done=tally.done,
+        in_progress=tally.in_progress,
+        overdue=tally.overdue,
+        due_soon=tally.due_soon,
         lights={light: lights.get(light, 0) for light in LIGHT_ORDER},
     )
 
