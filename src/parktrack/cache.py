@@ -27,6 +27,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 
     from parktrack.datadir import DataDir
     from parktrack.ledger import Ledger
+    from parktrack.models import Indicator, Task
 
-FORMAT = 1
+FORMAT = 2  # 2: items stored one blob each, with their byte offsets in tasks.yaml
 MAGIC = b"parktrack-cache\n"
 CACHE_DIR_VAR = "PARKTRACK_CACHE_DIR"
 NO_CACHE_VAR = "PARKTRACK_NO_CACHE"
@@ -106,21 +108,51 @@ def _load_ledger(data: DataDir, indicators: bool) -> Ledger:
     texts = _read_texts(data, indicators)
     if texts is None:  # unreadable: the loader reports it
         return ledger.load(data, indicators=indicators)
+    return _cached(data, texts, indicators)[0]
+
+
+def _cached(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tuple[Ledger, dict[str, Any] | None]:
+    """The ledger validated from exactly `texts`, and its payload: from the entry, or loaded and stored."""
+    from parktrack import ledger
+
     key = _key(texts, indicators)
     entry = _entry_path(data, indicators)
     payload = _read_entry(entry, key)
     if payload is not None:
         try:
-            return _from_payload(data, payload)
+            return _from_payload(data, payload), payload
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             pass  # a foreign shape: rebuild
     try:  # only a miss needs the text; what was cached was valid UTF-8 when it validated
         replacing = {name: raw.decode("utf-8") for name, raw in texts.items()}
     except UnicodeDecodeError:  # the loader reports it, with its place
-        return ledger.load(data, indicators=indicators)
+        return ledger.load(data, indicators=indicators), None
     loaded = ledger.load(data, replacing=replacing, indicators=indicators)
-    _write_entry(entry, key, to_payload(loaded))
-    return loaded
+    payload = to_payload(loaded)
+    _write_entry(entry, key, payload)
+    return loaded, payload
+
+
+@dataclass(frozen=True)
+class Base:
+    """What a write starts from: the validated ledger (indicators included), the files' bytes it was
+    validated from, and its cache payload (None with --no-cache or when a file could not be read)."""
+
+    ledger: Ledger
+    texts: dict[str, bytes] | None
+    payload: dict[str, Any] | None
+
+
+def load_for_write(data: DataDir) -> Base:
+    """The ledger as it stands, validated: from the cache when its files are unchanged, else in full."""
+    from parktrack import ledger
+
+    with collector_paused():
+        texts = read_files(data)
+        if bypassed() or texts is None:
+            return Base(ledger.load(data, indicators=True), texts, None)
+        loaded, payload = _cached(data, texts, True)
+        return Base(loaded, texts, payload)
 
 
 def read_files(data: DataDir) -> dict[str, bytes] | None:
@@ -131,16 +163,37 @@ def read_files(data: DataDir) -> dict[str, bytes] | None:
 def remember(data: DataDir, validated: Ledger, texts: dict[str, bytes]) -> None:
     """Store a ledger that a write has just validated from exactly `texts` (the files' bytes as written),
     so the next read or write of this folder starts from the cache instead of parsing everything again."""
-    if bypassed():
-        return
-    from parktrack.datadir import INDICATORS_FILE
-    from parktrack.ledger import Ledger
+    if not bypassed():
+        _remember_payload(data, to_payload(validated), texts)
 
-    payload = to_payload(validated)
+
+def remember_edit(
+    base: Base,
+    tasks: dict[int, Task],
+    cuts: list[int] | None,
+    indicators: list[Indicator] | None,
+    texts: dict[str, bytes],
+) -> None:
+    """Store the ledger after a write that changed a few items (`tasks`, by position) and perhaps the
+    indicators, starting from the base's payload: the other items' blobs are kept as they were."""
+    if bypassed() or base.payload is None:
+        return
+    blobs = list(base.payload["task_blobs"])  # bytes: the payload's other parts became the models' own dicts
+    for position, task in tasks.items():
+        blobs[position] = marshal.dumps(task.model_dump(mode="json"))
+    kept = base.ledger
+    payload = to_payload(replace(kept, indicators=kept.indicators if indicators is None else indicators), blobs)
+    payload["task_cuts"] = cuts
+    _remember_payload(kept.data, payload, texts)
+
+
+def _remember_payload(data: DataDir, payload: dict[str, Any], texts: dict[str, bytes]) -> None:
+    """One payload under both kinds of load: with indicators, and tasks only (keyed without indicators.yaml)."""
+    from parktrack.datadir import INDICATORS_FILE
+
     _write_entry(_entry_path(data, True), _key(texts, True), payload)
     tasks_only = {name: raw for name, raw in texts.items() if name != INDICATORS_FILE}
-    without = to_payload(Ledger(data, validated.plan, validated.sections, validated.tasks, validated.units, []))
-    _write_entry(_entry_path(data, False), _key(tasks_only, False), without)
+    _write_entry(_entry_path(data, False), _key(tasks_only, False), {**payload, "indicators": []})
 
 
 def history_entry(repo: Path, path: str) -> tuple[Path, bytes]:
@@ -287,8 +340,9 @@ def _shapes() -> dict[type[BaseModel], dict[str, Any]]:
     }
 
 
-def to_payload(loaded: Ledger) -> dict[str, Any]:
-    """The ledger as plain builtins (JSON-mode dumps: days as ISO text)."""
+def to_payload(loaded: Ledger, blobs: list[bytes] | None = None) -> dict[str, Any]:
+    """The ledger as plain builtins (JSON-mode dumps: days as ISO text); each item a marshal blob of its
+    own, so a read builds only the items it asks for and a write re-dumps only the items it changed."""
 
     def dump(models: list[Any]) -> list[dict[str, Any]]:
         return [model.model_dump(mode="json") for model in models]
@@ -296,24 +350,36 @@ def to_payload(loaded: Ledger) -> dict[str, Any]:
     return {
         "plan": loaded.plan.model_dump(mode="json"),
         "sections": dump(loaded.sections),
-        "tasks": dump(loaded.tasks),
+        "task_ids": list(loaded.tasks.ids),
+        "task_blobs": blobs if blobs is not None else [marshal.dumps(t.model_dump(mode="json")) for t in loaded.tasks],
+        "task_cuts": loaded.task_cuts,
         "units": dump(loaded.units),
         "indicators": dump(loaded.indicators),
     }
 
 
 def _from_payload(data: DataDir, payload: dict[str, Any]) -> Ledger:
-    from parktrack.ledger import Ledger
+    from parktrack.ledger import Ledger, Tasks
     from parktrack.models import Indicator, Plan, Section, Task, Unit
 
     build = _Builder(_shapes())
+    ids, blobs, cuts = payload["task_ids"], payload["task_blobs"], payload["task_cuts"]
+    if len(blobs) != len(ids) or (cuts is not None and len(cuts) != len(ids) + 1):
+        raise ValueError("a damaged payload")
+
+    def task(position: int) -> Any:
+        return build.one(Task, marshal.loads(blobs[position]))
+
+    if ids:
+        task(0)  # a foreign shape shows here, while the caller still treats it as a miss
     return Ledger(
         data,
         build.one(Plan, payload["plan"]),
         build.many(Section, payload["sections"]),
-        build.many(Task, payload["tasks"]),
+        Tasks(ids, task),
         build.many(Unit, payload["units"]),
         build.many(Indicator, payload["indicators"]),
+        cuts,
     )
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +24,55 @@ if TYPE_CHECKING:  # store imports YAML; a cached read never needs it (see cache
 M = TypeVar("M", bound=BaseModel)
 
 
+class Tasks(Sequence[Task]):
+    """The ledger's items in file order, each built on first use.
+
+    A ledger read from the cache keeps its items as stored dumps until asked for them, so `show T5000`
+    or a write to one item of 10,000 builds one model, not 10,000.
+    """
+
+    def __init__(self, ids: list[str], build: Callable[[int], Task]) -> None:
+        self.ids = ids
+        self._build = build
+        self._built: list[Task | None] = [None] * len(ids)
+
+    @classmethod
+    def of(cls, tasks: Sequence[Task]) -> Tasks:
+        built = cls([task.id for task in tasks], tasks.__getitem__)
+        built._built = list(tasks)
+        return built
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Task: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Task]: ...
+    def __getitem__(self, index: int | slice) -> Task | list[Task]:
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        task = self._built[index]
+        if task is None:
+            task = self._built[index] = self._build(index % len(self))
+        return task
+
+    def __iter__(self) -> Iterator[Task]:
+        return (self[position] for position in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Tasks({len(self)} items)"
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        return {task_id: position for position, task_id in enumerate(self.ids)}
+
+
 @dataclass
 class Ledger:
     """The validated plan: its tasks, sections and units, with lookups."""
@@ -31,9 +80,12 @@ class Ledger:
     data: DataDir
     plan: Plan
     sections: list[Section]
-    tasks: list[Task]
+    tasks: Tasks
     units: list[Unit]
     indicators: list[Indicator] = field(default_factory=list)
+    # byte offsets cutting tasks.yaml into its items (store.item_boundaries), when the file is laid out
+    # regularly: a write to a few items then parses those items' text alone
+    task_cuts: list[int] | None = None
 
     @cached_property
     def unit_by_name(self) -> dict[str, Unit]:
@@ -44,7 +96,8 @@ class Ledger:
         return self.unit_by_name[name].name
 
     def task(self, task_id: str) -> Task:
-        return names.find_item(self.tasks, task_id)
+        position = self.tasks.positions.get(names.item_id(task_id))
+        return self.tasks[position] if position is not None else names.find_item(self.tasks, task_id)
 
     def find_unit(self, text: str) -> Unit:
         keys: dict[str, Unit] = {unit.id: unit for unit in self.units}
@@ -86,7 +139,7 @@ def load(data: DataDir, replacing: Mapping[str, str] | None = None, indicators: 
 
     replacing = replacing or {}
     units_doc = store.read_yaml(data.file(store.UNITS_FILE), replacing.get(store.UNITS_FILE))
-    tasks_doc = store.read_yaml(data.file(store.TASKS_FILE), replacing.get(store.TASKS_FILE))
+    tasks_doc = store.read_yaml(data.file(store.TASKS_FILE), replacing.get(store.TASKS_FILE), cut="tasks")
     problems = units_doc.problems + tasks_doc.problems
     units_file = _validate(units_doc, UnitsFile, problems)
     tasks_file = _validate(tasks_doc, TasksFile, problems)
@@ -99,18 +152,20 @@ def load(data: DataDir, replacing: Mapping[str, str] | None = None, indicators: 
     # when tasks.yaml itself is broken, its ids are unknown: checking indicators' items against nothing
     # would only echo the one real problem dozens of times
     task_ids = {_raw_id(raw) for raw in tasks_file.tasks} - {None} if tasks_file else None
-    targets = _load_indicators(data, replacing, problems, units_file, task_ids) if indicators else []
+    units = units_file.units if units_file else None
+    targets = _load_indicators(data, replacing, problems, units, task_ids) if indicators else []
     if problems:
         raise DataError(problems)
     assert units_file and tasks_file
-    return Ledger(data, tasks_file.plan, tasks_file.sections, [task for _, task in tasks], units_file.units, targets)
+    built = Tasks.of([task for _, task in tasks])
+    return Ledger(data, tasks_file.plan, tasks_file.sections, built, units_file.units, targets, tasks_doc.cuts)
 
 
 def _load_indicators(
     data: DataDir,
     replacing: Mapping[str, str],
     problems: list[Problem],
-    units_file: UnitsFile | None,
+    units: list[Unit] | None,
     task_ids: set[str | None] | None,
 ) -> list[Indicator]:
     """indicators.yaml is optional: a ledger of tasks alone is still a ledger."""
@@ -129,10 +184,36 @@ def _load_indicators(
         for index, raw in enumerate(frame.indicators)
     ]
     valid = [(index, indicator) for index, indicator in checked if indicator is not None]
-    names = _unit_names(units_file.units) if units_file else None
+    names = _unit_names(units) if units is not None else None
     findings = check_indicators(valid, frame.indicators, task_ids, names)
     problems += [doc.problem(("indicators", index, *loc), message) for index, loc, message in findings]
     return [indicator for _, indicator in valid]
+
+
+def check_task_alone(raw: Any, ledger: Ledger) -> Task | None:
+    """One item, as parsed from its own text, checked as `load` checks it against the rest of the ledger.
+
+    The Task, or None when anything is wrong with it (the caller then checks the whole ledger, which
+    says what and where). Together with its id being unchanged, this is everything a full check finds
+    about a change to one item: the other checks (ids unique, indicators' items known) see only ids.
+    """
+    try:
+        task = Task.model_validate(raw)
+    except ValidationError:
+        return None
+    sections: set[tuple[str, int]] = {(section.kind, section.number) for section in ledger.sections}
+    problems = _task_findings(task, ledger.plan, sections, ledger.unit_by_name)
+    return None if next(problems, None) is not None else task
+
+
+def check_indicators_text(ledger: Ledger, text: str) -> list[Indicator] | None:
+    """indicators.yaml as `text`, checked in full against the ledger's units and items; None when invalid."""
+    from parktrack import store
+
+    problems: list[Problem] = []
+    replacing = {store.INDICATORS_FILE: text}
+    indicators = _load_indicators(ledger.data, replacing, problems, ledger.units, set(ledger.tasks.ids))
+    return None if problems else indicators
 
 
 def _validate(doc: YamlDoc, model: type[M], problems: list[Problem], loc: Loc = (), data: Any = None) -> M | None:
@@ -339,9 +420,9 @@ def _indicator_findings(
 ) -> Iterator[Finding]:
     yield from _kind_findings(indicator)
     if task_ids is not None:
-        ids = [task_id for task_id in task_ids if task_id]
         for position, item in enumerate(indicator.items):
             if item not in task_ids:
+                ids = [task_id for task_id in task_ids if task_id]  # only here: a list per indicator is quadratic
                 yield ("items", position), _("unknown task '{id}'").format(id=item) + did_you_mean(item, ids)
     if names is not None:
         for position, name in enumerate(indicator.units):

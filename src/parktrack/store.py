@@ -74,6 +74,7 @@ class YamlDoc:
     _root: yaml.Node | None = None
     bom: bool = False  # the file starts with a UTF-8 byte order mark; writes keep it
     raw: bytes = b""  # the bytes read, to notice a file replaced underneath a write
+    cuts: list[int] | None = None  # item_boundaries of the list read_yaml was asked to cut
 
     @property
     def ok(self) -> bool:
@@ -98,10 +99,11 @@ class YamlDoc:
         return Problem(self.path, mark.line + 1, mark.column + 1, label, message)
 
 
-def read_yaml(path: Path, text: str | None = None, marks: bool = False) -> YamlDoc:
+def read_yaml(path: Path, text: str | None = None, marks: bool = False, cut: str | None = None) -> YamlDoc:
     """Read and parse one file (or `text` standing in for it), collecting every problem instead of raising.
 
-    `marks` keeps the node tree the parse built (a write splices at its marks), instead of composing it again.
+    `marks` keeps the node tree the parse built (a write splices at its marks), instead of composing it
+    again. `cut` names a top-level list whose item_boundaries to note while the tree is at hand.
     """
     if text is None:
         raw, trouble = read_bounded(path)
@@ -119,7 +121,7 @@ def read_yaml(path: Path, text: str | None = None, marks: bool = False) -> YamlD
     doc.problems = _text_problems(doc)
     if doc.problems:
         return doc
-    _parse(doc, marks)
+    _parse(doc, marks, cut)
     if doc.ok and doc.data is None:
         doc.problems.append(Problem(path, None, None, "", _("file is empty")))
     return doc
@@ -188,7 +190,7 @@ def _tab_problems(doc: YamlDoc) -> list[Problem]:
     return problems
 
 
-def _parse(doc: YamlDoc, marks: bool = False) -> None:
+def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
     try:
         doc.problems = _feature_problems(doc)
         if doc.problems:
@@ -197,9 +199,11 @@ def _parse(doc: YamlDoc, marks: bool = False) -> None:
         try:
             # one pass builds the nodes, and the data from them (what get_single_data does); a merge key
             # (<<) would be flattened into the nodes, so such a file composes its marks apart
-            if marks and "<<" not in doc.text:
-                doc._root = loader.get_single_node()
-                doc.data = None if doc._root is None else loader.construct_document(doc._root)
+            if (marks or cut) and "<<" not in doc.text:
+                root = loader.get_single_node()
+                doc.data = None if root is None else loader.construct_document(root)
+                doc.cuts = item_boundaries(root, doc.text, doc.bom, cut) if cut else None
+                doc._root = root if marks else None  # a tree of a large file is big: kept only when asked
             else:
                 doc.data = loader.get_single_data()
         finally:
@@ -268,6 +272,16 @@ def mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
         for key_node, value_node in node.value:
             if key_node.value == key:
                 return value_node  # type: ignore[no-any-return]
+    return None
+
+
+def entry_node(doc: YamlDoc, collection: str, entry_id: str) -> yaml.MappingNode | None:
+    """The node of the entry with `entry_id` in the top-level list `collection`."""
+    entries = mapping_value(doc.root(), collection)
+    for node in getattr(entries, "value", []):
+        id_node = mapping_value(node, "id")
+        if isinstance(node, yaml.MappingNode) and isinstance(id_node, yaml.ScalarNode) and id_node.value == entry_id:
+            return node
     return None
 
 
@@ -425,15 +439,16 @@ def line_end(text: str, node: yaml.Node) -> int:
     return at - 1 if at > 0 and text[at - 1] == "\r" else at
 
 
-def replace_file(path: Path, text: str, doc: YamlDoc) -> None:
-    """Replace a ledger file read as `doc` with `text`, unless it was replaced meanwhile; OS errors as WriteError."""
+def replace_file(path: Path, content: bytes, expected: bytes) -> None:
+    """Replace a ledger file read as `expected` with `content`, unless it was replaced meanwhile;
+    OS errors as WriteError."""
     try:
-        if path.read_bytes() != doc.raw:
+        if path.read_bytes() != expected:
             message = _(
                 "{path} was changed by another program while this write was prepared; nothing was written, run again"
             )
             raise WriteError(message.format(path=path))
-        atomic_write(path, text, bom=doc.bom)
+        atomic_write(path, content)
     except OSError as exc:
         message = _("cannot write {path}: {reason}; the file is unchanged")
         raise WriteError(message.format(path=path, reason=exc.strerror or exc)) from None
@@ -533,3 +548,82 @@ def _content_end(node: yaml.Node) -> int:
     if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
         return _content_end(node.value[-1])
     return int(node.end_mark.index)
+
+
+# --- one item's text, for writes that touch a few items of a large file ------------------
+
+_DASH_PREFIX = re.compile(r" *- +")
+
+
+def item_boundaries(root: yaml.Node | None, text: str, bom: bool, key: str) -> list[int] | None:
+    """Byte offsets in the file (BOM included) that cut the top-level block list `key` into its items.
+
+    Item i's text is raw[b[i]:b[i+1]]: from the start of the line holding its dash up to the next
+    item's dash line (trailing comments and blank lines ride with the item before them). None when
+    the list is not written as a regular block list, one `- ` item per line start, all at one column:
+    such a file is always written through a full parse.
+    """
+    sequence = mapping_value(root, key)
+    if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
+        return None
+    cuts, column = [], None
+    for item in sequence.value:
+        start = item.start_mark.index
+        line = text.rfind("\n", 0, start) + 1
+        prefix = _DASH_PREFIX.fullmatch(text, line, start)
+        if prefix is None or column not in (None, text.index("-", line) - line):
+            return None
+        column = text.index("-", line) - line
+        cuts.append(line)
+    end = sequence.end_mark.index
+    line = text.rfind("\n", 0, end) + 1
+    cuts.append(line if not text[line:end].strip(" ") else end)
+    return _byte_offsets(text, cuts, 3 if bom else 0)
+
+
+def _byte_offsets(text: str, cuts: list[int], start: int) -> list[int]:
+    """Character offsets (ascending) as byte offsets in the file's UTF-8 bytes."""
+    offsets, previous, position = [], 0, start
+    for cut in cuts:
+        position += len(text[previous:cut].encode("utf-8"))
+        offsets.append(position)
+        previous = cut
+    return offsets
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """One item's text cut out of a file (see item_boundaries), parsed on its own with marks."""
+
+    doc: YamlDoc  # the text as a one-item list; marks count from the item's first line
+    node: yaml.MappingNode
+    column: int  # where the item's dash stands
+
+
+def read_item(path: Path, text: str) -> ItemText | None:
+    """Parse one item's text alone; None when it does not parse as one clean `- ` list item."""
+    doc = read_yaml(path, text, marks=True)
+    root = doc.root() if doc.ok else None
+    if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:
+        return None
+    node = root.value[0]
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return ItemText(doc, node, text.index("-"))
+
+
+def stays_in_place(old: str, new: str, column: int) -> bool:
+    """Whether an item's new text parses in the file exactly as it parses alone.
+
+    It does when it keeps the old first line's dash prefix, ends its last line as the old text did,
+    and every later line holding content is indented past the dash: then nothing in it can close
+    the list or open another, so the text around it is read as before, and it is read as alone.
+    """
+    prefix = _DASH_PREFIX.match(old)
+    if prefix is None or not new.startswith(prefix.group()) or new.endswith("\n") != old.endswith("\n"):
+        return False
+    for line in new.splitlines()[1:]:
+        content = line.lstrip(" ")
+        if content and not content.startswith("#") and len(line) - len(content) <= column:
+            return False
+    return True

@@ -1,27 +1,25 @@
-"""Recording progress: status changes, notes and figures, spliced into the ledger, validated, committed.
+"""Recording progress: status changes, notes and figures, as edits to the ledger's entries.
 
-Every write follows one path (`write_change`): take the lock, check that git can commit and that the
-file holds no uncommitted changes (which would ride along in our commit), validate the ledger as it is,
-splice the new text in, validate the ledger as it would be, replace the file atomically, commit it.
+Every write follows one path (writing.write_change): take the lock, check that git can commit and
+that the file holds no uncommitted changes (which would ride along in our commit), take the ledger as
+it is, splice the new text in, validate it, replace the file atomically, commit it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from parktrack import store
-from parktrack.errors import DataError, Problem, RefusedChangeError, UsageError, WriteError
+from parktrack.errors import UsageError
 from parktrack.i18n import _
-from parktrack.ledger import Ledger, load
+from parktrack.ledger import Ledger
 from parktrack.models import Actual, Indicator, Task
 from parktrack.store import DataDir, Splice
 from parktrack.vocab import STATUS_LABELS
+from parktrack.writing import Edit, write_change, write_locked
 
 
 @dataclass(frozen=True)
@@ -64,101 +62,12 @@ def record(
         raise UsageError(message.format(day=day.isoformat()))
     changes: list[Change] = []
 
-    def prepare(ledger: Ledger) -> Callable[[store.YamlDoc], list[Splice]]:
+    def prepare(ledger: Ledger) -> list[Edit]:
         changes.extend(plan_change(task, status, day, note) for task in _distinct(ledger, task_ids))
-        return lambda doc: [splice for change in changes for splice in _splices(doc, change)]
+        return [change_edit(change) for change in changes]
 
-    sha, repo = write_change(data, store.TASKS_FILE, prepare, lambda: commit_message(changes), commit, False)
+    sha, repo = write_change(data, prepare, lambda: commit_message(changes), commit)
     return Outcome(changes, sha, repo)
-
-
-def write_change(
-    data: DataDir,
-    file_name: str,
-    prepare: Callable[[Ledger], Callable[[store.YamlDoc], list[Splice]]],
-    message: Callable[[], tuple[str, str, list[tuple[str, str]]]],
-    commit: bool,
-    indicators: bool,
-) -> tuple[str | None, str | None]:
-    """The one write path: lock, check git, load, splice, validate, replace, commit."""
-    from parktrack import cache
-
-    with store.locked(data):
-        repo = _commit_target(data, file_name) if commit else None
-        # the ledger as it stands, validated: from the read cache when the files are unchanged since
-        # the last read or write (an entry keyed by their bytes), else loaded and checked in full
-        ledger = cache.load_ledger(data, indicators=indicators)
-        write_spliced(data, {file_name: prepare(ledger)})
-        if repo is None:
-            return None, None
-        from parktrack import history
-
-        return history.commit(repo, [data.file(file_name)], *message()), str(repo)
-
-
-def _commit_target(data: DataDir, file_name: str) -> Path | None:
-    """The repository to commit in (None: truly outside git), refusing a file with uncommitted changes."""
-    from parktrack import history
-
-    repo = history.repo_root(data.path)
-    if repo is not None:
-        history.check_index_unlocked(repo)
-    if repo is not None and history.uncommitted(repo, data.file(file_name)):
-        path = data.file(file_name)
-        relative = path.resolve().relative_to(repo.resolve())
-        message = _(
-            "{path} has changes that are not committed (a hand edit, or a write interrupted before its commit); "
-            "a parktrack commit holds only its own change, so nothing was written. Look at them with "
-            "`git -C {repo} diff -- {file}`, then commit them with "
-            '`git -C {repo} add -- {file} && git -C {repo} commit -m "hand edit" -- {file}` '
-            "or discard them with `git -C {repo} checkout -- {file}`, and run this again"
-        )
-        raise WriteError(message.format(path=path, repo=repo, file=relative))
-    return repo
-
-
-def write_spliced(data: DataDir, splicers: Mapping[str, Callable[[store.YamlDoc], list[Splice]]]) -> None:
-    """Splice new text into ledger files, validate the whole ledger with all of it, then replace each file.
-
-    Every file is read once, as bytes: the file to change is parsed once (its data and the node tree the
-    splices need come from the same pass), the whole ledger with the new text is validated in full, and
-    the validated ledger is remembered in the read cache under the bytes written, so the next command
-    does not parse it again. The garbage collector is paused meanwhile (see cache.collector_paused).
-    """
-    from parktrack import cache
-
-    with cache.collector_paused():
-        raw = cache.read_files(data)  # None when one cannot be read: each file is then read by the loader
-        texts = {name: _decoded(content) for name, content in (raw or {}).items()}
-        docs: dict[str, store.YamlDoc] = {}
-        new_texts: dict[str, str] = {}
-        for file_name, splices in splicers.items():
-            doc = store.read_yaml(data.file(file_name), texts.get(file_name), marks=True)
-            if not doc.ok:
-                raise DataError(doc.problems)
-            docs[file_name], new_texts[file_name] = doc, store.apply_splices(doc.text, splices(doc))
-        unchanged = {name: text for name, text in texts.items() if text is not None and name not in new_texts}
-        try:
-            validated = load(data, replacing={**unchanged, **new_texts})
-        except DataError as error:
-            # the problems are in text that was never written: cite the item and field, not a line on disk
-            refused = [Problem(p.path, None, None, p.where, p.message) for p in error.problems]
-            raise RefusedChangeError(data.file(next(iter(splicers))), refused) from None
-        for file_name, text in new_texts.items():
-            store.replace_file(data.file(file_name), text, docs[file_name])
-        if raw is not None and all(text is not None for text in texts.values()):
-            written = dict(raw)
-            for file_name, text in new_texts.items():
-                written[file_name] = (("\ufeff" if docs[file_name].bom else "") + text).encode("utf-8")
-            cache.remember(data, validated, written)
-
-
-def _decoded(raw: bytes) -> str | None:
-    """The text of a file's bytes; None when it is not UTF-8 (the loader reads the file and says where)."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def _distinct(ledger: Ledger, task_ids: Sequence[str]) -> list[Task]:
@@ -181,8 +90,12 @@ def plan_change(task: Task, status: str | None, day: date, note: str | None) -> 
     return Change(task.id, in_effect, status, day, note, position, current)
 
 
-def _splices(doc: store.YamlDoc, change: Change) -> list[Splice]:
-    task_node = _entry_node(doc, "tasks", change.task_id)
+def change_edit(change: Change) -> Edit:
+    """The change as an edit of its item: the status set (or added), the entry inserted in date order."""
+    return Edit(store.TASKS_FILE, "tasks", change.task_id, lambda text, node: _change_splices(text, node, change))
+
+
+def _change_splices(text: str, task_node: Any, change: Change) -> list[Splice]:
     entry: dict[str, Any] = {"date": change.day}
     if change.new_status is not None:
         entry["status"] = change.new_status
@@ -194,27 +107,18 @@ def _splices(doc: store.YamlDoc, change: Change) -> list[Splice]:
         if change.current != str(status_node.value):
             splices.append(store.replace_value(status_node, change.current))
     elif change.current != "not_started":
-        splices.append(store.add_to_mapping(doc.text, task_node, "status", change.current))
-    splices.append(_add_entry(doc, task_node, "history", entry, change.position))
+        splices.append(store.add_to_mapping(text, task_node, "status", change.current))
+    splices.append(_add_entry(text, task_node, "history", entry, change.position))
     return splices
 
 
-def _add_entry(doc: store.YamlDoc, node: Any, key: str, entry: dict[str, Any], position: int | None) -> Splice:
+def _add_entry(text: str, node: Any, key: str, entry: dict[str, Any], position: int | None) -> Splice:
     """Add an entry to a list field, creating the field when the item has none."""
     key_node = _key(node, key)
     if key_node is None:
-        return store.add_to_mapping(doc.text, node, key, entry, as_list=True)
+        return store.add_to_mapping(text, node, key, entry, as_list=True)
     sequence = store.mapping_value(node, key) or key_node
-    return store.insert_into_sequence(doc.text, key_node, sequence, entry, position, in_flow=bool(node.flow_style))
-
-
-def _entry_node(doc: store.YamlDoc, collection: str, entry_id: str) -> Any:
-    entries = store.mapping_value(doc.root(), collection)
-    for node in getattr(entries, "value", []):
-        id_node = store.mapping_value(node, "id")
-        if isinstance(id_node, yaml.ScalarNode) and id_node.value == entry_id:
-            return node
-    raise UsageError(_("no '{id}' in {collection}").format(id=entry_id, collection=collection))
+    return store.insert_into_sequence(text, key_node, sequence, entry, position, in_flow=bool(node.flow_style))
 
 
 def _key(node: Any, key: str) -> Any:
@@ -289,23 +193,17 @@ def record_figure(
         raise UsageError(_("--withdraw takes no --correct or --reference"))
     figures: list[tuple[Indicator, Figure]] = []
 
-    def prepare(ledger: Ledger) -> Callable[[store.YamlDoc], list[Splice]]:
+    def prepare(ledger: Ledger) -> list[Edit]:
         indicator = ledger.indicator(indicator_id)
         typed = _typed_figure(ledger, indicator, value, period, day, note, source, reference)
         figure = _checked_figure(indicator, typed, correct)
         figures.append((indicator, figure))
-        entry = _figure_entry(figure, correct)
-
-        def splices(doc: store.YamlDoc) -> list[Splice]:
-            node = _entry_node(doc, "indicators", indicator.id)
-            return [_add_entry(doc, node, "actuals", entry, None)]
-
-        return splices
+        return [figure_edit(figure, correct)]
 
     def message() -> tuple[str, str, list[tuple[str, str]]]:
         return _figure_message(*figures[0])
 
-    sha, repo = write_change(data, store.INDICATORS_FILE, prepare, message, commit, True)
+    sha, repo = write_change(data, prepare, message, commit)
     return FigureOutcome(figures[0][1], sha, repo)
 
 
@@ -423,27 +321,21 @@ def write_batch(
     """Items' history entries and indicators' figures as one validated write and one commit.
 
     The caller holds `store.locked(data)` and has planned each change with `plan_change` and checked
-    each figure as `record_figure` does; at most one change per item and one figure per indicator. A
-    figure with `replaces` set is written as a correction. `author` ("NAME <email>") is the commit's author.
+    each figure as `record_figure` does, against the ledger as it now is; at most one change per item
+    and one figure per indicator. A figure with `replaces` set is written as a correction. `author`
+    ("NAME <email>") is the commit's author.
     """
-    splicers: dict[str, Callable[[store.YamlDoc], list[Splice]]] = {}
-    if changes:
-        splicers[store.TASKS_FILE] = lambda doc: [s for c in changes for s in _splices(doc, c)]
-    if figures:
-        splicers[store.INDICATORS_FILE] = lambda doc: [_figure_splice(doc, figure) for figure in figures]
-    if not splicers:
-        return None, None
-    repos = [_commit_target(data, file_name) for file_name in splicers] if commit else []
-    write_spliced(data, splicers)
-    repo = next((found for found in repos if found is not None), None)
-    if repo is None:
-        return None, None
-    from parktrack import history
-
-    paths = [data.file(file_name) for file_name in splicers]
-    return history.commit(repo, paths, *message, author=author), str(repo)
+    edits = [change_edit(change) for change in changes]
+    edits += [figure_edit(figure, figure.replaces is not None) for figure in figures]
+    return write_locked(data, lambda _ledger: edits, lambda: message, commit, author)
 
 
-def _figure_splice(doc: store.YamlDoc, figure: Figure) -> Splice:
-    node = _entry_node(doc, "indicators", figure.indicator_id)
-    return _add_entry(doc, node, "actuals", _figure_entry(figure, correct=figure.replaces is not None), None)
+def figure_edit(figure: Figure, correct: bool) -> Edit:
+    """The figure as an edit of its indicator: appended to its series (a correction marked as one)."""
+    entry = _figure_entry(figure, correct)
+    return Edit(
+        store.INDICATORS_FILE,
+        "indicators",
+        figure.indicator_id,
+        lambda text, node: [_add_entry(text, node, "actuals", entry, None)],
+    )
