@@ -301,8 +301,8 @@ def test_a_file_that_is_not_utf8_is_reported_not_served(cli: Cli, data_copy: Pat
 
 
 def test_a_write_leaves_an_entry_for_exactly_what_it_wrote(cli: Cli, repo: Path, tmp_path: Path) -> None:
-    """update/note/record validate in full and remember the result: the next read is a hit that answers
-    as a fresh read of the files does, and a hand edit afterwards is still seen."""
+    """update/note/record remember the ledger they validated: the next read is a hit that answers as a
+    fresh read of the files does, and a hand edit afterwards is still seen."""
     cache_dir = tmp_path / "cache"
     data = repo / "data"
     env = {cache.CACHE_DIR_VAR: str(cache_dir)}

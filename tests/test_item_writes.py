@@ -260,3 +260,36 @@ def test_a_list_written_irregularly_is_written_through_the_full_check(tmp_path: 
     change = updates.plan_change(base.ledger.task("T07"), "done", date(2024, 6, 20), None)
     assert write_edits(datadir.DataDir(folder), [updates.change_edit(change)], base) == "full"
     assert load(datadir.DataDir(folder)).task("T07").status == "done"
+
+
+def test_the_cached_lookup_follows_an_item_whose_units_officials_and_deadline_changed(tmp_path: Path) -> None:
+    """Filters build only the items the cache's lookup points at: after a write that moves an item to
+    another unit, official and deadline, they still answer as a full load does."""
+    from parktrack import query
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    data = datadir.DataDir(folder)
+    base = base_of(folder)
+    old = item_text(folder, base.ledger, base.ledger.tasks.positions["T07"])
+    new = (
+        old.replace("lead_units: [云南武定產業園區管委會]", "lead_units: [縣財政局]")
+        .replace("leaders: [鄧開榮]", "leaders: [楊艷]")
+        .replace("deadline_text: 2024年12月底以前", "deadline_text: 2024年3月底以前")
+        .replace("deadline: 2024-12-31", "deadline: 2024-03-31")
+    )
+    assert new.count("\n") == old.count("\n") and new != old
+    assert write_edits(data, [replacing_item("T07", new)], base) == "item"
+    cached, fresh = base_of(folder).ledger, load(data)
+    assert cached.tasks.lookup is not None and fresh.tasks.lookup is None
+    for filters in (
+        query.Filters(unit=cached.find_unit("縣財政局")),
+        query.Filters(unit=cached.find_unit("云南武定產業園區管委會")),
+        query.Filters(leader="楊艷"),
+        query.Filters(leader="鄧開榮", light="red"),
+        query.Filters(light="red"),
+    ):
+        for day in (date(2024, 4, 1), date(2024, 6, 30), date(2025, 1, 1)):
+            got = [row.task.id for row in query.select(cached, day, filters)]
+            assert got == [row.task.id for row in query.select(fresh, day, filters)], (filters, day)
+    assert "T07" in [row.task.id for row in query.overdue(cached, date(2024, 6, 30))]

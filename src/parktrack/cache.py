@@ -18,6 +18,7 @@ An accelerator, never a source of truth:
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
 import marshal
@@ -178,12 +179,16 @@ def remember_edit(
     indicators, starting from the base's payload: the other items' blobs are kept as they were."""
     if bypassed() or base.payload is None:
         return
+    from parktrack.ledger import TaskIndex
+
     blobs = list(base.payload["task_blobs"])  # bytes: the payload's other parts became the models' own dicts
+    index = TaskIndex.from_plain(copy.deepcopy(base.payload["task_index"]))
     for position, task in tasks.items():
         blobs[position] = marshal.dumps(task.model_dump(mode="json"))
+        index.put(position, task, base.ledger.tasks[position])
     kept = base.ledger
     payload = to_payload(replace(kept, indicators=kept.indicators if indicators is None else indicators), blobs)
-    payload["task_cuts"] = cuts
+    payload.update(task_cuts=cuts, task_index=index.as_plain())
     _remember_payload(kept.data, payload, texts)
 
 
@@ -343,6 +348,7 @@ def _shapes() -> dict[type[BaseModel], dict[str, Any]]:
 def to_payload(loaded: Ledger, blobs: list[bytes] | None = None) -> dict[str, Any]:
     """The ledger as plain builtins (JSON-mode dumps: days as ISO text); each item a marshal blob of its
     own, so a read builds only the items it asks for and a write re-dumps only the items it changed."""
+    from parktrack.ledger import TaskIndex
 
     def dump(models: list[Any]) -> list[dict[str, Any]]:
         return [model.model_dump(mode="json") for model in models]
@@ -353,13 +359,14 @@ def to_payload(loaded: Ledger, blobs: list[bytes] | None = None) -> dict[str, An
         "task_ids": list(loaded.tasks.ids),
         "task_blobs": blobs if blobs is not None else [marshal.dumps(t.model_dump(mode="json")) for t in loaded.tasks],
         "task_cuts": loaded.task_cuts,
+        "task_index": None if blobs is not None else TaskIndex.of(loaded.tasks).as_plain(),
         "units": dump(loaded.units),
         "indicators": dump(loaded.indicators),
     }
 
 
 def _from_payload(data: DataDir, payload: dict[str, Any]) -> Ledger:
-    from parktrack.ledger import Ledger, Tasks
+    from parktrack.ledger import Ledger, TaskIndex, Tasks
     from parktrack.models import Indicator, Plan, Section, Task, Unit
 
     build = _Builder(_shapes())
@@ -376,7 +383,7 @@ def _from_payload(data: DataDir, payload: dict[str, Any]) -> Ledger:
         data,
         build.one(Plan, payload["plan"]),
         build.many(Section, payload["sections"]),
-        Tasks(ids, task),
+        Tasks(ids, task, TaskIndex.from_plain(payload["task_index"])),
         build.many(Unit, payload["units"]),
         build.many(Indicator, payload["indicators"]),
         cuts,
@@ -393,15 +400,23 @@ class _Builder:
 
     def __init__(self, shapes: dict[type[BaseModel], dict[str, Any]]) -> None:
         self.shapes = shapes
+        self.plans: dict[type[BaseModel], tuple[set[str], list[str], list[tuple[str, Any]]]] = {}
+
+    def _plan(self, model: type[BaseModel]) -> tuple[set[str], list[str], list[tuple[str, Any]]]:
+        """A model's fields, its day fields and its nested ones, worked out once (items build one at a time)."""
+        plan = self.plans.get(model)
+        if plan is None:
+            shape = self.shapes.get(model, {})
+            days = [name for name, kind in shape.items() if kind is DATE]
+            nested = [(name, kind) for name, kind in shape.items() if kind is not DATE]
+            plan = self.plans[model] = (set(model.model_fields), days, nested)
+        return plan
 
     def one(self, model: type[BaseModel], values: dict[str, Any]) -> Any:
         return self.many(model, [values])[0]
 
     def many(self, model: type[BaseModel], entries: list[dict[str, Any]]) -> list[Any]:
-        fields = set(model.model_fields)
-        shape = self.shapes.get(model, {})
-        days = [name for name, kind in shape.items() if kind is DATE]
-        nested = [(name, kind) for name, kind in shape.items() if kind is not DATE]
+        fields, days, nested = self._plan(model)
         new, assign, day = object.__new__, object.__setattr__, date.fromisoformat
         built = []
         for values in entries:

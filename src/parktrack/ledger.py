@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -24,15 +25,60 @@ if TYPE_CHECKING:  # store imports YAML; a cached read never needs it (see cache
 M = TypeVar("M", bound=BaseModel)
 
 
+@dataclass
+class TaskIndex:
+    """Where filters look first: the positions of the items that name each unit or group (as written)
+    and each lead official, and each item's deadline (a day number). A filter builds only the items
+    that may match, then tests each of them exactly; the index never decides alone."""
+
+    names: dict[str, list[int]]
+    leaders: dict[str, list[int]]
+    deadlines: list[int | None]
+
+    @classmethod
+    def of(cls, tasks: Iterable[Task]) -> TaskIndex:
+        index = cls({}, {}, [])
+        for position, task in enumerate(tasks):
+            index.deadlines.append(None)
+            index.put(position, task)
+        return index
+
+    def put(self, position: int, task: Task, old: Task | None = None) -> None:
+        """File the item at `position`; `old`, the item it replaces there, is taken out first."""
+        if old is not None:
+            for lists, keys in ((self.names, _unit_names_of(old)), (self.leaders, set(old.leaders))):
+                for key in keys:
+                    positions = lists[key]
+                    del positions[bisect_left(positions, position)]
+        for name in _unit_names_of(task):
+            insort(self.names.setdefault(name, []), position)
+        for leader in set(task.leaders):
+            insort(self.leaders.setdefault(leader, []), position)
+        self.deadlines[position] = task.deadline.toordinal() if task.deadline else None
+
+    def as_plain(self) -> dict[str, Any]:
+        return {"names": self.names, "leaders": self.leaders, "deadlines": self.deadlines}
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> TaskIndex:
+        return cls(plain["names"], plain["leaders"], plain["deadlines"])
+
+
+def _unit_names_of(task: Task) -> set[str]:
+    return {*task.lead_units, *task.support_units, *task.groups}
+
+
 class Tasks(Sequence[Task]):
     """The ledger's items in file order, each built on first use.
 
     A ledger read from the cache keeps its items as stored dumps until asked for them, so `show T5000`
-    or a write to one item of 10,000 builds one model, not 10,000.
+    or a write to one item of 10,000 builds one model, not 10,000; its `lookup` lets filters build
+    only the items that may match.
     """
 
-    def __init__(self, ids: list[str], build: Callable[[int], Task]) -> None:
+    def __init__(self, ids: list[str], build: Callable[[int], Task], lookup: TaskIndex | None = None) -> None:
         self.ids = ids
+        self.lookup = lookup
         self._build = build
         self._built: list[Task | None] = [None] * len(ids)
 

@@ -47,7 +47,7 @@ def roles_of(ledger: Ledger, task: Task, unit: Unit) -> tuple[str, ...]:
 
 def select(ledger: Ledger, day: date, filters: Filters = Filters(), warn_days: int = DEFAULT_WARN_DAYS) -> list[Row]:
     rows = []
-    for task in ledger.tasks:
+    for task in _candidates(ledger, day, filters):
         roles: tuple[str, ...] = ()
         if filters.unit is not None:
             roles = roles_of(ledger, task, filters.unit)
@@ -64,6 +64,32 @@ def select(ledger: Ledger, day: date, filters: Filters = Filters(), warn_days: i
     if filters.search:
         rows = _search(rows, filters.search)
     return rows
+
+
+def _candidates(ledger: Ledger, day: date, filters: Filters) -> Iterable[Task]:
+    """The items that may pass the filters, in ledger order: all of them, or (when the ledger came from
+    the cache with its lookup) only those naming the unit or official, or past their deadline for red.
+    Each is still tested in full, so the lookup can only save work, never change an answer."""
+    lookup = ledger.tasks.lookup
+    if lookup is None:
+        return ledger.tasks
+    narrowed: set[int] | None = None
+    if filters.unit is not None:
+        names = (filters.unit.name, *filters.unit.aliases)
+        narrowed = {position for name in names for position in lookup.names.get(name, ())}
+    if filters.leader is not None:
+        narrowed = _narrow(narrowed, lookup.leaders.get(filters.leader, ()))
+    if filters.light == "red":  # red is past the deadline: a day before `day` at the latest
+        today = day.toordinal()
+        late = (position for position, deadline in enumerate(lookup.deadlines) if deadline and deadline < today)
+        narrowed = _narrow(narrowed, late)
+    if narrowed is None:
+        return ledger.tasks
+    return (ledger.tasks[position] for position in sorted(narrowed))
+
+
+def _narrow(narrowed: set[int] | None, positions: Iterable[int]) -> set[int]:
+    return set(positions) if narrowed is None else narrowed.intersection(positions)
 
 
 def _static_match(task: Task, filters: Filters) -> bool:
