@@ -134,27 +134,26 @@ def _write_by_item(data: DataDir, edits: Sequence[Edit], base: Base) -> bool:
     texts, ledger = base.texts, base.ledger
     if base.payload is None or texts is None or any(e.file_name not in _BY_ITEM for e in edits):
         return False
-    written = dict(texts)
+    changed: dict[str, bytes] = {}
     spliced, indicators = None, None
     task_edits = [edit for edit in edits if edit.file_name == store.TASKS_FILE]
     if task_edits:
         spliced = _splice_items(data, ledger, texts[store.TASKS_FILE], task_edits)
         if spliced is None:
             return False
-        written[store.TASKS_FILE] = spliced.raw
+        changed[store.TASKS_FILE] = spliced.raw
     indicator_edits = [edit for edit in edits if edit.file_name == store.INDICATORS_FILE]
     if indicator_edits:
         checked = _splice_indicators(data, ledger, texts.get(store.INDICATORS_FILE), indicator_edits)
         if checked is None:
             return False
-        indicators, written[store.INDICATORS_FILE] = checked
-    for name, raw in written.items():
-        if raw is not texts[name]:
-            store.replace_file(data.file(name), raw, texts[name])
+        indicators, changed[store.INDICATORS_FILE] = checked
+    for name, raw in changed.items():
+        store.replace_file(data.file(name), raw, texts[name])
     from parktrack import cache
 
     tasks, cuts = (spliced.tasks, spliced.cuts) if spliced else ({}, ledger.task_cuts)
-    cache.remember_edit(base, tasks, cuts, indicators, written)
+    cache.remember_edit(base, tasks, cuts, indicators, {**texts, **changed})
     return True
 
 
