@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -171,8 +172,9 @@ def _splice_items(data: DataDir, ledger: Ledger, raw: bytes, edits: Sequence[Edi
         if position is None:
             return None
         by_position.setdefault(position, []).append(edit)
-    pieces, done, new_cuts = [], 0, list(cuts)
+    pieces, done = [], 0
     tasks: dict[int, Task] = {}
+    growth = [0] * len(cuts)  # how much item i's text grew, at cut i + 1
     for position in sorted(by_position):
         start, end = cuts[position], cuts[position + 1]
         replaced = _replace_item(data, ledger, raw[start:end], by_position[position])
@@ -181,8 +183,9 @@ def _splice_items(data: DataDir, ledger: Ledger, raw: bytes, edits: Sequence[Edi
         text, tasks[position] = replaced
         pieces += [raw[done:start], text]
         done = end
-        new_cuts[position + 1 :] = [cut + len(text) - (end - start) for cut in new_cuts[position + 1 :]]
+        growth[position + 1] = len(text) - (end - start)
     pieces.append(raw[done:])
+    new_cuts = [cut + shift for cut, shift in zip(cuts, accumulate(growth), strict=True)]
     return _Spliced(b"".join(pieces), tasks, new_cuts)
 
 
