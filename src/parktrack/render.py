@@ -1,21 +1,26 @@
-"""Turning query results into records, JSON and CSV. Returns text; never prints. (Rich tables: tables.py.)"""
+"""Turning query results into records, TSV, JSON and CSV. Returns text; never prints. (Rich tables: tables.py.)
+
+The piped path (TSV) must stay cheap: this module imports nothing heavy, and the domain types it
+reads are for annotations only.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parktrack.history import AuditRow
 from parktrack.i18n import N_, _, display
-from parktrack.indicators import Progress
-from parktrack.ledger import Ledger
-from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 
-FORMATS = ("table", "json", "csv")
+if TYPE_CHECKING:
+    from parktrack.history import AuditRow
+    from parktrack.indicators import Progress
+    from parktrack.ledger import Ledger
+    from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
+
+FORMATS = ("table", "tsv", "json", "csv")
 
 Record = dict[str, Any]
 
@@ -78,18 +83,58 @@ def leader_record(summary: LeaderSummary) -> Record:
 
 
 def to_json(records: Sequence[Record] | Record) -> str:
+    import json
+
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
 def to_csv(records: Sequence[Record]) -> str:
+    return _delimited(records, "excel")
+
+
+def to_tsv(records: Sequence[Record]) -> str:
+    """The CSV's rows, tab-separated (what Excel and WPS split into columns on paste). Tabs and line
+    breaks inside a cell become spaces, so every record is one line for grep, cut and awk."""
+    return _delimited(records, "excel-tab", flatten=True)
+
+
+def as_fields(record: Record) -> str:
+    """One record for people as label<TAB>value lines (as gh's `issue view` prints when piped): the
+    labels and values of its CSV row, cells flattened as in TSV."""
+    return to_fields(localized([record])[0])
+
+
+def to_fields(record: Record) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
+    for key, value in record.items():
+        writer.writerow([_flat(key), _flat(_csv_cell(value))])
+    return buffer.getvalue()
+
+
+def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False) -> str:
     if not records:
         return ""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
-    writer.writeheader()
+    fields = list(records[0])
+    writer = csv.DictWriter(buffer, fieldnames=fields, dialect=dialect, lineterminator="\n")
+    if flatten:
+        writer.writerow({key: _flat(key) for key in fields})
+    else:
+        writer.writeheader()
     for record in records:
-        writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+        cells = {key: _csv_cell(value) for key, value in record.items()}
+        writer.writerow({key: _flat(cell) for key, cell in cells.items()} if flatten else cells)
     return buffer.getvalue()
+
+
+_FLAT = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\v": " ", "\f": " ", "\x1c": " ", "\x1d": " ",
+                       "\x1e": " ", "\x85": " ", "\u2028": " ", "\u2029": " "})  # fmt: skip
+
+
+def _flat(cell: str) -> str:
+    """A cell on one line: tabs and every line break Python's splitlines knows become spaces."""
+    return cell.translate(_FLAT)
 
 
 CSV_DECIMALS = 4  # enough for 序時進度 and attainment (0.4749), exact for every figure the plan uses
@@ -118,7 +163,10 @@ def number_text(value: float) -> str:
 
 
 def as_data(records: Sequence[Record], fmt: str) -> str:
-    return to_json(list(records)) if fmt == "json" else to_csv(localized(records))
+    """`records` as JSON (the contract: codes, never translated), or as CSV or TSV for people."""
+    if fmt == "json":
+        return to_json(list(records))
+    return to_tsv(localized(records)) if fmt == "tsv" else to_csv(localized(records))
 
 
 # --- CSV for people: headers and values in the interface language (JSON never changes) ---------
@@ -134,6 +182,7 @@ CSV_HEADERS = {
     "leads": N_("leads"), "supports": N_("supports"), "items": N_("items"), "done": N_("items done"),
     "in_progress": N_("items in progress"), "overdue": N_("items overdue"), "due_soon": N_("items due soon"),
     "next_deadline": N_("next deadline"), "overdue_lead": N_("overdue where it leads"), "leader": N_("lead official"),
+    "lead_unit": N_("lead unit (group)"),
     "commit": N_("commit"), "author": N_("author"), "email": N_("email"), "committed": N_("committed"),
     "change": N_("change"), "from": N_("from"), "to": N_("to"), "date": N_("effective date"), "note": N_("note"),
     "unit": N_("unit of measure"), "comparison": N_("comparison"), "target": N_("target"),
@@ -146,7 +195,7 @@ CSV_HEADERS = {
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
-     "leader", "units", "source", "reference", "unit", "note"}
+     "leader", "units", "source", "reference", "unit", "note", "lead_unit"}
 )  # fmt: skip
 
 
@@ -183,7 +232,7 @@ def grouped_data(groups: dict[str, list[Record]], key: str, fmt: str) -> str:
     """Records under group names: nested in JSON ([{key: name, count, items}]), a leading column in CSV."""
     if fmt == "json":
         return to_json([{key: name, "count": len(items), "items": items} for name, items in groups.items()])
-    return to_csv([{key: name, **record} for name, items in groups.items() for record in items])
+    return as_data([{key: name, **record} for name, items in groups.items() for record in items], fmt)
 
 
 def audit_record(row: AuditRow) -> Record:
