@@ -205,21 +205,35 @@ def localized(records: Sequence[Record]) -> list[Record]:
 
     if current_language() == "en":
         return list(records)
-    return [{_(CSV_HEADERS.get(key, key)): _csv_value(key, v) for key, v in record.items()} for record in records]
+    headers: dict[str, str] = {}
+    return [
+        {headers.get(key) or headers.setdefault(key, _(CSV_HEADERS.get(key, key))): _csv_value(key, value)
+         for key, value in record.items()}
+        for record in records
+    ]  # fmt: skip
+
+
+_STATUS_KEYS = frozenset({"status", "from", "to"})
 
 
 def _csv_value(key: str, value: Any) -> Any:
-    from parktrack.indicators import verdict_text
-    from parktrack.vocab import kind_label, light_label, role_label, status_label
+    from parktrack import vocab
 
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    coded = {"status": status_label, "light": light_label, "kind": kind_label, "from": status_label,
-             "to": status_label, "verdict": verdict_text}  # fmt: skip
-    if key in coded and isinstance(value, str):
-        return coded[key](value)
+    if isinstance(value, str):
+        if key in _STATUS_KEYS:
+            return vocab.status_label(value)
+        if key == "light":
+            return vocab.light_label(value)
+        if key == "kind":
+            return vocab.kind_label(value)
+        if key == "verdict":
+            from parktrack.indicators import verdict_text  # only indicator records carry one
+
+            return verdict_text(value)
     if key == "roles" and isinstance(value, list):
-        return [role_label(role) for role in value]
+        return [vocab.role_label(role) for role in value]
     if key in _LEDGER_TEXT:
         if isinstance(value, str):
             return display(value)
