@@ -313,16 +313,17 @@ def history(
 ) -> None:
     """The audit trail from git: who changed which item or figure, when, from what to what (hand edits too)."""
     from parktrack import history as trail
-    from parktrack import query, render, store
+    from parktrack import query, render
+    from parktrack.datadir import INDICATORS_FILE, TASKS_FILE  # not from store: that imports YAML
 
     ledger = load_ledger(data, indicators=True)
     wanted: set[str] | None = None
-    files = [store.TASKS_FILE, store.INDICATORS_FILE]
+    files = [TASKS_FILE, INDICATORS_FILE]
     if task_id:
         known = {indicator.id for indicator in ledger.indicators}
         is_indicator = task_id.strip().lower() in known
         wanted = {ledger.indicator(task_id).id if is_indicator else ledger.task(task_id).id}
-        files = [store.INDICATORS_FILE if is_indicator else store.TASKS_FILE]
+        files = [INDICATORS_FILE if is_indicator else TASKS_FILE]
     if unit:
         found = ledger.find_unit(unit)
         involved = {task.id for task in ledger.tasks if query.roles_of(ledger, task, found)}
@@ -333,7 +334,7 @@ def history(
     rows = [
         row
         for name in files
-        if name == store.TASKS_FILE or ledger.data.file(name).exists()
+        if name == TASKS_FILE or ledger.data.file(name).exists()
         for row in trail.audit_trail(ledger.data.path, name, committed, days["since"], days["until"])
     ]
     rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.committed)
