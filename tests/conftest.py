@@ -30,6 +30,12 @@ def parktrack_executable() -> str:
 # they choose (--lang beats PARKTRACK_LANG; pass env={"PARKTRACK_LANG": None} to test the defaults).
 LEGACY_LANGUAGE = {"PARKTRACK_LANG": "en"}
 
+# Tests written before piped output became TSV assert Rich tables; they ask for tables unless they
+# choose (-f beats PARKTRACK_FORMAT; pass env={"PARKTRACK_FORMAT": None} to test the automatic choice).
+LEGACY_FORMAT = {"PARKTRACK_FORMAT": "table"}
+# What makes Rich (and parktrack's choice of format) take a pipe for a terminal; tests set them to mean it.
+TERMINAL_HINTS = ("TTY_COMPATIBLE", "FORCE_COLOR")
+
 
 # The suite's read cache (one per test process), never the user's cache directory. Entries are keyed by
 # the files' content, so tests share it safely; tests of the cache itself name folders of their own.
@@ -39,8 +45,11 @@ atexit.register(shutil.rmtree, SUITE_CACHE, ignore_errors=True)
 
 def cli_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PARKTRACK")}
+    for hint in TERMINAL_HINTS:
+        env.pop(hint, None)
     env.update({"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "PARKTRACK_CACHE_DIR": str(SUITE_CACHE)})
     env.update(LEGACY_LANGUAGE)
+    env.update(LEGACY_FORMAT)
     env.update(extra)
     return env
 
@@ -128,7 +137,8 @@ Cli = Callable[..., Outcome]
 def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
     """Run parktrack in process through its entry function `main(argv)`, as the console script does.
 
-    The environment is the test's own minus PARKTRACK_*, with a pinned width and no colour;
+    The environment is the test's own minus PARKTRACK_*, with a pinned width, no colour and tables
+    (PARKTRACK_FORMAT=table: the captured stdout is no terminal, so it would get TSV);
     `env` adds to it (PARKTRACK_LANG=en, COLUMNS=40 ...; None removes a variable), `cwd` is the folder
     to run in. The read cache lives in the test's own folder (PARKTRACK_CACHE_DIR), never the user's.
     """
@@ -147,7 +157,9 @@ def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
                 "NO_COLOR": "1",
                 "TERM": "dumb",
                 "PARKTRACK_CACHE_DIR": str(cache_dir),
+                **dict.fromkeys(TERMINAL_HINTS),
                 **LEGACY_LANGUAGE,
+                **LEGACY_FORMAT,
                 **(env or {}),
             }
             with CliRunner().isolation(input=input, env=settings) as (out, err, _):

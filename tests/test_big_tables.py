@@ -73,6 +73,18 @@ def test_piped_output_is_always_complete(cli: Cli, big_ledger: Path, columns: st
     assert "not shown" not in outcome.stdout
 
 
+@pytest.mark.parametrize("command", [["list"], ["overdue"], ["due", "--within", "200"]], ids=lambda c: c[0])
+def test_piped_without_a_format_is_tsv_of_every_row(cli: Cli, big_ledger: Path, command: list[str]) -> None:
+    args = [*command, "--as-of", "2024-06-30"]
+    everything = ids_in_order(cli, big_ledger, *args)
+    outcome = cli(*args, "--data", str(big_ledger), "--lang", "en", env={"PARKTRACK_FORMAT": None})
+    assert outcome.exit_code == 0, outcome.stderr
+    lines = outcome.stdout.splitlines()
+    assert lines[0].split("\t")[:2] == ["id", "kind"]
+    assert [line.split("\t")[0] for line in lines[1:]] == everything
+    assert "not shown" not in outcome.stdout
+
+
 def test_a_file_is_complete_even_from_a_terminal(cli: Cli, big_ledger: Path, tmp_path: Path) -> None:
     everything = ids_in_order(cli, big_ledger, "list", "--as-of", "2024-06-30")
     target = tmp_path / "list.txt"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from parktrack.errors import UsageError
@@ -21,7 +19,10 @@ _LONG_TERM_MARKS = ("長期堅持", "持續推進", "長期推進", "长期坚�
 
 
 def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    """The last day of a month (ValueError for a month outside 1-12, as date() gives)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be in 1..12, not {month}")
+    return date(year, 12, 31) if month == 12 else date(year, month + 1, 1) - timedelta(days=1)
 
 
 def deadline_from_text(text: str) -> date | None:
@@ -40,17 +41,19 @@ def is_long_term(text: str) -> bool:
 # A 完成時限 is a date form at the start, then filler words (以前, 完成 ...), then at most a
 # long-term mark. Anything else (two dates, "6月前", a condition) is not read: a guess there
 # would make an item overdue on a day nobody agreed to.
-_DATE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日號号]"), "day"),
-    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), "day"),
-    (re.compile(r"(\d{4})年(\d{1,2})月(?:底|末|份)"), "month"),
-    (re.compile(r"(\d{4})年(\d{1,2})月(?!以前|之前|前)"), "month"),
-    (re.compile(r"(\d{4})年(?:年底|年末|底|末|內|内|全年)"), "year"),
-    (re.compile(r"(\d{4})年(上|下)半年"), "half"),
-    (re.compile(r"(\d{4})年第?([一二三四1-4])季度(?:末|底)?"), "quarter"),
+# The patterns in this module are compiled on first use (re keeps them): a read served from the
+# cache never reads a 完成時限, and an ISO --as-of needs none of them.
+_DATE_FORMS: tuple[tuple[str, str], ...] = (
+    (r"(\d{4})年(\d{1,2})月(\d{1,2})[日號号]", "day"),
+    (r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", "day"),
+    (r"(\d{4})年(\d{1,2})月(?:底|末|份)", "month"),
+    (r"(\d{4})年(\d{1,2})月(?!以前|之前|前)", "month"),
+    (r"(\d{4})年(?:年底|年末|底|末|內|内|全年)", "year"),
+    (r"(\d{4})年(上|下)半年", "half"),
+    (r"(\d{4})年第?([一二三四1-4])季度(?:末|底)?", "quarter"),
 )
-_FILLER = re.compile(r"^(?:以前|之前|前|以內|以内|內|内|為止|为止|止|完成|[,，、;；。.])*")
-_LONG_TERM_TAIL = re.compile(r"^(?:并且|並且|并|並|且)?(?:" + "|".join(_LONG_TERM_MARKS) + r")[。.]?$")
+_FILLER = r"^(?:以前|之前|前|以內|以内|內|内|為止|为止|止|完成|[,，、;；。.])*"
+_LONG_TERM_TAIL = r"^(?:并且|並且|并|並|且)?(?:" + "|".join(_LONG_TERM_MARKS) + r")[。.]?$"
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
@@ -59,17 +62,19 @@ def read_deadline(text: str) -> tuple[date | None, bool]:
 
     Full-width digits and stray spaces are allowed (`２０２４年６月底前`).
     """
+    import unicodedata
+
     value = "".join(unicodedata.normalize("NFKC", text).split())
     for pattern, form in _DATE_FORMS:
-        match = pattern.match(value)
+        match = re.match(pattern, value)
         if match is None:
             continue
         try:
             day = _form_day(form, match)
         except ValueError:  # 2024年13月, 2月30日
             return None, False
-        rest = _FILLER.sub("", value[match.end() :], count=1)
-        if rest and not _LONG_TERM_TAIL.match(rest):
+        rest = re.sub(_FILLER, "", value[match.end() :], count=1)
+        if rest and not re.match(_LONG_TERM_TAIL, rest):
             return None, False
         return day, True
     return None, False
@@ -90,12 +95,12 @@ def _form_day(form: str, match: re.Match[str]) -> date:
 
 # --- as-of dates -------------------------------------------------------------
 
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
-_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
-_CHINESE_DAY = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日號号]?$")
-_CHINESE_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(?:底)?$")
-_NUMERIC_DAY = re.compile(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$")
-_YEAR = re.compile(r"^(\d{4})年?$")
+_QUARTER = r"^(\d{4})\s*-?\s*[Qq]([1-4])$"
+_MONTH = r"^(\d{4})[-/.](\d{1,2})$"
+_CHINESE_DAY = r"^(\d{4})年(\d{1,2})月(\d{1,2})[日號号]?$"
+_CHINESE_MONTH = r"^(\d{4})年(\d{1,2})月(?:底)?$"
+_NUMERIC_DAY = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$"
+_YEAR = r"^(\d{4})年?$"
 
 DATE_FORMS = N_("YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY-MM, YYYYQn, YYYY or 'today'")
 
@@ -106,6 +111,8 @@ def parse_day(text: str, today: date | None = None) -> date:
     if value.lower() == "today":
         return today or date.today()
     try:
+        if len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isascii():
+            return date.fromisoformat(value)  # the common form, before trying the others
         return _period_end(value) or _calendar_day(value)
     except ValueError:
         pass
@@ -113,19 +120,19 @@ def parse_day(text: str, today: date | None = None) -> date:
 
 
 def _period_end(value: str) -> date | None:
-    if match := _QUARTER.match(value):
+    if match := re.match(_QUARTER, value):
         return month_end(int(match[1]), int(match[2]) * 3)
-    if match := _MONTH.match(value) or _CHINESE_MONTH.match(value):
+    if match := re.match(_MONTH, value) or re.match(_CHINESE_MONTH, value):
         return month_end(int(match[1]), int(match[2]))
-    if match := _YEAR.match(value):
+    if match := re.match(_YEAR, value):
         return date(int(match[1]), 12, 31)
     return None
 
 
 def _calendar_day(value: str) -> date:
-    if match := _CHINESE_DAY.match(value):
+    if match := re.match(_CHINESE_DAY, value):
         return date(int(match[1]), int(match[2]), int(match[3]))
-    if not _NUMERIC_DAY.match(value):
+    if not re.match(_NUMERIC_DAY, value):
         raise ValueError(value)
     if len(value) == 10 and value[4] == value[7] == "-":
         return date.fromisoformat(value)  # the common case, without importing dateutil
@@ -209,13 +216,13 @@ def assess(item: Trackable, day: date, warn_days: int = DEFAULT_WARN_DAYS) -> As
 
 # --- reporting periods ---------------------------------------------------------
 
-_PERIOD = re.compile(r"^(\d{4})(?:Q([1-4])|H([12])|-(0[1-9]|1[0-2]))?$")
+_PERIOD = r"^(\d{4})(?:Q([1-4])|H([12])|-(0[1-9]|1[0-2]))?$"
 PERIOD_FORMS = N_("2024 (the year), 2024Q1-2024Q4, 2024H1/2024H2, or a month such as 2024-06")
 
 
 def period_bounds(text: str) -> tuple[date, date]:
     """First and last day of a reporting period."""
-    match = _PERIOD.match(text.strip().upper())
+    match = re.match(_PERIOD, text.strip().upper())
     if not match:
         raise UsageError(_("'{text}' is not a period; use {forms}").format(text=text, forms=_(PERIOD_FORMS)))
     year = int(match[1])

@@ -1,21 +1,26 @@
-"""Turning query results into records, JSON and CSV. Returns text; never prints. (Rich tables: tables.py.)"""
+"""Turning query results into records, TSV, JSON and CSV. Returns text; never prints. (Rich tables: tables.py.)
+
+The piped path (TSV) must stay cheap: this module imports nothing heavy, and the domain types it
+reads are for annotations only.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parktrack.history import AuditRow
 from parktrack.i18n import N_, _, display
-from parktrack.indicators import Progress
-from parktrack.ledger import Ledger
-from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 
-FORMATS = ("table", "json", "csv")
+if TYPE_CHECKING:
+    from parktrack.history import AuditRow
+    from parktrack.indicators import Progress
+    from parktrack.ledger import Ledger
+    from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
+
+FORMATS = ("table", "tsv", "json", "csv")
 
 Record = dict[str, Any]
 
@@ -78,18 +83,55 @@ def leader_record(summary: LeaderSummary) -> Record:
 
 
 def to_json(records: Sequence[Record] | Record) -> str:
+    import json
+
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
 def to_csv(records: Sequence[Record]) -> str:
+    return _delimited(records, "excel")
+
+
+def to_tsv(records: Sequence[Record]) -> str:
+    """The CSV's rows, tab-separated (what Excel and WPS split into columns on paste). Tabs and line
+    breaks inside a cell become spaces, so every record is one line for grep, cut and awk."""
+    return _delimited(records, "excel-tab", flatten=True)
+
+
+def as_fields(record: Record) -> str:
+    """One record for people as label<TAB>value lines (as gh's `issue view` prints when piped): the
+    labels and values of its CSV row, cells flattened as in TSV."""
+    return to_fields(localized([record])[0])
+
+
+def to_fields(record: Record) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
+    for key, value in record.items():
+        writer.writerow([_flat(key), _flat(_csv_cell(value))])
+    return buffer.getvalue()
+
+
+def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False) -> str:
+    """The records as rows under a header of their keys (thousands of rows: plain loops, no DictWriter)."""
     if not records:
         return ""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(records[0]), lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({key: _csv_cell(value) for key, value in record.items()})
+    writer = csv.writer(buffer, dialect=dialect, lineterminator="\n")
+    fields = list(dict.fromkeys(key for record in records for key in record))  # in order of first use
+    clean = _flat if flatten else str
+    writer.writerow([clean(key) for key in fields])
+    writer.writerows([clean(_csv_cell(record.get(key))) for key in fields] for record in records)
     return buffer.getvalue()
+
+
+_FLAT = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\v": " ", "\f": " ", "\x1c": " ", "\x1d": " ",
+                       "\x1e": " ", "\x85": " ", "\u2028": " ", "\u2029": " "})  # fmt: skip
+
+
+def _flat(cell: str) -> str:
+    """A cell on one line: tabs and every line break Python's splitlines knows become spaces."""
+    return cell if cell.isprintable() else cell.translate(_FLAT)  # isprintable: the common case, in C
 
 
 CSV_DECIMALS = 4  # enough for 序時進度 and attainment (0.4749), exact for every figure the plan uses
@@ -97,6 +139,8 @@ CSV_DECIMALS = 4  # enough for 序時進度 and attainment (0.4749), exact for e
 
 def _csv_cell(value: Any) -> str:
     """One cell as readable text: lists joined with 、, mappings as `key: value`, numbers rounded."""
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -118,7 +162,10 @@ def number_text(value: float) -> str:
 
 
 def as_data(records: Sequence[Record], fmt: str) -> str:
-    return to_json(list(records)) if fmt == "json" else to_csv(localized(records))
+    """`records` as JSON (the contract: codes, never translated), or as CSV or TSV for people."""
+    if fmt == "json":
+        return to_json(list(records))
+    return to_tsv(localized(records)) if fmt == "tsv" else to_csv(localized(records))
 
 
 # --- CSV for people: headers and values in the interface language (JSON never changes) ---------
@@ -134,6 +181,7 @@ CSV_HEADERS = {
     "leads": N_("leads"), "supports": N_("supports"), "items": N_("items"), "done": N_("items done"),
     "in_progress": N_("items in progress"), "overdue": N_("items overdue"), "due_soon": N_("items due soon"),
     "next_deadline": N_("next deadline"), "overdue_lead": N_("overdue where it leads"), "leader": N_("lead official"),
+    "lead_unit": N_("lead unit (group)"),
     "commit": N_("commit"), "author": N_("author"), "email": N_("email"), "committed": N_("committed"),
     "change": N_("change"), "from": N_("from"), "to": N_("to"), "date": N_("effective date"), "note": N_("note"),
     "unit": N_("unit of measure"), "comparison": N_("comparison"), "target": N_("target"),
@@ -146,7 +194,7 @@ CSV_HEADERS = {
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
-     "leader", "units", "source", "reference", "unit", "note"}
+     "leader", "units", "source", "reference", "unit", "note", "lead_unit"}
 )  # fmt: skip
 
 
@@ -156,34 +204,64 @@ def localized(records: Sequence[Record]) -> list[Record]:
 
     if current_language() == "en":
         return list(records)
-    return [{_(CSV_HEADERS.get(key, key)): _csv_value(key, v) for key, v in record.items()} for record in records]
+    columns: dict[str, tuple[str, Callable[[Any], Any]]] = {}  # key -> (header, value converter), made once
+
+    def column(key: str) -> tuple[str, Callable[[Any], Any]]:
+        if key not in columns:
+            columns[key] = (_(CSV_HEADERS.get(key, key)), _converter(key))
+        return columns[key]
+
+    rows = []
+    for record in records:
+        row = {}
+        for key, value in record.items():
+            header, convert = column(key)
+            row[header] = convert(value)
+        rows.append(row)
+    return rows
 
 
-def _csv_value(key: str, value: Any) -> Any:
-    from parktrack.indicators import verdict_text
-    from parktrack.vocab import kind_label, light_label, role_label, status_label
+_STATUS_KEYS = frozenset({"status", "from", "to"})
 
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    coded = {"status": status_label, "light": light_label, "kind": kind_label, "from": status_label,
-             "to": status_label, "verdict": verdict_text}  # fmt: skip
-    if key in coded and isinstance(value, str):
-        return coded[key](value)
-    if key == "roles" and isinstance(value, list):
-        return [role_label(role) for role in value]
-    if key in _LEDGER_TEXT:
-        if isinstance(value, str):
-            return display(value)
-        if isinstance(value, list):
-            return [display(item) if isinstance(item, str) else item for item in value]
-    return value
+
+def _converter(key: str) -> Callable[[Any], Any]:
+    """How the values under `key` read in the interface language: yes/no, labels for codes, the
+    ledger's text as displayed."""
+    from parktrack import vocab
+
+    label: Callable[[str], str] | None = None
+    if key in _STATUS_KEYS:
+        label = vocab.status_label
+    elif key in ("light", "kind"):
+        label = vocab.light_label if key == "light" else vocab.kind_label
+    elif key == "verdict":
+        from parktrack.indicators import verdict_text  # only indicator records carry one
+
+        label = verdict_text
+    ledger_text = key in _LEDGER_TEXT
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if label is not None and isinstance(value, str):
+            return label(value)
+        if key == "roles" and isinstance(value, list):
+            return [vocab.role_label(role) for role in value]
+        if ledger_text:
+            if isinstance(value, str):
+                return display(value)
+            if isinstance(value, list):
+                return [display(item) if isinstance(item, str) else item for item in value]
+        return value
+
+    return convert
 
 
 def grouped_data(groups: dict[str, list[Record]], key: str, fmt: str) -> str:
     """Records under group names: nested in JSON ([{key: name, count, items}]), a leading column in CSV."""
     if fmt == "json":
         return to_json([{key: name, "count": len(items), "items": items} for name, items in groups.items()])
-    return to_csv([{key: name, **record} for name, items in groups.items() for record in items])
+    return as_data([{key: name, **record} for name, items in groups.items() for record in items], fmt)
 
 
 def audit_record(row: AuditRow) -> Record:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.cells import cell_len
@@ -19,14 +19,16 @@ from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from parktrack.history import AuditRow
 from parktrack.i18n import N_, _, display, ngettext
-from parktrack.indicators import Progress, effective_value, series, target_text, value_text, verdict_text
-from parktrack.ledger import Ledger
-from parktrack.models import Task
-from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 from parktrack.render import iso
 from parktrack.vocab import kind_label, light_label, status_label
+
+if TYPE_CHECKING:  # the item tables need none of these at run time: no git plumbing, no indicator arithmetic
+    from parktrack.history import AuditRow
+    from parktrack.indicators import Progress
+    from parktrack.ledger import Ledger
+    from parktrack.models import Task
+    from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 
 LIGHT_STYLES = {"red": "bold red", "yellow": "yellow", "green": "green", "late": "magenta", "waiting": "cyan"}
 
@@ -406,6 +408,8 @@ _FIGURE_MAX = 14  # target and latest figure wrap within this width on a narrow 
 
 def indicators_table(ledger: Ledger, progress: Sequence[Progress], title: str, screen: Screen | None = None) -> Table:
     """One row per indicator; its id breaks only at hyphens, its name (the long text) wraps or goes first."""
+    from parktrack.indicators import target_text, value_text
+
     screen = screen or Screen()
     narrow = screen.width is not None and screen.width < _ID_WIDE
 
@@ -485,6 +489,8 @@ _COMPARISONS = {"at_least": N_("at least"), "at_most": N_("at most"), "about": N
 
 def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
     """One indicator: its definition, verdict, and the whole series with a bar per figure."""
+    from parktrack.indicators import target_text, verdict_text
+
     indicator = progress.indicator
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -513,6 +519,8 @@ def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
 
 def series_chart(progress: Progress) -> Table:
     """The figures known on the day, with a bar scaled to the larger of target and figure."""
+    from parktrack.indicators import effective_value, series, value_text
+
     indicator = progress.indicator
     known = series(indicator, progress.day)
     values = [abs(effective_value(indicator, actual)) for actual in known]

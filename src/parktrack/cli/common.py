@@ -40,6 +40,7 @@ app = typer.Typer(
 
 class Format(StrEnum):
     table = "table"
+    tsv = "tsv"
     json = "json"
     csv = "csv"
 
@@ -80,7 +81,17 @@ DataOpt = Annotated[
         show_default=False,
     ),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FORMAT_ENV = "PARKTRACK_FORMAT"
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table, tsv (tab-separated), json or csv. Default: PARKTRACK_FORMAT if set, "
+        "else a table on a terminal or with -o, tsv when piped (every row).",
+        show_default=False,
+    ),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
@@ -127,14 +138,47 @@ LeaderOpt = Annotated[
 # --- helpers shared by the commands ------------------------------------------------
 
 
+def is_terminal() -> bool:
+    """Whether stdout is a terminal, judged as Rich judges it (without importing Rich): TTY_COMPATIBLE=1
+    or 0 says so outright, a non-empty FORCE_COLOR means yes, else the stream itself is asked."""
+    forced = os.environ.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return sys.stdout.isatty()
+    except ValueError:  # a closed stream
+        return False
+
+
+def chosen_format(fmt: Format | None, out: Path | None = None) -> Format:
+    """The format asked for (-f, else PARKTRACK_FORMAT), else gh's rule: a Rich table for a person at a
+    terminal or in a file named with -o, TSV (every row, no Rich) for a pipe or a redirection."""
+    if fmt is not None:
+        return fmt
+    setting = os.environ.get(FORMAT_ENV, "").strip().lower()
+    if setting:
+        try:
+            return Format(setting)
+        except ValueError:
+            choices = ", ".join(member.value for member in Format)
+            message = _("{source}: unknown format '{value}'; use one of {choices}")
+            raise UsageError(message.format(source=FORMAT_ENV, value=setting, choices=choices)) from None
+    return Format.table if out is not None or is_terminal() else Format.tsv
+
+
 @cache
 def console() -> Console:
     from rich.console import Console
 
     # Written to a pipe or file without COLUMNS, nothing is cut: lines are as long as their text.
-    terminal = sys.stdout.isatty()
+    terminal = is_terminal()
     unlimited = not terminal and not os.environ.get("COLUMNS")
-    return Console(highlight=False, markup=False, emoji=False, width=100_000 if unlimited else None)
+    return Console(
+        highlight=False, markup=False, emoji=False, width=100_000 if unlimited else None, force_terminal=terminal
+    )
 
 
 TERMINAL_ROWS = 50  # rows a terminal table shows without --all
@@ -243,7 +287,7 @@ def count_title(what: str, count: int, day: date) -> str:
 
 
 def print_rows(
-    ledger: Ledger, rows: list[Row], fmt: Format, title: str, out: Path | None = None, show_all: bool = False
+    ledger: Ledger, rows: list[Row], fmt: Format | None, title: str, out: Path | None = None, show_all: bool = False
 ) -> None:
     output(
         fmt,
@@ -255,14 +299,18 @@ def print_rows(
 
 
 def output(
-    fmt: Format,
+    fmt: Format | None,
     records: Callable[[], list[Record]],
     table: Callable[[ModuleType, Screen], RenderableType],
     out: Path | None = None,
     show_all: bool = False,
+    single: bool = False,
 ) -> None:
-    """Print a table (importing Rich only then) fitted to the screen, or the records as JSON or CSV;
-    `out` writes a file (a table then fitted to no width and cut nowhere)."""
+    """Print a table (importing Rich only then) fitted to the screen, or the records as TSV, JSON or
+    CSV; `out` writes a file (a table then fitted to no width and cut nowhere). Without a format asked
+    for, a pipe gets TSV (see chosen_format). A `single` record (one item, one indicator) is written
+    as TSV in label<TAB>value lines, as gh's `issue view` does when piped."""
+    fmt = chosen_format(fmt, out)
     if fmt is Format.table:
         from parktrack import tables
 
@@ -270,7 +318,9 @@ def output(
         return
     from parktrack import render
 
-    emit(render.as_data(records(), fmt.value), out, bom=fmt is Format.csv)
+    found = records()
+    text = render.as_fields(found[0]) if single and fmt is Format.tsv and found else render.as_data(found, fmt.value)
+    emit(text, out, bom=fmt in (Format.csv, Format.tsv))
 
 
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the ledger but make no git commit.")]

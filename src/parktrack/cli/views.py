@@ -23,6 +23,7 @@ from parktrack.cli.common import (
     WarnOpt,
     app,
     as_day,
+    chosen_format,
     count_title,
     emit,
     load_ledger,
@@ -87,7 +88,7 @@ def list_items(
     light: Annotated[Light | None, typer.Option(help="Only items with this light on the as-of day.")] = None,
     as_of: AsOfOpt = "today",
     warn_days: WarnOpt = 15,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
     show_all: AllOpt = False,
 ) -> None:
@@ -119,7 +120,7 @@ def show(
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
     warn_days: WarnOpt = 15,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
 ) -> None:
     """Show everything about one item: full text, units, deadline, status and history."""
@@ -129,6 +130,7 @@ def show(
     ledger = load_ledger(data)
     task = ledger.task(task_id)
     row = Row(task, assess(task, as_day(as_of), warn_days))
+    fmt = chosen_format(fmt, out)
     if fmt is Format.table:
         from parktrack import tables
 
@@ -140,11 +142,9 @@ def show(
     record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in task.history]
     if fmt is Format.json:
         emit(render.to_json(record) + "\n", out)
-    else:
-        record["history"] = [
-            f"{e['date']} {e.get('status', '')} {e.get('note', '')}".strip() for e in record["history"]
-        ]
-        emit(render.as_data([record], "csv"), out, bom=True)
+        return
+    record["history"] = [f"{e['date']} {e.get('status', '')} {e.get('note', '')}".strip() for e in record["history"]]
+    output(fmt, lambda: [record], lambda tables, _shown: tables.task_detail(ledger, row), out, single=True)
 
 
 @app.command()
@@ -156,7 +156,7 @@ def overdue(
     leader: LeaderOpt = None,
     by_unit: Annotated[bool, typer.Option("--by-unit", help="Group the items under each lead unit.")] = False,
     fail_if_any: Annotated[bool, typer.Option("--fail-if-any", help="Exit 3 when anything is overdue.")] = False,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
     show_all: AllOpt = False,
 ) -> None:
@@ -175,11 +175,12 @@ def overdue(
         parts = [tables.overdue_table(ledger, group, _unit_title(name, group, day), shown) for name, group in groups]
         return tables.grouped([title, *parts]) if parts else f"{title}\n"
 
+    fmt = chosen_format(fmt, out)
     if by_unit and fmt is not Format.table:
         from parktrack import render
 
         groups = {name: task_records(ledger, group) for name, group in query.by_lead_unit(ledger, rows).items()}
-        emit(render.grouped_data(groups, "lead_unit", fmt.value), out, bom=fmt is Format.csv)
+        emit(render.grouped_data(groups, "lead_unit", fmt.value), out, bom=fmt is not Format.json)
     else:
         output(fmt, lambda: task_records(ledger, rows), table, out, show_all)
     if fail_if_any and rows:
@@ -194,7 +195,7 @@ def due(
     unit: UnitOpt = None,
     role: RoleOpt = None,
     leader: LeaderOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
     show_all: AllOpt = False,
 ) -> None:
@@ -226,7 +227,7 @@ def units(
     sort: Annotated[
         Sort, typer.Option(help="Row order: as in units.yaml, most overdue, most items, or by name.")
     ] = Sort.ledger,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
     show_all: AllOpt = False,
 ) -> None:
@@ -268,7 +269,7 @@ def leaders(
     sort: Annotated[
         Sort, typer.Option(help="Row order: as in the ledger, most overdue, most items, or by name.")
     ] = Sort.ledger,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
     show_all: AllOpt = False,
 ) -> None:
@@ -307,21 +308,22 @@ def history(
     ] = None,
     unit: UnitOpt = None,
     data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
 ) -> None:
     """The audit trail from git: who changed which item or figure, when, from what to what (hand edits too)."""
     from parktrack import history as trail
-    from parktrack import query, render, store
+    from parktrack import query, render
+    from parktrack.datadir import INDICATORS_FILE, TASKS_FILE  # not from store: that imports YAML
 
     ledger = load_ledger(data, indicators=True)
     wanted: set[str] | None = None
-    files = [store.TASKS_FILE, store.INDICATORS_FILE]
+    files = [TASKS_FILE, INDICATORS_FILE]
     if task_id:
         known = {indicator.id for indicator in ledger.indicators}
         is_indicator = task_id.strip().lower() in known
         wanted = {ledger.indicator(task_id).id if is_indicator else ledger.task(task_id).id}
-        files = [store.INDICATORS_FILE if is_indicator else store.TASKS_FILE]
+        files = [INDICATORS_FILE if is_indicator else TASKS_FILE]
     if unit:
         found = ledger.find_unit(unit)
         involved = {task.id for task in ledger.tasks if query.roles_of(ledger, task, found)}
@@ -332,7 +334,7 @@ def history(
     rows = [
         row
         for name in files
-        if name == store.TASKS_FILE or ledger.data.file(name).exists()
+        if name == TASKS_FILE or ledger.data.file(name).exists()
         for row in trail.audit_trail(ledger.data.path, name, committed, days["since"], days["until"])
     ]
     rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.committed)
@@ -361,7 +363,7 @@ def indicators(
     as_of: AsOfOpt = "today",
     unit: UnitOpt = None,
     light: Annotated[Light | None, typer.Option(help="Only indicators with this light (red, yellow, green).")] = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     out: OutputOpt = None,
 ) -> None:
     """The plan's targets against the recorded figures: attainment, 序時進度 and a light each."""
@@ -386,7 +388,9 @@ def indicators(
             return tables.indicator_detail(ledger, progress[0])  # type: ignore[no-any-return]
         return tables.indicators_table(ledger, progress, title, shown)  # type: ignore[no-any-return]
 
-    output(fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table, out)
+    output(
+        fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table, out, single=indicator_id is not None
+    )
 
 
 def _unit_title(name: str, rows: list[Row], day: date) -> str:
