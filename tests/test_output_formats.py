@@ -224,3 +224,17 @@ def imported_rich(env_extra: dict[str, str]) -> list[str]:
 def test_piped_read_commands_never_import_rich() -> None:
     assert imported_rich({}) == []
     assert "rich.table" in imported_rich({"TTY_COMPATIBLE": "1"})  # the check can see Rich when it is used
+
+
+@pytest.mark.parametrize("view", [["list"], ["overdue"], ["units"], ["show", "T07"]], ids=" ".join)
+def test_json_lists_hold_one_record_a_line_and_parse(cli: Cli, view: list[str]) -> None:
+    """A list is written one record a line (the C encoder's speed, grep-able); one record is indented."""
+    outcome = cli(*view, "--as-of", DAY, "--format", "json", env=PIPED)
+    assert outcome.exit_code == 0, outcome.stderr
+    parsed = json.loads(outcome.stdout)
+    lines = outcome.stdout.rstrip("\n").splitlines()
+    if isinstance(parsed, list):
+        assert len(parsed) > 1 and lines[0] == "[" and lines[-1] == "]"
+        assert [json.loads(line.strip().removesuffix(",")) for line in lines[1:-1]] == parsed
+    else:
+        assert parsed["id"] == "T07" and lines[0] == "{" and lines[1].startswith('  "id": "T07"')

@@ -83,9 +83,16 @@ def leader_record(summary: LeaderSummary) -> Record:
 
 
 def to_json(records: Sequence[Record] | Record) -> str:
+    """One record indented; a list of them one record a line, which the standard library's C encoder
+    writes (with `indent` it falls back to pure Python: a quarter second for 3,000 items)."""
     import json
 
-    return json.dumps(records, ensure_ascii=False, indent=2)
+    if isinstance(records, dict):
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    if not records:
+        return "[]"
+    lines = ",\n".join("  " + json.dumps(record, ensure_ascii=False) for record in records)
+    return "[\n" + lines + "\n]"
 
 
 def to_csv(records: Sequence[Record]) -> str:
