@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -200,6 +201,7 @@ _Change = tuple[str, str, str | None, str | None, date | None, str | None, str |
 # tests that check that no version is parsed twice and that parktrack's own commits parse only a region).
 FULL_PARSES: Counter[str] = Counter()
 REGION_PARSES: Counter[str] = Counter()
+REGION_READS: Counter[str] = Counter()  # texts parsed on their own (an entry, or a run of them), by collection
 USE_TRAILERS = True  # False: read every version in full (the tests compare both ways)
 
 
@@ -267,27 +269,30 @@ class _Kind:
     collection: str
     lists: tuple[str, ...]
     trailer: str
-    diff: Callable[[Entries, Entries, set[str] | None], Iterator[_Change]]
+    diff: Callable[[Entries, Entries, Sequence[str] | None], Iterator[_Change]]
 
 
 @dataclass
 class _Version:
     """One version of a ledger file, read: its entries in file order and by id.
 
-    `starts` is where each entry's text begins (the line of its `-`), known when the file is laid out
-    so that an entry's text can be read on its own (see `_layout`); None otherwise. `odd`: some entry
-    has a top-level value unequal to itself (a NaN), which the diff reports as an edit every time.
+    `text` is the file's bytes (without a byte order mark); `starts` is where each entry's text begins
+    in them (the line of its `-`), known when the file is laid out so that an entry's text can be read
+    on its own (see `_layout`); None otherwise. `unique`: no two entries share an id, so the entries
+    by id are in file order. `odd`: some entry has a top-level value unequal to itself (a NaN), which
+    the diff reports as an edit every time.
     """
 
-    text: str
+    text: bytes
     entries: list[dict[str, Any]]
     by_id: Entries
     starts: list[int] | None = None
     indent: int = 0
+    unique: bool = True
     odd: bool = False
 
 
-_ABSENT = _Version("", [], {})  # the file did not exist in that commit
+_ABSENT = _Version(b"", [], {})  # the file did not exist in that commit
 
 
 class _Versions:
@@ -320,14 +325,14 @@ class _Versions:
     """
 
     def __init__(
-        self, kind: _Kind, read: Callable[[str], str], memo: _Memo, uses: list[str | None], trailers: bool
+        self, kind: _Kind, read: Callable[[str], bytes], memo: _Memo, uses: list[str | None], trailers: bool
     ) -> None:
         self.kind, self.read, self.memo, self.trust = kind, read, memo, trailers
         self.live: dict[str | None, _Version | None] = {None: _ABSENT}  # None: does not parse
         self.derived: dict[str, list[_Change]] = {}  # changes found while deriving a version, by memo key
         self.uses = Counter(uses)  # how many commits still to come have each version as theirs
 
-    def get(self, blob: str | None, text: str | None = None) -> _Version | None:
+    def get(self, blob: str | None, text: bytes | None = None) -> _Version | None:
         if blob not in self.live:
             assert blob is not None
             FULL_PARSES[blob] += 1
@@ -356,14 +361,16 @@ class _Versions:
         text = self.read(new)
         found = _derive(old, text, self.kind)
         if found is not None:
-            version, candidates = found
+            version, gone, read_again = found
             before, after = old.by_id, version.by_id
+            candidates = {*gone, *read_again}
             changed = {i for i in candidates if i not in before or i not in after or before[i] != after[i]}
             if changed == named:
                 REGION_PARSES[new] += 1
                 self.live[new] = version
                 self.memo.malformed[new] = False
-                only = None if old.odd or version.odd else candidates
+                # only the entries read again can differ; in file order, which is the order by id when ids are unique
+                only = read_again if version.unique and not (old.odd or version.odd) else None
                 self.derived[key] = list(self.kind.diff(before, after, only))
                 return
         self.get(new, text)  # the trailers do not tell the whole story: parse it all
@@ -391,16 +398,18 @@ class _Versions:
                 self.live.pop(blob, None)
 
 
-def _parse(text: str, kind: _Kind) -> _Version | None:
+def _parse(raw: bytes, kind: _Kind) -> _Version | None:
     """A whole version, parsed; None when it is not a readable ledger file (or has the wrong shapes)."""
     from parktrack.store import load_plain_node
 
-    data, root = load_plain_node(text)
+    data, root = load_plain_node(raw.decode("utf-8", errors="replace"))
     entries = data.get(kind.collection) if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(_shaped(entry, kind.lists) for entry in entries):
         return None
-    version = _Version(text.removeprefix("\ufeff"), entries, _by_id(entries), odd=_odd(entries))
-    layout = _layout(version.text, root, kind.collection, len(entries))
+    by_id = _by_id(entries)
+    body = raw.removeprefix(_BOM)
+    version = _Version(body, entries, by_id, unique=len(by_id) == len(entries), odd=_odd(entries))
+    layout = _layout(body, root, kind.collection, len(entries))
     if layout is not None:
         version.starts, version.indent = layout
     return version
@@ -427,21 +436,23 @@ def _odd(entries: list[dict[str, Any]]) -> bool:
     return any(value != value for entry in entries for value in entry.values())
 
 
+_BOM = "\ufeff".encode()
 # what may not appear in a changed region read on its own (see _Versions): anchors, aliases and tags
 # (their meaning lies elsewhere, and the loader refuses them), tabs and NULs (refused per file), line
 # breaks other than \n (the layout counts lines by \n), a byte order mark
 _UNSAFE_IN_REGION = frozenset("&*!\t\x00\r\x85\u2028\u2029\ufeff")
 _UNSAFE_LINES = ("\n---", "\n...", "<<<<<<<", ">>>>>>>", "=======", "|||||||")
-_ENTRY_LINES: dict[int, re.Pattern[str]] = {}
+_OTHER_BREAKS = tuple(sign.encode() for sign in "\r\x85\u2028\u2029")
+_ENTRY_LINES: dict[int, re.Pattern[bytes]] = {}
 
 
-def _entry_line(indent: int) -> re.Pattern[str]:
+def _entry_line(indent: int) -> re.Pattern[bytes]:
     if indent not in _ENTRY_LINES:
-        _ENTRY_LINES[indent] = re.compile(rf"^ {{{indent}}}-(?=[ \t\n]|\Z)", re.MULTILINE)
+        _ENTRY_LINES[indent] = re.compile(rb"^ {%d}-(?=[ \t\n]|\Z)" % indent, re.MULTILINE)
     return _ENTRY_LINES[indent]
 
 
-def _layout(text: str, root: Any, collection: str, count: int) -> tuple[list[int], int] | None:
+def _layout(text: bytes, root: Any, collection: str, count: int) -> tuple[list[int], int] | None:
     """Where each entry of the list `collection` starts in `text` (the line of its `-`), and its indentation.
 
     Only for a file laid out so that entries can be read on their own: a block mapping whose last key,
@@ -453,7 +464,7 @@ def _layout(text: str, root: Any, collection: str, count: int) -> tuple[list[int
     """
     import yaml
 
-    if root is None or count == 0 or any(sign in text for sign in "\r\x85\u2028\u2029"):
+    if root is None or count == 0 or any(sign in text for sign in _OTHER_BREAKS):
         return None
     if not isinstance(root, yaml.MappingNode) or root.flow_style or not root.value:
         return None
@@ -466,12 +477,12 @@ def _layout(text: str, root: Any, collection: str, count: int) -> tuple[list[int
     indent, first = sequence.start_mark.column, sequence.start_mark.line
     position = 0
     for _line in range(first):
-        position = text.find("\n", position) + 1
+        position = text.find(b"\n", position) + 1
         if position == 0:
             return None
     starts, lines, line = [], [], first
     for match in _entry_line(indent).finditer(text, position):
-        line += text.count("\n", position, match.start())
+        line += text.count(b"\n", position, match.start())
         position = match.start()
         starts.append(position)
         lines.append(line)
@@ -484,78 +495,133 @@ def _layout(text: str, root: Any, collection: str, count: int) -> tuple[list[int
     return starts, indent
 
 
-def _derive(old: _Version, text: str, kind: _Kind) -> tuple[_Version, set[str]] | None:
-    """`text`, a later version of `old`, read by re-parsing only the entries whose text changed.
+def _derive(old: _Version, raw: bytes, kind: _Kind) -> tuple[_Version, set[str], list[str]] | None:
+    """`raw`, a later version of `old`, read by re-parsing only the entries whose text changed.
 
-    Returns the version and the ids of the entries read again (those in the changed region, before
-    and after), or None when the change cannot be read that way (see `_Versions`).
+    Returns the version, the ids of old entries whose text changed, and the ids of the entries read
+    again in their place (in file order); None when the change cannot be read that way (see `_Versions`).
     """
-    from parktrack.store import load_plain_node
-
     if old.starts is None:
         return None
-    text = text.removeprefix("\ufeff")
+    text = raw.removeprefix(_BOM)
     head = _common_prefix(old.text, text)
     tail = _common_suffix(old.text, text, min(len(old.text), len(text)) - head)
     starts = old.starts
     if head < starts[0]:
         return None  # the text before the entries changed
     first = bisect.bisect_right(starts, head) - 1
-    if first > 0 and head <= old.text.find("\n", starts[first]):
+    if first > 0 and head <= old.text.find(b"\n", starts[first]):
         first -= 1  # text added at the end of an entry can look, to the prefix, like a change to the next's `-` line
     changed_end = max(len(old.text) - tail, head + 1)
     last = bisect.bisect_left(starts, changed_end) - 1
     region_end = starts[last + 1] if last + 1 < len(starts) else len(old.text)
     delta = len(text) - len(old.text)
     region = text[starts[first] : region_end + delta]
-    if any(sign in region for sign in _UNSAFE_IN_REGION) or any(mark in region for mark in _UNSAFE_LINES):
+    if region_end + delta < len(text) and region and not region.endswith(b"\n"):
         return None
-    if region_end + delta < len(text) and region and not region.endswith("\n"):
+    found = _read_region(old, starts, region, first, last, region_end, kind)
+    if found is None:
         return None
-    read_again: list[dict[str, Any]] = []
-    new_starts: list[int] = []
-    if region:
-        header = f"{kind.collection}:\n"
-        data, root = load_plain_node(header + region)
-        if not isinstance(data, dict) or list(data) != [kind.collection] or not isinstance(data[kind.collection], list):
-            return None
-        read_again = data[kind.collection]
-        layout = _layout(header + region, root, kind.collection, len(read_again))
-        if layout is None or layout[1] != old.indent or layout[0][0] != len(header):
-            return None
-        if not all(_shaped(entry, kind.lists) for entry in read_again):
-            return None
-        new_starts = [starts[first] + start - len(header) for start in layout[0]]
-    entries = old.entries[:first] + read_again + old.entries[last + 1 :]
+    region_entries, offsets, gone, read_again = found
+    entries = old.entries[:first] + region_entries + old.entries[last + 1 :]
     if not entries:
         return None
-    new_starts += [start + delta for start in starts[last + 1 :]]
-    version = _Version(text, entries, _by_id(entries), starts[:first] + new_starts, old.indent)
-    version.odd = _odd(entries) if old.odd else _odd(read_again)
-    ids = {str(entry["id"]) for entry in (*old.entries[first : last + 1], *read_again)}
-    return version, ids
+    ids_before = [str(entry["id"]) for entry in old.entries[first : last + 1]]
+    ids_after = [str(entry["id"]) for entry in region_entries]
+    if old.unique and ids_before == ids_after:  # the same ids in the same places: update a copy
+        by_id, unique = dict(old.by_id), True
+        by_id.update(zip(ids_after, region_entries, strict=True))
+    else:
+        by_id = _by_id(entries)
+        unique = len(by_id) == len(entries)
+    new_starts = [starts[first] + offset for offset in offsets] + [start + delta for start in starts[last + 1 :]]
+    version = _Version(text, entries, by_id, starts[:first] + new_starts, old.indent, unique)
+    version.odd = _odd(entries) if old.odd else _odd(region_entries)
+    return version, gone, read_again
 
 
-_BLOCK = 4096
+def _read_region(
+    old: _Version, starts: list[int], region: bytes, first: int, last: int, region_end: int, kind: _Kind
+) -> tuple[list[dict[str, Any]], list[int], set[str], list[str]] | None:
+    """The entries in the new text of old's entries `first`..`last`, where each starts in it, the ids of
+    the old entries whose text changed and the ids of the entries read again in their place.
+
+    When the region holds as many entries as before (a write to several items far apart), an entry whose
+    text is unchanged is the old one and each changed entry is parsed on its own; otherwise the region
+    is parsed whole.
+    """
+    offsets = [match.start() for match in _entry_line(old.indent).finditer(region)]
+    if region and offsets[:1] != [0]:
+        return None
+    bounds = [*starts[first : last + 1], region_end]
+    before = [old.text[start:end] for start, end in itertools.pairwise(bounds)]
+    after = [region[start:end] for start, end in itertools.pairwise([*offsets, len(region)])]
+    if len(after) != len(before):
+        read = _read_entries(region, kind, old.indent)
+        if read is None:
+            return None
+        gone = {str(entry["id"]) for entry in old.entries[first : last + 1]}
+        return read, offsets, gone, [str(entry["id"]) for entry in read]
+    entries: list[dict[str, Any]] = []
+    gone, read_again = set(), []
+    for position, (was, now) in enumerate(zip(before, after, strict=True)):
+        if was == now:
+            entries.append(old.entries[first + position])
+            continue
+        read = _read_entries(now, kind, old.indent)
+        if read is None or len(read) != 1:
+            return None
+        entries += read
+        gone.add(str(old.entries[first + position]["id"]))
+        read_again.append(str(read[0]["id"]))
+    return entries, offsets, gone, read_again
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """How many leading characters `a` and `b` share (compared a block at a time, then one by one)."""
-    limit, at = min(len(a), len(b)), 0
-    while at + _BLOCK <= limit and a[at : at + _BLOCK] == b[at : at + _BLOCK]:
-        at += _BLOCK
-    while at < limit and a[at] == b[at]:
-        at += 1
+def _read_entries(raw: bytes, kind: _Kind, indent: int) -> list[dict[str, Any]] | None:
+    """Whole entries' text parsed on its own under the list's key; None unless it reads as it would in the file."""
+    from parktrack.store import load_plain_node
+
+    if not raw:
+        return []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if any(sign in text for sign in _UNSAFE_IN_REGION) or any(mark in text for mark in _UNSAFE_LINES):
+        return None
+    header = f"{kind.collection}:\n"
+    REGION_READS[kind.collection] += 1
+    data, root = load_plain_node(header + text)
+    if not isinstance(data, dict) or list(data) != [kind.collection] or not isinstance(data[kind.collection], list):
+        return None
+    read: list[dict[str, Any]] = data[kind.collection]
+    layout = _layout(header.encode() + raw, root, kind.collection, len(read))
+    if layout is None or layout[1] != indent or layout[0][0] != len(header):
+        return None
+    return read if all(_shaped(entry, kind.lists) for entry in read) else None
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many leading bytes `a` and `b` share: runs of doubling length compared while they match, then halving."""
+    limit, at, step = min(len(a), len(b)), 0, 4096
+    while step:
+        end = min(at + step, limit)
+        if a[at:end] == b[at:end]:
+            at, step = end, (step * 2 if end < limit else 0)
+        else:
+            step //= 2
     return at
 
 
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    """How many trailing characters `a` and `b` share, at most `limit`."""
-    at = 0
-    while at + _BLOCK <= limit and a[len(a) - at - _BLOCK : len(a) - at] == b[len(b) - at - _BLOCK : len(b) - at]:
-        at += _BLOCK
-    while at < limit and a[len(a) - at - 1] == b[len(b) - at - 1]:
-        at += 1
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    """How many trailing bytes `a` and `b` share, at most `limit` (as `_common_prefix`, from the end)."""
+    at, step = 0, 4096
+    while step:
+        end = min(at + step, limit)
+        if a[len(a) - end : len(a) - at] == b[len(b) - end : len(b) - at]:
+            at, step = end, (step * 2 if end < limit else 0)
+        else:
+            step //= 2
     return at
 
 
@@ -662,7 +728,7 @@ class _BlobReader:
             self.process.stdout.close()
             self.process.wait()
 
-    def text(self, blob: str) -> str:
+    def text(self, blob: str) -> bytes:
         if self.process is None:
             command = ["git", "cat-file", "--batch"]
             self.process = subprocess.Popen(command, cwd=self.repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -674,7 +740,7 @@ class _BlobReader:
             raise GitError(_("git cat-file failed: {reason}").format(reason=b" ".join(header).decode(errors="replace")))
         content = self.process.stdout.read(int(header[2]))
         self.process.stdout.read(1)  # the newline after each blob
-        return content.decode("utf-8", errors="replace")
+        return content
 
 
 _TRACKED_ELSEWHERE = frozenset({"status", "history", "actuals"})
@@ -704,13 +770,16 @@ def _edits(entry_id: str, before: dict[str, Any], after: dict[str, Any], series:
         yield entry_id, "edit", None, ", ".join(edited), None, None, None
 
 
-def _diff(old: Entries, new: Entries, only: set[str] | None = None) -> Iterator[_Change]:
-    for task_id, after in new.items():
-        if only is not None and task_id not in only:
-            continue  # the same entry in both versions: no change (see _Versions)
+def _diff(old: Entries, new: Entries, only: Sequence[str] | None = None) -> Iterator[_Change]:
+    """What changed from `old` to `new`, entry by entry in `new`'s order; `only`: just these (in that order)."""
+    for task_id, after in _chosen(new, only):
         before = old.get(task_id, {})
         yield from _history_changes(task_id, before, after)
         yield from _edits(task_id, before, after, "history")
+
+
+def _chosen(new: Entries, only: Sequence[str] | None) -> Iterable[tuple[str, dict[str, Any]]]:
+    return new.items() if only is None else [(entry_id, new[entry_id]) for entry_id in only if entry_id in new]
 
 
 def _history_changes(task_id: str, before: dict[str, Any], after: dict[str, Any]) -> Iterator[_Change]:
@@ -733,10 +802,8 @@ def _history_changes(task_id: str, before: dict[str, Any], after: dict[str, Any]
         yield task_id, "status", old_status, new_status, None, None, None
 
 
-def _figure_diff(old: Entries, new: Entries, only: set[str] | None = None) -> Iterator[_Change]:
-    for indicator_id, after in new.items():
-        if only is not None and indicator_id not in only:
-            continue
+def _figure_diff(old: Entries, new: Entries, only: Sequence[str] | None = None) -> Iterator[_Change]:
+    for indicator_id, after in _chosen(new, only):
         before = old.get(indicator_id, {})
         actuals = after.get("actuals") or []
         for position in _added(before.get("actuals") or [], actuals) or []:
