@@ -9,6 +9,7 @@ parsed in full, the reading the trail always had). They must agree row for row. 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,13 @@ import pytest
 from conftest import Cli, git
 from parktrack import history
 from parktrack.history import AuditRow, audit_trail
+
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "b@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "b@example.org",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -209,3 +217,28 @@ def test_each_version_is_parsed_once_and_a_second_run_parses_none(
         ("T22", "edit"),
         ("T23", "status"),
     ]
+
+
+def test_the_benchmarks_commits_are_parktracks_own_and_read_by_region(cli: Cli, tmp_path: Path) -> None:
+    """benchmarks/generate.py writes commits as parktrack's writes would, so the benchmark times the short way."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate import generate, history_commits
+
+    root = tmp_path / "ledger"
+    generate(root / "data", 150)
+    for args in (("init", "-q", "-b", "main"), ("add", "data"), ("commit", "-q", "-m", "generated")):
+        git(root, *args, env=None if args[0] != "commit" else {**os.environ, **IDENTITY})
+    history_commits(root, root / "data", 12, seed=3)
+    result = cli("--lang", "en", "validate", cwd=root)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    commits = git(root, "log", "--format=%H %(trailers:key=Parktrack-Task,valueonly,separator=%x2C)").splitlines()
+    assert len(commits) == 13
+    rows = _read_both_ways(root)
+    assert len(history.FULL_PARSES) == 1  # the generated ledger; each commit after it by its region
+    assert len(history.REGION_PARSES) == len([line for line in commits if line.split()[1:]])
+    first = _root(root)[:10]
+    assert {r.author for r in rows if r.commit != first} == {"財政 李", "工信 王", "園區 張"}
+    figures = _read_both_ways(root, "indicators.yaml")
+    assert len(history.FULL_PARSES) == 1 and len(history.REGION_PARSES) == len(figures) > 0
