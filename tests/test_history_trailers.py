@@ -230,7 +230,7 @@ def test_the_benchmarks_commits_are_parktracks_own_and_read_by_region(cli: Cli, 
     generate(root / "data", 150)
     for args in (("init", "-q", "-b", "main"), ("add", "data"), ("commit", "-q", "-m", "generated")):
         git(root, *args, env=None if args[0] != "commit" else {**os.environ, **IDENTITY})
-    history_commits(root, root / "data", 12, seed=3)
+    history_commits(root, root / "data", 12)
     result = cli("--lang", "en", "validate", cwd=root)
     assert result.exit_code == 0, result.stdout + result.stderr
     commits = git(root, "log", "--format=%H %(trailers:key=Parktrack-Task,valueonly,separator=%x2C)").splitlines()
