@@ -242,3 +242,46 @@ def test_the_benchmarks_commits_are_parktracks_own_and_read_by_region(cli: Cli, 
     assert {r.author for r in rows if r.commit != first} == {"財政 李", "工信 王", "園區 張"}
     figures = _read_both_ways(root, "indicators.yaml")
     assert len(history.FULL_PARSES) == 1 and len(history.REGION_PARSES) == len(figures) > 0
+
+
+def _as_parktrack(repo: Path, *ids: str) -> None:
+    """Commit the work tree with the trailers a parktrack write of `ids` carries (whatever the edit was)."""
+    trailers = "".join(f"Parktrack-Task: {entry_id}\n" for entry_id in ids)
+    git(
+        repo,
+        "commit",
+        "-q",
+        "--cleanup=verbatim",
+        "-am",
+        f"{ids[0]}: 進展情況\n\n{trailers}Parktrack-Date: 2024-03-01\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "old", "new", "names"),
+    [
+        ("T20", "    text: ", "    text: &a ", ("T20",)),  # an anchor: the loader refuses the version
+        ("T21", "    text: ", '    text: "第一行\n  - id: T99 看似一條\n  結束"\n    deadline_note: ', ("T21",)),
+        ("T22", "    history: []\n", "    history: []\n...\n", ("T22",)),  # a document end
+        ("T23", "    history: []\n", "    history: []\n\t\n    weird: 1\n", ("T23",)),  # a tab
+        ("T24", "    history: []\n", "    history: []\n    weird: .nan\n", ("T24",)),  # never equal to itself
+        ("T26", "  - id: T26\n", "    id_was: T26\n", ("T26",)),  # T26 folds into T25
+        ("T28", "  - id: T28\n", "  - id: T29\n", ("T28", "T29")),  # two items with one id
+        ("T30", "    kind: key_task\n", "    kind:\n      key_task\n", ("T30",)),  # over two lines
+    ],
+)
+def test_odd_edits_under_parktrack_trailers_read_as_a_full_parse_reads_them(
+    cli: Cli, repo: Path, item: str, old: str, new: str, names: tuple[str, ...]
+) -> None:
+    _hand_edit(repo, old, new, None, start=f"  - id: {item}\n")
+    _as_parktrack(repo, *names)
+    # a write after it, and the edit undone, both as parktrack commits naming what they change
+    blocked = "    status: blocked\n    history:\n      - {date: 2024-03-02, status: blocked}\n"
+    _hand_edit(repo, "    status: not_started\n    history: []\n", blocked, None, start="  - id: T40\n")
+    _as_parktrack(repo, "T40")
+    _hand_edit(repo, new, old, None, start=f"  - id: T{int(item[1:]) - 1}\n")
+    _as_parktrack(repo, *names)
+    rows = _read_both_ways(repo)
+    assert ("T40", "status", "blocked") in [(r.task_id, r.change, r.new) for r in rows]
+    if item == "T24":  # the NaN is reported as an edit by every commit after it, both ways, and read by region
+        assert [r.task_id for r in rows] == ["T24", "T24", "T40", "T24"] and len(history.REGION_PARSES) == 3
