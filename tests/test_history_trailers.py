@@ -192,7 +192,7 @@ def test_trailers_that_do_not_tell_the_whole_story_lose_to_a_full_parse(cli: Cli
     ]
 
 
-def test_each_version_is_parsed_once_and_a_second_run_parses_none(
+def test_each_version_is_parsed_once_a_second_run_parses_none_and_a_third_one_region(
     cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("PARKTRACK_NO_CACHE")  # the memo is what a second run reads
@@ -210,6 +210,14 @@ def test_each_version_is_parsed_once_and_a_second_run_parses_none(
     history.REGION_PARSES.clear()
     assert audit_trail(repo / "data", "tasks.yaml") == first
     assert not history.FULL_PARSES and not history.REGION_PARSES
+    # after one more write, the run reads that commit's region from the newest version the last run kept
+    _ok(cli, repo, "note", "T24", "又一條", "--date", "2024-03-04")
+    latest = audit_trail(repo / "data", "tasks.yaml")
+    assert not history.FULL_PARSES and list(history.REGION_PARSES) == [_blob(repo, "HEAD")]
+    assert latest[:-1] == first and (latest[-1].task_id, latest[-1].note) == ("T24", "又一條")
+    history.REGION_PARSES.clear()
+    monkeypatch.setenv("PARKTRACK_NO_CACHE", "1")
+    assert audit_trail(repo / "data", "tasks.yaml", trailers=False) == latest
     assert [(r.task_id, r.change) for r in first] == [
         ("T20", "status"),
         ("T21", "status"),

@@ -255,6 +255,8 @@ def audit_trail(
             last_good = new
             versions.done([new, *(blob_of[p] for p in c.parents)], last_good)
     memo.save()
+    if last_good is not None:
+        versions.keep_newest(last_good)
     return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
 
 
@@ -330,9 +332,12 @@ class _Versions:
         self.kind, self.read, self.memo, self.trust = kind, read, memo, trailers
         self.live: dict[str | None, _Version | None] = {None: _ABSENT}  # None: does not parse
         self.derived: dict[str, list[_Change]] = {}  # changes found while deriving a version, by memo key
+        self.stored: tuple[str, _Version] | bool | None = False  # an earlier run's newest version (False: unread)
         self.uses = Counter(uses)  # how many commits still to come have each version as theirs
 
     def get(self, blob: str | None, text: bytes | None = None) -> _Version | None:
+        if blob not in self.live and blob is not None and (stored := self._stored(blob)) is not None:
+            self.live[blob] = stored
         if blob not in self.live:
             assert blob is not None
             FULL_PARSES[blob] += 1
@@ -389,6 +394,33 @@ class _Versions:
             found.append(list(self.kind.diff(before.by_id, after.by_id, None)))
         return [change for change in found[0] if all(change in other for other in found[1:])]
 
+    def _stored(self, blob: str) -> _Version | None:
+        """The version an earlier run kept (see `keep_newest`), when it is `blob`; its text comes from git."""
+        if self.stored is False:
+            self.stored = _load_newest(self.memo)
+        if not isinstance(self.stored, tuple) or self.stored[0] != blob:
+            return None
+        version = self.stored[1]
+        version.text = self.read(blob).removeprefix(_BOM)
+        if version.starts is not None and (version.starts[-1:] > [len(version.text)] or not version.entries):
+            return None
+        return version
+
+    def keep_newest(self, blob: str) -> None:
+        """Keep the newest version read in this run, so that a run after the next write reads one region."""
+        version = self.live.get(blob)
+        if self.memo.entry is None or version is None or version.starts is None:
+            return
+        if self.stored is False:
+            self.stored = _load_newest(self.memo)
+        if isinstance(self.stored, tuple) and self.stored[0] == blob:
+            return
+        from parktrack import cache
+
+        entry = self.memo.entry.with_name(self.memo.entry.name.replace("-history", "-newest"))
+        fields = (version.entries, version.starts, version.indent, version.unique, version.odd)
+        cache.write_history(entry, self.memo.key, {"blob": blob, "version": fields})
+
     def done(self, blobs: list[str | None], keep: str | None) -> None:
         """Forget versions no later commit needs (a 10,000-item version holds tens of megabytes)."""
         for blob in blobs:
@@ -396,6 +428,26 @@ class _Versions:
         for blob in set(blobs):
             if blob is not None and self.uses[blob] <= 0 and blob != keep:
                 self.live.pop(blob, None)
+
+
+def _load_newest(memo: _Memo) -> tuple[str, _Version] | None:
+    """The newest version an earlier run kept, or None (none kept, or a foreign shape)."""
+    from parktrack import cache
+
+    if memo.entry is None:
+        return None
+    payload = cache.read_history(memo.entry.with_name(memo.entry.name.replace("-history", "-newest")), memo.key)
+    try:
+        blob, (entries, starts, indent, unique, odd) = str(payload["blob"]), payload["version"]
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) and "id" in entry for entry in entries):
+            return None
+        if not isinstance(starts, list) or len(starts) != len(entries) or not all(isinstance(n, int) for n in starts):
+            return None
+        by_id = _by_id(entries)
+        version = _Version(b"", entries, by_id, starts, int(indent), len(by_id) == len(entries), bool(odd))
+        return (blob, version) if bool(unique) == version.unique else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def _parse(raw: bytes, kind: _Kind) -> _Version | None:
