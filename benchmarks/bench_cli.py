@@ -11,7 +11,8 @@ Prints one Markdown table (the one README's Speed section quotes):
 - `update`, `note` and `record` at each size: time and peak memory (goals 1 s / 3 s, 300 MiB);
 - `history` over 200 commits of a 10,000-item ledger (goal 1 s): the commits are the status changes,
   notes and figures parktrack's writes make, trailers and all (generate.py's `history_commits`); timed
-  as a second run is (what it learnt is remembered in the read cache) and as a first run.
+  as a first run, as a second run (what it learnt is remembered in the read cache), after one more
+  write, and on a terminal.
 Read commands run with the read cache warm (the first, warm-up run fills it) unless marked --no-cache.
 Baseline and command runs alternate, so a busy machine slows both alike. `--src DIR` measures
 another checkout's src/ (e.g. the code before a change) with this venv.
@@ -357,6 +358,11 @@ def history_trail(bench: Bench, size: int, commits: int, runs: int) -> None:
     _goal_line(bench, f"{trail}, `--format json`, first run", _median(timings).seconds)
     timings = [run_once(command, bench.env, bench.temp) for _ in range(runs)]  # the first run filled the memo
     _goal_line(bench, f"{trail}, `--format json`", _median(timings).seconds)
+    timings = []
+    for run in range(runs):  # what a run after a write reads: that commit's region, over the newest version kept
+        history_commits(root, root / "data", 1, seed=100 + run)
+        timings.append(run_once(command, bench.env, bench.temp))
+    _goal_line(bench, f"{trail}, `--format json`, after one more write", _median(timings).seconds)
     bench.env["TTY_COMPATIBLE"] = "1"
     try:
         table = parktrack("history", *at)

@@ -247,7 +247,6 @@ def history_commits(root: Path, data: Path, count: int, seed: int = 1) -> None:
     indicators = _Chunks((data / "indicators.yaml").read_text(encoding="utf-8"), "indicators")
     task_ids = list(tasks.position)[len(_load("tasks.yaml")["tasks"]) :]  # the generated items
     figure_ids = [i for i in indicators.position if i.startswith("generated-")]
-    recorded: dict[str, set[str]] = {}
     relative = data.resolve().relative_to(root.resolve())
 
     def commits() -> Iterator[tuple[str, dict[str, str], int]]:
@@ -256,14 +255,11 @@ def history_commits(root: Path, data: Path, count: int, seed: int = 1) -> None:
             roll = rng.random()
             if roll < 0.15 and figure_ids:
                 indicator = indicators.model(figure_ids[n % len(figure_ids)], Indicator)
-                period = next(
-                    f"{YEAR}-{m:02d}"
-                    for m in range(1, 13)
-                    if f"{YEAR}-{m:02d}" not in recorded.get(indicator.id, set())
-                )
-                recorded.setdefault(indicator.id, set()).add(period)
+                taken = {actual.period for actual in indicator.actuals}  # earlier calls' figures too
+                period = next(f"{YEAR}-{m:02d}" for m in range(1, 13) if f"{YEAR}-{m:02d}" not in taken)
                 value = parse_value(indicator, str(rng.randint(1, 40)))
-                figure = updates.Figure(indicator.id, period, value, None, day, None, None)
+                on = max([day, *(actual.recorded for actual in indicator.actuals)])
+                figure = updates.Figure(indicator.id, period, value, None, on, None, None)
                 indicators.splice(indicator.id, lambda doc, f=figure: [updates._figure_splice(doc, f)])
                 message = history.commit_text(*updates._figure_message(indicator, figure))
                 yield message, {"indicators.yaml": indicators.text()}, n
