@@ -341,7 +341,7 @@ def history_trail(bench: Bench, size: int, commits: int, runs: int) -> None:
     history_commits(root, root / "data", commits)
     print(f"  generated {size:,} items and {commits} commits in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     at = ["--data", str(root / "data")]
-    run_once(parktrack("units", *at), bench.env, bench.temp)  # the ledger's read cache, as any read leaves it
+    run_once(parktrack("indicators", *at), bench.env, bench.temp)  # the read cache of the ledger with indicators
     memo = list((bench.temp / "cache").glob("*-history.cache"))
 
     def forget() -> None:
@@ -361,7 +361,7 @@ def history_trail(bench: Bench, size: int, commits: int, runs: int) -> None:
     timings = []
     for run in range(runs):  # what a run after a write reads: that commit's region, over the newest version kept
         history_commits(root, root / "data", 1, seed=100 + run)
-        run_once(parktrack("units", *at), bench.env, bench.temp)  # a real write leaves the ledger's cache current
+        run_once(parktrack("indicators", *at), bench.env, bench.temp)  # a real write leaves the cache current
         timings.append(run_once(command, bench.env, bench.temp))
     _goal_line(bench, f"{trail}, `--format json`, after one more write", _median(timings).seconds)
     bench.env["TTY_COMPATIBLE"] = "1"

@@ -9,7 +9,7 @@ import re
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -688,6 +688,7 @@ class _Memo:
     malformed: dict[str, bool]
     diffs: dict[str, list[_Change]]
     seen: int = 0
+    stored: dict[str, Any] = field(default_factory=dict)  # the diffs as read, so saving re-freezes only new ones
 
     @classmethod
     def load(cls, repo: Path, path: str) -> _Memo:
@@ -700,16 +701,19 @@ class _Memo:
         try:
             malformed = {str(blob): bool(bad) for blob, bad in payload["malformed"].items()}
             diffs = {str(k): [_thawed(change) for change in changes] for k, changes in payload["diffs"].items()}
+            stored = dict(payload["diffs"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            malformed, diffs = {}, {}  # none yet, or a foreign shape: start afresh
-        return cls(entry, key, malformed, diffs, len(malformed) + len(diffs))
+            malformed, diffs, stored = {}, {}, {}  # none yet, or a foreign shape: start afresh
+        return cls(entry, key, malformed, diffs, len(malformed) + len(diffs), stored)
 
     def save(self) -> None:
         from parktrack import cache
 
         if self.entry is None or len(self.malformed) + len(self.diffs) == self.seen:
             return
-        diffs = {key: [_frozen(change) for change in changes] for key, changes in self.diffs.items()}
+        diffs = {
+            key: self.stored.get(key) or [_frozen(change) for change in changes] for key, changes in self.diffs.items()
+        }
         cache.write_history(self.entry, self.key, {"malformed": self.malformed, "diffs": diffs})
 
 
