@@ -342,12 +342,12 @@ def history_trail(bench: Bench, size: int, commits: int, runs: int) -> None:
     print(f"  generated {size:,} items and {commits} commits in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     at = ["--data", str(root / "data")]
     run_once(parktrack("indicators", *at), bench.env, bench.temp)  # the read cache of the ledger with indicators
-    memo = list((bench.temp / "cache").glob("*-history.cache"))
 
     def forget() -> None:
-        for entry in (bench.temp / "cache").glob("*-history.cache"):
-            if entry not in memo:
-                entry.unlink()
+        """A first run: nothing learnt about any trail yet (the ledger's own read cache stays)."""
+        cache = bench.temp / "cache"
+        for entry in [*cache.glob("*-history.cache"), *cache.glob("*-newest.cache")]:
+            entry.unlink()
 
     trail = f"{size:,} items: `history` over {commits} commits"
     command = parktrack("history", *at, "-f", "json")

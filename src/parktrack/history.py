@@ -304,8 +304,14 @@ class _Versions:
     loader every old version goes through). Or, for a commit parktrack wrote, from its parent's
     version and only the text that changed: the trailers parktrack writes (Parktrack-Task: T07, or
     Parktrack-Indicator) name the entries a write changed, and `_derive` re-parses just the region of
-    the file that differs from the parent (whole entries, the lines from one entry's `-` to the next),
-    keeping every other entry as the parent's version parsed it.
+    the file that differs from the parent (whole entries, the lines from one entry's `-` to the next;
+    when a write to several items leaves the entries between them untouched, each changed entry
+    alone), keeping every other entry as the parent's version parsed it.
+
+    Why not take the changes from the trailers themselves: they name the items, not the history
+    entries' notes, the status in effect before a late entry (補記), a figure's value as the file holds
+    it, nor an edit folded in by hand. Reading the named entries' own text gives all of that exactly,
+    for the cost of parsing a few lines.
 
     Trailers alone are not trusted to tell what changed: they are text in a commit message that anyone
     can write, amend or fold a hand edit under. They only choose which commits may take the short way,
@@ -317,13 +323,20 @@ class _Versions:
     - the text before the first entry is unchanged, and the changed region holds no anchor, alias,
       tag, tab, NUL, document marker, merge-conflict marker or unusual line break: nothing whose
       meaning depends on text outside the region, nothing the full loader would refuse;
-    - the region, parsed on its own under the list's key, is a list of well-shaped entries whose own
-      layout checks out, so it ends where the next entry begins, as it does in the whole file;
+    - the region (or each changed entry), parsed on its own under the list's key, is a list of
+      well-shaped entries whose own layout checks out: it starts at an entry's `-` line, holds as many
+      such lines as entries, and ends where the next entry's `-` line begins. A text left open at its
+      end (a quoted scalar running on) fails that parse, so in the whole file too the parser is between
+      entries there, and the text means the same on its own as in the file;
     - the entries that differ (by value, after parsing) are exactly the ones the trailers name.
     Then the new version's entries are the parent's with the region's replaced, which is what parsing
     the whole file gives (the region's text is read by the same loader, in the same indentation, and
     nothing outside it can change its meaning), so the rows are identical to a full diff's; tests
     compare both on real repositories, with hand edits, amended commits and lying trailers.
+
+    The newest version read is kept in the read cache (entries and layout, by blob id; see
+    `keep_newest`), so the run after a write reads that write's region over it instead of parsing the
+    oldest version again.
     """
 
     def __init__(
