@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import Cli, git
 from parktrack import history
@@ -293,3 +295,61 @@ def test_odd_edits_under_parktrack_trailers_read_as_a_full_parse_reads_them(
     assert ("T40", "status", "blocked") in [(r.task_id, r.change, r.new) for r in rows]
     if item == "T24":  # the NaN is reported as an edit by every commit after it, both ways, and read by region
         assert [r.task_id for r in rows] == ["T24", "T24", "T40", "T24"] and len(history.REGION_PARSES) == 3
+
+
+SNIPPETS = [
+    "&a ",
+    "*a",
+    "!!str ",
+    "\t",
+    '"',
+    "'",
+    "|\n",
+    "...\n",
+    "---\n",
+    "#",
+    ": ",
+    "- ",
+    "[",
+    "{",
+    "\n",
+    "\n  - id: T11\n    kind: key_task\n",
+    "\n  - ",
+    "\n    x: .nan\n",
+    "\n-",
+    "%TAG ! x\n",
+    "\ufeff",
+    "\r\n",
+    "=======\n",
+]
+
+
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(SNIPPETS)), min_size=1, max_size=3),
+    more=st.booleans(),
+)
+@settings(
+    max_examples=max(int(os.environ.get("PARKTRACK_FUZZ_EXAMPLES", "50")) // 8, 6),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_edit_under_trailers_reads_as_a_full_parse_reads_it(
+    repo: Path, edits: list[tuple[int, str]], more: bool
+) -> None:
+    """Whatever a commit naming T10 did to T10's text, the trail reads the same both ways, and so do the
+    commits after it (`PARKTRACK_FUZZ_EXAMPLES=2000` for a longer hunt)."""
+    path = repo / "data" / "tasks.yaml"
+    original = path.read_text(encoding="utf-8")
+    start, end = original.index("  - id: T10\n"), original.index("  - id: T11\n")
+    chunk = original[start:end]
+    for at, snippet in edits:
+        at %= len(chunk) + 1
+        chunk = chunk[:at] + snippet + chunk[at:]
+    path.write_bytes((original[:start] + chunk + original[end:]).encode("utf-8"))
+    _as_parktrack(repo, "T10", *(["T11"] if more else []))
+    blocked = "    status: blocked\n    history:\n      - {date: 2024-03-02, status: blocked}\n"
+    _hand_edit(repo, "    status: not_started\n    history: []\n", blocked, None, start="  - id: T12\n")
+    _as_parktrack(repo, "T12")
+    path.write_text(original, encoding="utf-8")  # undone, T12 too
+    _as_parktrack(repo, "T10", "T12")
+    _read_both_ways(repo)
