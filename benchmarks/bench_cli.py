@@ -1,6 +1,6 @@
 """parktrack's speed as ratios against baselines measured in the same run, whole processes, medians.
 
-    python benchmarks/bench_cli.py [--runs 7] [--sizes 10000,50000] [--skip-writes] [--src DIR]
+    python benchmarks/bench_cli.py [--runs 7] [--sizes 10000,50000] [--skip-writes] [--src DIR] [--history-commits 200]
 
 Prints one Markdown table (the one README's Speed section quotes):
 - every read command on the bundled plan against a bare two-command Typer app from this venv (goal 1.2),
@@ -9,7 +9,11 @@ Prints one Markdown table (the one README's Speed section quotes):
   `task due.before:… list` on the same 10,000 tasks (goal 1.0; skipped, and said so, without `task`);
 - `validate` at each size against PyYAML's C loader alone on the same files (goal 1.5), and its cost
   per item at the largest size against the smallest (linear is 1.0);
-- `update`, `note` and `record` at each size: time and peak memory (goals 1 s / 3 s, 300 MiB).
+- `update`, `note` and `record` at each size: time and peak memory (goals 1 s / 3 s, 300 MiB);
+- `history` over 200 commits of a 10,000-item ledger (goal 1 s): the commits are the status changes,
+  notes and figures parktrack's writes make, trailers and all (generate.py's `history_commits`); timed
+  as a first run, as a second run (what it learnt is remembered in the read cache), after one more
+  write, and on a terminal.
 Read commands run with the read cache warm (the first, warm-up run fills it) unless marked --no-cache.
 Baseline and command runs alternate, so a busy machine slows both alike. `--src DIR` measures
 another checkout's src/ (e.g. the code before a change) with this venv.
@@ -32,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate, taskwarrior_json  # benchmarks/ is not a package
+from generate import generate, history_commits, taskwarrior_json  # benchmarks/ is not a package
 
 REPO = Path(__file__).resolve().parents[1]
 PARKTRACK = str(Path(sys.executable).parent / "parktrack")
@@ -344,6 +348,54 @@ def _recordable(data: Path) -> list[str]:
     return [i["id"] for i in document["indicators"] if i["id"].startswith("generated-") and i["kind"] != "milestone"]
 
 
+def history_trail(bench: Bench, size: int, commits: int, runs: int) -> None:
+    """`history` over `commits` commits of a `size`-item ledger, in a repository of its own."""
+    root = bench.temp / f"history-{size}"
+    started = time.perf_counter()
+    generate(root / "data", size)
+    _git_repository(bench, root)
+    history_commits(root, root / "data", commits)
+    print(f"  generated {size:,} items and {commits} commits in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    at = ["--data", str(root / "data")]
+    run_once(parktrack("indicators", *at), bench.env, bench.temp)  # the read cache of the ledger with indicators
+
+    def forget() -> None:
+        """A first run: nothing learnt about any trail yet (the ledger's own read cache stays)."""
+        cache = bench.temp / "cache"
+        for entry in [*cache.glob("*-history.cache"), *cache.glob("*-newest.cache")]:
+            entry.unlink()
+
+    trail = f"{size:,} items: `history` over {commits} commits"
+    command = parktrack("history", *at, "-f", "json")
+    timings = []
+    for _ in range(runs):
+        forget()
+        timings.append(run_once(command, bench.env, bench.temp))
+    _goal_line(bench, f"{trail}, `--format json`, first run", _median(timings).seconds)
+    timings = [run_once(command, bench.env, bench.temp) for _ in range(runs)]  # the first run filled the memo
+    _goal_line(bench, f"{trail}, `--format json`", _median(timings).seconds)
+    timings = []
+    for run in range(runs):  # what a run after a write reads: that commit's region, over the newest version kept
+        history_commits(root, root / "data", 1, seed=100 + run)
+        run_once(parktrack("indicators", *at), bench.env, bench.temp)  # a real write leaves the cache current
+        timings.append(run_once(command, bench.env, bench.temp))
+    _goal_line(bench, f"{trail}, `--format json`, after one more write", _median(timings).seconds)
+    bench.env["TTY_COMPATIBLE"] = "1"
+    try:
+        table = parktrack("history", *at)
+        timings = [run_once(table, bench.env, bench.temp) for _ in range(runs)]
+        _goal_line(bench, f"{trail}, on a terminal (first 50 rows)", _median(timings).seconds)
+    finally:
+        del bench.env["TTY_COMPATIBLE"]
+
+
+def _goal_line(bench: Bench, case: str, seconds: float, goal_seconds: float = 1.0) -> None:
+    ratio = seconds / goal_seconds
+    line = Line(case, ms(seconds), f"{goal_seconds:g} s", "the goal", f"{ratio:.2f}", verdict(ratio, 1.0))
+    bench.lines.append(line)
+    print(f"  {case}: {ms(seconds)}", file=sys.stderr, flush=True)
+
+
 # --- helpers bench_report.py uses ---------------------------------------------------
 
 
@@ -373,6 +425,9 @@ def main() -> None:
     parser.add_argument("--skip-writes", action="store_true", help="leave out update, note and record")
     parser.add_argument("--skip-bundled", action="store_true", help="leave out the bundled plan")
     parser.add_argument("--src", help="measure this checkout's src/ instead of the installed one")
+    parser.add_argument("--history-commits", type=int, default=200, help="commits for `history` (0: leave it out)")
+    parser.add_argument("--history-items", type=int, default=10_000, help="items in the `history` ledger")
+    parser.add_argument("--history-runs", type=int, default=3, help="timed runs of each `history` case")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size]
     with tempfile.TemporaryDirectory(prefix="parktrack-bench-") as temp:
@@ -386,6 +441,8 @@ def main() -> None:
         if not args.skip_writes:
             for size, data in ledgers.items():
                 writes(bench, size, data, args.write_runs)
+        if args.history_commits:
+            history_trail(bench, args.history_items, args.history_commits, args.history_runs)
         bench.report()
 
 

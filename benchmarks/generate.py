@@ -1,6 +1,6 @@
 """Generate a valid parktrack ledger of any size, for benchmarks.
 
-    python benchmarks/generate.py OUT_DIR --items 10000 [--seed 1] [--taskwarrior tasks.json]
+    python benchmarks/generate.py OUT_DIR --items 10000 [--seed 1] [--taskwarrior tasks.json] [--commits 200]
 
 The ledger starts with the bundled plan's 83 items and indicators (so every reference in them stays
 valid), then adds key tasks T53... and measure items until it holds `--items` items. New items take
@@ -9,6 +9,8 @@ plan, deadlines across the year as the plan writes them (2024年N月底以前, �
 condition), and about a third carry a dated history. One extra indicator per 50 items follows the
 plan's own indicators, pointing at the new items. `--taskwarrior` also writes the same items as
 Taskwarrior import JSON (description, due, project, status), for the side-by-side benchmark.
+`--commits N` makes OUT_DIR's parent a git repository holding the ledger and N commits after it, as
+parktrack's writes make them (see `history_commits`), for the `history` benchmark.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import calendar
 import json
 import random
 import re
-from datetime import date, timedelta
+import subprocess
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -186,17 +190,138 @@ def taskwarrior_json(tasks: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- history: commits as parktrack's writes make them ----------------------------------
+
+_LIAISONS = (("財政 李", "li@example.org"), ("工信 王", "wang@example.org"), ("園區 張", "zhang@example.org"))
+_STATUSES = ("in_progress", "done", "blocked")
+
+
+class _Chunks:
+    """A generated ledger file as its text before the entries and one text per entry (`- id: ...` to the next)."""
+
+    def __init__(self, text: str, collection: str) -> None:
+        at = text.index(f"\n{collection}:\n") + len(collection) + 3
+        starts = [m.start() for m in re.finditer(r"^- ", text[at:], re.MULTILINE)]
+        self.collection, self.head = collection, text[: at + starts[0]]
+        ends = [*starts[1:], len(text) - at]
+        self.entries = [text[at + start : at + end] for start, end in zip(starts, ends, strict=True)]
+        self.position = {self._id(entry): n for n, entry in enumerate(self.entries)}
+
+    @staticmethod
+    def _id(entry: str) -> str:
+        return entry[len("- id: ") : entry.index("\n")]
+
+    def text(self) -> str:
+        return self.head + "".join(self.entries)
+
+    def splice(self, edit: Any) -> None:
+        """Apply parktrack's own edit (writing.Edit) to its entry's text alone."""
+        from parktrack import store
+
+        n = self.position[edit.entry_id]
+        small = f"{self.collection}:\n{self.entries[n]}"
+        doc = store.read_yaml(Path(f"{self.collection}.yaml"), small, marks=True)
+        node = store.entry_node(doc, self.collection, edit.entry_id)
+        self.entries[n] = store.apply_splices(small, edit.splices(doc.text, node))[len(self.collection) + 2 :]
+
+    def model(self, entry_id: str, kind: type[Any]) -> Any:
+        from parktrack import store
+
+        data = store.load_plain(f"{self.collection}:\n{self.entries[self.position[entry_id]]}")
+        return kind.model_validate(data[self.collection][0])
+
+
+def history_commits(root: Path, data: Path, count: int, seed: int = 1) -> None:
+    """Add `count` commits to the git repository `root`: status changes, notes and figures on generated items.
+
+    Each is what `parktrack update`, `note` or `record` would commit: the entry's text changed by
+    parktrack's own edits (updates.change_edit and figure_edit, applied to that entry's text alone, so
+    a 10,000-item file is never parsed), the message from its own commit_message / figure_message /
+    commit_text, so the trailers are parktrack's. Written through one `git fast-import`, in seconds.
+    """
+    from parktrack import history, updates
+    from parktrack.indicators import parse_value
+    from parktrack.models import Indicator, Task
+
+    rng = random.Random(seed)
+    tasks = _Chunks((data / "tasks.yaml").read_text(encoding="utf-8"), "tasks")
+    indicators = _Chunks((data / "indicators.yaml").read_text(encoding="utf-8"), "indicators")
+    task_ids = list(tasks.position)[len(_load("tasks.yaml")["tasks"]) :]  # the generated items
+    figure_ids = [i for i in indicators.position if i.startswith("generated-")]
+    relative = data.resolve().relative_to(root.resolve())
+
+    def commits() -> Iterator[tuple[str, dict[str, str], int]]:
+        for n in range(count):
+            day = date(YEAR, 11, 1) + timedelta(days=n // 5)
+            roll = rng.random()
+            if roll < 0.15 and figure_ids:
+                indicator = indicators.model(figure_ids[n % len(figure_ids)], Indicator)
+                taken = {actual.period for actual in indicator.actuals}  # earlier calls' figures too
+                period = next(f"{YEAR}-{m:02d}" for m in range(1, 13) if f"{YEAR}-{m:02d}" not in taken)
+                value = parse_value(indicator, str(rng.randint(1, 40)))
+                on = max([day, *(actual.recorded for actual in indicator.actuals)])
+                figure = updates.Figure(indicator.id, period, value, None, on, None, None)
+                indicators.splice(updates.figure_edit(figure, correct=False))
+                message = history.commit_text(*updates.figure_message(indicator, figure))
+                yield message, {"indicators.yaml": indicators.text()}, n
+                continue
+            chosen = rng.sample(task_ids, 3 if roll > 0.95 else 1)
+            note = rng.choice(_NOTES) if roll < 0.55 else None
+            models = [tasks.model(task_id, Task) for task_id in chosen]
+            if roll < 0.35:
+                changes = [updates.plan_change(task, None, day, note) for task in models]
+            else:
+                status = rng.choice([s for s in _STATUSES if s != models[0].status])
+                models = [task for task in models if task.status != status]
+                changes = [updates.plan_change(task, status, day, note) for task in models]
+            for change in changes:
+                tasks.splice(updates.change_edit(change))
+            yield history.commit_text(*updates.commit_message(changes)), {"tasks.yaml": tasks.text()}, n
+
+    start = datetime(YEAR, 11, 1, 9, tzinfo=timezone(timedelta(hours=8)))
+    stream = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=root, stdin=subprocess.PIPE)
+    assert stream.stdin is not None
+    for message, files, n in commits():
+        name, email = _LIAISONS[n % len(_LIAISONS)]
+        when = f"{int((start + timedelta(hours=3 * n)).timestamp())} +0800"
+        raw = message.encode()
+        parts = [
+            b"commit refs/heads/main\n",
+            f"author {name} <{email}> {when}\ncommitter {name} <{email}> {when}\n".encode(),
+            f"data {len(raw)}\n".encode() + raw + b"\n",
+            b"from refs/heads/main^0\n" if n == 0 else b"",
+        ]
+        for file_name, text in files.items():
+            content = text.encode()
+            parts.append(f"M 100644 inline {relative / file_name}\ndata {len(content)}\n".encode() + content + b"\n")
+        stream.stdin.write(b"".join(parts))
+    stream.stdin.close()
+    if stream.wait():
+        raise RuntimeError("git fast-import failed")
+    subprocess.run(["git", "reset", "-q", "--hard"], cwd=root, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write the ledger files into")
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--taskwarrior", type=Path, help="also write the items as Taskwarrior import JSON")
+    parser.add_argument("--commits", type=int, default=0, help="a git repository around OUT with this many commits")
     args = parser.parse_args()
     tasks = generate(args.out, args.items, args.seed)
     if args.taskwarrior:
         args.taskwarrior.write_text(taskwarrior_json(tasks), encoding="utf-8")
-    print(f"{args.out}: {len(tasks)} items")
+    if args.commits:
+        root = args.out.resolve().parent
+        for command in (
+            ["init", "-q", "-b", "main"],
+            ["add", str(args.out.resolve())],
+            ["commit", "-q", "-m", "ledger"],
+        ):
+            subprocess.run(["git", *command], cwd=root, check=True)
+        history_commits(root, args.out, args.commits, args.seed)
+    print(f"{args.out}: {len(tasks)} items" + (f", {args.commits} commits after it" if args.commits else ""))
 
 
 if __name__ == "__main__":

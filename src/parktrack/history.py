@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
+import re
 import subprocess
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -183,10 +187,22 @@ class _Commit:
     author: str
     email: str
     when: str
+    trailers: tuple[tuple[str, str], ...] = ()
+
+    def named(self, key: str) -> set[str]:
+        """The ids this commit's trailers `key` name (parktrack's writes name every item they change)."""
+        return {value for name, value in self.trailers if name == key}
 
 
 Entries = dict[str, dict[str, Any]]
-_MALFORMED: Entries = {"\x00malformed": {}}  # a version that does not parse or has the wrong shapes
+_Change = tuple[str, str, str | None, str | None, date | None, str | None, str | None]
+
+# How often this process parsed each version (by blob id) in full, and parsed a region of one (for the
+# tests that check that no version is parsed twice and that parktrack's own commits parse only a region).
+FULL_PARSES: Counter[str] = Counter()
+REGION_PARSES: Counter[str] = Counter()
+REGION_READS: Counter[str] = Counter()  # texts parsed on their own (an entry, or a run of them), by collection
+USE_TRAILERS = True  # False: read every version in full (the tests compare both ways)
 
 
 def audit_trail(
@@ -195,6 +211,7 @@ def audit_trail(
     committed_since: date | None = None,
     since: date | None = None,
     until: date | None = None,
+    trailers: bool | None = None,
 ) -> list[AuditRow]:
     """Every entry change to `file_name` in the repository holding `data_dir`, oldest commit first.
 
@@ -202,54 +219,475 @@ def audit_trail(
     in from a branch appear once, under the commits that made them. A version of the file that does
     not parse is skipped with a warning naming its commit; the trail goes on from the last good one.
     `since`/`until` filter by the day a change took effect, `committed_since` by commit date.
+    `trailers=False` parses every version in full (see `_Versions`: the answer is the same, slower);
+    None: `USE_TRAILERS`.
     """
     repo = repo_root(data_dir)
     if repo is None:
         message = _("{folder} is not inside a git repository, so there is no audit trail to read")
         raise GitError(message.format(folder=data_dir))
     path = str((data_dir / file_name).resolve().relative_to(repo.resolve()))
+    kind = _INDICATORS if file_name == "indicators.yaml" else _TASKS
     commits = list(_commits(repo, path, committed_since))
-    wanted = {sha for c in commits for sha in (c.sha, *c.parents)}
-    blobs = _blobs(repo, [f"{sha}:{path}" for sha in wanted])
-    blob_of = {sha: blobs[spec][0] if (spec := f"{sha}:{path}") in blobs else None for sha in wanted}
-    texts = dict(blobs.values())
-    read = _indicators if file_name == "indicators.yaml" else _tasks
-    diff = _figure_diff if file_name == "indicators.yaml" else _diff
+    blob_of = _blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
     from parktrack import cache
 
     memo = _Memo.load(repo, path)
-    parsed: dict[str | None, Entries] = {None: {}}  # by blob id (None: no file): each version parsed once
-
-    def version(blob: str | None) -> Entries:
-        if blob not in parsed:
-            parsed[blob] = read(texts[blob] if blob is not None else None)
-        return parsed[blob]
-
-    def malformed(blob: str | None) -> bool:
-        if blob is None:
-            return False
-        if blob not in memo.malformed:
-            memo.malformed[blob] = version(blob) is _MALFORMED
-        return memo.malformed[blob]
-
     rows: list[AuditRow] = []
     last_good: str | None = None
-    with cache.collector_paused():  # parsing builds many containers and no cycles (see cache.collector_paused)
+    with _BlobReader(repo) as reader, cache.collector_paused():  # parsing builds no cycles (see cache)
+        seen = [[blob_of[c.sha], *(blob_of[p] for p in c.parents)] for c in commits]
+        trust = USE_TRAILERS if trailers is None else trailers
+        versions = _Versions(kind, reader.text, memo, [blob for blobs in seen for blob in blobs], trust)
         for c in commits:
-            new = blob_of[c.sha]
-            if malformed(new):
+            new, parents = blob_of[c.sha], [blob_of[p] for p in c.parents] or [None]
+            versions.try_trailers(c, new, parents)
+            if versions.malformed(new):
                 message = _("skipping commit {sha}: {path} there does not parse as a ledger")
                 warn(message.format(sha=c.sha[:10], path=path))
+                versions.done([new, *(blob_of[p] for p in c.parents)], last_good)
                 continue
-            olds = [last_good if malformed(old) else old for old in [blob_of[p] for p in c.parents] or [None]]
-            key = "\x1f".join(str(blob) for blob in (new, *olds))
+            olds = [last_good if versions.malformed(old) else old for old in parents]
+            key = _key(new, olds)
             if key not in memo.diffs:
-                found = [list(diff(version(old), version(new))) for old in olds]
-                memo.diffs[key] = [change for change in found[0] if all(change in other for other in found[1:])]
+                memo.diffs[key] = versions.changes(new, olds)
             rows += [AuditRow(c.sha[:10], c.author, c.email, c.when, *change) for change in memo.diffs[key]]
             last_good = new
+            versions.done([new, *(blob_of[p] for p in c.parents)], last_good)
     memo.save()
+    if last_good is not None:
+        versions.keep_newest(last_good)
     return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
+
+
+def _key(new: str | None, olds: Sequence[str | None]) -> str:
+    return "\x1f".join(str(blob) for blob in (new, *olds))
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One ledger file's shape: its list of entries, their list fields, the trailer naming them, their diff."""
+
+    collection: str
+    lists: tuple[str, ...]
+    trailer: str
+    diff: Callable[[Entries, Entries, Sequence[str] | None], Iterator[_Change]]
+
+
+@dataclass
+class _Version:
+    """One version of a ledger file, read: its entries in file order and by id.
+
+    `text` is the file's bytes (without a byte order mark); `starts` is where each entry's text begins
+    in them (the line of its `-`), known when the file is laid out so that an entry's text can be read
+    on its own (see `_layout`); None otherwise. `unique`: no two entries share an id, so the entries
+    by id are in file order. `odd`: some entry has a top-level value unequal to itself (a NaN), which
+    the diff reports as an edit every time.
+    """
+
+    text: bytes
+    entries: list[dict[str, Any]]
+    by_id: Entries
+    starts: list[int] | None = None
+    indent: int = 0
+    unique: bool = True
+    odd: bool = False
+
+
+_ABSENT = _Version(b"", [], {})  # the file did not exist in that commit
+
+
+class _Versions:
+    """The versions of one file that the trail needs, each read at most once, and the changes between them.
+
+    A version is read in one of two ways. In full: its whole text parsed (`store.load_plain`, the
+    loader every old version goes through). Or, for a commit parktrack wrote, from its parent's
+    version and only the text that changed: the trailers parktrack writes (Parktrack-Task: T07, or
+    Parktrack-Indicator) name the entries a write changed, and `_derive` re-parses just the region of
+    the file that differs from the parent (whole entries, the lines from one entry's `-` to the next;
+    when a write to several items leaves the entries between them untouched, each changed entry
+    alone), keeping every other entry as the parent's version parsed it.
+
+    Why not take the changes from the trailers themselves: they name the items, not the history
+    entries' notes, the status in effect before a late entry (補記), a figure's value as the file holds
+    it, nor an edit folded in by hand. Reading the named entries' own text gives all of that exactly,
+    for the cost of parsing a few lines.
+
+    Trailers alone are not trusted to tell what changed: they are text in a commit message that anyone
+    can write, amend or fold a hand edit under. They only choose which commits may take the short way,
+    and the answer never comes from them. The short way is taken only when all of these hold, else the
+    version is parsed in full and diffed as any hand edit is:
+    - the commit has one parent, whose version parsed, and the file is laid out entry by entry
+      (`_layout`: the list is the file's last top-level value, every entry's `-` starts a line at one
+      indentation, and the parser's own marks agree with those lines, entry for entry);
+    - the text before the first entry is unchanged, and the changed region holds no anchor, alias,
+      tag, tab, NUL, document marker, merge-conflict marker or unusual line break: nothing whose
+      meaning depends on text outside the region, nothing the full loader would refuse;
+    - the region (or each changed entry), parsed on its own under the list's key, is a list of
+      well-shaped entries whose own layout checks out: it starts at an entry's `-` line, holds as many
+      such lines as entries, and ends where the next entry's `-` line begins. A text left open at its
+      end (a quoted scalar running on) fails that parse, so in the whole file too the parser is between
+      entries there, and the text means the same on its own as in the file;
+    - the entries that differ (by value, after parsing) are exactly the ones the trailers name.
+    Then the new version's entries are the parent's with the region's replaced, which is what parsing
+    the whole file gives (the region's text is read by the same loader, in the same indentation, and
+    nothing outside it can change its meaning), so the rows are identical to a full diff's; tests
+    compare both on real repositories, with hand edits, amended commits and lying trailers.
+
+    The newest version read is kept in the read cache (entries and layout, by blob id; see
+    `keep_newest`), so the run after a write reads that write's region over it instead of parsing the
+    oldest version again.
+    """
+
+    def __init__(
+        self, kind: _Kind, read: Callable[[str], bytes], memo: _Memo, uses: list[str | None], trailers: bool
+    ) -> None:
+        self.kind, self.read, self.memo, self.trust = kind, read, memo, trailers
+        self.live: dict[str | None, _Version | None] = {None: _ABSENT}  # None: does not parse
+        self.derived: dict[str, list[_Change]] = {}  # changes found while deriving a version, by memo key
+        self.stored: tuple[str, _Version] | bool | None = False  # an earlier run's newest version (False: unread)
+        self.uses = Counter(uses)  # how many commits still to come have each version as theirs
+
+    def get(self, blob: str | None, text: bytes | None = None) -> _Version | None:
+        if blob not in self.live and blob is not None and (stored := self._stored(blob)) is not None:
+            self.live[blob] = stored
+        if blob not in self.live:
+            assert blob is not None
+            FULL_PARSES[blob] += 1
+            self.live[blob] = _parse(self.read(blob) if text is None else text, self.kind)
+            self.memo.malformed[blob] = self.live[blob] is None
+        return self.live[blob]
+
+    def malformed(self, blob: str | None) -> bool:
+        if blob is None:
+            return False
+        if blob not in self.live and blob in self.memo.malformed:
+            return self.memo.malformed[blob]
+        return self.get(blob) is None
+
+    def try_trailers(self, commit: _Commit, new: str | None, parents: list[str | None]) -> None:
+        """Read `new` from its parent and the region that changed, when the commit's trailers allow it."""
+        if not self.trust or new is None or new in self.live or len(parents) != 1 or parents[0] is None:
+            return
+        named = commit.named(self.kind.trailer)
+        old_blob = parents[0]
+        key = _key(new, [old_blob])
+        if not named or (new in self.memo.malformed and key in self.memo.diffs) or self.malformed(old_blob):
+            return
+        old = self.get(old_blob)
+        assert old is not None
+        text = self.read(new)
+        found = _derive(old, text, self.kind)
+        if found is not None:
+            version, gone, read_again = found
+            before, after = old.by_id, version.by_id
+            candidates = {*gone, *read_again}
+            changed = {i for i in candidates if i not in before or i not in after or before[i] != after[i]}
+            if changed == named:
+                REGION_PARSES[new] += 1
+                self.live[new] = version
+                self.memo.malformed[new] = False
+                # only the entries read again can differ; in file order, which is the order by id when ids are unique
+                only = read_again if version.unique and not (old.odd or version.odd) else None
+                self.derived[key] = list(self.kind.diff(before, after, only))
+                return
+        self.get(new, text)  # the trailers do not tell the whole story: parse it all
+
+    def changes(self, new: str | None, olds: list[str | None]) -> list[_Change]:
+        """What a commit introduced: over each parent's version, the changes all of them agree on."""
+        derived = self.derived.pop(_key(new, olds), None)
+        if derived is not None:
+            return derived
+        after = self.get(new)
+        assert after is not None
+        found = []
+        for old in olds:
+            before = self.get(old)
+            assert before is not None
+            found.append(list(self.kind.diff(before.by_id, after.by_id, None)))
+        return [change for change in found[0] if all(change in other for other in found[1:])]
+
+    def _stored(self, blob: str) -> _Version | None:
+        """The version an earlier run kept (see `keep_newest`), when it is `blob`; its text comes from git."""
+        if self.stored is False:
+            self.stored = _load_newest(self.memo)
+        if not isinstance(self.stored, tuple) or self.stored[0] != blob:
+            return None
+        version = self.stored[1]
+        version.text = self.read(blob).removeprefix(_BOM)
+        if version.starts is not None and (version.starts[-1:] > [len(version.text)] or not version.entries):
+            return None
+        return version
+
+    def keep_newest(self, blob: str) -> None:
+        """Keep the newest version read in this run, so that a run after the next write reads one region."""
+        version = self.live.get(blob)
+        if self.memo.entry is None or version is None or version.starts is None:
+            return
+        if self.stored is False:
+            self.stored = _load_newest(self.memo)
+        if isinstance(self.stored, tuple) and self.stored[0] == blob:
+            return
+        from parktrack import cache
+
+        entry = self.memo.entry.with_name(self.memo.entry.name.replace("-history", "-newest"))
+        fields = (version.entries, version.starts, version.indent, version.unique, version.odd)
+        cache.write_history(entry, self.memo.key, {"blob": blob, "version": fields})
+
+    def done(self, blobs: list[str | None], keep: str | None) -> None:
+        """Forget versions no later commit needs (a 10,000-item version holds tens of megabytes)."""
+        for blob in blobs:
+            self.uses[blob] -= 1
+        for blob in set(blobs):
+            if blob is not None and self.uses[blob] <= 0 and blob != keep:
+                self.live.pop(blob, None)
+
+
+def _load_newest(memo: _Memo) -> tuple[str, _Version] | None:
+    """The newest version an earlier run kept, or None (none kept, or a foreign shape)."""
+    from parktrack import cache
+
+    if memo.entry is None:
+        return None
+    payload = cache.read_history(memo.entry.with_name(memo.entry.name.replace("-history", "-newest")), memo.key)
+    try:
+        blob, (entries, starts, indent, unique, odd) = str(payload["blob"]), payload["version"]
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) and "id" in entry for entry in entries):
+            return None
+        if not isinstance(starts, list) or len(starts) != len(entries) or not all(isinstance(n, int) for n in starts):
+            return None
+        by_id = _by_id(entries)
+        version = _Version(b"", entries, by_id, starts, int(indent), len(by_id) == len(entries), bool(odd))
+        return (blob, version) if bool(unique) == version.unique else None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _parse(raw: bytes, kind: _Kind) -> _Version | None:
+    """A whole version, parsed; None when it is not a readable ledger file (or has the wrong shapes)."""
+    from parktrack.store import load_plain_node
+
+    data, root = load_plain_node(raw.decode("utf-8", errors="replace"))
+    entries = data.get(kind.collection) if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(_shaped(entry, kind.lists) for entry in entries):
+        return None
+    by_id = _by_id(entries)
+    body = raw.removeprefix(_BOM)
+    version = _Version(body, entries, by_id, unique=len(by_id) == len(entries), odd=_odd(entries))
+    layout = _layout(body, root, kind.collection, len(entries))
+    if layout is not None:
+        version.starts, version.indent = layout
+    return version
+
+
+def _shaped(entry: Any, lists: tuple[str, ...]) -> bool:
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str | int | float):
+        return False
+    for key in lists:
+        values = entry.get(key)
+        if values is not None and not (isinstance(values, list) and all(isinstance(v, dict) for v in values)):
+            return False
+    return True
+
+
+def _by_id(entries: list[dict[str, Any]]) -> Entries:
+    found: Entries = {}
+    for entry in entries:
+        found[str(entry["id"])] = entry
+    return found
+
+
+def _odd(entries: list[dict[str, Any]]) -> bool:
+    return any(value != value for entry in entries for value in entry.values())
+
+
+_BOM = "\ufeff".encode()
+# what may not appear in a changed region read on its own (see _Versions): anchors, aliases and tags
+# (their meaning lies elsewhere, and the loader refuses them), tabs and NULs (refused per file), line
+# breaks other than \n (the layout counts lines by \n), a byte order mark
+_UNSAFE_IN_REGION = frozenset("&*!\t\x00\r\x85\u2028\u2029\ufeff")
+_UNSAFE_LINES = ("\n---", "\n...", "<<<<<<<", ">>>>>>>", "=======", "|||||||")
+_OTHER_BREAKS = tuple(sign.encode() for sign in "\r\x85\u2028\u2029")
+_ENTRY_LINES: dict[int, re.Pattern[bytes]] = {}
+
+
+def _entry_line(indent: int) -> re.Pattern[bytes]:
+    if indent not in _ENTRY_LINES:
+        _ENTRY_LINES[indent] = re.compile(rb"^ {%d}-(?=[ \t\n]|\Z)" % indent, re.MULTILINE)
+    return _ENTRY_LINES[indent]
+
+
+def _layout(text: bytes, root: Any, collection: str, count: int) -> tuple[list[int], int] | None:
+    """Where each entry of the list `collection` starts in `text` (the line of its `-`), and its indentation.
+
+    Only for a file laid out so that entries can be read on their own: a block mapping whose last key,
+    at the start of a line and given once, is `collection`, holding a non-empty block list; each entry's
+    `-` then starts a line at the list's indentation. Lines like that inside an entry (a quoted text
+    running over lines) would throw the count off, so the parser's marks must agree: as many such lines
+    as entries, the first on the list's first line, and entry k's node starting at or after line k and
+    before line k + 1. None when any of that fails.
+    """
+    import yaml
+
+    if root is None or count == 0 or any(sign in text for sign in _OTHER_BREAKS):
+        return None
+    if not isinstance(root, yaml.MappingNode) or root.flow_style or not root.value:
+        return None
+    key, sequence = root.value[-1]
+    keys = [k for k, _v in root.value if isinstance(k, yaml.ScalarNode) and k.value == collection]
+    if keys != [key] or key.start_mark.column != 0 or not isinstance(sequence, yaml.SequenceNode):
+        return None
+    if sequence.flow_style or len(sequence.value) != count:
+        return None
+    indent, first = sequence.start_mark.column, sequence.start_mark.line
+    position = 0
+    for _line in range(first):
+        position = text.find(b"\n", position) + 1
+        if position == 0:
+            return None
+    starts, lines, line = [], [], first
+    for match in _entry_line(indent).finditer(text, position):
+        line += text.count(b"\n", position, match.start())
+        position = match.start()
+        starts.append(position)
+        lines.append(line)
+    if len(starts) != count or lines[0] != first:
+        return None
+    item_lines = [item.start_mark.line for item in sequence.value]
+    lines.append(len(text) + 1)  # past the end
+    if not all(lines[k] <= item_lines[k] < lines[k + 1] for k in range(count)):
+        return None
+    return starts, indent
+
+
+def _derive(old: _Version, raw: bytes, kind: _Kind) -> tuple[_Version, set[str], list[str]] | None:
+    """`raw`, a later version of `old`, read by re-parsing only the entries whose text changed.
+
+    Returns the version, the ids of old entries whose text changed, and the ids of the entries read
+    again in their place (in file order); None when the change cannot be read that way (see `_Versions`).
+    """
+    if old.starts is None:
+        return None
+    text = raw.removeprefix(_BOM)
+    head = _common_prefix(old.text, text)
+    tail = _common_suffix(old.text, text, min(len(old.text), len(text)) - head)
+    starts = old.starts
+    if head < starts[0]:
+        return None  # the text before the entries changed
+    first = bisect.bisect_right(starts, head) - 1
+    if first > 0 and head <= old.text.find(b"\n", starts[first]):
+        first -= 1  # text added at the end of an entry can look, to the prefix, like a change to the next's `-` line
+    changed_end = max(len(old.text) - tail, head + 1)
+    last = bisect.bisect_left(starts, changed_end) - 1
+    region_end = starts[last + 1] if last + 1 < len(starts) else len(old.text)
+    delta = len(text) - len(old.text)
+    region = text[starts[first] : region_end + delta]
+    if region_end + delta < len(text) and region and not region.endswith(b"\n"):
+        return None
+    found = _read_region(old, starts, region, first, last, region_end, kind)
+    if found is None:
+        return None
+    region_entries, offsets, gone, read_again = found
+    entries = old.entries[:first] + region_entries + old.entries[last + 1 :]
+    if not entries:
+        return None
+    ids_before = [str(entry["id"]) for entry in old.entries[first : last + 1]]
+    ids_after = [str(entry["id"]) for entry in region_entries]
+    if old.unique and ids_before == ids_after:  # the same ids in the same places: update a copy
+        by_id, unique = dict(old.by_id), True
+        by_id.update(zip(ids_after, region_entries, strict=True))
+    else:
+        by_id = _by_id(entries)
+        unique = len(by_id) == len(entries)
+    new_starts = [starts[first] + offset for offset in offsets] + [start + delta for start in starts[last + 1 :]]
+    version = _Version(text, entries, by_id, starts[:first] + new_starts, old.indent, unique)
+    version.odd = _odd(entries) if old.odd else _odd(region_entries)
+    return version, gone, read_again
+
+
+def _read_region(
+    old: _Version, starts: list[int], region: bytes, first: int, last: int, region_end: int, kind: _Kind
+) -> tuple[list[dict[str, Any]], list[int], set[str], list[str]] | None:
+    """The entries in the new text of old's entries `first`..`last`, where each starts in it, the ids of
+    the old entries whose text changed and the ids of the entries read again in their place.
+
+    When the region holds as many entries as before (a write to several items far apart), an entry whose
+    text is unchanged is the old one and each changed entry is parsed on its own; otherwise the region
+    is parsed whole.
+    """
+    offsets = [match.start() for match in _entry_line(old.indent).finditer(region)]
+    if region and offsets[:1] != [0]:
+        return None
+    bounds = [*starts[first : last + 1], region_end]
+    before = [old.text[start:end] for start, end in itertools.pairwise(bounds)]
+    after = [region[start:end] for start, end in itertools.pairwise([*offsets, len(region)])]
+    if len(after) != len(before):
+        read = _read_entries(region, kind, old.indent)
+        if read is None:
+            return None
+        gone = {str(entry["id"]) for entry in old.entries[first : last + 1]}
+        return read, offsets, gone, [str(entry["id"]) for entry in read]
+    entries: list[dict[str, Any]] = []
+    gone, read_again = set(), []
+    for position, (was, now) in enumerate(zip(before, after, strict=True)):
+        if was == now:
+            entries.append(old.entries[first + position])
+            continue
+        read = _read_entries(now, kind, old.indent)
+        if read is None or len(read) != 1:
+            return None
+        entries += read
+        gone.add(str(old.entries[first + position]["id"]))
+        read_again.append(str(read[0]["id"]))
+    return entries, offsets, gone, read_again
+
+
+def _read_entries(raw: bytes, kind: _Kind, indent: int) -> list[dict[str, Any]] | None:
+    """Whole entries' text parsed on its own under the list's key; None unless it reads as it would in the file."""
+    from parktrack.store import load_plain_node
+
+    if not raw:
+        return []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if any(sign in text for sign in _UNSAFE_IN_REGION) or any(mark in text for mark in _UNSAFE_LINES):
+        return None
+    header = f"{kind.collection}:\n"
+    REGION_READS[kind.collection] += 1
+    data, root = load_plain_node(header + text)
+    if not isinstance(data, dict) or list(data) != [kind.collection] or not isinstance(data[kind.collection], list):
+        return None
+    read: list[dict[str, Any]] = data[kind.collection]
+    layout = _layout(header.encode() + raw, root, kind.collection, len(read))
+    if layout is None or layout[1] != indent or layout[0][0] != len(header):
+        return None
+    return read if all(_shaped(entry, kind.lists) for entry in read) else None
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many leading bytes `a` and `b` share: runs of doubling length compared while they match, then halving."""
+    limit, at, step = min(len(a), len(b)), 0, 4096
+    while step:
+        end = min(at + step, limit)
+        if a[at:end] == b[at:end]:
+            at, step = end, (step * 2 if end < limit else 0)
+        else:
+            step //= 2
+    return at
+
+
+def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
+    """How many trailing bytes `a` and `b` share, at most `limit` (as `_common_prefix`, from the end)."""
+    at, step = 0, 4096
+    while step:
+        end = min(at + step, limit)
+        if a[len(a) - end : len(a) - at] == b[len(b) - end : len(b) - at]:
+            at, step = end, (step * 2 if end < limit else 0)
+        else:
+            step //= 2
+    return at
 
 
 @dataclass
@@ -263,6 +701,7 @@ class _Memo:
     malformed: dict[str, bool]
     diffs: dict[str, list[_Change]]
     seen: int = 0
+    stored: dict[str, Any] = field(default_factory=dict)  # the diffs as read, so saving re-freezes only new ones
 
     @classmethod
     def load(cls, repo: Path, path: str) -> _Memo:
@@ -275,16 +714,19 @@ class _Memo:
         try:
             malformed = {str(blob): bool(bad) for blob, bad in payload["malformed"].items()}
             diffs = {str(k): [_thawed(change) for change in changes] for k, changes in payload["diffs"].items()}
+            stored = dict(payload["diffs"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            malformed, diffs = {}, {}  # none yet, or a foreign shape: start afresh
-        return cls(entry, key, malformed, diffs, len(malformed) + len(diffs))
+            malformed, diffs, stored = {}, {}, {}  # none yet, or a foreign shape: start afresh
+        return cls(entry, key, malformed, diffs, len(malformed) + len(diffs), stored)
 
     def save(self) -> None:
         from parktrack import cache
 
         if self.entry is None or len(self.malformed) + len(self.diffs) == self.seen:
             return
-        diffs = {key: [_frozen(change) for change in changes] for key, changes in self.diffs.items()}
+        diffs = {
+            key: self.stored.get(key) or [_frozen(change) for change in changes] for key, changes in self.diffs.items()
+        }
         cache.write_history(self.entry, self.key, {"malformed": self.malformed, "diffs": diffs})
 
 
@@ -301,7 +743,8 @@ def _thawed(stored: Any) -> _Change:
 
 
 def _commits(repo: Path, path: str, since: date | None) -> Iterator[_Commit]:
-    args = ["log", "--reverse", "--topo-order", "--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI"]
+    trailers = "%(trailers:only=true,unfold=true,separator=%x1e)"
+    args = ["log", "--reverse", "--topo-order", f"--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f{trailers}"]
     if since:
         args.append(f"--since={since.isoformat()}T00:00:00")
     result = _git(repo, *args, "--", path, plain=True)
@@ -309,66 +752,66 @@ def _commits(repo: Path, path: str, since: date | None) -> Iterator[_Commit]:
         if "does not have any commits" in result.stderr:
             return
         raise GitError(_("git log failed: {reason}").format(reason=result.stderr.strip()))
-    for line in result.stdout.splitlines():
-        sha, parents, author, email, when = line.split("\x1f")
-        yield _Commit(sha, parents.split(), author, email, when)
+    for line in result.stdout.split("\n"):  # not splitlines(): it breaks at \x1e too
+        if not line:
+            continue
+        sha, parents, author, email, when, found = line.split("\x1f")
+        pairs = tuple(
+            (key.strip(), value.strip()) for key, _sep, value in (t.partition(":") for t in found.split("\x1e"))
+        )
+        yield _Commit(sha, parents.split(), author, email, when, pairs)
 
 
-def _blobs(repo: Path, specs: list[str]) -> dict[str, tuple[str, str]]:
-    """Read many `rev:path` blobs through one `git cat-file --batch`: (blob id, text) by spec."""
+def _blob_ids(repo: Path, path: str, shas: set[str]) -> dict[str, str | None]:
+    """The blob id of `path` in each commit (None where the file does not exist), through one `git cat-file`."""
+    specs = sorted(shas)
     if not specs:
         return {}
     result = subprocess.run(
-        ["git", "cat-file", "--batch"],
+        ["git", "cat-file", "--batch-check"],
         cwd=repo,
-        input="\n".join(specs).encode() + b"\n",
+        input="".join(f"{sha}:{path}\n" for sha in specs).encode(),
         capture_output=True,
         check=False,
     )
-    out, position, blobs = result.stdout, 0, {}
-    for spec in specs:
-        header_end = out.index(b"\n", position)
-        header = out[position:header_end].split()
-        position = header_end + 1
-        if header[-1] == b"missing":
-            continue
-        size = int(header[2])
-        blobs[spec] = (header[0].decode(), out[position : position + size].decode("utf-8", errors="replace"))
-        position += size + 1
-    return blobs
+    lines = result.stdout.decode("utf-8", errors="replace").splitlines()
+    if result.returncode or len(lines) != len(specs):
+        raise GitError(_("git cat-file failed: {reason}").format(reason=result.stderr.decode(errors="replace").strip()))
+    return {sha: None if line.endswith(" missing") else line.split()[0] for sha, line in zip(specs, lines, strict=True)}
 
 
-def _entries(text: str | None, collection: str, lists: tuple[str, ...]) -> Entries:
-    """The entries of one version by id; _MALFORMED when the version is not a readable ledger file."""
-    from parktrack.store import load_plain
+class _BlobReader:
+    """Blobs' text by id, on demand, from one long-running `git cat-file --batch`."""
 
-    if text is None:
-        return {}  # the file did not exist in that commit
-    data = load_plain(text)
-    entries = data.get(collection) if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        return _MALFORMED
-    found: Entries = {}
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str | int | float):
-            return _MALFORMED
-        for key in lists:
-            values = entry.get(key)
-            if values is not None and not (isinstance(values, list) and all(isinstance(v, dict) for v in values)):
-                return _MALFORMED
-        found[str(entry["id"])] = entry
-    return found
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> _BlobReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process is not None:
+            assert self.process.stdin is not None and self.process.stdout is not None
+            self.process.stdin.close()
+            self.process.stdout.close()
+            self.process.wait()
+
+    def text(self, blob: str) -> bytes:
+        if self.process is None:
+            command = ["git", "cat-file", "--batch"]
+            self.process = subprocess.Popen(command, cwd=self.repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{blob}\n".encode())
+        self.process.stdin.flush()
+        header = self.process.stdout.readline().split()
+        if len(header) != 3:
+            raise GitError(_("git cat-file failed: {reason}").format(reason=b" ".join(header).decode(errors="replace")))
+        content = self.process.stdout.read(int(header[2]))
+        self.process.stdout.read(1)  # the newline after each blob
+        return content
 
 
-def _tasks(text: str | None) -> Entries:
-    return _entries(text, "tasks", ("history",))
-
-
-def _indicators(text: str | None) -> Entries:
-    return _entries(text, "indicators", ("actuals",))
-
-
-_Change = tuple[str, str, str | None, str | None, date | None, str | None, str | None]
 _TRACKED_ELSEWHERE = frozenset({"status", "history", "actuals"})
 
 
@@ -396,11 +839,16 @@ def _edits(entry_id: str, before: dict[str, Any], after: dict[str, Any], series:
         yield entry_id, "edit", None, ", ".join(edited), None, None, None
 
 
-def _diff(old: Entries, new: Entries) -> Iterator[_Change]:
-    for task_id, after in new.items():
+def _diff(old: Entries, new: Entries, only: Sequence[str] | None = None) -> Iterator[_Change]:
+    """What changed from `old` to `new`, entry by entry in `new`'s order; `only`: just these (in that order)."""
+    for task_id, after in _chosen(new, only):
         before = old.get(task_id, {})
         yield from _history_changes(task_id, before, after)
         yield from _edits(task_id, before, after, "history")
+
+
+def _chosen(new: Entries, only: Sequence[str] | None) -> Iterable[tuple[str, dict[str, Any]]]:
+    return new.items() if only is None else [(entry_id, new[entry_id]) for entry_id in only if entry_id in new]
 
 
 def _history_changes(task_id: str, before: dict[str, Any], after: dict[str, Any]) -> Iterator[_Change]:
@@ -423,8 +871,8 @@ def _history_changes(task_id: str, before: dict[str, Any], after: dict[str, Any]
         yield task_id, "status", old_status, new_status, None, None, None
 
 
-def _figure_diff(old: Entries, new: Entries) -> Iterator[_Change]:
-    for indicator_id, after in new.items():
+def _figure_diff(old: Entries, new: Entries, only: Sequence[str] | None = None) -> Iterator[_Change]:
+    for indicator_id, after in _chosen(new, only):
         before = old.get(indicator_id, {})
         actuals = after.get("actuals") or []
         for position in _added(before.get("actuals") or [], actuals) or []:
@@ -466,3 +914,7 @@ def _as_date(value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+_TASKS = _Kind("tasks", ("history",), "Parktrack-Task", _diff)
+_INDICATORS = _Kind("indicators", ("actuals",), "Parktrack-Indicator", _figure_diff)

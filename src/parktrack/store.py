@@ -505,19 +505,25 @@ def load_plain(text: str) -> Any:
 
     The same guards as for the files on disk: an old commit's alias bomb or odd tag is refused, not built.
     """
+    return load_plain_node(text)[0]
+
+
+def load_plain_node(text: str) -> tuple[Any, yaml.Node | None]:
+    """`load_plain`'s data and the node tree it was built from (marks: where each value is written)."""
     doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"))
     if _text_problems(doc):
-        return None
+        return None, None
     try:
         if _feature_problems(doc):
-            return None
+            return None, None
         loader = _Loader(doc.text)
         try:
-            return loader.get_single_data()
+            node = loader.get_single_node()
+            return (loader.construct_document(node) if node is not None else None), node
         finally:
             loader.dispose()
     except (yaml.YAMLError, ValueError, TypeError, KeyError):
-        return None
+        return None, None
 
 
 def append_block_to_sequence(root: yaml.Node | None, key: str, lines: list[str]) -> Splice:

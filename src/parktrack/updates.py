@@ -201,7 +201,7 @@ def record_figure(
         return [figure_edit(figure, correct)]
 
     def message() -> tuple[str, str, list[tuple[str, str]]]:
-        return _figure_message(*figures[0])
+        return figure_message(*figures[0])
 
     sha, repo = write_change(data, prepare, message, commit)
     return FigureOutcome(figures[0][1], sha, repo)
@@ -292,7 +292,7 @@ def _figure_entry(figure: Figure, correct: bool) -> dict[str, Any]:
     return entry
 
 
-def _figure_message(indicator: Indicator, figure: Figure) -> tuple[str, str, list[tuple[str, str]]]:
+def figure_message(indicator: Indicator, figure: Figure) -> tuple[str, str, list[tuple[str, str]]]:
     from parktrack.indicators import value_text
 
     if figure.value is None:
