@@ -113,3 +113,37 @@ def test_the_note_speaks_the_interface_language(cli: Cli, big_ledger: Path) -> N
     everything = ids_in_order(cli, big_ledger, "list", "--as-of", "2024-06-30")
     outcome = cli("list", "--as-of", "2024-06-30", "--data", str(big_ledger), "--lang", "zh-Hans", env=TERMINAL)
     assert f"另有 {len(everything) - SHOWN} 行未显示；加 --all 显示全部" in outcome.stdout
+
+
+def test_history_on_a_terminal_shows_the_latest_rows_and_counts_the_earlier(cli: Cli, tmp_path: Path) -> None:
+    """An audit trail runs oldest first; a terminal shows its latest 50 rows (what a meeting asks about)."""
+    import os
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate, history_commits
+
+    root = tmp_path / "ledger"
+    generate(root / "data", 120)
+    identity = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@e",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@e",
+    }
+    for args in (["init", "-q", "-b", "main"], ["add", "data"], ["commit", "-q", "-m", "generated"]):
+        subprocess.run(["git", *args], cwd=root, check=True, env={**os.environ, **identity})
+    history_commits(root, root / "data", 60)
+    every = cli("history", "--data", str(root / "data"), "--format", "json", "--lang", "en")
+    assert every.exit_code == 0, every.stderr
+    commits = [record["commit"][:7] for record in json.loads(every.stdout)]
+    assert len(commits) > SHOWN
+    terminal = cli("history", "--data", str(root / "data"), "--lang", "en", env={**TERMINAL, "COLUMNS": "200"})
+    shown = re.findall(r"^\S?\s*([0-9a-f]{7})\s", terminal.stdout, re.MULTILINE)
+    assert shown == commits[-SHOWN:]
+    assert f"… {len(commits) - SHOWN} earlier rows not shown; --all shows every row" in terminal.stdout
+    everything = cli(
+        "history", "--all", "--data", str(root / "data"), "--lang", "en", env={**TERMINAL, "COLUMNS": "200"}
+    )
+    assert re.findall(r"^\S?\s*([0-9a-f]{7})\s", everything.stdout, re.MULTILINE) == commits

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich import box
 from rich.cells import cell_len
@@ -161,18 +161,32 @@ def _fit(columns: list[Column], widths: list[int], screen: Screen, comfort: int 
     return shown
 
 
-def _task_table(ledger: Ledger, rows: Sequence[Row], columns: list[Column], title: str | None, screen: Screen) -> Table:
-    notes = []
-    if screen.limit is not None and len(rows) > screen.limit:
-        # a terminal shows the first rows and says how to see the rest (as gh does); Rich takes ~1 ms a row
-        hidden = len(rows) - screen.limit
-        rows = rows[: screen.limit]
+R = TypeVar("R")
+
+
+def _limited(rows: Sequence[R], screen: Screen, latest: bool = False) -> tuple[Sequence[R], list[str]]:
+    """A terminal shows the first rows (`latest`: the last ones) and says how to see the rest, as gh
+    does; Rich takes about 1 ms a row. Elsewhere every row."""
+    if screen.limit is None or len(rows) <= screen.limit:
+        return rows, []
+    hidden = len(rows) - screen.limit
+    if latest:
         more = ngettext(
-            "… {count} more row not shown; --all shows every row",
-            "… {count} more rows not shown; --all shows every row",
+            "… {count} earlier row not shown; --all shows every row",
+            "… {count} earlier rows not shown; --all shows every row",
             hidden,
         )
-        notes.append(more.format(count=hidden))
+        return rows[hidden:], [more.format(count=hidden)]
+    more = ngettext(
+        "… {count} more row not shown; --all shows every row",
+        "… {count} more rows not shown; --all shows every row",
+        hidden,
+    )
+    return rows[: screen.limit], [more.format(count=hidden)]
+
+
+def _task_table(ledger: Ledger, rows: Sequence[Row], columns: list[Column], title: str | None, screen: Screen) -> Table:
+    rows, notes = _limited(rows, screen)
     cells = [[column.cell(row) for row in rows] for column in columns]
     widths = [_natural(column, column_cells) for column, column_cells in zip(columns, cells, strict=True)]
     shown = _fit(columns, widths, screen)
@@ -357,8 +371,10 @@ def history_table(task: Task, day: date) -> Table:
 # --- the audit trail ------------------------------------------------------------------------
 
 
-def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str) -> Table:
-    table = _titled_table(title, caption(ledger))
+def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Screen | None = None) -> Table:
+    """The audit trail, oldest first; a terminal shows the latest rows."""
+    rows, notes = _limited(rows, screen or Screen(), latest=True)
+    table = _titled_table(title, caption(ledger, *notes))
     headers = (_("Commit"), _("Committed"), _("Author"), _("ID"), _("Change"), _("Effective"), _("Note"))
     for position, header in enumerate(headers):
         table.add_column(header, no_wrap=position in (0, 1, 3, 5), overflow="fold")

@@ -310,6 +310,7 @@ def history(
     data: DataOpt = None,
     fmt: FormatOpt = None,
     out: OutputOpt = None,
+    show_all: AllOpt = False,
 ) -> None:
     """The audit trail from git: who changed which item or figure, when, from what to what (hand edits too)."""
     from parktrack import history as trail
@@ -344,8 +345,9 @@ def history(
     output(
         fmt,
         lambda: [render.audit_record(row) for row in rows],
-        lambda tables, _shown: tables.audit_table(ledger, rows, title),
+        lambda tables, shown: tables.audit_table(ledger, rows, title, shown),
         out,
+        show_all,
     )
 
 
