@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from conftest import Cli, Run, cli_env, parktrack_executable
 from parktrack import cache, ledger, models, store
+from parktrack.errors import DataError
 
 DAYS = ["2024-04-30", "2024-06-30", "2024-07-01", "2024-12-31", "2025-01-01"]
 QUERIES = [
@@ -376,3 +377,44 @@ def test_history_answers_alike_from_what_it_remembers(cli: Cli, repo: Path, tmp_
     for entry in _history_entries(cache_dir):
         entry.write_bytes(b"garbage")
     same_answers()
+
+
+def test_one_kind_of_entry_serves_the_other(data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`update` or `history` after `list` starts from the tasks-only entry plus indicators.yaml checked in
+    full; `list` after `history` from the full entry. Both answer as a fresh load, and store their own."""
+    monkeypatch.setenv(cache.CACHE_DIR_VAR, str(tmp_path / "cache"))
+    cache.set_bypass(False)
+    folder = store.DataDir(data_copy)
+    tasks_only = cache.load_ledger(folder, indicators=False)
+    assert [entry.name.rsplit("-", 1)[1] for entry in entries(tmp_path / "cache")] == ["tasks.cache"]
+    full = cache.load_ledger(folder, indicators=True)
+    assert full == ledger.load(folder, indicators=True) and full.indicators
+    assert sorted(entry.name.rsplit("-", 1)[1] for entry in entries(tmp_path / "cache")) == [
+        "full.cache",
+        "tasks.cache",
+    ]
+    for entry in entries(tmp_path / "cache"):
+        if entry.name.endswith("tasks.cache"):
+            entry.unlink()
+    again = cache.load_ledger(folder, indicators=False)
+    assert again == tasks_only == ledger.load(folder, indicators=False) and not again.indicators
+    assert len(entries(tmp_path / "cache")) == 2
+
+
+def test_an_invalid_indicators_file_is_not_served_from_the_tasks_entry(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_DIR_VAR, str(tmp_path / "cache"))
+    cache.set_bypass(False)
+    folder = store.DataDir(data_copy)
+    cache.load_ledger(folder, indicators=False)
+    indicators = data_copy / "indicators.yaml"
+    indicators.write_text(
+        indicators.read_text(encoding="utf-8").replace("items: [T", "items: [T9", 1), encoding="utf-8"
+    )
+    with pytest.raises(DataError) as cached:
+        cache.load_ledger(folder, indicators=True)
+    with pytest.raises(DataError) as fresh:
+        ledger.load(folder, indicators=True)
+    assert [str(p) for p in cached.value.problems] == [str(p) for p in fresh.value.problems]
+    assert any(p.line for p in cached.value.problems), "the problem keeps its place in the file"

@@ -118,12 +118,13 @@ def _cached(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tuple[L
 
     key = _key(texts, indicators)
     entry = _entry_path(data, indicators)
-    payload = _read_entry(entry, key)
-    if payload is not None:
-        try:
-            return _from_payload(data, payload), payload
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            pass  # a foreign shape: rebuild
+    found = _hit(data, entry, key)
+    if found is not None:
+        return found
+    found = _from_the_other_entry(data, texts, indicators)
+    if found is not None:
+        _write_entry(entry, key, found[1])
+        return found
     try:  # only a miss needs the text; what was cached was valid UTF-8 when it validated
         replacing = {name: raw.decode("utf-8") for name, raw in texts.items()}
     except UnicodeDecodeError:  # the loader reports it, with its place
@@ -132,6 +133,60 @@ def _cached(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tuple[L
     payload = to_payload(loaded)
     _write_entry(entry, key, payload)
     return loaded, payload
+
+
+def _hit(data: DataDir, entry: Path, key: bytes) -> tuple[Ledger, dict[str, Any]] | None:
+    payload = _read_entry(entry, key)
+    if payload is None:
+        return None
+    try:
+        return _from_payload(data, payload), payload
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None  # a foreign shape: rebuild
+
+
+def _from_the_other_entry(
+    data: DataDir, texts: dict[str, bytes], indicators: bool
+) -> tuple[Ledger, dict[str, Any]] | None:
+    """A miss served by the other kind of entry for the same files: the tasks-only entry plus
+    indicators.yaml (small) checked in full against it, or the full entry without its indicators.
+    So `update` or `history` after `list`, or `list` after `history`, parses no tasks.yaml."""
+    from parktrack.datadir import INDICATORS_FILE
+    from parktrack.ledger import check_indicators_text
+
+    if not indicators:
+        everything = dict(texts)
+        found = _read_into(everything, data, INDICATORS_FILE) and _hit(
+            data, _entry_path(data, True), _key(everything, True)
+        )
+        return _with_indicators(found, []) if found else None
+    tasks_only = {name: raw for name, raw in texts.items() if name != INDICATORS_FILE}
+    found = _hit(data, _entry_path(data, False), _key(tasks_only, False))
+    if found is None or INDICATORS_FILE not in texts:
+        return found
+    try:
+        checked = check_indicators_text(found[0], texts[INDICATORS_FILE].decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    return None if checked is None else _with_indicators(found, checked)
+
+
+def _with_indicators(
+    found: tuple[Ledger, dict[str, Any]], indicators: list[Indicator]
+) -> tuple[Ledger, dict[str, Any]]:
+    """A cached ledger with other indicators, and its payload (the items' blobs, cuts and lookup kept)."""
+    loaded, payload = found
+    ledger = replace(loaded, indicators=indicators)
+    return ledger, _payload_keeping_items(ledger, payload)
+
+
+def _payload_keeping_items(loaded: Ledger, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload of `loaded`, whose items are those of `payload`: their blobs, cuts and lookup reused.
+
+    The payload's other parts cannot be reused: the models were built on them (see _Builder)."""
+    fresh = to_payload(loaded, payload["task_blobs"])
+    fresh.update(task_cuts=payload["task_cuts"], task_index=payload["task_index"])
+    return fresh
 
 
 @dataclass(frozen=True)
@@ -181,14 +236,14 @@ def remember_edit(
         return
     from parktrack.ledger import TaskIndex
 
-    blobs = list(base.payload["task_blobs"])  # bytes: the payload's other parts became the models' own dicts
+    blobs = list(base.payload["task_blobs"])
     index = TaskIndex.from_plain(copy.deepcopy(base.payload["task_index"]))
     for position, task in tasks.items():
         blobs[position] = marshal.dumps(task.model_dump(mode="json"))
         index.put(position, task, base.ledger.tasks[position])
     kept = base.ledger
-    payload = to_payload(replace(kept, indicators=kept.indicators if indicators is None else indicators), blobs)
-    payload.update(task_cuts=cuts, task_index=index.as_plain())
+    changed = replace(kept, indicators=kept.indicators if indicators is None else indicators)
+    payload = _payload_keeping_items(changed, {"task_blobs": blobs, "task_cuts": cuts, "task_index": index.as_plain()})
     _remember_payload(kept.data, payload, texts)
 
 
@@ -229,26 +284,31 @@ def _read_texts(data: DataDir, indicators: bool) -> dict[str, bytes] | None:
 
     None when a file is missing, unreadable, not a regular file or too large: the loader reports it.
     """
-    from parktrack.datadir import INDICATORS_FILE, MAX_BYTES
-
     texts: dict[str, bytes] = {}
     for name in _files(indicators):
-        path = data.file(name)
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-                return None
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            if name == INDICATORS_FILE and not os.path.lexists(path):
-                continue  # indicators.yaml is optional
+        if not _read_into(texts, data, name):
             return None
-        except OSError:
-            return None
-        if len(raw) > MAX_BYTES:
-            return None
-        texts[name] = raw
     return texts
+
+
+def _read_into(texts: dict[str, bytes], data: DataDir, name: str) -> bool:
+    """Add one file's bytes to `texts`; False when it cannot be read (indicators.yaml may be absent)."""
+    from parktrack.datadir import INDICATORS_FILE, MAX_BYTES
+
+    path = data.file(name)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return False
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return name == INDICATORS_FILE and not os.path.lexists(path)  # indicators.yaml is optional
+    except OSError:
+        return False
+    if len(raw) > MAX_BYTES:
+        return False
+    texts[name] = raw
+    return True
 
 
 def _code_stamp() -> bytes:
