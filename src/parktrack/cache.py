@@ -19,21 +19,19 @@ An accelerator, never a source of truth:
 from __future__ import annotations
 
 import copy
-import gc
 import hashlib
 import marshal
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parktrack import __version__
+from parktrack.collector import paused
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -70,34 +68,17 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("parktrack", appauthor=False))
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a ledger is built.
-
-    Loading builds hundreds of thousands of containers and no cycles worth collecting; the collector
-    kept re-scanning them, which halved the speed at 10,000 items and made the cost per item grow
-    with the ledger's size (worse than linear).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def validate(data: DataDir) -> Ledger:
     """The full check `validate` runs: every file parsed and validated, the cache neither read nor written."""
     from parktrack import ledger
 
-    with collector_paused():
+    with paused():
         return ledger.load(data, indicators=True)
 
 
 def load_ledger(data: DataDir, indicators: bool = False) -> Ledger:
     """The validated ledger in `data`: from the cache when its files are unchanged, else loaded and cached."""
-    with collector_paused():
+    with paused():
         return _load_ledger(data, indicators)
 
 
@@ -203,7 +184,7 @@ def load_for_write(data: DataDir) -> Base:
     """The ledger as it stands, validated: from the cache when its files are unchanged, else in full."""
     from parktrack import ledger
 
-    with collector_paused():
+    with paused():
         texts = read_files(data)
         if bypassed() or texts is None:
             return Base(ledger.load(data, indicators=True), texts, None)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from parktrack.collector import paused
 from parktrack.errors import GitError, shown, warn
 from parktrack.i18n import _
 
@@ -230,12 +231,11 @@ def audit_trail(
     kind = _INDICATORS if file_name == "indicators.yaml" else _TASKS
     commits = list(_commits(repo, path, committed_since))
     blob_of = _blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
-    from parktrack import cache
 
     memo = _Memo.load(repo, path)
     rows: list[AuditRow] = []
     last_good: str | None = None
-    with _BlobReader(repo) as reader, cache.collector_paused():  # parsing builds no cycles (see cache)
+    with _BlobReader(repo) as reader, paused():  # parsing builds no cycles (see collector.py)
         seen = [[blob_of[c.sha], *(blob_of[p] for p in c.parents)] for c in commits]
         trust = USE_TRAILERS if trailers is None else trailers
         versions = _Versions(kind, reader.text, memo, [blob for blobs in seen for blob in blobs], trust)

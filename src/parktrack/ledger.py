@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 from parktrack import names
+from parktrack.collector import paused
 from parktrack.datadir import DataDir
 from parktrack.deadlines import deadline_from_text, is_long_term
 from parktrack.errors import DataError, Problem, brief, shown
@@ -104,7 +105,12 @@ class Tasks(Sequence[Task]):
         return task
 
     def __iter__(self) -> Iterator[Task]:
-        return (self[position] for position in range(len(self)))
+        return iter(self.take(range(len(self))))
+
+    def take(self, positions: Iterable[int]) -> list[Task]:
+        """The items at `positions`, built together with the collector paused (see collector.py)."""
+        with paused():
+            return [self[position] for position in positions]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)

@@ -85,7 +85,7 @@ def _candidates(ledger: Ledger, day: date, filters: Filters) -> Iterable[Task]:
         narrowed = _narrow(narrowed, late)
     if narrowed is None:
         return ledger.tasks
-    return (ledger.tasks[position] for position in sorted(narrowed))
+    return ledger.tasks.take(sorted(narrowed))
 
 
 def _narrow(narrowed: set[int] | None, positions: Iterable[int]) -> set[int]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parktrack import store
+from parktrack.collector import paused
 from parktrack.errors import DataError, Problem, RefusedChangeError, UsageError, WriteError
 from parktrack.i18n import _
 from parktrack.store import DataDir, Splice
@@ -109,9 +110,8 @@ def commit_target(data: DataDir, file_name: str) -> Path | None:
 
 def write_edits(data: DataDir, edits: Sequence[Edit], base: Base) -> str:
     """Write the edits, validated by item when that is sure, else in full; which way it went."""
-    from parktrack import cache
 
-    with cache.collector_paused():
+    with paused():
         if _write_by_item(data, edits, base):
             return "item"
         _write_in_full(data, edits, base)
