@@ -239,7 +239,7 @@ def history_commits(root: Path, data: Path, count: int, seed: int = 1) -> None:
     a 10,000-item file is never parsed), the message from its own commit_message / figure_message /
     commit_text, so the trailers are parktrack's. Written through one `git fast-import`, in seconds.
     """
-    from parktrack import history, updates
+    from parktrack import gitrepo, updates
     from parktrack.indicators import parse_value
     from parktrack.models import Indicator, Task
 
@@ -262,7 +262,7 @@ def history_commits(root: Path, data: Path, count: int, seed: int = 1) -> None:
                 on = max([day, *(actual.recorded for actual in indicator.actuals)])
                 figure = updates.Figure(indicator.id, period, value, None, on, None, None)
                 indicators.splice(updates.figure_edit(figure, correct=False))
-                message = history.commit_text(*updates.figure_message(indicator, figure))
+                message = gitrepo.commit_text(*updates.figure_message(indicator, figure))
                 yield message, {"indicators.yaml": indicators.text()}, n
                 continue
             chosen = rng.sample(task_ids, 3 if roll > 0.95 else 1)
@@ -276,7 +276,7 @@ def history_commits(root: Path, data: Path, count: int, seed: int = 1) -> None:
                 changes = [updates.plan_change(task, status, day, note) for task in models]
             for change in changes:
                 tasks.splice(updates.change_edit(change))
-            yield history.commit_text(*updates.commit_message(changes)), {"tasks.yaml": tasks.text()}, n
+            yield gitrepo.commit_text(*updates.commit_message(changes)), {"tasks.yaml": tasks.text()}, n
 
     start = datetime(YEAR, 11, 1, 9, tzinfo=timezone(timedelta(hours=8)))
     stream = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=root, stdin=subprocess.PIPE)

@@ -245,9 +245,9 @@ def _inline(value: Any) -> str:
 
 
 def _commit(data: DataDir, file_names: list[str], entry: dict[str, Any]) -> tuple[str | None, str | None]:
-    from parktrack import history
+    from parktrack import gitrepo
 
-    repo = history.repo_root(data.path)
+    repo = gitrepo.repo_root(data.path)
     if repo is None:
         return None, None
     source = entry["source"]
@@ -257,4 +257,4 @@ def _commit(data: DataDir, file_names: list[str], entry: dict[str, Any]) -> tupl
     if source.get("meeting"):
         trailers.append(("Parktrack-Meeting", source["meeting"]))
     paths = [data.file(name) for name in sorted(file_names)]
-    return history.commit(repo, paths, subject, entry["text"], trailers), str(repo)
+    return gitrepo.commit(repo, paths, subject, entry["text"], trailers), str(repo)

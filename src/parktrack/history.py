@@ -1,12 +1,10 @@
-"""Git as the audit trail: committing updates, and reading who changed what from the commits."""
+"""Git as the audit trail: who changed which item or figure, when, from what to what (git plumbing: gitrepo.py)."""
 
 from __future__ import annotations
 
 import bisect
 import itertools
-import os
 import re
-import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,147 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from parktrack import gitrepo
 from parktrack.collector import paused
 from parktrack.errors import GitError, shown, warn
 from parktrack.i18n import _
-
-_IDENTITY_HINT = (
-    'set one with: git config --global user.name "Your Name" && git config --global user.email you@example.org'
-)
-
-
-def _git(cwd: Path, *args: str, stdin: str | None = None, plain: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run git; `plain` makes it speak untranslated English, for the messages we read."""
-    env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"} if plain else None
-    return subprocess.run(
-        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False, env=env
-    )
-
-
-def repo_root(folder: Path) -> Path | None:
-    """The top of the git work tree holding `folder`; None only when `folder` truly is in no repository.
-
-    git missing from PATH, or a repository git refuses to use (dubious ownership ...), is an error:
-    it must never pass for "not a repository" and let a write go uncommitted without a word.
-    """
-    try:
-        result = _git(folder, "rev-parse", "--show-toplevel", plain=True)
-    except FileNotFoundError:
-        marker = _git_marker(folder)
-        if marker is None:
-            return None
-        message = _("git is not installed (or not on PATH), but {folder} is in the git repository at {repo}")
-        raise GitError(message.format(folder=folder, repo=marker.parent)) from None
-    except OSError as exc:
-        raise GitError(_("cannot run git: {reason}").format(reason=exc.strerror or exc)) from None
-    if result.returncode == 0:
-        return Path(result.stdout.strip())
-    if "not a git repository" in result.stderr and _git_marker(folder) is None:
-        return None
-    reason = " ".join(result.stderr.split())
-    raise GitError(_("git cannot use the repository holding {folder}: {reason}").format(folder=folder, reason=reason))
-
-
-def _git_marker(folder: Path) -> Path | None:
-    """The nearest `.git` at or above `folder`, looked for without git."""
-    for candidate in (folder.resolve(), *folder.resolve().parents):
-        if (candidate / ".git").exists():
-            return candidate / ".git"
-    return None
-
-
-def check_index_unlocked(repo: Path) -> None:
-    """Refuse to write what could not be committed: git's index lock is held (or left by a killed git)."""
-    result = _git(repo, "rev-parse", "--git-path", "index.lock", plain=True)
-    lock = repo / result.stdout.strip() if result.returncode == 0 else None
-    if lock is not None and lock.exists():
-        message = _(
-            "git's index is locked ({lock}): another git command is running, or one was killed; "
-            "nothing was written. If no git command is running, remove that file and run this again"
-        )
-        raise GitError(message.format(lock=lock))
-
-
-def uncommitted(repo: Path, path: Path) -> bool:
-    """Whether `path` differs from what is committed (changed, staged or untracked)."""
-    relative = str(path.resolve().relative_to(repo.resolve()))
-    result = _git(repo, "status", "--porcelain", "--untracked-files=all", "--", relative, plain=True)
-    if result.returncode:
-        raise GitError(_("git status failed: {reason}").format(reason=" ".join(result.stderr.split())))
-    return bool(result.stdout.strip())
-
-
-def commit(
-    repo: Path,
-    paths: Sequence[Path],
-    subject: str,
-    body: str,
-    trailers: Sequence[tuple[str, str]],
-    author: str | None = None,
-) -> str:
-    """Commit exactly `paths`, leaving any other staged or unstaged work alone. Returns the new sha.
-
-    `author` ("NAME <email>") credits someone else with the change (a unit's liaison); the
-    committer is still the local git identity.
-    """
-    if _git(repo, "var", "GIT_AUTHOR_IDENT").returncode or _git(repo, "var", "GIT_COMMITTER_IDENT").returncode:
-        message = _("the data was written but not committed: git has no identity; {hint}")
-        raise GitError(message.format(hint=_IDENTITY_HINT))
-    relative = [str(path.resolve().relative_to(repo.resolve())) for path in paths]
-    message = commit_text(subject, body, trailers)
-    # the files are tracked and held no other change (see updates): `--only` commits exactly them
-    credit = (f"--author={author}",) if author else ()
-    command = ("commit", "--quiet", *credit, "--cleanup=verbatim", "--only", "-F", "-", "--", *relative)
-    result = _git(repo, *command, stdin=message)
-    if result.returncode:
-        error = _("the data was written but git {command} failed: {reason}")
-        raise GitError(error.format(command="commit", reason=result.stderr.strip()))
-    return _git(repo, "rev-parse", "HEAD").stdout.strip()
-
-
-def track(repo: Path, paths: Sequence[Path]) -> None:
-    """Make new files known to git, so that `commit` (which commits only tracked files) can take them."""
-    relative = [str(path.resolve().relative_to(repo.resolve())) for path in paths]
-    result = _git(repo, "add", "--", *relative)
-    if result.returncode:
-        error = _("the data was written but git {command} failed: {reason}")
-        raise GitError(error.format(command="add", reason=result.stderr.strip()))
-
-
-def commit_text(subject: str, body: str, trailers: Sequence[tuple[str, str]]) -> str:
-    """The commit message: subject, the user's text indented, then our trailers as the last paragraph.
-
-    Every line of user text starts with four spaces, so it can never produce a line that git reads as
-    a trailer (`Key: value` at the start of a line) nor the `---` divider that ends a message for
-    git's trailer parser; the blank line before the trailers is the separator.
-    """
-    subject = " ".join(subject.split())
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n") if body else []
-    quoted = "\n".join(f"    {line}".rstrip() for line in lines).strip("\n")
-    parts = [subject, quoted] if quoted.strip() else [subject]
-    parts.append("\n".join(f"{key}: {value}" for key, value in trailers))
-    return "\n\n".join(parts) + "\n"
-
-
-def head_commit(folder: Path) -> tuple[str | None, bool]:
-    """The commit HEAD points at in the repository holding `folder`, and whether `folder` has uncommitted changes."""
-    repo = repo_root(folder)
-    if repo is None:
-        return None, False
-    head = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD")
-    if head.returncode:
-        return None, False
-    dirty = _git(repo, "status", "--porcelain", "--", str(folder.resolve())).stdout.strip() != ""
-    return head.stdout.strip(), dirty
-
-
-def has_commit(folder: Path, sha: str) -> bool:
-    """Whether the repository holding `folder` knows commit `sha` (outside git: nothing to check)."""
-    repo = repo_root(folder)
-    if repo is None:
-        return True
-    return _git(repo, "cat-file", "-e", f"{sha}^{{commit}}").returncode == 0
-
 
 # --- reading the trail -------------------------------------------------------------
 
@@ -179,20 +40,6 @@ class AuditRow:
     def day(self) -> date:
         """The day the change took effect, else the day it was committed (hand edits carry no date)."""
         return self.effective or date.fromisoformat(self.committed[:10])
-
-
-@dataclass(frozen=True)
-class _Commit:
-    sha: str
-    parents: list[str]
-    author: str
-    email: str
-    when: str
-    trailers: tuple[tuple[str, str], ...] = ()
-
-    def named(self, key: str) -> set[str]:
-        """The ids this commit's trailers `key` name (parktrack's writes name every item they change)."""
-        return {value for name, value in self.trailers if name == key}
 
 
 Entries = dict[str, dict[str, Any]]
@@ -223,19 +70,19 @@ def audit_trail(
     `trailers=False` parses every version in full (see `_Versions`: the answer is the same, slower);
     None: `USE_TRAILERS`.
     """
-    repo = repo_root(data_dir)
+    repo = gitrepo.repo_root(data_dir)
     if repo is None:
         message = _("{folder} is not inside a git repository, so there is no audit trail to read")
         raise GitError(message.format(folder=data_dir))
     path = str((data_dir / file_name).resolve().relative_to(repo.resolve()))
     kind = _INDICATORS if file_name == "indicators.yaml" else _TASKS
-    commits = list(_commits(repo, path, committed_since))
-    blob_of = _blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
+    commits = list(gitrepo.log(repo, path, committed_since))
+    blob_of = gitrepo.blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
 
     memo = _Memo.load(repo, path)
     rows: list[AuditRow] = []
     last_good: str | None = None
-    with _BlobReader(repo) as reader, paused():  # parsing builds no cycles (see collector.py)
+    with gitrepo.BlobReader(repo) as reader, paused():  # parsing builds no cycles (see collector.py)
         seen = [[blob_of[c.sha], *(blob_of[p] for p in c.parents)] for c in commits]
         trust = USE_TRAILERS if trailers is None else trailers
         versions = _Versions(kind, reader.text, memo, [blob for blobs in seen for blob in blobs], trust)
@@ -365,7 +212,7 @@ class _Versions:
             return self.memo.malformed[blob]
         return self.get(blob) is None
 
-    def try_trailers(self, commit: _Commit, new: str | None, parents: list[str | None]) -> None:
+    def try_trailers(self, commit: gitrepo.Commit, new: str | None, parents: list[str | None]) -> None:
         """Read `new` from its parent and the region that changed, when the commit's trailers allow it."""
         if not self.trust or new is None or new in self.live or len(parents) != 1 or parents[0] is None:
             return
@@ -527,19 +374,14 @@ def _layout(text: bytes, root: Any, collection: str, count: int) -> tuple[list[i
     as entries, the first on the list's first line, and entry k's node starting at or after line k and
     before line k + 1. None when any of that fails.
     """
-    import yaml
+    from parktrack.store import last_list_lines
 
-    if root is None or count == 0 or any(sign in text for sign in _OTHER_BREAKS):
+    if count == 0 or any(sign in text for sign in _OTHER_BREAKS):
         return None
-    if not isinstance(root, yaml.MappingNode) or root.flow_style or not root.value:
+    marks = last_list_lines(root, collection)
+    if marks is None or len(marks[2]) != count:
         return None
-    key, sequence = root.value[-1]
-    keys = [k for k, _v in root.value if isinstance(k, yaml.ScalarNode) and k.value == collection]
-    if keys != [key] or key.start_mark.column != 0 or not isinstance(sequence, yaml.SequenceNode):
-        return None
-    if sequence.flow_style or len(sequence.value) != count:
-        return None
-    indent, first = sequence.start_mark.column, sequence.start_mark.line
+    indent, first, item_lines = marks
     position = 0
     for _line in range(first):
         position = text.find(b"\n", position) + 1
@@ -553,7 +395,6 @@ def _layout(text: bytes, root: Any, collection: str, count: int) -> tuple[list[i
         lines.append(line)
     if len(starts) != count or lines[0] != first:
         return None
-    item_lines = [item.start_mark.line for item in sequence.value]
     lines.append(len(text) + 1)  # past the end
     if not all(lines[k] <= item_lines[k] < lines[k + 1] for k in range(count)):
         return None
@@ -740,76 +581,6 @@ def _thawed(stored: Any) -> _Change:
     task_id, kind, old, new, effective, note, period = stored
     day = date.fromisoformat(effective) if effective is not None else None
     return (str(task_id), str(kind), old, new, day, note, period)
-
-
-def _commits(repo: Path, path: str, since: date | None) -> Iterator[_Commit]:
-    trailers = "%(trailers:only=true,unfold=true,separator=%x1e)"
-    args = ["log", "--reverse", "--topo-order", f"--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f{trailers}"]
-    if since:
-        args.append(f"--since={since.isoformat()}T00:00:00")
-    result = _git(repo, *args, "--", path, plain=True)
-    if result.returncode:
-        if "does not have any commits" in result.stderr:
-            return
-        raise GitError(_("git log failed: {reason}").format(reason=result.stderr.strip()))
-    for line in result.stdout.split("\n"):  # not splitlines(): it breaks at \x1e too
-        if not line:
-            continue
-        sha, parents, author, email, when, found = line.split("\x1f")
-        pairs = tuple(
-            (key.strip(), value.strip()) for key, _sep, value in (t.partition(":") for t in found.split("\x1e"))
-        )
-        yield _Commit(sha, parents.split(), author, email, when, pairs)
-
-
-def _blob_ids(repo: Path, path: str, shas: set[str]) -> dict[str, str | None]:
-    """The blob id of `path` in each commit (None where the file does not exist), through one `git cat-file`."""
-    specs = sorted(shas)
-    if not specs:
-        return {}
-    result = subprocess.run(
-        ["git", "cat-file", "--batch-check"],
-        cwd=repo,
-        input="".join(f"{sha}:{path}\n" for sha in specs).encode(),
-        capture_output=True,
-        check=False,
-    )
-    lines = result.stdout.decode("utf-8", errors="replace").splitlines()
-    if result.returncode or len(lines) != len(specs):
-        raise GitError(_("git cat-file failed: {reason}").format(reason=result.stderr.decode(errors="replace").strip()))
-    return {sha: None if line.endswith(" missing") else line.split()[0] for sha, line in zip(specs, lines, strict=True)}
-
-
-class _BlobReader:
-    """Blobs' text by id, on demand, from one long-running `git cat-file --batch`."""
-
-    def __init__(self, repo: Path) -> None:
-        self.repo = repo
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> _BlobReader:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.process is not None:
-            assert self.process.stdin is not None and self.process.stdout is not None
-            self.process.stdin.close()
-            self.process.stdout.close()
-            self.process.wait()
-
-    def text(self, blob: str) -> bytes:
-        if self.process is None:
-            command = ["git", "cat-file", "--batch"]
-            self.process = subprocess.Popen(command, cwd=self.repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(f"{blob}\n".encode())
-        self.process.stdin.flush()
-        header = self.process.stdout.readline().split()
-        if len(header) != 3:
-            raise GitError(_("git cat-file failed: {reason}").format(reason=b" ".join(header).decode(errors="replace")))
-        content = self.process.stdout.read(int(header[2]))
-        self.process.stdout.read(1)  # the newline after each blob
-        return content
 
 
 _TRACKED_ELSEWHERE = frozenset({"status", "history", "actuals"})

@@ -565,9 +565,9 @@ def _status_hint(text: str) -> str:
 
 
 def _commit_known(data: DataDir, commit: str) -> bool:
-    from parktrack import history
+    from parktrack import gitrepo
 
-    return history.has_commit(data.path, commit)
+    return gitrepo.has_commit(data.path, commit)
 
 
 # --- the two steps: preview, then write --------------------------------------------------

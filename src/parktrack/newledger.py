@@ -161,7 +161,7 @@ def ledger_from_table(folder: Path, table: TableLedger, title: str | None, year:
 
 def create(folder: Path, files: dict[str, str], subject: str) -> Created:
     """Validate the files, write them under FOLDER/data, make FOLDER a git repository if needed, commit."""
-    from parktrack import history, ledger
+    from parktrack import gitrepo, ledger
     from parktrack.schema import write_schemas
 
     data = folder / DATA_FOLDER
@@ -182,14 +182,14 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
         written += write_schemas(folder / "schemas")
     except OSError as exc:
         raise WriteError(_("{folder}: cannot write the ledger: {reason}").format(folder=folder, reason=exc)) from None
-    repo = history.repo_root(folder)
+    repo = gitrepo.repo_root(folder)
     initialised = repo is None
     if repo is None:
         _git_init(folder)
         repo = folder
     trailers = [("Parktrack-Init", date.today().isoformat())]
-    history.track(repo, written)
-    sha = history.commit(repo, written, subject, "", trailers)
+    gitrepo.track(repo, written)
+    sha = gitrepo.commit(repo, written, subject, "", trailers)
     return Created(folder, written, initialised, sha)
 
 

@@ -285,6 +285,20 @@ def entry_node(doc: YamlDoc, collection: str, entry_id: str) -> yaml.MappingNode
     return None
 
 
+def last_list_lines(root: yaml.Node | None, key: str) -> tuple[int, int, list[int]] | None:
+    """For a block mapping whose last key, given once and at column 0, is `key`, holding a block list:
+    the list's column, its first line and each item's first line (0-based); None for any other shape."""
+    if not isinstance(root, yaml.MappingNode) or root.flow_style or not root.value:
+        return None
+    last_key, sequence = root.value[-1]
+    keys = [k for k, _v in root.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+    if keys != [last_key] or last_key.start_mark.column != 0 or not isinstance(sequence, yaml.SequenceNode):
+        return None
+    if sequence.flow_style:
+        return None
+    return sequence.start_mark.column, sequence.start_mark.line, [item.start_mark.line for item in sequence.value]
+
+
 def _item_label(node: yaml.Node) -> str | None:
     id_node = mapping_value(node, "id")
     return str(id_node.value) if isinstance(id_node, yaml.ScalarNode) else None

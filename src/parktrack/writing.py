@@ -81,20 +81,20 @@ def write_locked(
     repo = next((found for found in repos if found is not None), None)
     if repo is None:
         return None, None
-    from parktrack import history
+    from parktrack import gitrepo
 
     paths = [data.file(name) for name in file_names]
-    return history.commit(repo, paths, *message(), author=author), str(repo)
+    return gitrepo.commit(repo, paths, *message(), author=author), str(repo)
 
 
 def commit_target(data: DataDir, file_name: str) -> Path | None:
     """The repository to commit in (None: truly outside git), refusing a file with uncommitted changes."""
-    from parktrack import history
+    from parktrack import gitrepo
 
-    repo = history.repo_root(data.path)
+    repo = gitrepo.repo_root(data.path)
     if repo is not None:
-        history.check_index_unlocked(repo)
-    if repo is not None and history.uncommitted(repo, data.file(file_name)):
+        gitrepo.check_index_unlocked(repo)
+    if repo is not None and gitrepo.uncommitted(repo, data.file(file_name)):
         path = data.file(file_name)
         relative = path.resolve().relative_to(repo.resolve())
         message = _(

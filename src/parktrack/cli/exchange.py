@@ -32,10 +32,10 @@ def export(
     data: DataOpt = None,
 ) -> None:
     """Export the ledger as an Excel workbook: key tasks, measures, indicators and a cover sheet."""
-    from parktrack import history, workbook
+    from parktrack import gitrepo, workbook
 
     ledger = load_ledger(data, indicators=True)
-    commit, dirty = history.head_commit(ledger.data.path)
+    commit, dirty = gitrepo.head_commit(ledger.data.path)
     source = workbook.Source(str(ledger.data.path.resolve()), commit, dirty)
     summary = workbook.export(ledger, as_day(as_of), source, output)
     print(
@@ -60,10 +60,10 @@ def sheets(
     data: DataOpt = None,
 ) -> None:
     """Cut a fill-in workbook for each unit: its items and indicators, with locked and open columns."""
-    from parktrack import history, sheets
+    from parktrack import gitrepo, sheets
 
     ledger = load_ledger(data, indicators=True)
-    commit, _dirty = history.head_commit(ledger.data.path)
+    commit, _dirty = gitrepo.head_commit(ledger.data.path)
     cuts = sheets.cut(ledger, as_day(as_of), output, commit, unit)
     for cut in cuts:
         print(

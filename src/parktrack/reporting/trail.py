@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from parktrack.errors import GitError, WriteError
-from parktrack.history import repo_root
+from parktrack.gitrepo import repo_root
 from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
 from parktrack.store import DataDir
