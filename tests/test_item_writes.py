@@ -217,6 +217,13 @@ def test_an_invalid_change_is_refused_by_the_full_check_and_nothing_is_written(t
     assert (folder / TASKS).read_bytes() == before
 
 
+def _crlf_in(text: str, task_id: str) -> str:
+    """CRLF line ends in one item's lines only (a file with mixed line ends)."""
+    start = text.index(f"- id: {task_id}\n")
+    end = text.index("\n  - id:", start)
+    return text[:start] + text[start:end].replace("\n", "\r\n") + text[end:]
+
+
 def _indentless(text: str) -> str:
     """`tasks:` followed by `- id:` at column 0 (the bundled file indents its list by two)."""
     head, tasks = text.split("\ntasks:\n")
@@ -228,6 +235,8 @@ def _indentless(text: str) -> str:
     [
         pytest.param(lambda text: _indentless(text), id="indentless list"),
         pytest.param(lambda text: "\ufeff" + text.replace("\n", "\r\n"), id="BOM and CRLF"),
+        pytest.param(lambda text: text.replace("\n", "\r\n", 1), id="one CRLF line, in the header"),
+        pytest.param(lambda text: _crlf_in(text, "T07"), id="CRLF in the edited item only"),
     ],
 )
 def test_other_layouts_go_by_item_too(
@@ -247,7 +256,8 @@ def test_other_layouts_go_by_item_too(
     assert write_edits(datadir.DataDir(folders[1]), [updates.change_edit(change)], base) == "full"
     after = (folders[0] / TASKS).read_bytes()
     assert after == (folders[1] / TASKS).read_bytes()
-    assert after.startswith(before[:3]) and (b"\r\n" in before) == (after.count(b"\n") == after.count(b"\r\n"))
+    every_crlf = before.count(b"\n") == before.count(b"\r\n")
+    assert after.startswith(before[:3]) and every_crlf == (after.count(b"\n") == after.count(b"\r\n"))
     assert load(datadir.DataDir(folders[0])).task("T07").status == "done"
 
 
@@ -293,3 +303,47 @@ def test_the_cached_lookup_follows_an_item_whose_units_officials_and_deadline_ch
             got = [row.task.id for row in query.select(cached, day, filters)]
             assert got == [row.task.id for row in query.select(fresh, day, filters)], (filters, day)
     assert "T07" in [row.task.id for row in query.overdue(cached, date(2024, 6, 30))]
+
+
+def _kept_note(item: str) -> str:
+    """T07 with a history whose last entry's note is kept with its blank line (`|+`)."""
+    history = "    status: in_progress\n    history:\n      - date: 2024-03-01\n        status: in_progress\n"
+    return item.replace(
+        "    status: not_started\n    history: []\n", history + "        note: |+\n          已對接\n\n"
+    )
+
+
+def _kept_text(item: str) -> str:
+    """T07 with no status or history, its text last and kept with its blank lines (`|+`)."""
+    lines = item.replace("    status: not_started\n    history: []\n", "").splitlines(keepends=True)
+    text = next(line for line in lines if line.startswith("    text: "))
+    lines.remove(text)
+    return "".join(lines) + "    text: |+\n      " + text.removeprefix("    text: ") + "\n\n"
+
+
+@pytest.mark.parametrize("shape", [_kept_note, _kept_text], ids=["a note in history", "the text, last"])
+def test_a_write_keeps_the_blank_lines_a_kept_block_text_owns(
+    shape: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`|+` keeps a text's trailing blank lines: a new entry or key goes after them, not into them."""
+    folders = [tmp_path / name / "data" for name in ("item", "full")]
+    for folder in folders:
+        shutil.copytree(DATA, folder)
+        tasks = folder / TASKS
+        text = tasks.read_text(encoding="utf-8")
+        start = text.index("  - id: T07\n")
+        end = text.index("  - id: T08\n")
+        tasks.write_text(text[:start] + shape(text[start:end]) + text[end:], encoding="utf-8")
+    original = load(datadir.DataDir(folders[0])).task("T07")
+    kept = original.history[-1].note if original.history else original.text
+    assert kept is not None and kept.endswith("\n\n")
+    for folder, way in zip(folders, ("item", "full"), strict=True):
+        if way == "full":
+            monkeypatch.setenv(cache.NO_CACHE_VAR, "1")
+        base = base_of(folder)
+        change = updates.plan_change(base.ledger.task("T07"), None, date(2024, 6, 1), "補記")
+        assert write_edits(datadir.DataDir(folder), [updates.change_edit(change)], base) == way
+        task = load(datadir.DataDir(folder)).task("T07")
+        assert (task.history[0].note if original.history else task.text) == kept
+        assert task.history[-1].note == "補記"
+    assert (folders[0] / TASKS).read_bytes() == (folders[1] / TASKS).read_bytes()

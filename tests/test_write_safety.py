@@ -268,10 +268,10 @@ def test_a_file_replaced_underneath_the_writer_is_not_overwritten(
     theirs = tasks.read_text(encoding="utf-8").replace("  - id: T10\n", "  # 另一程序寫的\n  - id: T10\n")
     splice = store.apply_splices
 
-    def another_program_saves_meanwhile(text: str, splices: list[store.Splice]) -> str:
+    def another_program_saves_meanwhile(text: str, splices: list[store.Splice], newline: str | None = None) -> str:
         tasks.with_suffix(".new").write_text(theirs, encoding="utf-8")
         tasks.with_suffix(".new").replace(tasks)  # as an editor saves: a new file renamed over the old
-        return splice(text, splices)
+        return splice(text, splices, newline)
 
     monkeypatch.setattr(store, "apply_splices", another_program_saves_meanwhile)
     result = _update(cli, repo, "T10", "--status", "in_progress", "--date", "2024-05-01")

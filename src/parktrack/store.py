@@ -361,12 +361,20 @@ class Splice:
     text: str
 
 
-def apply_splices(text: str, splices: list[Splice]) -> str:
-    """Apply splices, writing their line breaks in the file's own style (a CRLF file stays CRLF)."""
-    newline = "\r\n" if "\r\n" in text else "\n"
+def apply_splices(text: str, splices: list[Splice], newline: str | None = None) -> str:
+    """Apply splices, writing their line breaks in the file's own style (a CRLF file stays CRLF).
+
+    `newline` is that style when `text` is only part of the file (see file_newline)."""
+    newline = newline or file_newline(text)
     for splice in sorted(splices, key=lambda s: s.start, reverse=True):
         text = text[: splice.start] + splice.text.replace("\n", newline) + text[splice.end :]
     return text
+
+
+def file_newline(text: str | bytes) -> str:
+    """The line break a file's new lines take: CRLF when it has any, else LF."""
+    crlf = "\r\n" in text if isinstance(text, str) else b"\r\n" in text
+    return "\r\n" if crlf else "\n"
 
 
 _PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -446,11 +454,19 @@ def line_end(text: str, node: yaml.Node) -> int:
         last = node.value[-1]
         node = last[1] if isinstance(node, yaml.MappingNode) else last
     end = node.end_mark.index
+    if _keeps_blank_lines(node):  # `|+` text ending in blank lines: they are its own, so go past them
+        at = text.rfind("\n", 0, end)
+        return at - 1 if at > 0 and text[at - 1] == "\r" else at
     while end > 0 and text[end - 1] in " \t\r\n":  # a block scalar's end lies past its line breaks
         end -= 1
     at = text.find("\n", end)
     at = len(text) if at < 0 else at
     return at - 1 if at > 0 and text[at - 1] == "\r" else at
+
+
+def _keeps_blank_lines(node: yaml.Node) -> bool:
+    """A block scalar kept with its trailing blank lines (`|+`, `>+`): its value ends in two line breaks."""
+    return isinstance(node, yaml.ScalarNode) and node.style in ("|", ">") and str(node.value).endswith("\n\n")
 
 
 def replace_file(path: Path, content: bytes, expected: bytes) -> None:

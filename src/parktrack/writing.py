@@ -173,11 +173,12 @@ def _splice_items(data: DataDir, ledger: Ledger, raw: bytes, edits: Sequence[Edi
             return None
         by_position.setdefault(position, []).append(edit)
     pieces, done = [], 0
+    newline = store.file_newline(raw)  # the whole file's style, as the full path sees it
     tasks: dict[int, Task] = {}
     growth = [0] * len(cuts)  # how much item i's text grew, at cut i + 1
     for position in sorted(by_position):
         start, end = cuts[position], cuts[position + 1]
-        replaced = _replace_item(data, ledger, raw[start:end], by_position[position])
+        replaced = _replace_item(data, ledger, raw[start:end], by_position[position], newline)
         if replaced is None:
             return None
         text, tasks[position] = replaced
@@ -189,7 +190,9 @@ def _splice_items(data: DataDir, ledger: Ledger, raw: bytes, edits: Sequence[Edi
     return _Spliced(b"".join(pieces), tasks, new_cuts)
 
 
-def _replace_item(data: DataDir, ledger: Ledger, old_raw: bytes, edits: Sequence[Edit]) -> tuple[bytes, Task] | None:
+def _replace_item(
+    data: DataDir, ledger: Ledger, old_raw: bytes, edits: Sequence[Edit], newline: str = "\n"
+) -> tuple[bytes, Task] | None:
     from parktrack.ledger import check_task_alone
 
     path = data.file(store.TASKS_FILE)
@@ -197,7 +200,8 @@ def _replace_item(data: DataDir, ledger: Ledger, old_raw: bytes, edits: Sequence
     item = store.read_item(path, old)
     if item is None:
         return None
-    new = store.apply_splices(old, [splice for edit in edits for splice in edit.splices(item.doc.text, item.node)])
+    splices = [splice for edit in edits for splice in edit.splices(item.doc.text, item.node)]
+    new = store.apply_splices(old, splices, newline)
     parsed = store.read_item(path, new) if store.stays_in_place(old, new, item.column) else None
     task = check_task_alone(parsed.doc.data[0], ledger) if parsed is not None else None
     if task is None or task.id != edits[0].entry_id:
