@@ -110,7 +110,6 @@ def commit_target(data: DataDir, file_name: str) -> Path | None:
 
 def write_edits(data: DataDir, edits: Sequence[Edit], base: Base) -> str:
     """Write the edits, validated by item when that is sure, else in full; which way it went."""
-
     with paused():
         if _write_by_item(data, edits, base):
             return "item"
@@ -193,6 +192,7 @@ def _splice_items(data: DataDir, ledger: Ledger, raw: bytes, edits: Sequence[Edi
 def _replace_item(
     data: DataDir, ledger: Ledger, old_raw: bytes, edits: Sequence[Edit], newline: str = "\n"
 ) -> tuple[bytes, Task] | None:
+    """One item's new text and model, or None unless it parses alone as it would in place and checks out."""
     from parktrack.ledger import check_task_alone
 
     path = data.file(store.TASKS_FILE)
