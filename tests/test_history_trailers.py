@@ -353,3 +353,30 @@ def test_any_edit_under_trailers_reads_as_a_full_parse_reads_it(
     path.write_text(original, encoding="utf-8")  # undone, T12 too
     _as_parktrack(repo, "T10", "T12")
     _read_both_ways(repo)
+
+
+def test_a_nan_read_back_from_the_cache_makes_no_false_rows(
+    cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand-committed `.nan` (validate refuses it, but old commits may hold one) never compares unequal to
+    itself through the cache: a warm run after more commits reads as a run with no cache."""
+    monkeypatch.delenv("PARKTRACK_NO_CACHE")
+    indicators = repo / "data" / "indicators.yaml"
+
+    def hand(old: str, new: str, message: str) -> None:
+        text = indicators.read_text(encoding="utf-8")
+        at = text.index(old, text.index("  - id: gross-output\n"))
+        indicators.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+        git(repo, "commit", "-q", "-am", message)
+
+    hand(
+        "    actuals: []\n", "    actuals:\n      - {period: 2024Q1, value: .nan, recorded: 2024-04-05}\n", "Q1 unknown"
+    )
+    audit_trail(repo / "data", "indicators.yaml")  # warms the cache with the newest version
+    hand("    source: 一、", "    source: (修訂)一、", "reword the source")
+    warm = audit_trail(repo / "data", "indicators.yaml")
+    monkeypatch.setenv("PARKTRACK_NO_CACHE", "1")
+    assert warm == audit_trail(repo / "data", "indicators.yaml", trailers=False)
+    assert [(row.change, row.new) for row in warm][-1] == ("edit", "source")
+    outcome = cli("--lang", "en", "validate", cwd=repo)
+    assert outcome.exit_code == 1 and "should be a finite number, got nan" in outcome.stderr

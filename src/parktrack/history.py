@@ -269,7 +269,8 @@ class _Versions:
     def keep_newest(self, blob: str) -> None:
         """Keep the newest version read in this run, so that a run after the next write reads one region."""
         version = self.live.get(blob)
-        if self.memo.entry is None or version is None or version.starts is None:
+        # a NaN read back from the cache is another object, unequal to the parsed one: keep no such version
+        if self.memo.entry is None or version is None or version.starts is None or version.odd:
             return
         if self.stored is False:
             self.stored = _load_newest(self.memo)
@@ -345,7 +346,16 @@ def _by_id(entries: list[dict[str, Any]]) -> Entries:
 
 
 def _odd(entries: list[dict[str, Any]]) -> bool:
-    return any(value != value for entry in entries for value in entry.values())
+    """Some value, at any depth, is unequal to itself (a NaN): such versions compare only as parsed."""
+    return any(_has_nan(value) for entry in entries for value in entry.values())
+
+
+def _has_nan(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_nan(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_nan(item) for item in value)
+    return bool(value != value)
 
 
 _BOM = "\ufeff".encode()

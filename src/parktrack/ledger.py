@@ -301,6 +301,7 @@ _TYPE_MESSAGES = {
     "int_from_float": N_("should be a whole number"),
     "float_type": N_("should be a number"),
     "float_parsing": N_("should be a number"),
+    "finite_number": N_("should be a finite number"),
     "bool_type": N_("should be true or false"),
     "bool_parsing": N_("should be true or false"),
     "date_type": N_("should be a date such as 2024-06-30"),

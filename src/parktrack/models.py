@@ -42,7 +42,8 @@ UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 class Model(BaseModel):
     # defer_build: validators are built on first use; a read served from the cache never pays for them
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # allow_inf_nan=False: a figure or target of .nan or .inf means nothing, and NaN is unequal to itself
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, allow_inf_nan=False)
 
 
 # --- units.yaml ---
