@@ -137,9 +137,9 @@ def _from_the_other_entry(
 
     if not indicators:
         everything = dict(texts)
-        found = _read_into(everything, data, INDICATORS_FILE) and _hit(
-            data, _entry_path(data, True), _key(everything, True)
-        )
+        if not _read_into(everything, data, INDICATORS_FILE):
+            return None
+        found = _hit(data, _entry_path(data, True), _key(everything, True))
         return _with_indicators(found, []) if found else None
     tasks_only = {name: raw for name, raw in texts.items() if name != INDICATORS_FILE}
     found = _hit(data, _entry_path(data, False), _key(tasks_only, False))
