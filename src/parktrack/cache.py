@@ -22,7 +22,6 @@ import copy
 import hashlib
 import marshal
 import os
-import stat
 import sys
 import tempfile
 from dataclasses import dataclass, replace
@@ -274,19 +273,14 @@ def _read_texts(data: DataDir, indicators: bool) -> dict[str, bytes] | None:
 
 def _read_into(texts: dict[str, bytes], data: DataDir, name: str) -> bool:
     """Add one file's bytes to `texts`; False when it cannot be read (indicators.yaml may be absent)."""
-    from parktrack.datadir import INDICATORS_FILE, MAX_BYTES
+    from parktrack.datadir import INDICATORS_FILE
+    from parktrack.files import read_bounded
 
     path = data.file(name)
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            return False
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return name == INDICATORS_FILE and not os.path.lexists(path)  # indicators.yaml is optional
-    except OSError:
-        return False
-    if len(raw) > MAX_BYTES:
+    if name == INDICATORS_FILE and not os.path.lexists(path):
+        return True  # indicators.yaml is optional (a dangling link is not absent: the loader reports it)
+    raw, trouble = read_bounded(path)
+    if trouble is not None:
         return False
     texts[name] = raw
     return True

@@ -1,10 +1,16 @@
-"""Writing a whole file safely: the one atomic replace every writer uses. Import-cheap (no YAML)."""
+"""A whole file, safely: the bounded read every reader uses and the atomic replace every writer uses.
+
+Import-cheap (no YAML): the read cache uses it too."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from parktrack.datadir import MAX_BYTES
+from parktrack.i18n import _
 
 
 def atomic_write(path: Path, text: str | bytes, bom: bool = False) -> None:
@@ -25,3 +31,27 @@ def atomic_write(path: Path, text: str | bytes, bom: bool = False) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def read_bounded(path: Path) -> tuple[bytes, str | None]:
+    """The bytes of a regular file of sane size, or why not: never blocks on a FIFO, never reads /dev/zero whole."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
+    if stat.S_ISDIR(info.st_mode):
+        return b"", _("is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        return b"", _("is not a regular file (a device, FIFO or socket); a ledger file is plain text")
+    if info.st_size > MAX_BYTES:
+        return b"", _("is too large ({size} bytes); a ledger file is text of at most {limit} bytes").format(
+            size=info.st_size, limit=MAX_BYTES
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
+    if len(raw) > MAX_BYTES:
+        return b"", _("is too large; a ledger file is text of at most {limit} bytes").format(limit=MAX_BYTES)
+    return raw, None

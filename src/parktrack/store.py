@@ -24,6 +24,7 @@ from parktrack.datadir import bundled_plan as bundled_plan
 from parktrack.datadir import find_data_dir as find_data_dir
 from parktrack.errors import Problem, UsageError, WriteError, brief
 from parktrack.files import atomic_write as atomic_write  # re-exported: every ledger writer uses it
+from parktrack.files import read_bounded
 from parktrack.i18n import _
 
 try:
@@ -125,30 +126,6 @@ def read_yaml(path: Path, text: str | None = None, marks: bool = False, cut: str
     if doc.ok and doc.data is None:
         doc.problems.append(Problem(path, None, None, "", _("file is empty")))
     return doc
-
-
-def read_bounded(path: Path) -> tuple[bytes, str | None]:
-    """The bytes of a regular file of sane size, or why not: never blocks on a FIFO, never reads /dev/zero whole."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
-    if stat.S_ISDIR(info.st_mode):
-        return b"", _("is a folder, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        return b"", _("is not a regular file (a device, FIFO or socket); a ledger file is plain text")
-    if info.st_size > MAX_BYTES:
-        return b"", _("is too large ({size} bytes); a ledger file is text of at most {limit} bytes").format(
-            size=info.st_size, limit=MAX_BYTES
-        )
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
-    if len(raw) > MAX_BYTES:
-        return b"", _("is too large; a ledger file is text of at most {limit} bytes").format(limit=MAX_BYTES)
-    return raw, None
 
 
 def _position(raw: bytes, index: int) -> tuple[int, int]:
