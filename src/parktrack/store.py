@@ -87,6 +87,10 @@ class YamlDoc:
             self._root = yaml.compose(self.text, Loader=_BaseLoader)
         return self._root
 
+    def encoded(self, text: str) -> bytes:
+        """New text for this file as the bytes to write: UTF-8, with its byte order mark if it had one."""
+        return (("\ufeff" if self.bom else "") + text).encode("utf-8")
+
     def problem(self, loc: Loc, message: str) -> Problem:
         """A problem at a path such as ('tasks', 6, 'lead_units', 0)."""
         node, label = resolve_loc(self.root(), loc)

@@ -227,7 +227,7 @@ def _splice_indicators(
     indicators = check_indicators_text(ledger, text)
     if indicators is None:
         return None
-    return indicators, (("\ufeff" if doc.bom else "") + text).encode("utf-8")
+    return indicators, doc.encoded(text)
 
 
 # --- in full ----------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def _write_in_full(data: DataDir, edits: Sequence[Edit], base: Base) -> None:
         raise RefusedChangeError(data.file(edits[0].file_name), refused) from None
     written = dict(raw or {})
     for file_name, text in new_texts.items():
-        written[file_name] = (("\ufeff" if docs[file_name].bom else "") + text).encode("utf-8")
+        written[file_name] = docs[file_name].encoded(text)
         store.replace_file(data.file(file_name), written[file_name], docs[file_name].raw)
     if raw is not None and all(text is not None for text in texts.values()):
         cache.remember(data, validated, written)
