@@ -11,7 +11,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import cli_env, git, parktrack_executable
+from conftest import Run, cli_env, git, parktrack_executable
 from parktrack.ledger import load
 from parktrack.store import DataDir
 
@@ -57,7 +57,7 @@ def test_writers_with_different_temp_folders_exclude_each_other(repo: Path, tmp_
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
-def test_a_kill_between_rename_and_commit_is_caught_by_the_next_write(repo: Path, tmp_path: Path) -> None:
+def test_a_kill_between_rename_and_commit_is_caught_by_the_next_write(repo: Path, tmp_path: Path, run: Run) -> None:
     marker = tmp_path / "in-commit"
     hook = repo / ".git" / "hooks" / "pre-commit"
     hook.write_text(f'#!/bin/sh\ntouch "{marker}"\nsleep 60\n', encoding="utf-8")
@@ -72,25 +72,11 @@ def test_a_kill_between_rename_and_commit_is_caught_by_the_next_write(repo: Path
     (repo / ".git" / "index.lock").unlink(missing_ok=True)
     assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
     assert load(DataDir(repo / "data")).task("T10").status == "in_progress"  # whole and valid
-    refused = subprocess.run(
-        [parktrack_executable(), "--lang", "en", "note", "T20", "調度", "--date", "2024-05-02"],
-        cwd=repo,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    refused = run("--lang", "en", "note", "T20", "調度", "--date", "2024-05-02", cwd=repo)
     assert refused.returncode == 5 and "has changes that are not committed" in refused.stderr
     assert "T20" not in git(repo, "diff")
     _recover(repo)
-    later = subprocess.run(
-        [parktrack_executable(), "--lang", "en", "note", "T20", "調度", "--date", "2024-05-02"],
-        cwd=repo,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    later = run("--lang", "en", "note", "T20", "調度", "--date", "2024-05-02", cwd=repo)
     assert later.returncode == 0, later.stderr
     changed = [
         line
