@@ -334,7 +334,7 @@ def test_writes_in_a_row_answer_as_fresh_reads_do(cli: Cli, repo: Path, tmp_path
     for step in steps:
         outcome = cli(*step, "--data", str(data), env=env)
         assert outcome.exit_code == 0, (step, outcome.stderr)
-        for query in (["show", "T07"], ["indicators"], ["overdue"]):
+        for query in (["show", "T07"], ["indicators"], ["overdue"], ["units"], ["leaders"]):
             args = [*query, "--as-of", "2024-06-30", "--format", "json"]
             assert answer(cli, cache_dir, data, *args) == answer(cli, cache_dir, data, *args, "--no-cache"), step
 

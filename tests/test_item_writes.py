@@ -303,6 +303,14 @@ def test_the_cached_lookup_follows_an_item_whose_units_officials_and_deadline_ch
             got = [row.task.id for row in query.select(cached, day, filters)]
             assert got == [row.task.id for row in query.select(fresh, day, filters)], (filters, day)
     assert "T07" in [row.task.id for row in query.overdue(cached, date(2024, 6, 30))]
+    # the accountability views read the cache's sketches, never the items: the moved item counts where it went
+    for day in (date(2024, 4, 1), date(2024, 6, 30), date(2025, 1, 1)):
+        assert query.unit_summaries(cached, day) == query.unit_summaries(fresh, day), day
+        assert query.leader_summaries(cached, day) == query.leader_summaries(fresh, day), day
+    finance = next(s for s in query.unit_summaries(cached, date(2024, 6, 30)) if s.unit.name == "縣財政局")
+    moved = next(s for s in query.unit_summaries(fresh, date(2024, 6, 30)) if s.unit.name == "縣財政局")
+    assert finance.overdue_lead == moved.overdue_lead >= 1
+    assert cached.leaders == fresh.leaders
 
 
 def _kept_note(item: str) -> str:

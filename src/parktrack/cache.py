@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from parktrack.ledger import Ledger
     from parktrack.models import Indicator, Task
 
-FORMAT = 2  # 2: items stored one blob each, with their byte offsets in tasks.yaml
+FORMAT = 3  # 2: items stored one blob each, with their byte offsets in tasks.yaml; 3: and sketches (ledger.Sketch)
 MAGIC = b"parktrack-cache\n"
 CACHE_DIR_VAR = "PARKTRACK_CACHE_DIR"
 NO_CACHE_VAR = "PARKTRACK_NO_CACHE"

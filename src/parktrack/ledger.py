@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from sys import intern
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
@@ -26,23 +29,72 @@ if TYPE_CHECKING:  # store imports YAML; a cached read never needs it (see cache
 M = TypeVar("M", bound=BaseModel)
 
 
+class StatusChange(NamedTuple):
+    """A history entry as `assess` reads it: its day and the status it set (None for a note)."""
+
+    date: date
+    status: str | None
+
+
+class Sketch(NamedTuple):
+    """What the accountability views (`units`, `leaders`) need of an item: its units and officials,
+    its deadline and its dated statuses. `deadlines.assess` reads it as it reads the item itself."""
+
+    lead_units: tuple[str, ...]
+    support_units: tuple[str, ...]
+    groups: tuple[str, ...]
+    leaders: tuple[str, ...]
+    deadline: date | None
+    history: tuple[StatusChange, ...]
+
+    @staticmethod
+    def plain(task: Task) -> tuple[Any, ...]:
+        """The item's sketch as plain builtins (days as day numbers), for the read cache. Names are
+        interned, so marshal writes each once and loading makes one string per name, not per mention."""
+        history = tuple((entry.date.toordinal(), entry.status and intern(entry.status)) for entry in task.history)
+        deadline = task.deadline.toordinal() if task.deadline else None
+        return (*(tuple(map(intern, listed)) for listed in _sketched_names(task)), deadline, history)
+
+    @classmethod
+    def from_plain(cls, plain: Sequence[Any]) -> Sketch:
+        lead_units, support_units, groups, leaders, deadline, history = plain
+        day = date.fromordinal
+        changes = tuple([StatusChange(day(number), status) for number, status in history])
+        return cls(lead_units, support_units, groups, leaders, day(deadline) if deadline else None, changes)
+
+
+def _sketched_names(task: Task) -> tuple[list[str], ...]:
+    return task.lead_units, task.support_units, task.groups, task.leaders
+
+
 @dataclass
 class TaskIndex:
     """Where filters look first: the positions of the items that name each unit or group (as written)
     and each lead official, and each item's deadline (a day number). A filter builds only the items
-    that may match, then tests each of them exactly; the index never decides alone."""
+    that may match, then tests each of them exactly; the index never decides alone.
+
+    It also keeps each item's sketch (see `Sketch`), packed by marshal until first asked for, so the
+    views over every item (`units`, `leaders`) read sketches instead of building every item."""
 
     names: dict[str, list[int]]
     leaders: dict[str, list[int]]
     deadlines: list[int | None]
+    packed_sketches: bytes = b""
+    _sketches: list[Any] | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, tasks: Iterable[Task]) -> TaskIndex:
-        index = cls({}, {}, [])
+        index = cls({}, {}, [], _sketches=[])
         for position, task in enumerate(tasks):
             index.deadlines.append(None)
+            index.plain_sketches().append(None)
             index.put(position, task)
         return index
+
+    def plain_sketches(self) -> list[Any]:
+        if self._sketches is None:
+            self._sketches = marshal.loads(self.packed_sketches)
+        return self._sketches
 
     def put(self, position: int, task: Task, old: Task | None = None) -> None:
         """File the item at `position`; `old`, the item it replaces there, is taken out first."""
@@ -56,13 +108,18 @@ class TaskIndex:
         for leader in set(task.leaders):
             insort(self.leaders.setdefault(leader, []), position)
         self.deadlines[position] = task.deadline.toordinal() if task.deadline else None
+        self.plain_sketches()[position] = Sketch.plain(task)
 
     def as_plain(self) -> dict[str, Any]:
-        return {"names": self.names, "leaders": self.leaders, "deadlines": self.deadlines}
+        packed = self.packed_sketches if self._sketches is None else marshal.dumps(self._sketches)
+        return {"names": self.names, "leaders": self.leaders, "deadlines": self.deadlines, "sketches": packed}
 
     @classmethod
     def from_plain(cls, plain: dict[str, Any]) -> TaskIndex:
-        return cls(plain["names"], plain["leaders"], plain["deadlines"])
+        packed = plain["sketches"]
+        if not isinstance(packed, bytes):
+            raise TypeError("sketches")
+        return cls(plain["names"], plain["leaders"], plain["deadlines"], packed)
 
 
 def _unit_names_of(task: Task) -> set[str]:
@@ -106,6 +163,12 @@ class Tasks(Sequence[Task]):
 
     def __iter__(self) -> Iterator[Task]:
         return iter(self.take(range(len(self))))
+
+    def sketches(self) -> Sequence[Sketch | Task]:
+        """Every item's sketch, in file order: from the lookup when there is one, else the items themselves."""
+        if self.lookup is None:
+            return self
+        return [Sketch.from_plain(plain) for plain in self.lookup.plain_sketches()]
 
     def take(self, positions: Iterable[int]) -> list[Task]:
         """The items at `positions`, built together with the collector paused (see collector.py)."""
@@ -158,7 +221,7 @@ class Ledger:
 
     @property
     def leaders(self) -> list[str]:
-        return list(dict.fromkeys(leader for task in self.tasks for leader in task.leaders))
+        return list(dict.fromkeys(leader for item in self.tasks.sketches() for leader in item.leaders))
 
     def find_leader(self, text: str) -> str:
         return Matcher("lead official", {name: name for name in self.leaders}).find(text)

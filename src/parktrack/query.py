@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from parktrack.deadlines import DEFAULT_WARN_DAYS, Assessment, assess
 from parktrack.ledger import Ledger
@@ -142,6 +143,22 @@ def by_lead_unit(ledger: Ledger, rows: Iterable[Row]) -> dict[str, list[Row]]:
 # --- accountability views -----------------------------------------------------
 
 
+class Standing(NamedTuple):
+    """What a tally counts of one item on one day: items standing alike are counted together."""
+
+    done: bool
+    in_progress: bool
+    light: str
+    ahead: date | None  # the deadline while the item is open and the deadline not yet past
+
+    @classmethod
+    def of(cls, deadline: date | None, state: Assessment) -> Standing:
+        open_ahead = state.completed is None and deadline is not None and deadline >= state.day
+        return cls(
+            state.completed is not None, state.status == "in_progress", state.light, deadline if open_ahead else None
+        )
+
+
 @dataclass
 class Tally:
     """Counts over a set of items on one day."""
@@ -153,16 +170,15 @@ class Tally:
     due_soon: int = 0
     next_deadline: date | None = None
 
-    def add(self, row: Row) -> None:
-        state = row.state
-        self.items += 1
-        self.done += state.completed is not None
-        self.in_progress += state.status == "in_progress"
-        self.overdue += state.light == "red"
-        self.due_soon += state.light == "yellow"
-        deadline = row.task.deadline
-        if state.completed is None and deadline is not None and deadline >= state.day:
-            self.next_deadline = min(filter(None, (self.next_deadline, deadline)))
+    def add(self, standing: Standing, count: int = 1) -> None:
+        """Count `count` items standing as `standing`."""
+        self.items += count
+        self.done += standing.done * count
+        self.in_progress += standing.in_progress * count
+        self.overdue += (standing.light == "red") * count
+        self.due_soon += (standing.light == "yellow") * count
+        if standing.ahead is not None:
+            self.next_deadline = min(filter(None, (self.next_deadline, standing.ahead)))
 
 
 @dataclass
@@ -188,15 +204,22 @@ def unit_summaries(
     ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS, sort: str = "ledger"
 ) -> list[UnitSummary]:
     summaries = {unit.id: UnitSummary(unit) for unit in ledger.units}
-    for row in select(ledger, day, warn_days=warn_days):
-        leads = {ledger.unit_by_name[name].id for name in row.task.lead_units}
-        supports = {ledger.unit_by_name[name].id for name in (*row.task.support_units, *row.task.groups)}
-        for unit_id in leads | supports:
-            summary = summaries[unit_id]
-            summary.tally.add(row)
-            summary.leads += unit_id in leads
-            summary.supports += unit_id in supports - leads
-            summary.overdue_lead += unit_id in leads and row.state.light == "red"
+    id_of = {name: unit.id for name, unit in ledger.unit_by_name.items()}
+    counted: Counter[tuple[str, bool, Standing]] = Counter()  # (unit id, leads it, standing): items
+    for item in ledger.tasks.sketches():  # every item, read from sketches: no filter applies
+        standing = Standing.of(item.deadline, assess(item, day, warn_days))
+        leads = {id_of[name] for name in item.lead_units}
+        supports = {id_of[name] for name in (*item.support_units, *item.groups)} - leads
+        counted.update([(unit_id, True, standing) for unit_id in leads])
+        counted.update([(unit_id, False, standing) for unit_id in supports])
+    for (unit_id, lead, standing), count in counted.items():
+        summary = summaries[unit_id]
+        summary.tally.add(standing, count)
+        if lead:
+            summary.leads += count
+            summary.overdue_lead += count * (standing.light == "red")
+        else:
+            summary.supports += count
     ordered = [s for s in summaries.values() if s.tally.items]
     return _sorted(ordered, sort, lambda s: s.unit.name, lambda s: s.tally)
 
@@ -205,9 +228,12 @@ def leader_summaries(
     ledger: Ledger, day: date, warn_days: int = DEFAULT_WARN_DAYS, sort: str = "ledger"
 ) -> list[LeaderSummary]:
     summaries = {name: LeaderSummary(name) for name in ledger.leaders}
-    for row in select(ledger, day, warn_days=warn_days):
-        for leader in row.task.leaders:
-            summaries[leader].tally.add(row)
+    counted: Counter[tuple[str, Standing]] = Counter()
+    for item in ledger.tasks.sketches():
+        standing = Standing.of(item.deadline, assess(item, day, warn_days))
+        counted.update([(leader, standing) for leader in item.leaders])
+    for (leader, standing), count in counted.items():
+        summaries[leader].tally.add(standing, count)
     return _sorted(list(summaries.values()), sort, lambda s: s.leader, lambda s: s.tally)
 
 

@@ -201,7 +201,7 @@ def _headline(ledger: Ledger, day: date, rows: list[Row], progress: list[Progres
     lights = Counter(p.light for p in progress)
     tally = query.Tally()  # the same counts as the accountability tables
     for row in rows:
-        tally.add(row)
+        tally.add(query.Standing.of(row.task.deadline, row.state))
     return Headline(
         day=day,
         items=tally.items,
