@@ -96,6 +96,7 @@ def to_json(records: Sequence[Record] | Record) -> str:
 
 
 def to_csv(records: Sequence[Record]) -> str:
+    """The records as CSV for people: headers and values in the interface language (see `_column`)."""
     return _delimited(records, "excel")
 
 
@@ -108,28 +109,45 @@ def to_tsv(records: Sequence[Record]) -> str:
 def as_fields(record: Record) -> str:
     """One record for people as label<TAB>value lines (as gh's `issue view` prints when piped): the
     labels and values of its CSV row, cells flattened as in TSV."""
-    return to_fields(localized([record])[0])
-
-
-def to_fields(record: Record) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
     for key, value in record.items():
-        writer.writerow([_flat(key), _flat(_csv_cell(value))])
+        header, cell = _column(key, flatten=True)
+        writer.writerow([_flat(header), cell(value)])
     return buffer.getvalue()
 
 
 def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False) -> str:
-    """The records as rows under a header of their keys (thousands of rows: plain loops, no DictWriter)."""
+    """The records as rows under a header of their keys, in the interface language, each cell
+    written by its column's own function (thousands of rows: one call a cell, no DictWriter)."""
     if not records:
         return ""
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect=dialect, lineterminator="\n")
     fields = list(dict.fromkeys(key for record in records for key in record))  # in order of first use
     clean = _flat if flatten else str
-    writer.writerow([clean(key) for key in fields])
-    writer.writerows([clean(_csv_cell(record.get(key))) for key in fields] for record in records)
+    headers, cells = zip(*(_column(key, flatten) for key in fields), strict=True)
+    writer.writerow([clean(header) for header in headers])
+    columns = list(zip(fields, cells, strict=True))
+    writer.writerows([cell(record.get(key)) for key, cell in columns] for record in records)
     return buffer.getvalue()
+
+
+def _column(key: str, flatten: bool) -> tuple[str, Callable[[Any], str]]:
+    """A column's header and the function writing its cells: the value as the interface language
+    shows it (`_converter`), as readable text (`_csv_cell`), on one line when `flatten`."""
+    from parktrack.i18n import current_language
+
+    convert = None if current_language() == "en" else _converter(key)
+    header = key if convert is None else _(CSV_HEADERS.get(key, key))
+
+    def cell(value: Any) -> str:
+        if convert is not None:
+            value = convert(value)
+        text: str = value if value.__class__ is str else _csv_cell(value)
+        return text.translate(_FLAT) if flatten and not text.isprintable() else text
+
+    return header, cell
 
 
 _FLAT = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\v": " ", "\f": " ", "\x1c": " ", "\x1d": " ",
@@ -172,7 +190,7 @@ def as_data(records: Sequence[Record], fmt: str) -> str:
     """`records` as JSON (the contract: codes, never translated), or as CSV or TSV for people."""
     if fmt == "json":
         return to_json(list(records))
-    return to_tsv(localized(records)) if fmt == "tsv" else to_csv(localized(records))
+    return to_tsv(records) if fmt == "tsv" else to_csv(records)
 
 
 # --- CSV for people: headers and values in the interface language (JSON never changes) ---------
@@ -203,29 +221,6 @@ _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
      "leader", "units", "source", "reference", "unit", "note", "lead_unit"}
 )  # fmt: skip
-
-
-def localized(records: Sequence[Record]) -> list[Record]:
-    """CSV records for people: headers and coded values in the interface language; in English, as JSON."""
-    from parktrack.i18n import current_language
-
-    if current_language() == "en":
-        return list(records)
-    columns: dict[str, tuple[str, Callable[[Any], Any]]] = {}  # key -> (header, value converter), made once
-
-    def column(key: str) -> tuple[str, Callable[[Any], Any]]:
-        if key not in columns:
-            columns[key] = (_(CSV_HEADERS.get(key, key)), _converter(key))
-        return columns[key]
-
-    rows = []
-    for record in records:
-        row = {}
-        for key, value in record.items():
-            header, convert = column(key)
-            row[header] = convert(value)
-        rows.append(row)
-    return rows
 
 
 _STATUS_KEYS = frozenset({"status", "from", "to"})
