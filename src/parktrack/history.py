@@ -321,7 +321,8 @@ def _parse(raw: bytes, kind: _Kind) -> _Version | None:
         return None
     by_id = _by_id(entries)
     body = raw.removeprefix(_BOM)
-    version = _Version(body, entries, by_id, unique=len(by_id) == len(entries), odd=_odd(entries))
+    odd = _NAN.search(body) is not None and _odd(entries)  # YAML writes a NaN only as .nan, .NaN or .NAN
+    version = _Version(body, entries, by_id, unique=len(by_id) == len(entries), odd=odd)
     layout = _layout(body, root, kind.collection, len(entries))
     if layout is not None:
         version.starts, version.indent = layout
@@ -359,6 +360,7 @@ def _has_nan(value: Any) -> bool:
 
 
 _BOM = "\ufeff".encode()
+_NAN = re.compile(rb"\.(?:nan|NaN|NAN)")
 # what may not appear in a changed region read on its own (see _Versions): anchors, aliases and tags
 # (their meaning lies elsewhere, and the loader refuses them), tabs and NULs (refused per file), line
 # breaks other than \n (the layout counts lines by \n), a byte order mark
