@@ -43,6 +43,18 @@ def test_unknown_option_is_a_usage_error(cli: Cli) -> None:
     assert result.exit_code == 2 and "No such option" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_run_in_process_leaves_no_language_or_cache_choice_behind(cli: Cli) -> None:
+    """`main` is called in process (tests, scripts): the next domain call speaks English and uses the cache."""
+    from parktrack import cache
+    from parktrack.i18n import _, current_language
+
+    assert current_language() == "en" and not cache.bypass_asked()
+    outcome = cli("overdue", "--as-of", "2024-06-30", "--no-cache", "--lang", "zh-Hans", "--format", "json")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert current_language() == "en" and _("Overdue") == "Overdue"
+    assert not cache.bypass_asked() and not cache.bypassed()
+
+
 def test_the_installed_entry_point_runs(run: Run, tmp_path: Path) -> None:
     """One real process: the console script, its exit codes and its streams."""
     shown = run("--lang", "en", "overdue", "--as-of", "2024-06-30", "--format", "json")

@@ -54,6 +54,11 @@ def set_bypass(bypass: bool) -> None:
     _state["bypass"] = bypass
 
 
+def bypass_asked() -> bool:
+    """Whether this run's --no-cache is set (the variable aside)."""
+    return _state["bypass"]
+
+
 def bypassed(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
     return _state["bypass"] or environ.get(NO_CACHE_VAR, "") not in ("", "0")
 

@@ -166,8 +166,11 @@ class Tasks(Sequence[Task]):
 
     def sketches(self) -> Sequence[Sketch | Task]:
         """Every item's sketch, in file order: from the lookup when there is one, else the items themselves."""
-        if self.lookup is None:
-            return self
+        return self if self.lookup is None else self._looked_up_sketches
+
+    @cached_property
+    def _looked_up_sketches(self) -> list[Sketch]:  # built once: `leaders` and the views share them
+        assert self.lookup is not None
         return [Sketch.from_plain(plain) for plain in self.lookup.plain_sketches()]
 
     def take(self, positions: Iterable[int]) -> list[Task]:

@@ -28,6 +28,7 @@ from parktrack.i18n import (
     N_,
     Language,
     _,
+    current_language,
     locale_language,
     set_language,
 )
@@ -257,10 +258,19 @@ def _language(option: str | None, args: list[str]) -> Language:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console-script entry point; tests call it in process with `argv`."""
+    """Console-script entry point; tests call it in process with `argv`. A run's language and
+    --no-cache apply to that run only: domain code called afterwards in the same process is as before."""
+    language, bypass = current_language(), read_cache.bypass_asked()
+    try:
+        _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        set_language(language)
+        read_cache.set_bypass(bypass)
+
+
+def _main(args: list[str]) -> None:
     from typer._click import exceptions
 
-    args = list(sys.argv[1:] if argv is None else argv)
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
         lang, args = _take_lang(args)
