@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from parktrack.ledger import Ledger
     from parktrack.models import Indicator, Task
 
-FORMAT = 3  # 2: items stored one blob each, with their byte offsets in tasks.yaml; 3: and sketches (ledger.Sketch)
+FORMAT = 4  # 2: items one blob each, with their byte offsets in tasks.yaml; 3: sketches; 4: a frame (refresh.py)
 MAGIC = b"parktrack-cache\n"
 CACHE_DIR_VAR = "PARKTRACK_CACHE_DIR"
 NO_CACHE_VAR = "PARKTRACK_NO_CACHE"
@@ -106,18 +106,38 @@ def _cached(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tuple[L
     found = _hit(data, entry, key)
     if found is not None:
         return found
-    found = _from_the_other_entry(data, texts, indicators)
+    found = _from_the_other_entry(data, texts, indicators) or _refreshed(data, entry, texts, indicators)
     if found is not None:
-        _write_entry(entry, key, found[1])
+        _write_entry(entry, key, _framed(found[1], texts))
         return found
     try:  # only a miss needs the text; what was cached was valid UTF-8 when it validated
         replacing = {name: raw.decode("utf-8") for name, raw in texts.items()}
     except UnicodeDecodeError:  # the loader reports it, with its place
         return ledger.load(data, indicators=indicators), None
     loaded = ledger.load(data, replacing=replacing, indicators=indicators)
-    payload = to_payload(loaded)
+    payload = _framed(to_payload(loaded), texts)
     _write_entry(entry, key, payload)
     return loaded, payload
+
+
+def _refreshed(
+    data: DataDir, entry: Path, texts: dict[str, bytes], indicators: bool
+) -> tuple[Ledger, dict[str, Any]] | None:
+    """A miss served by this folder's stale entry: only the items whose text changed are read (see refresh.py)."""
+    from parktrack import refresh
+    from parktrack.datadir import INDICATORS_FILE
+
+    stale = _read_entry(entry, None)
+    if stale is None:
+        return None
+    try:
+        payload = refresh.refreshed(data, _code_stamp(), _from_payload(data, stale), stale, texts)
+        found = (_from_payload(data, payload), payload) if payload is not None else None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None  # a foreign shape
+    if found is None or not indicators:
+        return found
+    return _checked_indicators(found, texts.get(INDICATORS_FILE))
 
 
 def _hit(data: DataDir, entry: Path, key: bytes) -> tuple[Ledger, dict[str, Any]] | None:
@@ -137,7 +157,6 @@ def _from_the_other_entry(
     indicators.yaml (small) checked in full against it, or the full entry without its indicators.
     So `update` or `history` after `list`, or `list` after `history`, parses no tasks.yaml."""
     from parktrack.datadir import INDICATORS_FILE
-    from parktrack.ledger import check_indicators_text
 
     if not indicators:
         everything = dict(texts)
@@ -147,10 +166,21 @@ def _from_the_other_entry(
         return _with_indicators(found, []) if found else None
     tasks_only = {name: raw for name, raw in texts.items() if name != INDICATORS_FILE}
     found = _hit(data, _entry_path(data, False), _key(tasks_only, False))
-    if found is None or INDICATORS_FILE not in texts:
-        return found
+    if found is None:
+        return None
+    return _checked_indicators(found, texts.get(INDICATORS_FILE))
+
+
+def _checked_indicators(
+    found: tuple[Ledger, dict[str, Any]], raw: bytes | None
+) -> tuple[Ledger, dict[str, Any]] | None:
+    """A cached ledger of tasks with indicators.yaml as `raw` checked in full against it (None: invalid)."""
+    from parktrack.ledger import check_indicators_text
+
+    if raw is None:
+        return _with_indicators(found, [])
     try:
-        checked = check_indicators_text(found[0], texts[INDICATORS_FILE].decode("utf-8"))
+        checked = check_indicators_text(found[0], raw.decode("utf-8"))
     except UnicodeDecodeError:
         return None
     return None if checked is None else _with_indicators(found, checked)
@@ -219,13 +249,13 @@ def remember_edit(
     indicators, starting from the base's payload: the other items' blobs are kept as they were."""
     if bypassed() or base.payload is None:
         return
-    from parktrack.ledger import TaskIndex
+    from parktrack.ledger import Sketch, TaskIndex
 
     blobs = list(base.payload["task_blobs"])
     index = TaskIndex.from_plain(copy.deepcopy(base.payload["task_index"]))
     for position, task in tasks.items():
         blobs[position] = marshal.dumps(task.model_dump(mode="json"))
-        index.put(position, task, base.ledger.tasks[position])
+        index.put(position, Sketch.plain(task), replacing=True)
     kept = base.ledger
     changed = replace(kept, indicators=kept.indicators if indicators is None else indicators)
     payload = _payload_keeping_items(changed, {"task_blobs": blobs, "task_cuts": cuts, "task_index": index.as_plain()})
@@ -236,6 +266,7 @@ def _remember_payload(data: DataDir, payload: dict[str, Any], texts: dict[str, b
     """One payload under both kinds of load: with indicators, and tasks only (keyed without indicators.yaml)."""
     from parktrack.datadir import INDICATORS_FILE
 
+    payload = _framed(payload, texts)
     _write_entry(_entry_path(data, True), _key(texts, True), payload)
     tasks_only = {name: raw for name, raw in texts.items() if name != INDICATORS_FILE}
     _write_entry(_entry_path(data, False), _key(tasks_only, False), {**payload, "indicators": []})
@@ -325,8 +356,16 @@ def _entry_path(data: DataDir, indicators: bool) -> Path:
     return cache_dir() / f"{where}-{'full' if indicators else 'tasks'}.cache"
 
 
-def _read_entry(entry: Path, key: bytes) -> Any:
-    """The payload stored under `key`, or None for a missing, stale, foreign or damaged entry."""
+def _framed(payload: dict[str, Any], texts: dict[str, bytes]) -> dict[str, Any]:
+    """The payload with what a later refresh compares the files with (see refresh.frame)."""
+    from parktrack import refresh
+
+    return {**payload, "frame": refresh.frame(_code_stamp(), texts, payload["task_cuts"])}
+
+
+def _read_entry(entry: Path, key: bytes | None) -> Any:
+    """The payload stored under `key` (None: under any key, for a refresh), or None for a missing,
+    stale, foreign or damaged entry."""
     try:
         blob = entry.read_bytes()
     except OSError:
@@ -339,7 +378,7 @@ def _read_entry(entry: Path, key: bytes) -> Any:
     stored_key = blob[head + 4 : head + 4 + _DIGEST]
     checksum = blob[head + 4 + _DIGEST : _HEADER]
     body = memoryview(blob)[_HEADER:]
-    if stored_key != key or hashlib.sha256(body).digest() != checksum:
+    if (key is not None and stored_key != key) or hashlib.sha256(body).digest() != checksum:
         return None
     try:
         return marshal.loads(body)
@@ -459,9 +498,10 @@ class _Builder:
         fields, days, nested = self._plan(model)
         new, assign, day = object.__new__, object.__setattr__, date.fromisoformat
         built = []
-        for values in entries:
-            if values.keys() != fields:
+        for stored in entries:
+            if stored.keys() != fields:
                 raise KeyError(model.__name__)  # another shape of the model: a miss
+            values = dict(stored) if days or nested else stored  # the payload stays as read (a refresh reuses it)
             for name in days:
                 if values[name] is not None:
                     values[name] = day(values[name])

@@ -84,11 +84,14 @@ class TaskIndex:
 
     @classmethod
     def of(cls, tasks: Iterable[Task]) -> TaskIndex:
-        index = cls({}, {}, [], _sketches=[])
-        for position, task in enumerate(tasks):
-            index.deadlines.append(None)
-            index.plain_sketches().append(None)
-            index.put(position, task)
+        return cls.of_sketches([Sketch.plain(task) for task in tasks])
+
+    @classmethod
+    def of_sketches(cls, sketches: Sequence[Any]) -> TaskIndex:
+        """The index of items given by their plain sketches (see `Sketch.plain`), in file order."""
+        index = cls({}, {}, [None] * len(sketches), _sketches=[None] * len(sketches))
+        for position, sketch in enumerate(sketches):
+            index.put(position, sketch)
         return index
 
     def plain_sketches(self) -> list[Any]:
@@ -96,19 +99,20 @@ class TaskIndex:
             self._sketches = marshal.loads(self.packed_sketches)
         return self._sketches
 
-    def put(self, position: int, task: Task, old: Task | None = None) -> None:
-        """File the item at `position`; `old`, the item it replaces there, is taken out first."""
-        if old is not None:
-            for lists, keys in ((self.names, _unit_names_of(old)), (self.leaders, set(old.leaders))):
+    def put(self, position: int, sketch: Sequence[Any], replacing: bool = False) -> None:
+        """File the item sketched by `sketch` (plain) at `position`; when `replacing`, the item there is
+        taken out first."""
+        sketches = self.plain_sketches()
+        if replacing:
+            for lists, keys in zip((self.names, self.leaders), _filed_names(sketches[position]), strict=True):
                 for key in keys:
                     positions = lists[key]
                     del positions[bisect_left(positions, position)]
-        for name in _unit_names_of(task):
-            insort(self.names.setdefault(name, []), position)
-        for leader in set(task.leaders):
-            insort(self.leaders.setdefault(leader, []), position)
-        self.deadlines[position] = task.deadline.toordinal() if task.deadline else None
-        self.plain_sketches()[position] = Sketch.plain(task)
+        for lists, keys in zip((self.names, self.leaders), _filed_names(sketch), strict=True):
+            for key in keys:
+                insort(lists.setdefault(key, []), position)
+        self.deadlines[position] = sketch[4]
+        sketches[position] = sketch
 
     def as_plain(self) -> dict[str, Any]:
         packed = self.packed_sketches if self._sketches is None else marshal.dumps(self._sketches)
@@ -122,8 +126,10 @@ class TaskIndex:
         return cls(plain["names"], plain["leaders"], plain["deadlines"], packed)
 
 
-def _unit_names_of(task: Task) -> set[str]:
-    return {*task.lead_units, *task.support_units, *task.groups}
+def _filed_names(sketch: Sequence[Any]) -> tuple[set[str], set[str]]:
+    """The unit and group names, and the lead officials, an item is filed under (see Sketch.plain)."""
+    lead_units, support_units, groups, leaders = sketch[:4]
+    return {*lead_units, *support_units, *groups}, set(leaders)
 
 
 class Tasks(Sequence[Task]):

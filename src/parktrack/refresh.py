@@ -1,0 +1,139 @@
+"""A stale read-cache entry brought up to date: only the items whose text changed are parsed.
+
+After a hand edit, a `git pull` or a checkout, the cache entry of a data folder no longer matches the
+files' bytes, but most items are usually untouched. So tasks.yaml is cut into item texts along the
+lines that start its items, each text is looked up (by digest) among the items the stale entry
+validated, and only the texts it does not know are parsed, alone, and checked as a full load checks
+them (`ledger.check_task_alone`). The checks that span items follow: ids unique here, indicators.yaml
+(small) in full by the caller.
+
+The cut is sure only when the item texts read in the file as they read alone, the condition the item
+write path relies on (see writing.py), here checked on the whole list at once:
+- units.yaml and the text around the list (the plan, the sections, anything after the list) are
+  byte-identical to the stale entry's, and that entry was made by this very code;
+- every line of the list holding content at or left of the items' dash column starts an item, with
+  `- ` at exactly that column: nothing in an item's text can close the list or open another entry;
+- no line break other than \\n (and \\r\\n) appears, so lines are what the parser takes them to be;
+- each new text parses alone as one item. A text left open at its end (a quoted scalar running on)
+  fails that parse, so in the file too the parser stands between items at every cut.
+Anything else returns None and the caller validates in full, which reports what is wrong and where.
+tests/test_refresh.py compares refreshed payloads with full loads' on generated and mangled edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import re
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from parktrack import store
+
+if TYPE_CHECKING:
+    from parktrack.datadir import DataDir
+    from parktrack.ledger import Ledger
+
+# line breaks the parser knows besides \n: \r alone, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
+_OTHER_BREAKS = re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")
+
+FRAME_KEYS = ("code", "column", "units", "head", "tail", "tail_length", "items")
+
+
+def frame(code: bytes, texts: dict[str, bytes], cuts: list[int] | None) -> dict[str, Any] | None:
+    """What a later refresh compares the files with: digests of units.yaml, of tasks.yaml around its
+    list and of each item's text, and of the code that validated them. None without item cuts."""
+    if cuts is None or len(cuts) < 2:
+        return None
+    raw = texts[store.TASKS_FILE]
+    line = raw[cuts[0] : raw.find(b"\n", cuts[0]) + 1 or len(raw)]
+    return {
+        "code": _digest(code),
+        "column": len(line) - len(line.lstrip(b" ")),
+        "units": _digest(texts[store.UNITS_FILE]),
+        "head": _digest(raw[: cuts[0]]),
+        "tail": _digest(raw[cuts[-1] :]),
+        "tail_length": len(raw) - cuts[-1],
+        "items": [_digest(raw[start:end]) for start, end in pairwise(cuts)],
+    }
+
+
+def refreshed(
+    data: DataDir, code: bytes, stale: Ledger, payload: dict[str, Any], texts: dict[str, bytes]
+) -> dict[str, Any] | None:
+    """The payload of the ledger in `texts` (its indicators not yet checked: the caller's part), built
+    from the stale ledger and payload and the item texts they do not know; None when not sure."""
+    old = payload.get("frame")
+    lookup = stale.tasks.lookup
+    if not isinstance(old, dict) or old.get("code") != _digest(code) or stale.task_cuts is None or lookup is None:
+        return None
+    if _digest(texts[store.UNITS_FILE]) != old["units"]:
+        return None
+    raw = texts[store.TASKS_FILE]
+    starts = _item_starts(raw, stale.task_cuts[0], len(raw) - old["tail_length"], old)
+    if starts is None:
+        return None
+    known = {digest: position for position, digest in enumerate(old["items"])}
+    stale_sketches = lookup.plain_sketches()
+    ids, blobs, sketches = [], [], []
+    for start, end in pairwise(starts):
+        position = known.get(_digest(raw[start:end]))
+        if position is not None:  # the very text the stale entry validated: its item as it was
+            item = payload["task_ids"][position], payload["task_blobs"][position], stale_sketches[position]
+        elif (read := _read_item(data, stale, raw[start:end])) is not None:
+            item = read
+        else:
+            return None
+        ids.append(item[0])
+        blobs.append(item[1])
+        sketches.append(item[2])
+    if len(set(ids)) != len(ids):
+        return None  # a duplicate id: the full check says where
+    return _payload(payload, ids, blobs, sketches, starts)
+
+
+def _item_starts(raw: bytes, head: int, end: int, old: dict[str, Any]) -> list[int] | None:
+    """Where each item's text starts in `raw`, and the list's end; None unless the list is cut surely."""
+    if end <= head or _digest(raw[:head]) != old["head"] or _digest(raw[end:]) != old["tail"]:
+        return None
+    if (end < len(raw) and raw[end - 1 : end] != b"\n") or _OTHER_BREAKS.search(raw, head, end):
+        return None
+    column = int(old["column"])
+    dash = b" " * column + b"- "
+    starts = []
+    for match in re.compile(rb"^ {0,%d}(?=[^ \r\n#])" % column, re.MULTILINE).finditer(raw, head, end):
+        if not raw.startswith(dash, match.start()):
+            return None  # content at or left of the dash column that starts no item
+        starts.append(match.start())
+    if starts[:1] != [head]:
+        return None
+    return [*starts, end]
+
+
+def _read_item(data: DataDir, stale: Ledger, raw: bytes) -> tuple[str, bytes, Any] | None:
+    """An item text the stale entry does not know, parsed alone and checked against the rest of the ledger."""
+    from parktrack.ledger import Sketch, check_task_alone
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    item = store.read_item(data.file(store.TASKS_FILE), text)
+    task = check_task_alone(item.doc.data[0], stale) if item is not None else None
+    if task is None:
+        return None
+    return task.id, marshal.dumps(task.model_dump(mode="json")), Sketch.plain(task)
+
+
+def _payload(
+    payload: dict[str, Any], ids: list[str], blobs: list[bytes], sketches: list[Any], cuts: list[int]
+) -> dict[str, Any]:
+    """The stale payload with the items replaced: plan, sections and units are those of identical text."""
+    from parktrack.ledger import TaskIndex
+
+    index = TaskIndex.of_sketches(sketches)
+    return {**payload, "task_ids": ids, "task_blobs": blobs, "task_cuts": cuts, "task_index": index.as_plain()}
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
