@@ -350,6 +350,27 @@ def writes(bench: Bench, size: int, data: Path, runs: int) -> None:
     cold = {**bench.env, "PARKTRACK_CACHE_DIR": str(bench.temp / f"cold-cache-{size}")}
     first = run_once(commands["note"](runs), cold, bench.temp, peak=True)
     _write_line(bench, f"{size:,} items: `note` with the read cache empty (validates in full)", first, goal_seconds)
+    after_edit = "after a hand edit of another item (the cache stale: changed items read again)"
+    _hand_edit(bench, data, "T3000")
+    read = run_once(parktrack("overdue", "--as-of", AS_OF, *at), bench.env, bench.temp, peak=True)
+    _write_line(bench, f"{size:,} items: `overdue` {after_edit}", read, goal_seconds)
+    _hand_edit(bench, data, "T3001")
+    written = run_once(commands["note"](runs + 1), bench.env, bench.temp, peak=True)
+    _write_line(bench, f"{size:,} items: `note` {after_edit}", written, goal_seconds)
+
+
+def _hand_edit(bench: Bench, data: Path, task_id: str) -> None:
+    """What the office does in an editor: a comment and a reworded text in one item, committed."""
+    tasks = data / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    start = text.index(f"- id: {task_id}\n")
+    at = text.index("  text: ", start)
+    tasks.write_text(
+        text[:at] + "  # checked with the unit by phone\n  text: 經核實," + text[at + len("  text: ") :],
+        encoding="utf-8",
+    )
+    for git_args in (["add", "tasks.yaml"], ["commit", "-q", "-m", f"hand edit of {task_id}"]):
+        subprocess.run(["git", *git_args], cwd=data, env=bench.env, check=True, capture_output=True)
 
 
 def _write_line(bench: Bench, case: str, timing: Timing, goal_seconds: float) -> None:

@@ -94,17 +94,22 @@ def refreshed(
 
 def _item_starts(raw: bytes, head: int, end: int, old: dict[str, Any]) -> list[int] | None:
     """Where each item's text starts in `raw`, and the list's end; None unless the list is cut surely."""
-    if end <= head or _digest(raw[:head]) != old["head"] or _digest(raw[end:]) != old["tail"]:
+    if end <= head or raw[head - 1 : head] != b"\n" or _digest(raw[:head]) != old["head"]:
+        return None
+    if _digest(raw[end:]) != old["tail"]:
         return None
     if (end < len(raw) and raw[end - 1 : end] != b"\n") or _OTHER_BREAKS.search(raw, head, end):
         return None
     column = int(old["column"])
     dash = b" " * column + b"- "
     starts = []
-    for match in re.compile(rb"^ {0,%d}(?=[^ \r\n#])" % column, re.MULTILINE).finditer(raw, head, end):
-        if not raw.startswith(dash, match.start()):
+    # lines holding content at or left of the dash column (from the \n before each: a literal the
+    # regex engine scans for quickly, where a multiline ^ is tried at every position)
+    for match in re.compile(rb"\n {0,%d}(?=[^ \r\n#])" % column).finditer(raw, head - 1, end):
+        line = match.start() + 1
+        if not raw.startswith(dash, line):
             return None  # content at or left of the dash column that starts no item
-        starts.append(match.start())
+        starts.append(line)
     if starts[:1] != [head]:
         return None
     return [*starts, end]
