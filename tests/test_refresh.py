@@ -138,6 +138,7 @@ def test_plain_edits_are_refreshed_not_declined(sample: tuple[Path, Any]) -> Non
         "an item dropped": head + b"".join(items[:2] + items[3:]) + tail,
         "two items swapped": head + b"".join([items[1], items[0], *items[2:]]) + tail,
         "nothing changed": raw,
+        "spaces after the last line break": raw + b"  ",  # outside the list, as a full load cuts it
     }
     for name, tasks in cases.items():
         payload = refreshed(folder, stale, tasks)
@@ -228,6 +229,25 @@ def test_a_pull_that_adds_drops_and_reorders_items_answers_as_a_full_load(
     for query in QUERIES:
         assert answers(cli, data_copy, *query) == answers(cli, data_copy, *query, "--no-cache"), query
     assert counted["alone"] == 1  # the one new item; the rest moved or went, their text unchanged
+    assert_entry_framed_afresh(data)
+
+
+def assert_entry_framed_afresh(data: datadir.DataDir) -> None:
+    """The entry left behind describes the files as they are now, so the next refresh compares right."""
+    texts = cache._read_texts(data, False)
+    assert texts is not None
+    stored = cache._read_entry(cache._entry_path(data, False), cache._key(texts, False))
+    assert stored is not None
+    assert stored["frame"] == refresh.frame(cache._code_stamp(), texts, stored["task_cuts"])
+    assert stored["task_cuts"] == load(data, indicators=False).task_cuts
+
+
+def test_a_write_by_item_leaves_its_frame_current(cli: Cli, repo: Path) -> None:
+    data = repo / "data"
+    answers(cli, data, "list")
+    outcome = cli("note", "T07", "已與縣稅務局對接", "--date", "2024-05-10", "--data", str(data), "--lang", "en")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert_entry_framed_afresh(datadir.DataDir(data))
 
 
 def test_an_invalid_hand_edit_is_reported_by_the_full_check(cli: Cli, data_copy: Path) -> None:

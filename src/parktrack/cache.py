@@ -259,7 +259,10 @@ def remember_edit(
     kept = base.ledger
     changed = replace(kept, indicators=kept.indicators if indicators is None else indicators)
     payload = _payload_keeping_items(changed, {"task_blobs": blobs, "task_cuts": cuts, "task_index": index.as_plain()})
-    _remember_payload(kept.data, payload, texts)
+    from parktrack import refresh
+
+    frame = refresh.edited_frame(base.payload.get("frame"), texts, cuts, list(tasks))
+    _remember_payload(kept.data, {**payload, "frame": frame} if frame is not None else payload, texts)
 
 
 def _remember_payload(data: DataDir, payload: dict[str, Any], texts: dict[str, bytes]) -> None:
@@ -357,9 +360,11 @@ def _entry_path(data: DataDir, indicators: bool) -> Path:
 
 
 def _framed(payload: dict[str, Any], texts: dict[str, bytes]) -> dict[str, Any]:
-    """The payload with what a later refresh compares the files with (see refresh.frame)."""
+    """The payload with what a later refresh compares the files with (see refresh.frame), unless it has it."""
     from parktrack import refresh
 
+    if payload.get("frame") is not None:
+        return payload
     return {**payload, "frame": refresh.frame(_code_stamp(), texts, payload["task_cuts"])}
 
 

@@ -58,6 +58,20 @@ def frame(code: bytes, texts: dict[str, bytes], cuts: list[int] | None) -> dict[
     }
 
 
+def edited_frame(
+    old: dict[str, Any] | None, texts: dict[str, bytes], cuts: list[int] | None, positions: list[int]
+) -> dict[str, Any] | None:
+    """The frame after a write by item changed the items at `positions`: only their digests change
+    (the text around the list and units.yaml are untouched). None: let `frame` compute it afresh."""
+    if old is None or cuts is None or len(cuts) != len(old["items"]) + 1:
+        return None
+    raw = texts[store.TASKS_FILE]
+    items = list(old["items"])
+    for position in positions:
+        items[position] = _digest(raw[cuts[position] : cuts[position + 1]])
+    return {**old, "items": items}
+
+
 def refreshed(
     data: DataDir, code: bytes, stale: Ledger, payload: dict[str, Any], texts: dict[str, bytes]
 ) -> dict[str, Any] | None:
@@ -98,6 +112,9 @@ def _item_starts(raw: bytes, head: int, end: int, old: dict[str, Any]) -> list[i
         return None
     if _digest(raw[end:]) != old["tail"]:
         return None
+    last_line = raw.rfind(b"\n", head, end) + 1
+    if end == len(raw) and last_line > head and not raw[last_line:end].strip(b" "):
+        end = last_line  # spaces after the last line break lie outside the list (as store.item_boundaries cuts)
     if (end < len(raw) and raw[end - 1 : end] != b"\n") or _OTHER_BREAKS.search(raw, head, end):
         return None
     column = int(old["column"])
@@ -137,7 +154,8 @@ def _payload(
     from parktrack.ledger import TaskIndex
 
     index = TaskIndex.of_sketches(sketches)
-    return {**payload, "task_ids": ids, "task_blobs": blobs, "task_cuts": cuts, "task_index": index.as_plain()}
+    items = {"task_ids": ids, "task_blobs": blobs, "task_cuts": cuts, "task_index": index.as_plain()}
+    return {**payload, **items, "frame": None}  # the stale frame describes the old bytes: made afresh when stored
 
 
 def _digest(raw: bytes) -> bytes:
