@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 # line breaks the parser knows besides \n: \r alone, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
 _OTHER_BREAKS = re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")
 
-FRAME_KEYS = ("code", "column", "units", "head", "tail", "tail_length", "items")
-
-
 def frame(code: bytes, texts: dict[str, bytes], cuts: list[int] | None) -> dict[str, Any] | None:
     """What a later refresh compares the files with: digests of units.yaml, of tasks.yaml around its
     list and of each item's text, and of the code that validated them. None without item cuts."""
