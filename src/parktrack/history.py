@@ -454,7 +454,7 @@ def _derive(old: _Version, raw: bytes, kind: _Kind) -> tuple[_Version, set[str],
         unique = len(by_id) == len(entries)
     new_starts = [starts[first] + offset for offset in offsets] + [start + delta for start in starts[last + 1 :]]
     version = _Version(text, entries, by_id, starts[:first] + new_starts, old.indent, unique)
-    version.odd = _odd(entries) if old.odd else _odd(region_entries)
+    version.odd = _odd(entries) if old.odd else _NAN.search(region) is not None and _odd(region_entries)
     return version, gone, read_again
 
 
