@@ -1,0 +1,64 @@
+"""Edits and files a user really makes, run through the commands that read and write the cache.
+
+Each test here is a sequence that once went wrong: a real repository, real hand edits committed with
+git, then parktrack's own commands in process. Cached answers must equal `--no-cache` ones and every
+write must finish with a validated ledger and its commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import Cli, git
+from parktrack import cache, datadir, store
+from parktrack.ledger import load
+
+TASKS = store.TASKS_FILE
+
+
+def _run(cli: Cli, repo: Path, *args: str) -> str:
+    outcome = cli(*args, "--data", str(repo / "data"), "--lang", "en")
+    assert outcome.exit_code == 0, outcome.stderr
+    return outcome.stdout
+
+
+def _item(raw: bytes, task_id: str, following: str) -> tuple[int, int]:
+    return raw.index(f"  - id: {task_id}\n".encode()), raw.index(f"  - id: {following}\n".encode())
+
+
+def test_a_write_validated_in_full_on_a_file_with_a_byte_order_mark_remembers_where_its_items_lie(
+    cli: Cli, repo: Path
+) -> None:
+    """Saved by Notepad (a BOM), with a line separator pasted into one item's quoted text (so a write to
+    that item cannot go by item: it is validated in full) and a hand-written history in block style.
+
+    The full write validated the text without its BOM and remembered cuts 3 bytes short of the items;
+    the next write by item cut its item's text there, mid-character, and died with a traceback."""
+    tasks = repo / "data" / TASKS
+    raw = tasks.read_bytes()
+    start, end = _item(raw, "T05", "T06")
+    pasted = raw[start:end].replace(b"    text: ", b'    text: "', 1)
+    before_leaders = pasted.index(b"\n    leaders:")
+    pasted = pasted[:before_leaders] + '\u2028（補充）"'.encode() + pasted[before_leaders:]
+    _, after = _item(raw, "T06", "T07")
+    by_hand = raw[end:after].replace(
+        b"    history: []\n", "    history:\n      - date: 2024-05-20\n        note: 手工補記\n".encode(), 1
+    )
+    assert by_hand != raw[end:after]
+    tasks.write_bytes(b"\xef\xbb\xbf" + raw[:start] + pasted + by_hand + raw[after:])
+    git(repo, "commit", "-qam", "saved by Notepad, with a pasted line separator and a history by hand")
+    assert cli("validate", "--data", str(repo / "data"), "--lang", "en").exit_code == 0
+
+    _run(cli, repo, "update", "T05", "--status", "in_progress", "--date", "2024-05-01")
+    data = datadir.DataDir(repo / "data")
+    texts = cache.read_files(data)
+    assert texts is not None
+    entry = cache._read_entry(cache._entry_path(data, True), cache._key(texts, True))
+    assert entry is not None
+    assert entry["task_cuts"] == load(data).task_cuts  # where the items lie in the bytes on disk, BOM counted
+
+    _run(cli, repo, "update", "T07", "--status", "in_progress", "--date", "2024-05-02")
+    assert load(data).task("T07").status == "in_progress"
+    assert git(repo, "log", "-1", "--format=%s").startswith("T07")
+    query = ("show", "T07", "--as-of", "2024-06-30", "--format", "json")
+    assert _run(cli, repo, *query) == _run(cli, repo, *query, "--no-cache")
