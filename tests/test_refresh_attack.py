@@ -7,6 +7,7 @@ write must finish with a validated ledger and its commit.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import Cli, git
@@ -62,3 +63,32 @@ def test_a_write_validated_in_full_on_a_file_with_a_byte_order_mark_remembers_wh
     assert git(repo, "log", "-1", "--format=%s").startswith("T07")
     query = ("show", "T07", "--as-of", "2024-06-30", "--format", "json")
     assert _run(cli, repo, *query) == _run(cli, repo, *query, "--no-cache")
+
+
+def test_spaces_left_on_an_unfinished_last_line_count_as_text_of_a_block_scalar_ending_the_file(
+    cli: Cli, repo: Path
+) -> None:
+    """The last item ends with its text as a block scalar (`|-`, natural for a long paragraph); then
+    the file is saved with indentation left on an unfinished last line, deeper than the block's lines.
+
+    YAML reads those spaces as the scalar's last line, so the item's text changes. The refresh took
+    them for spaces after the list and reused every item as the stale entry had it: `show` answered
+    with the old text where `--no-cache` shows the new one."""
+    tasks = repo / "data" / TASKS
+    text = tasks.read_text(encoding="utf-8")
+    start = text.index("  - id: M15\n")
+    item = text[start:]
+    line = item.index("    text: ")
+    paragraph = item[line + len("    text: ") : item.index("\n", line)]
+    item = item[:line] + item[item.index("\n", line) + 1 :]
+    item += f"    text: |-\n      {paragraph[:30]}\n      {paragraph[30:]}\n"
+    tasks.write_text(text[:start] + item, encoding="utf-8")
+    git(repo, "commit", "-qam", "M15's text as a block, one line per clause")
+    query = ("show", "M15", "--as-of", "2024-06-30", "--format", "json")
+    assert json.loads(_run(cli, repo, *query))["text"] == paragraph[:30] + "\n" + paragraph[30:]
+
+    tasks.write_bytes(tasks.read_bytes() + b" " * 8)  # no line break after them
+    assert cli("validate", "--data", str(repo / "data"), "--lang", "en").exit_code == 0
+    fresh = _run(cli, repo, *query, "--no-cache")
+    assert json.loads(fresh)["text"] == paragraph[:30] + "\n" + paragraph[30:] + "\n  "
+    assert _run(cli, repo, *query) == fresh
