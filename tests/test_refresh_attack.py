@@ -92,3 +92,40 @@ def test_spaces_left_on_an_unfinished_last_line_count_as_text_of_a_block_scalar_
     fresh = _run(cli, repo, *query, "--no-cache")
     assert json.loads(fresh)["text"] == paragraph[:30] + "\n" + paragraph[30:] + "\n  "
     assert _run(cli, repo, *query) == fresh
+
+
+def _as_block(text: str, task_id: str) -> str:
+    """The item's text moved to its end as a `|-` block, one line per half (its item as the file has it)."""
+    start = text.index(f"  - id: {task_id}\n")
+    end = text.find("\n  - id: ", start) + 1 or len(text)
+    item = text[start:end]
+    line = item.index("    text: ")
+    paragraph = item[line + len("    text: ") : item.index("\n", line)]
+    item = item[:line] + item[item.index("\n", line) + 1 :]
+    item += f"    text: |-\n      {paragraph[:20]}\n      {paragraph[20:]}\n"
+    return text[:start] + item + text[end:]
+
+
+def test_a_pull_that_reorders_items_before_deep_spaces_ending_the_file_answers_as_a_full_load(
+    cli: Cli, repo: Path
+) -> None:
+    """The file ends with indentation left on an unfinished line, deeper than the block scalar of the
+    last item, so that item's text ends with those spaces. A pull swaps the last two items.
+
+    The stale entry cut its last item before the spaces (as store.item_boundaries cuts) but its text,
+    read in full, holds them: the refresh reused M15 with them in the middle of the list, where it has
+    none, and M14 without them at the end, where it has them."""
+    tasks = repo / "data" / TASKS
+    text = _as_block(_as_block(tasks.read_text(encoding="utf-8"), "M14"), "M15")
+    tasks.write_bytes(text.encode("utf-8") + b" " * 8)
+    git(repo, "commit", "-qam", "M14 and M15 as blocks, saved with indentation left on the last line")
+    queries = [("show", task_id, "--as-of", "2024-06-30", "--format", "json") for task_id in ("M14", "M15")]
+    assert json.loads(_run(cli, repo, *queries[1]))["text"].endswith("\n  ")  # the spaces are its text
+
+    raw = tasks.read_bytes()
+    m14, m15 = raw.index(b"  - id: M14\n"), raw.index(b"  - id: M15\n")
+    tasks.write_bytes(raw[:m14] + raw[m15:-8] + raw[m14:m15] + b" " * 8)
+    git(repo, "commit", "-qam", "pulled: M15 before M14")
+    assert cli("validate", "--data", str(repo / "data"), "--lang", "en").exit_code == 0
+    for query in queries:
+        assert _run(cli, repo, *query) == _run(cli, repo, *query, "--no-cache"), query
