@@ -129,3 +129,20 @@ def test_a_pull_that_reorders_items_before_deep_spaces_ending_the_file_answers_a
     assert cli("validate", "--data", str(repo / "data"), "--lang", "en").exit_code == 0
     for query in queries:
         assert _run(cli, repo, *query) == _run(cli, repo, *query, "--no-cache"), query
+
+
+def test_a_write_by_item_to_a_last_item_whose_block_text_ends_in_deep_spaces_remembers_its_whole_text(
+    cli: Cli, repo: Path
+) -> None:
+    """The same file shape met by a write: store.item_boundaries cut M15 before the spaces that end its
+    text, so `note` checked M15 alone without them and the cache remembered a text the file does not
+    hold; the next `show` from the cache differed from `--no-cache`."""
+    tasks = repo / "data" / TASKS
+    tasks.write_bytes(_as_block(tasks.read_text(encoding="utf-8"), "M15").encode("utf-8") + b" " * 8)
+    git(repo, "commit", "-qam", "M15 as a block, saved with indentation left on the last line")
+    query = ("show", "M15", "--as-of", "2024-06-30", "--format", "json")
+    _run(cli, repo, *query)
+    _run(cli, repo, "note", "M15", "已與州工信局對接", "--date", "2024-05-01")
+    fresh = _run(cli, repo, *query, "--no-cache")
+    assert json.loads(fresh)["text"].endswith("\n  ") and json.loads(fresh)["history"][-1]["note"] == "已與州工信局對接"
+    assert _run(cli, repo, *query) == fresh
