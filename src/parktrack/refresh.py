@@ -14,6 +14,9 @@ write path relies on (see writing.py), here checked on the whole list at once:
 - every line of the list holding content at or left of the items' dash column starts an item, with
   `- ` at exactly that column: nothing in an item's text can close the list or open another entry;
 - no line break other than \\n (and \\r\\n) appears, so lines are what the parser takes them to be;
+- spaces on an unfinished last line reach no further than the items' keys: deeper, they may be the
+  last line of a block scalar ending the file, which a full load reads as its text (and which the
+  stale entry's cut, made where store.item_boundaries makes it, left out of its item);
 - each new text parses alone as one item. A text left open at its end (a quoted scalar running on)
   fails that parse, so in the file too the parser stands between items at every cut.
 Anything else returns None and the caller validates in full, which reports what is wrong and where.
@@ -109,12 +112,15 @@ def _item_starts(raw: bytes, head: int, end: int, old: dict[str, Any]) -> list[i
         return None
     if _digest(raw[end:]) != old["tail"]:
         return None
+    column = int(old["column"])
+    unfinished = raw.rfind(b"\n") + 1
+    if len(raw) - unfinished > column + 2 and not raw[unfinished:].strip(b" "):
+        return None  # spaces as deep as a block scalar's lines: perhaps the last line of one ending the file
     last_line = raw.rfind(b"\n", head, end) + 1
     if end == len(raw) and last_line > head and not raw[last_line:end].strip(b" "):
         end = last_line  # spaces after the last line break lie outside the list (as store.item_boundaries cuts)
     if (end < len(raw) and raw[end - 1 : end] != b"\n") or _OTHER_BREAKS.search(raw, head, end):
         return None
-    column = int(old["column"])
     dash = b" " * column + b"- "
     starts = []
     # lines holding content at or left of the dash column (from the \n before each: a literal the

@@ -577,8 +577,9 @@ def item_boundaries(root: yaml.Node | None, text: str, bom: bool, key: str) -> l
 
     Item i's text is raw[b[i]:b[i+1]]: from the start of the line holding its dash up to the next
     item's dash line (trailing comments and blank lines ride with the item before them). None when
-    the list is not written as a regular block list, one `- ` item per line start, all at one column:
-    such a file is always written through a full parse.
+    the list is not written as a regular block list, one `- ` item per line start, all at one column,
+    or the file ends in spaces deeper than the items' keys (a block scalar may read them as its last
+    line): such a file is always written through a full parse.
     """
     sequence = mapping_value(root, key)
     if not isinstance(sequence, yaml.SequenceNode) or sequence.flow_style or not sequence.value:
@@ -594,7 +595,10 @@ def item_boundaries(root: yaml.Node | None, text: str, bom: bool, key: str) -> l
         cuts.append(line)
     end = sequence.end_mark.index
     line = text.rfind("\n", 0, end) + 1
-    cuts.append(line if not text[line:end].strip(" ") else end)
+    spaces = not text[line:end].strip(" ")
+    if spaces and column is not None and end - line > column + 2:
+        return None  # as deep as a block scalar's lines: perhaps the last line of the last item's text
+    cuts.append(line if spaces else end)
     return _byte_offsets(text, cuts, 3 if bom else 0)
 
 

@@ -253,8 +253,10 @@ def _write_in_full(data: DataDir, edits: Sequence[Edit], base: Base) -> None:
         mine = [edit for edit in edits if edit.file_name == file_name]
         docs[file_name], new_texts[file_name] = doc, store.apply_splices(doc.text, _doc_splices(doc, mine))
     unchanged = {name: text for name, text in texts.items() if text is not None and name not in new_texts}
+    # validated as written, byte order mark included, so the item cuts it finds count from the file's first byte
+    as_written = {name: ("\ufeff" if docs[name].bom else "") + text for name, text in new_texts.items()}
     try:
-        validated = load(data, replacing={**unchanged, **new_texts})
+        validated = load(data, replacing={**unchanged, **as_written})
     except DataError as error:
         # the problems are in text that was never written: cite the item and field, not a line on disk
         refused = [Problem(p.path, None, None, p.where, p.message) for p in error.problems]

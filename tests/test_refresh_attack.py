@@ -1,0 +1,148 @@
+"""Edits and files a user really makes, run through the commands that read and write the cache.
+
+Each test here is a sequence that once went wrong: a real repository, real hand edits committed with
+git, then parktrack's own commands in process. Cached answers must equal `--no-cache` ones and every
+write must finish with a validated ledger and its commit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import Cli, git
+from parktrack import cache, datadir, store
+from parktrack.ledger import load
+
+TASKS = store.TASKS_FILE
+
+
+def _run(cli: Cli, repo: Path, *args: str) -> str:
+    outcome = cli(*args, "--data", str(repo / "data"), "--lang", "en")
+    assert outcome.exit_code == 0, outcome.stderr
+    return outcome.stdout
+
+
+def _item(raw: bytes, task_id: str, following: str) -> tuple[int, int]:
+    return raw.index(f"  - id: {task_id}\n".encode()), raw.index(f"  - id: {following}\n".encode())
+
+
+def test_a_write_validated_in_full_on_a_file_with_a_byte_order_mark_remembers_where_its_items_lie(
+    cli: Cli, repo: Path
+) -> None:
+    """Saved by Notepad (a BOM), with a line separator pasted into one item's quoted text (so a write to
+    that item cannot go by item: it is validated in full) and a hand-written history in block style.
+
+    The full write validated the text without its BOM and remembered cuts 3 bytes short of the items;
+    the next write by item cut its item's text there, mid-character, and died with a traceback."""
+    tasks = repo / "data" / TASKS
+    raw = tasks.read_bytes()
+    start, end = _item(raw, "T05", "T06")
+    pasted = raw[start:end].replace(b"    text: ", b'    text: "', 1)
+    before_leaders = pasted.index(b"\n    leaders:")
+    pasted = pasted[:before_leaders] + '\u2028（補充）"'.encode() + pasted[before_leaders:]
+    _, after = _item(raw, "T06", "T07")
+    by_hand = raw[end:after].replace(
+        b"    history: []\n", "    history:\n      - date: 2024-05-20\n        note: 手工補記\n".encode(), 1
+    )
+    assert by_hand != raw[end:after]
+    tasks.write_bytes(b"\xef\xbb\xbf" + raw[:start] + pasted + by_hand + raw[after:])
+    git(repo, "commit", "-qam", "saved by Notepad, with a pasted line separator and a history by hand")
+    assert cli("validate", "--data", str(repo / "data"), "--lang", "en").exit_code == 0
+
+    _run(cli, repo, "update", "T05", "--status", "in_progress", "--date", "2024-05-01")
+    data = datadir.DataDir(repo / "data")
+    texts = cache.read_files(data)
+    assert texts is not None
+    entry = cache._read_entry(cache._entry_path(data, True), cache._key(texts, True))
+    assert entry is not None
+    assert entry["task_cuts"] == load(data).task_cuts  # where the items lie in the bytes on disk, BOM counted
+
+    _run(cli, repo, "update", "T07", "--status", "in_progress", "--date", "2024-05-02")
+    assert load(data).task("T07").status == "in_progress"
+    assert git(repo, "log", "-1", "--format=%s").startswith("T07")
+    query = ("show", "T07", "--as-of", "2024-06-30", "--format", "json")
+    assert _run(cli, repo, *query) == _run(cli, repo, *query, "--no-cache")
+
+
+def test_spaces_left_on_an_unfinished_last_line_count_as_text_of_a_block_scalar_ending_the_file(
+    cli: Cli, repo: Path
+) -> None:
+    """The last item ends with its text as a block scalar (`|-`, natural for a long paragraph); then
+    the file is saved with indentation left on an unfinished last line, deeper than the block's lines.
+
+    YAML reads those spaces as the scalar's last line, so the item's text changes. The refresh took
+    them for spaces after the list and reused every item as the stale entry had it: `show` answered
+    with the old text where `--no-cache` shows the new one."""
+    tasks = repo / "data" / TASKS
+    text = tasks.read_text(encoding="utf-8")
+    start = text.index("  - id: M15\n")
+    item = text[start:]
+    line = item.index("    text: ")
+    paragraph = item[line + len("    text: ") : item.index("\n", line)]
+    item = item[:line] + item[item.index("\n", line) + 1 :]
+    item += f"    text: |-\n      {paragraph[:30]}\n      {paragraph[30:]}\n"
+    tasks.write_text(text[:start] + item, encoding="utf-8")
+    git(repo, "commit", "-qam", "M15's text as a block, one line per clause")
+    query = ("show", "M15", "--as-of", "2024-06-30", "--format", "json")
+    assert json.loads(_run(cli, repo, *query))["text"] == paragraph[:30] + "\n" + paragraph[30:]
+
+    tasks.write_bytes(tasks.read_bytes() + b" " * 8)  # no line break after them
+    assert cli("validate", "--data", str(repo / "data"), "--lang", "en").exit_code == 0
+    fresh = _run(cli, repo, *query, "--no-cache")
+    assert json.loads(fresh)["text"] == paragraph[:30] + "\n" + paragraph[30:] + "\n  "
+    assert _run(cli, repo, *query) == fresh
+
+
+def _as_block(text: str, task_id: str) -> str:
+    """The item's text moved to its end as a `|-` block, one line per half (its item as the file has it)."""
+    start = text.index(f"  - id: {task_id}\n")
+    end = text.find("\n  - id: ", start) + 1 or len(text)
+    item = text[start:end]
+    line = item.index("    text: ")
+    paragraph = item[line + len("    text: ") : item.index("\n", line)]
+    item = item[:line] + item[item.index("\n", line) + 1 :]
+    item += f"    text: |-\n      {paragraph[:20]}\n      {paragraph[20:]}\n"
+    return text[:start] + item + text[end:]
+
+
+def test_a_pull_that_reorders_items_before_deep_spaces_ending_the_file_answers_as_a_full_load(
+    cli: Cli, repo: Path
+) -> None:
+    """The file ends with indentation left on an unfinished line, deeper than the block scalar of the
+    last item, so that item's text ends with those spaces. A pull swaps the last two items.
+
+    The stale entry cut its last item before the spaces (as store.item_boundaries cuts) but its text,
+    read in full, holds them: the refresh reused M15 with them in the middle of the list, where it has
+    none, and M14 without them at the end, where it has them."""
+    tasks = repo / "data" / TASKS
+    text = _as_block(_as_block(tasks.read_text(encoding="utf-8"), "M14"), "M15")
+    tasks.write_bytes(text.encode("utf-8") + b" " * 8)
+    git(repo, "commit", "-qam", "M14 and M15 as blocks, saved with indentation left on the last line")
+    queries = [("show", task_id, "--as-of", "2024-06-30", "--format", "json") for task_id in ("M14", "M15")]
+    assert json.loads(_run(cli, repo, *queries[1]))["text"].endswith("\n  ")  # the spaces are its text
+
+    raw = tasks.read_bytes()
+    m14, m15 = raw.index(b"  - id: M14\n"), raw.index(b"  - id: M15\n")
+    tasks.write_bytes(raw[:m14] + raw[m15:-8] + raw[m14:m15] + b" " * 8)
+    git(repo, "commit", "-qam", "pulled: M15 before M14")
+    assert cli("validate", "--data", str(repo / "data"), "--lang", "en").exit_code == 0
+    for query in queries:
+        assert _run(cli, repo, *query) == _run(cli, repo, *query, "--no-cache"), query
+
+
+def test_a_write_by_item_to_a_last_item_whose_block_text_ends_in_deep_spaces_remembers_its_whole_text(
+    cli: Cli, repo: Path
+) -> None:
+    """The same file shape met by a write: store.item_boundaries cut M15 before the spaces that end its
+    text, so `note` checked M15 alone without them and the cache remembered a text the file does not
+    hold; the next `show` from the cache differed from `--no-cache`."""
+    tasks = repo / "data" / TASKS
+    tasks.write_bytes(_as_block(tasks.read_text(encoding="utf-8"), "M15").encode("utf-8") + b" " * 8)
+    git(repo, "commit", "-qam", "M15 as a block, saved with indentation left on the last line")
+    query = ("show", "M15", "--as-of", "2024-06-30", "--format", "json")
+    _run(cli, repo, *query)
+    _run(cli, repo, "note", "M15", "已與州工信局對接", "--date", "2024-05-01")
+    fresh = _run(cli, repo, *query, "--no-cache")
+    assert json.loads(fresh)["text"].endswith("\n  ") and json.loads(fresh)["history"][-1]["note"] == "已與州工信局對接"
+    assert _run(cli, repo, *query) == fresh
