@@ -165,6 +165,32 @@ def test_text_outside_the_items_or_another_units_file_is_never_refreshed(sample:
     assert refreshed(folder, stale, low) is None
 
 
+def test_layouts_a_full_load_cuts_no_items_from_are_not_refreshed(sample: tuple[Path, Any]) -> None:
+    """A full load records no item cuts for these (writes then always go through it): nor may a refresh."""
+    folder, stale = sample
+    raw, cuts = stale[2][TASKS], stale[0].task_cuts
+    assert cuts is not None
+    items = items_of(raw, cuts)
+    head, tail = raw[: cuts[0]], raw[cuts[-1] :]
+    shapes = {
+        "an item's first value below its dash": items[1].replace(b"  - id: ", b"  - # moved\n    id: ", 1),
+        "<< in a text": items[1].replace(b"    text: ", b"    text: <<", 1),
+    }
+    for name, item in shapes.items():
+        tasks = head + items[0] + item + b"".join(items[2:]) + tail
+        whole = full(folder, tasks)
+        assert whole is not None and whole.task_cuts is None, name
+        assert refreshed(folder, stale, tasks) is None, name
+
+
+def test_a_reformat_of_most_items_is_loaded_in_full(sample: tuple[Path, Any]) -> None:
+    folder, stale = sample
+    raw = stale[2][TASKS]
+    reformatted = raw.replace(b"    history: []\n", b"    history: []  # none yet\n")
+    assert reformatted.count(b"# none yet") > 3 and full(folder, reformatted) is not None
+    assert refreshed(folder, stale, reformatted) is None
+
+
 # --- real commands after real edits ----------------------------------------------------------------
 
 

@@ -17,8 +17,10 @@ write path relies on (see writing.py), here checked on the whole list at once:
 - spaces on an unfinished last line reach no further than the items' keys: deeper, they may be the
   last line of a block scalar ending the file, which a full load reads as its text (and which the
   stale entry's cut, made where store.item_boundaries makes it, left out of its item);
-- each new text parses alone as one item. A text left open at its end (a quoted scalar running on)
-  fails that parse, so in the file too the parser stands between items at every cut.
+- each new text parses alone as one item whose first value is on its dash's line (as a full load cuts
+  items; nor may `<<` appear, which stops a full load cutting). A text left open at its end (a quoted
+  scalar running on) fails that parse, so in the file too the parser stands between items at every cut.
+When most item texts are new (a reformat, a distant checkout), a full load is quicker, and is used.
 Anything else returns None and the caller validates in full, which reports what is wrong and where.
 tests/test_refresh.py compares refreshed payloads with full loads' on generated and mangled edits.
 """
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 # line breaks the parser knows besides \n: \r alone, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
 _OTHER_BREAKS = re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")
+
 
 def frame(code: bytes, texts: dict[str, bytes], cuts: list[int] | None) -> dict[str, Any] | None:
     """What a later refresh compares the files with: digests of units.yaml, of tasks.yaml around its
@@ -84,14 +87,18 @@ def refreshed(
     if _digest(texts[store.UNITS_FILE]) != old["units"]:
         return None
     raw = texts[store.TASKS_FILE]
+    if b"<<" in raw:
+        return None  # a full load makes no item cuts where a merge key may be (store._parse)
     starts = _item_starts(raw, stale.task_cuts[0], len(raw) - old["tail_length"], old)
     if starts is None:
         return None
     known = {digest: position for position, digest in enumerate(old["items"])}
+    positions = [known.get(_digest(raw[start:end])) for start, end in pairwise(starts)]
+    if 2 * positions.count(None) > len(positions):
+        return None  # most items changed (a reformat, a distant checkout): a full load is quicker
     stale_sketches = lookup.plain_sketches()
     ids, blobs, sketches = [], [], []
-    for start, end in pairwise(starts):
-        position = known.get(_digest(raw[start:end]))
+    for (start, end), position in zip(pairwise(starts), positions, strict=True):
         if position is not None:  # the very text the stale entry validated: its item as it was
             item = payload["task_ids"][position], payload["task_blobs"][position], stale_sketches[position]
         elif (read := _read_item(data, stale, raw[start:end])) is not None:
@@ -144,7 +151,9 @@ def _read_item(data: DataDir, stale: Ledger, raw: bytes) -> tuple[str, bytes, An
     except UnicodeDecodeError:
         return None
     item = store.read_item(data.file(store.TASKS_FILE), text)
-    task = check_task_alone(item.doc.data[0], stale) if item is not None else None
+    if item is None or not store.on_its_dash_line(item):
+        return None  # a full load would not cut such an item out (store.item_boundaries)
+    task = check_task_alone(item.doc.data[0], stale)
     if task is None:
         return None
     return task.id, marshal.dumps(task.model_dump(mode="json")), Sketch.plain(task)

@@ -633,6 +633,11 @@ def read_item(path: Path, text: str) -> ItemText | None:
     return ItemText(doc, node, text.index("-"))
 
 
+def on_its_dash_line(item: ItemText) -> bool:
+    """Whether the item's first value starts on its dash's line, as item_boundaries requires of each item."""
+    return _DASH_PREFIX.fullmatch(item.doc.text, 0, item.node.start_mark.index) is not None
+
+
 def stays_in_place(old: str, new: str, column: int) -> bool:
     """Whether an item's new text parses in the file exactly as it parses alone.
 
