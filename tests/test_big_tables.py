@@ -1,5 +1,6 @@
 """Big outputs: a terminal shows the first rows and counts the rest (as gh does); --all, a pipe, a file,
-JSON and CSV stay complete. The ledger is made by benchmarks/generate.py (valid, realistic, 800 items)."""
+JSON and CSV stay complete. The ledgers are made by benchmarks/generate.py (valid, realistic): 300 items,
+and 800 for the grouped view."""
 
 from __future__ import annotations
 
@@ -12,21 +13,31 @@ import pytest
 
 from conftest import REPO, Cli
 
-ITEMS = 800  # the fewest that give one lead unit more than 50 overdue items (the grouped test)
+ITEMS = 300  # the fewest (in hundreds) that give every listing more rows than a terminal shows, and ten more
+GROUPED_ITEMS = 800  # the fewest (in hundreds) that give one lead unit more than 50 overdue items
 SHOWN = 50
 ROW_ID = re.compile(r"^\s*([TM]\d{2,}(?:\.\d+)?)\s", re.MULTILINE)
 TERMINAL = {"TTY_COMPATIBLE": "1"}  # Rich treats stdout as a terminal, as a user's shell is
 
 
-@pytest.fixture(scope="module")
-def big_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def generated(tmp_path_factory: pytest.TempPathFactory, items: int) -> Path:
     spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    data = tmp_path_factory.mktemp("big") / "data"
-    generate.generate(data, ITEMS)
+    data = tmp_path_factory.mktemp(f"big-{items}") / "data"
+    generate.generate(data, items)
     return data
+
+
+@pytest.fixture(scope="module")
+def big_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated(tmp_path_factory, ITEMS)
+
+
+@pytest.fixture(scope="module")
+def grouped_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generated(tmp_path_factory, GROUPED_ITEMS)
 
 
 def ids_in_order(cli: Cli, data: Path, *args: str) -> list[str]:
@@ -101,8 +112,8 @@ def group_sections(text: str, as_of: str) -> dict[str, str]:
     return {title.group(1): text[title.end() : end] for title, end in zip(titles, ends, strict=True)}
 
 
-def test_grouped_overdue_counts_the_rest_of_each_group(cli: Cli, big_ledger: Path) -> None:
-    args = ["overdue", "--by-unit", "--as-of", "2025-01-01", "--data", str(big_ledger), "--lang", "en"]
+def test_grouped_overdue_counts_the_rest_of_each_group(cli: Cli, grouped_ledger: Path) -> None:
+    args = ["overdue", "--by-unit", "--as-of", "2025-01-01", "--data", str(grouped_ledger), "--lang", "en"]
     records = json.loads(cli(*args, "--format", "json").stdout)
     big = [group for group in records if group["count"] > SHOWN]
     assert big, "some unit should lead more than 50 overdue items"
