@@ -105,7 +105,8 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env)
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env)
+    assert result.returncode == 0, f"git {' '.join(args)} exited {result.returncode}: {result.stderr.strip()}"
     return result.stdout
 
 
