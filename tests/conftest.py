@@ -105,19 +105,34 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env=env)
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env)
+    assert result.returncode == 0, f"git {' '.join(args)} exited {result.returncode}: {result.stderr.strip()}"
     return result.stdout
 
 
-@pytest.fixture
-def repo(data_copy: Path) -> Path:
-    """A fresh `git init` repository holding a copy of the data, committed once."""
-    root = data_copy.parent
+@pytest.fixture(scope="session")
+def committed_data_git(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The .git folder of `git init` + the bundled data committed once: made once per test process."""
+    root = tmp_path_factory.mktemp("committed-data")
+    shutil.copytree(DATA, root / "data")
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Liaison Zhang")
     git(root, "config", "user.email", "zhang@example.org")
     git(root, "add", "data")
     git(root, "commit", "-q", "-m", "import the 2024 ledger")
+    return root / ".git"
+
+
+@pytest.fixture
+def repo(data_copy: Path, committed_data_git: Path) -> Path:
+    """A git repository of its own holding a copy of the data, committed once.
+
+    Its .git is a copy of one made by git itself (init, add, commit) for the same data: git's five runs
+    happen once per test process, not once per test.
+    """
+    root = data_copy.parent
+    shutil.copytree(committed_data_git, root / ".git")
+    assert git(root, "status", "--porcelain") == "", "the data copy differs from the committed data"
     return root
 
 

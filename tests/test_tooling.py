@@ -116,11 +116,14 @@ def use_hooks(root: Path, repo: dict[str, Any]) -> None:
 
 def test_the_hook_manifest_runs_under_pre_commit(ledger_repo: Path, pre_commit_home: Path) -> None:
     """This checkout as the hook repository, pinned to its HEAD, as a county repository would pin a tag:
-    pre-commit clones it, installs parktrack into its own environment (language: python) and runs it."""
+    pre-commit clones it, installs parktrack into its own environment (language: python) and runs it.
+    Here uv builds that environment, through pre-commit-uv (a test dependency), in seconds instead of
+    pip's half a minute; a county's pre-commit may use pip: the manifest and the install are the same."""
     head = git(REPO, "rev-parse", "HEAD").strip()
     use_hooks(ledger_repo, {"repo": str(REPO), "rev": head, "hooks": [{"id": "parktrack-validate"}]})
     passed = pre_commit(ledger_repo, pre_commit_home, "run", "--all-files")
     assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "via pre-commit-uv" in passed.stdout, "pip built the hook's environment: is pre-commit-uv installed?"
     assert re.search(r"parktrack validate\.+Passed", passed.stdout)
 
     break_ledger(ledger_repo)

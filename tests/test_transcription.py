@@ -12,8 +12,9 @@ from conftest import DATA
 from plan_source import SourceItem, read_plan, split_units
 
 PLAN = read_plan()
-TASKS: list[dict[str, Any]] = yaml.safe_load((DATA / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
-SECTIONS: list[dict[str, Any]] = yaml.safe_load((DATA / "tasks.yaml").read_text(encoding="utf-8"))["sections"]
+TASKS_FILE: dict[str, Any] = yaml.safe_load((DATA / "tasks.yaml").read_text(encoding="utf-8"))
+TASKS: list[dict[str, Any]] = TASKS_FILE["tasks"]
+SECTIONS: list[dict[str, Any]] = TASKS_FILE["sections"]
 UNITS: list[dict[str, Any]] = yaml.safe_load((DATA / "units.yaml").read_text(encoding="utf-8"))["units"]
 BY_ID = {task["id"]: task for task in TASKS}
 
