@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from parktrack.ledger import Ledger
     from parktrack.models import Indicator, Task
 
-FORMAT = 4  # 2: items one blob each, with their byte offsets in tasks.yaml; 3: sketches; 4: a frame (refresh.py)
+FORMAT = 5  # 2: an item a blob, with byte offsets; 3: sketches; 4: a frame (refresh.py); 5: a sketch a blob
 MAGIC = b"parktrack-cache\n"
 CACHE_DIR_VAR = "PARKTRACK_CACHE_DIR"
 NO_CACHE_VAR = "PARKTRACK_NO_CACHE"

@@ -49,8 +49,8 @@ class Sketch(NamedTuple):
 
     @staticmethod
     def plain(task: Task) -> tuple[Any, ...]:
-        """The item's sketch as plain builtins (days as day numbers), for the read cache. Names are
-        interned, so marshal writes each once and loading makes one string per name, not per mention."""
+        """The item's sketch as plain builtins (days as day numbers), for the read cache. Names and
+        statuses are interned, so marshal writes one mentioned twice in an item once."""
         history = tuple((entry.date.toordinal(), entry.status and intern(entry.status)) for entry in task.history)
         deadline = task.deadline.toordinal() if task.deadline else None
         return (*(tuple(map(intern, listed)) for listed in _sketched_names(task)), deadline, history)
@@ -73,38 +73,39 @@ class TaskIndex:
     and each lead official, and each item's deadline (a day number). A filter builds only the items
     that may match, then tests each of them exactly; the index never decides alone.
 
-    It also keeps each item's sketch (see `Sketch`), packed by marshal until first asked for, so the
-    views over every item (`units`, `leaders`) read sketches instead of building every item."""
+    It also keeps each item's sketch (see `Sketch`), a marshal blob each, so the views over every item
+    (`units`, `leaders`) read sketches instead of building every item, and a write re-encodes only the
+    sketches of the items it changed."""
 
     names: dict[str, list[int]]
     leaders: dict[str, list[int]]
     deadlines: list[int | None]
-    packed_sketches: bytes = b""
-    _sketches: list[Any] | None = field(default=None, repr=False)
+    sketches: list[bytes]
 
     @classmethod
     def of(cls, tasks: Iterable[Task]) -> TaskIndex:
         return cls.of_sketches([Sketch.plain(task) for task in tasks])
 
     @classmethod
-    def of_sketches(cls, sketches: Sequence[Any]) -> TaskIndex:
+    def of_sketches(cls, sketches: Sequence[tuple[Any, ...]]) -> TaskIndex:
         """The index of items given by their plain sketches (see `Sketch.plain`), in file order."""
-        index = cls({}, {}, [None] * len(sketches), _sketches=[None] * len(sketches))
+        index = cls({}, {}, [None] * len(sketches), [b""] * len(sketches))
         for position, sketch in enumerate(sketches):
             index.put(position, sketch)
         return index
 
-    def plain_sketches(self) -> list[Any]:
-        if self._sketches is None:
-            self._sketches = marshal.loads(self.packed_sketches)
-        return self._sketches
+    def sketch(self, position: int) -> Any:
+        """The plain sketch of the item at `position`."""
+        return marshal.loads(self.sketches[position])
 
-    def put(self, position: int, sketch: Sequence[Any], replacing: bool = False) -> None:
+    def plain_sketches(self) -> list[Any]:
+        return [marshal.loads(blob) for blob in self.sketches]
+
+    def put(self, position: int, sketch: tuple[Any, ...], replacing: bool = False) -> None:
         """File the item sketched by `sketch` (plain) at `position`; when `replacing`, the item there is
         taken out first."""
-        sketches = self.plain_sketches()
         if replacing:
-            for lists, keys in zip((self.names, self.leaders), _filed_names(sketches[position]), strict=True):
+            for lists, keys in zip((self.names, self.leaders), _filed_names(self.sketch(position)), strict=True):
                 for key in keys:
                     positions = lists[key]
                     del positions[bisect_left(positions, position)]
@@ -112,18 +113,17 @@ class TaskIndex:
             for key in keys:
                 insort(lists.setdefault(key, []), position)
         self.deadlines[position] = sketch[4]
-        sketches[position] = sketch
+        self.sketches[position] = marshal.dumps(sketch)
 
     def as_plain(self) -> dict[str, Any]:
-        packed = self.packed_sketches if self._sketches is None else marshal.dumps(self._sketches)
-        return {"names": self.names, "leaders": self.leaders, "deadlines": self.deadlines, "sketches": packed}
+        return {"names": self.names, "leaders": self.leaders, "deadlines": self.deadlines, "sketches": self.sketches}
 
     @classmethod
     def from_plain(cls, plain: dict[str, Any]) -> TaskIndex:
-        packed = plain["sketches"]
-        if not isinstance(packed, bytes):
+        sketches = plain["sketches"]
+        if not isinstance(sketches, list) or len(sketches) != len(plain["deadlines"]):
             raise TypeError("sketches")
-        return cls(plain["names"], plain["leaders"], plain["deadlines"], packed)
+        return cls(plain["names"], plain["leaders"], plain["deadlines"], sketches)
 
 
 def _filed_names(sketch: Sequence[Any]) -> tuple[set[str], set[str]]:

@@ -96,11 +96,10 @@ def refreshed(
     positions = [known.get(_digest(raw[start:end])) for start, end in pairwise(starts)]
     if 2 * positions.count(None) > len(positions):
         return None  # most items changed (a reformat, a distant checkout): a full load is quicker
-    stale_sketches = lookup.plain_sketches()
     ids, blobs, sketches = [], [], []
     for (start, end), position in zip(pairwise(starts), positions, strict=True):
         if position is not None:  # the very text the stale entry validated: its item as it was
-            item = payload["task_ids"][position], payload["task_blobs"][position], stale_sketches[position]
+            item = payload["task_ids"][position], payload["task_blobs"][position], lookup.sketch(position)
         elif (read := _read_item(data, stale, raw[start:end])) is not None:
             item = read
         else:
