@@ -147,24 +147,27 @@ def fields(text: str) -> dict[str, str]:
     return dict(rows)
 
 
-def test_show_piped_is_label_tab_value_lines(cli: Cli) -> None:
-    args = ["show", "T07", "--as-of", DAY, "--lang", "zh-Hans"]
+def piped_fields(cli: Cli, *args: str) -> tuple[dict[str, str], str]:
+    """One record piped, as label->value, checked against its CSV row in the CSV's order; and the piped text."""
     piped = cli(*args, env=PIPED)
     assert piped.exit_code == 0, piped.stderr
     header, row = csv_rows(cli(*args, "-f", "csv").stdout)
-    assert fields(piped.stdout) == dict(zip(header, row, strict=True))
-    assert list(fields(piped.stdout)) == header  # in the CSV's order
-    assert fields(piped.stdout)["编号"] == "T07" and fields(piped.stdout)["状态"] == "未启动"
-    assert cli(*args, "-f", "tsv").stdout == piped.stdout
+    found = fields(piped.stdout)
+    assert found == dict(zip(header, row, strict=True))
+    assert list(found) == header
+    return found, piped.stdout
+
+
+def test_show_piped_is_label_tab_value_lines(cli: Cli) -> None:
+    args = ["show", "T07", "--as-of", DAY, "--lang", "zh-Hans"]
+    found, piped = piped_fields(cli, *args)
+    assert found["编号"] == "T07" and found["状态"] == "未启动"
+    assert cli(*args, "-f", "tsv").stdout == piped
 
 
 def test_one_indicator_piped_is_label_tab_value_lines(cli: Cli) -> None:
-    args = ["indicators", "gross-output", "--as-of", DAY, "--lang", "zh-Hans"]
-    piped = cli(*args, env=PIPED)
-    assert piped.exit_code == 0, piped.stderr
-    header, row = csv_rows(cli(*args, "-f", "csv").stdout)
-    assert fields(piped.stdout) == dict(zip(header, row, strict=True))
-    assert fields(piped.stdout)["名称"] == "规上工业总产值"
+    found, _piped = piped_fields(cli, "indicators", "gross-output", "--as-of", DAY, "--lang", "zh-Hans")
+    assert found["名称"] == "规上工业总产值"
 
 
 def test_tabs_and_line_breaks_in_the_ledger_text_stay_inside_one_line(cli: Cli, repo: Path) -> None:

@@ -74,6 +74,13 @@ def items_of(raw: bytes, cuts: list[int]) -> list[bytes]:
     return [raw[start:end] for start, end in pairwise(cuts)]
 
 
+def split(stale: tuple[Ledger, dict[str, Any], dict[str, bytes]]) -> tuple[bytes, list[bytes], bytes]:
+    """The stale tasks.yaml as the text before its items, each item's text, and the text after them."""
+    raw, cuts = stale[2][TASKS], stale[0].task_cuts
+    assert cuts is not None
+    return raw[: cuts[0]], items_of(raw, cuts), raw[cuts[-1] :]
+
+
 @st.composite
 def edited(draw: st.DrawFn, raw: bytes, cuts: list[int]) -> bytes:
     """tasks.yaml after a few hand edits: items mangled, dropped, doubled or swapped, or text put anywhere."""
@@ -127,10 +134,8 @@ def test_a_refresh_is_accepted_only_where_a_full_load_builds_the_same(
 def test_plain_edits_are_refreshed_not_declined(sample: tuple[Path, Any]) -> None:
     """The usual hand edits and pulls: an item's text, a comment, items dropped, doubled ids aside, reordered."""
     folder, stale = sample
-    raw, cuts = stale[2][TASKS], stale[0].task_cuts
-    assert cuts is not None
-    items = items_of(raw, cuts)
-    head, tail = raw[: cuts[0]], raw[cuts[-1] :]
+    raw = stale[2][TASKS]
+    head, items, tail = split(stale)
     retold = items[1].replace(b"status: not_started", b"status: not_started  # asked on 5 June", 1)
     assert retold != items[1]
     cases = {
@@ -168,10 +173,7 @@ def test_text_outside_the_items_or_another_units_file_is_never_refreshed(sample:
 def test_layouts_a_full_load_cuts_no_items_from_are_not_refreshed(sample: tuple[Path, Any]) -> None:
     """A full load records no item cuts for these (writes then always go through it): nor may a refresh."""
     folder, stale = sample
-    raw, cuts = stale[2][TASKS], stale[0].task_cuts
-    assert cuts is not None
-    items = items_of(raw, cuts)
-    head, tail = raw[: cuts[0]], raw[cuts[-1] :]
+    head, items, tail = split(stale)
     shapes = {
         "an item's first value below its dash": items[1].replace(b"  - id: ", b"  - # moved\n    id: ", 1),
         "<< in a text": items[1].replace(b"    text: ", b"    text: <<", 1),
