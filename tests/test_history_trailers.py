@@ -234,13 +234,17 @@ def test_the_benchmarks_commits_are_parktracks_own_and_read_by_region(cli: Cli, 
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    from generate import generate, history_commits
+    from generate import as_loose_objects, generate, history_commits
 
     root = tmp_path / "ledger"
     generate(root / "data", 150)
     for args in (("init", "-q", "-b", "main"), ("add", "data"), ("commit", "-q", "-m", "generated")):
         git(root, *args, env=None if args[0] != "commit" else {**os.environ, **IDENTITY})
     history_commits(root, root / "data", 12)
+    git(root, "repack", "-a", "-d", "-q")  # a pack, as fast-import leaves one of more than 100 objects
+    assert _objects(root)["in-pack"] > 0
+    as_loose_objects(root)
+    assert _objects(root)["in-pack"] == 0 and _objects(root)["count"] >= 3 * 13  # loose, as commits leave them
     result = cli("--lang", "en", "validate", cwd=root)
     assert result.exit_code == 0, result.stdout + result.stderr
     commits = git(root, "log", "--format=%H %(trailers:key=Parktrack-Task,valueonly,separator=%x2C)").splitlines()
@@ -252,6 +256,12 @@ def test_the_benchmarks_commits_are_parktracks_own_and_read_by_region(cli: Cli, 
     assert {r.author for r in rows if r.commit != first} == {"財政 李", "工信 王", "園區 張"}
     figures = _read_both_ways(root, "indicators.yaml")
     assert len(history.FULL_PARSES) == 1 and len(history.REGION_PARSES) == len(figures) > 0
+
+
+def _objects(repo: Path) -> dict[str, int]:
+    """`git count-objects -v`: loose objects (count), packed ones (in-pack) ..."""
+    lines = git(repo, "count-objects", "-v").splitlines()
+    return {key: int(value) for key, value in (line.split(": ") for line in lines)}
 
 
 def _as_parktrack(repo: Path, *ids: str) -> None:
