@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import Cli
+from conftest import Cli, git
 from parktrack import cache, datadir, ledger, refresh, store
 from parktrack.errors import DataError
 from parktrack.ledger import Ledger, TaskIndex, load
@@ -276,6 +276,44 @@ def test_a_write_by_item_leaves_its_frame_current(cli: Cli, repo: Path) -> None:
     outcome = cli("note", "T07", "已與縣稅務局對接", "--date", "2024-05-10", "--data", str(data), "--lang", "en")
     assert outcome.exit_code == 0, outcome.stderr
     assert_entry_framed_afresh(datadir.DataDir(data))
+
+
+def kept(data: Path) -> set[str]:
+    """Which kinds of cache entry this data folder has."""
+    kinds = {True: "with indicators", False: "tasks only"}
+    return {kinds[kind] for kind in kinds if cache._entry_path(datadir.DataDir(data), kind).exists()}
+
+
+def test_a_write_after_a_read_starts_from_the_entry_the_read_left(
+    cli: Cli, repo: Path, counted: dict[str, int]
+) -> None:
+    """`list` keeps only a tasks-only entry; a write, which loads indicators too, refreshes from it."""
+    data = repo / "data"
+    answers(cli, data, "list")
+    assert kept(data) == {"tasks only"}
+    tasks = data / TASKS
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("    text: ", "    # checked\n    text: ", 1))
+    git(repo, "commit", "-q", "-am", "a hand edit")
+    counted.update(alone=0, full=0)
+    outcome = cli("note", "T07", "已與縣稅務局對接", "--date", "2024-05-10", "--data", str(data), "--lang", "en")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert counted["full"] == 0 and counted["alone"] >= 1
+    for query in (*QUERIES, ["indicators"]):
+        assert answers(cli, data, *query) == answers(cli, data, *query, "--no-cache"), query
+
+
+def test_a_read_of_tasks_alone_refreshes_from_the_entry_with_indicators(
+    cli: Cli, data_copy: Path, counted: dict[str, int]
+) -> None:
+    answers(cli, data_copy, "indicators")
+    assert kept(data_copy) == {"with indicators"}
+    tasks = data_copy / TASKS
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("    text: ", "    # checked\n    text: ", 1))
+    counted.update(alone=0, full=0)
+    assert answers(cli, data_copy, "list") == answers(cli, data_copy, "list", "--no-cache")
+    assert counted["full"] == 1 and counted["alone"] == 1  # --no-cache's load; the cached read parsed one item
+    for query in QUERIES:
+        assert answers(cli, data_copy, *query) == answers(cli, data_copy, *query, "--no-cache"), query
 
 
 def test_an_invalid_hand_edit_is_reported_by_the_full_check(cli: Cli, data_copy: Path) -> None:

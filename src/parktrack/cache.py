@@ -18,7 +18,6 @@ An accelerator, never a source of truth:
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import marshal
 import os
@@ -106,7 +105,7 @@ def _cached(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tuple[L
     found = _hit(data, entry, key)
     if found is not None:
         return found
-    found = _from_the_other_entry(data, texts, indicators) or _refreshed(data, entry, texts, indicators)
+    found = _from_the_other_entry(data, texts, indicators) or _refreshed(data, texts, indicators)
     if found is not None:
         _write_entry(entry, key, _framed(found[1], texts))
         return found
@@ -120,24 +119,33 @@ def _cached(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tuple[L
     return loaded, payload
 
 
-def _refreshed(
-    data: DataDir, entry: Path, texts: dict[str, bytes], indicators: bool
-) -> tuple[Ledger, dict[str, Any]] | None:
-    """A miss served by this folder's stale entry: only the items whose text changed are read (see refresh.py)."""
-    from parktrack import refresh
+def _refreshed(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tuple[Ledger, dict[str, Any]] | None:
+    """A miss served by a stale entry of this folder: only the items whose text changed are read (see
+    refresh.py). The entry of the kind asked for, else the other: a read after a hand edit brings only
+    the tasks-only entry up to date, and a write after the next edit should start from that one."""
     from parktrack.datadir import INDICATORS_FILE
+
+    for kind in (indicators, not indicators):
+        found = _refreshed_from(data, _entry_path(data, kind), texts)
+        if found is None:
+            continue
+        if indicators:
+            return _checked_indicators(found, texts.get(INDICATORS_FILE))
+        return found if kind == indicators else _with_indicators(found, [])
+    return None
+
+
+def _refreshed_from(data: DataDir, entry: Path, texts: dict[str, bytes]) -> tuple[Ledger, dict[str, Any]] | None:
+    from parktrack import refresh
 
     stale = _read_entry(entry, None)
     if stale is None:
         return None
     try:
         payload = refresh.refreshed(data, _code_stamp(), _from_payload(data, stale), stale, texts)
-        found = (_from_payload(data, payload), payload) if payload is not None else None
+        return (_from_payload(data, payload), payload) if payload is not None else None
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None  # a foreign shape
-    if found is None or not indicators:
-        return found
-    return _checked_indicators(found, texts.get(INDICATORS_FILE))
 
 
 def _hit(data: DataDir, entry: Path, key: bytes) -> tuple[Ledger, dict[str, Any]] | None:
@@ -252,7 +260,7 @@ def remember_edit(
     from parktrack.ledger import Sketch, TaskIndex
 
     blobs = list(base.payload["task_blobs"])
-    index = TaskIndex.from_plain(copy.deepcopy(base.payload["task_index"]))
+    index = TaskIndex.from_plain(base.payload["task_index"]).copy()
     for position, task in tasks.items():
         blobs[position] = marshal.dumps(task.model_dump(mode="json"))
         index.put(position, Sketch.plain(task), replacing=True)

@@ -118,6 +118,12 @@ class TaskIndex:
     def as_plain(self) -> dict[str, Any]:
         return {"names": self.names, "leaders": self.leaders, "deadlines": self.deadlines, "sketches": self.sketches}
 
+    def copy(self) -> TaskIndex:
+        """An index to `put` into, leaving this one as it is (its lists copied; their numbers and blobs shared)."""
+        names = {name: list(positions) for name, positions in self.names.items()}
+        leaders = {name: list(positions) for name, positions in self.leaders.items()}
+        return TaskIndex(names, leaders, list(self.deadlines), list(self.sketches))
+
     @classmethod
     def from_plain(cls, plain: dict[str, Any]) -> TaskIndex:
         sketches = plain["sketches"]

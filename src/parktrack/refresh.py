@@ -37,7 +37,7 @@ from parktrack import store
 
 if TYPE_CHECKING:
     from parktrack.datadir import DataDir
-    from parktrack.ledger import Ledger
+    from parktrack.ledger import Ledger, TaskIndex
 
 # line breaks the parser knows besides \n: \r alone, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
 _OTHER_BREAKS = re.compile(rb"\r(?!\n)|\xc2\x85|\xe2\x80[\xa8\xa9]")
@@ -96,20 +96,20 @@ def refreshed(
     positions = [known.get(_digest(raw[start:end])) for start, end in pairwise(starts)]
     if 2 * positions.count(None) > len(positions):
         return None  # most items changed (a reformat, a distant checkout): a full load is quicker
-    ids, blobs, sketches = [], [], []
-    for (start, end), position in zip(pairwise(starts), positions, strict=True):
+    ids, blobs, fresh = [], [], {}
+    for now, ((start, end), position) in enumerate(zip(pairwise(starts), positions, strict=True)):
         if position is not None:  # the very text the stale entry validated: its item as it was
-            item = payload["task_ids"][position], payload["task_blobs"][position], lookup.sketch(position)
+            ids.append(payload["task_ids"][position])
+            blobs.append(payload["task_blobs"][position])
         elif (read := _read_item(data, stale, raw[start:end])) is not None:
-            item = read
+            ids.append(read[0])
+            blobs.append(read[1])
+            fresh[now] = read[2]
         else:
             return None
-        ids.append(item[0])
-        blobs.append(item[1])
-        sketches.append(item[2])
     if len(set(ids)) != len(ids):
         return None  # a duplicate id: the full check says where
-    return _payload(payload, ids, blobs, sketches, starts)
+    return _payload(payload, ids, blobs, _index(lookup, positions, fresh), starts)
 
 
 def _item_starts(raw: bytes, head: int, end: int, old: dict[str, Any]) -> list[int] | None:
@@ -158,13 +158,25 @@ def _read_item(data: DataDir, stale: Ledger, raw: bytes) -> tuple[str, bytes, An
     return task.id, marshal.dumps(task.model_dump(mode="json")), Sketch.plain(task)
 
 
-def _payload(
-    payload: dict[str, Any], ids: list[str], blobs: list[bytes], sketches: list[Any], cuts: list[int]
-) -> dict[str, Any]:
-    """The stale payload with the items replaced: plan, sections and units are those of identical text."""
+def _index(stale: TaskIndex, positions: list[int | None], fresh: dict[int, Any]) -> TaskIndex:
+    """The lookup of the refreshed items (`positions`: where each stood in the stale entry, None for the
+    new texts, whose plain sketches `fresh` holds): when every other item kept its place (a hand edit),
+    the stale lookup with the new texts' items filed in place of the old; else one built afresh."""
     from parktrack.ledger import TaskIndex
 
-    index = TaskIndex.of_sketches(sketches)
+    if len(positions) == len(stale.sketches) and all(was in (None, now) for now, was in enumerate(positions)):
+        index = stale.copy()
+        for now, sketch in fresh.items():
+            index.put(now, sketch, replacing=True)
+        return index
+    sketches = [fresh[now] if was is None else stale.sketch(was) for now, was in enumerate(positions)]
+    return TaskIndex.of_sketches(sketches)
+
+
+def _payload(
+    payload: dict[str, Any], ids: list[str], blobs: list[bytes], index: TaskIndex, cuts: list[int]
+) -> dict[str, Any]:
+    """The stale payload with the items replaced: plan, sections and units are those of identical text."""
     items = {"task_ids": ids, "task_blobs": blobs, "task_cuts": cuts, "task_index": index.as_plain()}
     return {**payload, **items, "frame": None}  # the stale frame describes the old bytes: made afresh when stored
 
