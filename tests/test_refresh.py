@@ -185,6 +185,20 @@ def test_layouts_a_full_load_cuts_no_items_from_are_not_refreshed(sample: tuple[
         assert refreshed(folder, stale, tasks) is None, name
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("a\rb", True), ("a\r", True), ("a\x85b", True), ("a\u2028b", True), ("a\u2029b", True),
+        ("a\r\nb\r\n", False), ("a\nb", False), ("——“引號”…\u2027\u202a", False), ("", False),
+    ],
+)  # fmt: skip
+def test_line_breaks_other_than_newline_are_found(text: str, found: bool) -> None:
+    raw = text.encode()
+    assert refresh._other_break(raw, 0, len(raw)) is found
+    before, after = "\rx\u2028".encode(), "\x85".encode()  # breaks outside the bounds do not count
+    assert refresh._other_break(before + raw + after, len(before), len(before) + len(raw)) is found
+
+
 def test_a_reformat_of_most_items_is_loaded_in_full(sample: tuple[Path, Any]) -> None:
     folder, stale = sample
     raw = stale[2][TASKS]
@@ -261,13 +275,16 @@ def test_a_pull_that_adds_drops_and_reorders_items_answers_as_a_full_load(
 
 
 def assert_entry_framed_afresh(data: datadir.DataDir) -> None:
-    """The entry left behind describes the files as they are now, so the next refresh compares right."""
-    texts = cache._read_texts(data, False)
-    assert texts is not None
-    stored = cache._read_entry(cache._entry_path(data, False), cache._key(texts, False))
-    assert stored is not None
-    assert stored["frame"] == refresh.frame(cache._code_stamp(), texts, stored["task_cuts"])
-    assert stored["task_cuts"] == load(data, indicators=False).task_cuts
+    """The entries left behind describe the files as they are now, so the next refresh compares right."""
+    for kind in (False, True):
+        texts = cache._read_texts(data, kind)
+        assert texts is not None
+        stored = cache._read_entry(cache._entry_path(data, kind), cache._key(texts, kind))
+        if kind and stored is None:
+            continue  # a read of tasks alone leaves no entry with indicators
+        assert stored is not None
+        assert stored["frame"] == refresh.frame(cache._code_stamp(), texts, stored["task_cuts"])
+        assert stored["task_cuts"] == load(data, indicators=False).task_cuts
 
 
 def test_a_write_by_item_leaves_its_frame_current(cli: Cli, repo: Path) -> None:
@@ -298,6 +315,7 @@ def test_a_write_after_a_read_starts_from_the_entry_the_read_left(
     outcome = cli("note", "T07", "已與縣稅務局對接", "--date", "2024-05-10", "--data", str(data), "--lang", "en")
     assert outcome.exit_code == 0, outcome.stderr
     assert counted["full"] == 0 and counted["alone"] >= 1
+    assert_entry_framed_afresh(datadir.DataDir(data))
     for query in (*QUERIES, ["indicators"]):
         assert answers(cli, data, *query) == answers(cli, data, *query, "--no-cache"), query
 

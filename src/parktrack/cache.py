@@ -204,11 +204,12 @@ def _with_indicators(
 
 
 def _payload_keeping_items(loaded: Ledger, payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload of `loaded`, whose items are those of `payload`: their blobs, cuts and lookup reused.
+    """The payload of `loaded`, whose items are those of `payload`: their blobs, cuts and lookup reused,
+    and the frame a refresh compares with (it describes tasks.yaml and units.yaml, not the indicators).
 
     The payload's other parts cannot be reused: the models were built on them (see _Builder)."""
     fresh = to_payload(loaded, payload["task_blobs"])
-    fresh.update(task_cuts=payload["task_cuts"], task_index=payload["task_index"])
+    fresh.update(task_cuts=payload["task_cuts"], task_index=payload["task_index"], frame=payload.get("frame"))
     return fresh
 
 
