@@ -194,9 +194,9 @@ def test_layouts_a_full_load_cuts_no_items_from_are_not_refreshed(sample: tuple[
 )  # fmt: skip
 def test_line_breaks_other_than_newline_are_found(text: str, found: bool) -> None:
     raw = text.encode()
-    assert refresh._other_break(raw, 0, len(raw)) is found
+    assert store.other_break(raw, 0, len(raw)) is found
     before, after = "\rx\u2028".encode(), "\x85".encode()  # breaks outside the bounds do not count
-    assert refresh._other_break(before + raw + after, len(before), len(before) + len(raw)) is found
+    assert store.other_break(before + raw + after, len(before), len(before) + len(raw)) is found
 
 
 def test_a_reformat_of_most_items_is_loaded_in_full(sample: tuple[Path, Any]) -> None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import re
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -38,18 +37,6 @@ from parktrack import store
 if TYPE_CHECKING:
     from parktrack.datadir import DataDir
     from parktrack.ledger import Ledger, TaskIndex
-
-# line breaks the parser knows besides \n: \r alone, NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
-_LONE_CR = re.compile(rb"\r(?!\n)")
-_OTHER_BREAKS = ("\x85".encode(), "\u2028".encode(), "\u2029".encode())
-
-
-def _other_break(raw: bytes, start: int, end: int) -> bool:
-    """Whether a line break other than \\n or \\r\\n lies in raw[start:end] (found by `find`, which runs
-    at memory speed: one regex over a 30 MB file took a quarter of a second)."""
-    if raw.find(b"\r", start, end) >= 0 and _LONE_CR.search(raw, start, end):
-        return True
-    return any(raw.find(sign, start, end) >= 0 for sign in _OTHER_BREAKS)
 
 
 def frame(
@@ -127,32 +114,11 @@ def refreshed(
 
 
 def _item_starts(raw: bytes, head: int, end: int, old: dict[str, Any]) -> list[int] | None:
-    """Where each item's text starts in `raw`, and the list's end; None unless the list is cut surely."""
-    if end <= head or raw[head - 1 : head] != b"\n" or _digest(raw[:head]) != old["head"]:
+    """Where each item's text starts in `raw`, and the list's end; None unless the text around the list
+    is the stale entry's and the list is cut surely (store.item_starts)."""
+    if _digest(raw[:head]) != old["head"] or _digest(raw[end:]) != old["tail"]:
         return None
-    if _digest(raw[end:]) != old["tail"]:
-        return None
-    column = int(old["column"])
-    unfinished = raw.rfind(b"\n") + 1
-    if len(raw) - unfinished > column + 2 and not raw[unfinished:].strip(b" "):
-        return None  # spaces as deep as a block scalar's lines: perhaps the last line of one ending the file
-    last_line = raw.rfind(b"\n", head, end) + 1
-    if end == len(raw) and last_line > head and not raw[last_line:end].strip(b" "):
-        end = last_line  # spaces after the last line break lie outside the list (as store.item_boundaries cuts)
-    if (end < len(raw) and raw[end - 1 : end] != b"\n") or _other_break(raw, head, end):
-        return None
-    dash = b" " * column + b"- "
-    starts = []
-    # lines holding content at or left of the dash column (from the \n before each: a literal the
-    # regex engine scans for quickly, where a multiline ^ is tried at every position)
-    for match in re.compile(rb"\n {0,%d}(?=[^ \r\n#])" % column).finditer(raw, head - 1, end):
-        line = match.start() + 1
-        if not raw.startswith(dash, line):
-            return None  # content at or left of the dash column that starts no item
-        starts.append(line)
-    if starts[:1] != [head]:
-        return None
-    return [*starts, end]
+    return store.item_starts(raw, head, end, int(old["column"]))
 
 
 def _read_item(data: DataDir, stale: Ledger, raw: bytes) -> tuple[str, bytes, Any] | None:

@@ -1,0 +1,121 @@
+"""A ledger read item by item (store._parsed_by_items) gives exactly what one parse of the whole gives.
+
+Loads with item cuts (every load of tasks.yaml but a write's full path, which needs the node tree)
+parse the text before the list, then each item alone, when the layout makes that sure, so the whole
+file's node tree is never held at once. Where it is not sure, or anything is wrong, the whole file is
+parsed, which reports problems with their places. These tests compare the two on mangled files.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from parktrack import datadir, store
+from parktrack.ledger import load
+from test_item_writes import small_ledger
+from test_refresh import edited
+
+TASKS = store.TASKS_FILE
+
+
+def by_items(text: str) -> store.YamlDoc | None:
+    """`text` read item by item, or None where that is not sure (after the checks `_parse` makes of
+    every file first: text problems, anchors, aliases and tags, merge keys)."""
+    doc = store.YamlDoc(Path(TASKS), text.removeprefix("\ufeff"), bom=text.startswith("\ufeff"), raw=text.encode())
+    try:
+        if store._text_problems(doc) or store._feature_problems(doc) or "<<" in doc.text:
+            return None
+    except yaml.YAMLError:  # the feature scan meets a syntax error first: the whole parse reports it
+        return None
+    return doc if store._parsed_by_items(doc, "tasks") else None
+
+
+def whole(text: str) -> store.YamlDoc:
+    """`text` parsed whole (a write's full path: marks kept), with the item cuts item_boundaries makes."""
+    return store.read_yaml(Path(TASKS), text, marks=True, cut="tasks")
+
+
+def assert_same(text: str) -> store.YamlDoc | None:
+    """Read by items (when sure) gives the whole parse's data and cuts, and the whole parse is clean."""
+    mine, theirs = by_items(text), whole(text)
+    if mine is not None:
+        assert theirs.problems == [], (text, theirs.problems)
+        assert mine.data == theirs.data
+        assert list(mine.data) == list(theirs.data)  # the keys in the file's order
+        assert mine.cuts == theirs.cuts
+    read = store.read_yaml(Path(TASKS), text, cut="tasks")  # what a load does: by items, else whole
+    assert (read.data, read.cuts, [str(p) for p in read.problems]) == (
+        theirs.data,
+        theirs.cuts,
+        [str(p) for p in theirs.problems],
+    )
+    return mine
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[int]]:
+    folder = small_ledger(tmp_path_factory.mktemp("parse") / "data")
+    raw = (folder / TASKS).read_bytes()
+    cuts = load(datadir.DataDir(folder), indicators=False).task_cuts
+    assert cuts is not None
+    return raw, cuts
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_read_by_items_only_where_the_whole_parse_gives_the_same(
+    sample: tuple[bytes, list[int]], data: st.DataObject
+) -> None:
+    raw, cuts = sample
+    tasks = data.draw(edited(raw, cuts))
+    try:
+        text = tasks.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    event("by items" if assert_same(text) is not None else "whole")
+
+
+def test_the_bundled_plan_and_a_generated_ledger_are_read_by_items(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate import generate
+
+    generated = generate(tmp_path / "data", 120)  # `- id:` at column 0, as PyYAML dumps
+    assert generated
+    for folder in (datadir.bundled_plan(), tmp_path / "data"):
+        text = (folder / TASKS).read_text(encoding="utf-8")
+        assert assert_same(text) is not None, folder
+
+
+@pytest.mark.parametrize(
+    ("change", "taken"),
+    [
+        (lambda t: t, True),
+        (lambda t: "\ufeff" + t, True),  # a byte order mark: cuts count its three bytes
+        (lambda t: t.replace("\n", "\r\n"), True),
+        (lambda t: t.rstrip("\n"), True),  # no final line break
+        (lambda t: t + "# the end\n\n", True),  # trailing comments ride with the last item
+        (lambda t: t + "  \n", True),
+        (lambda t: t + "      ", False),  # spaces as deep as a block scalar's lines: not sure
+        (lambda t: t + "extra: 1\n", False),  # a key after the list
+        (lambda t: t.replace("tasks:\n", "tasks:  # the items\n\n# first\n", 1), True),
+        (lambda t: t.replace("tasks:\n", "tasks: \n", 1), True),
+        (lambda t: t.replace("tasks:\n", "tasks: []\n", 1), False),
+        (lambda t: t.replace("tasks:\n", "tasks:\n  # note\nplan_too: 1\n", 1), False),
+        (lambda t: "tasks:\n" + t, False),  # the key twice
+        (lambda t: t.replace("\n  - id: T31\n", "\n  - id: T31\n    id: T32\n", 1), False),  # a duplicate key
+        (lambda t: t.replace("\n  - id: T31\n", "\n  -\n    id: T31\n", 1), False),  # first value not on its dash line
+        (lambda t: t.replace("\n  - id: T31\n", "\n  - id: 'T31\n", 1), False),  # a quote left open
+        (lambda t: t.replace("\n  - id: T31\n", "\n  - id: T31\u2028\n", 1), False),
+        (lambda t: t.replace("\n  - id: T31\n", "\n  - id: T31\r\n", 1), True),  # \r\n within is a line break
+    ],
+)
+def test_layouts_read_by_items_or_whole(sample: tuple[bytes, list[int]], change: Any, taken: bool) -> None:
+    text = change(sample[0].decode("utf-8"))
+    assert (assert_same(text) is not None) is taken
