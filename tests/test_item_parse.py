@@ -68,7 +68,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[int]]:
     return raw, cuts
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_read_by_items_only_where_the_whole_parse_gives_the_same(
     sample: tuple[bytes, list[int]], data: st.DataObject
