@@ -146,3 +146,30 @@ def test_a_write_by_item_to_a_last_item_whose_block_text_ends_in_deep_spaces_rem
     fresh = _run(cli, repo, *query, "--no-cache")
     assert json.loads(fresh)["text"].endswith("\n  ") and json.loads(fresh)["history"][-1]["note"] == "已與州工信局對接"
     assert _run(cli, repo, *query) == fresh
+
+
+def test_a_merge_conflict_marker_added_to_one_item_is_checked_against_the_whole_file(cli: Cli, repo: Path) -> None:
+    """A section's goal is written as a quoted paragraph with a line of `=======` under its heading (a
+    quoted scalar's lines may start at column 0). On its own that line is no conflict: git's markers
+    count only where `<<<<<<<` or `>>>>>>>` appear too. Then a hand edit writes `>>>>>>>` into one
+    item's text.
+
+    A full load now reads the file as an unresolved merge: exit 1, at the `=======` line. The refresh
+    parsed only the edited item, where no marker starts a line, and answered as if the file were fine."""
+    tasks = repo / "data" / TASKS
+    raw = tasks.read_bytes()
+    goal = '    goal: "保障措施\n=======\n      組織、資金與督查"\n'.encode()
+    tasks.write_bytes(raw.replace(b"    goal: null\n", goal, 1))
+    git(repo, "commit", "-qam", "section 8's goal as a heading and its paragraph")
+    query = ("show", "T07", "--as-of", "2024-06-30", "--format", "json")
+    assert _run(cli, repo, *query) == _run(cli, repo, *query, "--no-cache")
+
+    raw = tasks.read_bytes()
+    start, end = _item(raw, "T07", "T08")
+    marked = raw[start:end].replace(b"    text: ", "    text: 進度 >>>>>>> 計劃,".encode(), 1)
+    tasks.write_bytes(raw[:start] + marked + raw[end:])
+    git(repo, "commit", "-qam", "T07: ahead of plan")
+    fresh = cli(*query, "--data", str(repo / "data"), "--lang", "en", "--no-cache")
+    assert fresh.exit_code == 1 and "unresolved merge conflict" in fresh.stderr, fresh.stderr
+    cached = cli(*query, "--data", str(repo / "data"), "--lang", "en")
+    assert (cached.exit_code, cached.stdout, cached.stderr) == (fresh.exit_code, fresh.stdout, fresh.stderr)
