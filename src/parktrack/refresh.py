@@ -18,8 +18,9 @@ write path relies on (see writing.py), here checked on the whole list at once:
   last line of a block scalar ending the file, which a full load reads as its text (and which the
   stale entry's cut, made where store.item_boundaries makes it, left out of its item);
 - each new text parses alone as one item whose first value is on its dash's line (as a full load cuts
-  items; nor may `<<` appear, which stops a full load cutting). A text left open at its end (a quoted
-  scalar running on) fails that parse, so in the file too the parser stands between items at every cut.
+  items; nor may `<<` appear, which stops a full load cutting, nor `>>>>>>>`, which makes it look for
+  git's conflict markers over the whole file). A text left open at its end (a quoted scalar running
+  on) fails that parse, so in the file too the parser stands between items at every cut.
 When most item texts are new (a reformat, a distant checkout), a full load is quicker, and is used.
 Anything else returns None and the caller validates in full, which reports what is wrong and where.
 tests/test_refresh.py compares refreshed payloads with full loads' on generated and mangled edits.
@@ -101,6 +102,8 @@ def refreshed(
     raw = texts[store.TASKS_FILE]
     if b"<<" in raw:
         return None  # a full load makes no item cuts where a merge key may be (store._parse)
+    if b">>>>>>>" in raw:
+        return None  # then a full load looks for git's conflict markers on every line (store._conflict_problems)
     starts = _item_starts(raw, stale.task_cuts[0], len(raw) - old["tail_length"], old)
     if starts is None:
         return None
