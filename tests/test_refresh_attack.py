@@ -8,13 +8,21 @@ write must finish with a validated ledger and its commit.
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import Cli, git
+from conftest import DATA, Cli, git
 from parktrack import cache, datadir, store
-from parktrack.ledger import load
+from parktrack.errors import DataError
+from parktrack.ledger import Ledger, TaskIndex, load
+from test_item_writes import small_ledger
+from test_refresh import edited
 
 TASKS = store.TASKS_FILE
 
@@ -176,10 +184,13 @@ def test_a_merge_conflict_marker_added_to_one_item_is_checked_against_the_whole_
 
 def _a_heading_underlined_in_a_goal(repo: Path) -> None:
     """Section 8's goal as a quoted heading underlined with `=======` at column 0 (valid alone)."""
-    tasks = repo / "data" / TASKS
+    _underline_a_goal(repo / "data" / TASKS)
+    git(repo, "commit", "-qam", "section 8's goal as a heading and its paragraph")
+
+
+def _underline_a_goal(tasks: Path) -> None:
     goal = '    goal: "保障措施\n=======\n      組織、資金與督查"\n'.encode()
     tasks.write_bytes(tasks.read_bytes().replace(b"    goal: null\n", goal, 1))
-    git(repo, "commit", "-qam", "section 8's goal as a heading and its paragraph")
 
 
 @pytest.mark.xfail(
@@ -198,3 +209,78 @@ def test_a_note_with_a_conflict_marker_written_by_item_leaves_a_ledger_that_vali
         checked = cli("validate", "--data", str(repo / "data"), "--lang", "en")
         assert checked.exit_code == 0, checked.stderr
     assert outcome.exit_code == cli(*note, "--no-cache").exit_code
+
+
+# --- chains: each hand edit read through the cache (either kind of load), compared with a full load ----
+
+
+@pytest.fixture(scope="module")
+def chained(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small ledger whose head holds a `=======` line, with two indicators naming two of its items."""
+    folder = small_ledger(tmp_path_factory.mktemp("chained") / "data", (0, 6, 7, 20, 30, 52, 60, 70, 82))
+    _underline_a_goal(folder / TASKS)
+    text = (DATA / store.INDICATORS_FILE).read_text(encoding="utf-8")
+    two = text[: text.index("  - id: new-above-scale-firms\n")].replace("items: [T18]", "items: [T07]")
+    (folder / store.INDICATORS_FILE).write_text(two, encoding="utf-8")
+    assert len(load(datadir.DataDir(folder)).indicators) == 2
+    return folder
+
+
+# what a hand edit may also bring: git's markers, a marker-like line, breaks and spaces of other kinds
+EXTRAS = [b"\n=======\n", b"|||||||", b"\xc2\xa0", b"\xef\xbb\xbf", b"\n# note\n\n", b"\r", b"\n\n"]
+
+
+@st.composite
+def chained_edit(draw: st.DrawFn, raw: bytes, cuts: list[int]) -> bytes:
+    """tasks.yaml after a few hand edits (see test_refresh.edited), and/or `>>>>>>>` written at the start
+    of a value (where it reads as text) or one of EXTRAS put anywhere among the items."""
+    how = draw(st.sampled_from(["edit", "extra", "both"]))
+    tasks = draw(edited(raw, cuts)) if how != "extra" else raw
+    if how != "edit":
+        if draw(st.booleans()):
+            spots = [i + 2 for i in range(cuts[0], len(tasks) - 1) if tasks[i : i + 2] == b": "]
+            extra = b"x >>>>>>> theirs "
+        else:
+            spots = [i + 1 for i in range(cuts[0], len(tasks)) if tasks[i] in b"\n :"]
+            extra = draw(st.sampled_from(EXTRAS))
+        at = draw(st.sampled_from(spots))
+        tasks = tasks[:at] + extra + tasks[at:]
+    return tasks
+
+
+def _outcome(load_it: Callable[..., Ledger], data: datadir.DataDir, indicators: bool) -> Any:
+    """What a load gives, comparable: its problems, or its items, cuts, indicators and lookup."""
+    try:
+        ledger = load_it(data, indicators=indicators)
+    except DataError as error:
+        return [str(problem) for problem in error.problems]
+    index = ledger.tasks.lookup or TaskIndex.of(ledger.tasks)
+    filed = [{name: spots for name, spots in kind.items() if spots} for kind in (index.names, index.leaders)]
+    dumps = [[model.model_dump(mode="json") for model in models] for models in (ledger.tasks, ledger.indicators)]
+    return dumps, ledger.task_cuts, filed, index.deadlines, index.plain_sketches()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_chain_of_hand_edits_read_through_either_entry_answers_as_full_loads(
+    chained: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """Each edit is read by a tasks-only or a full load, so each refresh starts from an entry that an
+    earlier refresh framed, of the same kind or the other (or from a full load after an invalid edit)."""
+    where = tmp_path_factory.mktemp("chain")
+    folder = where / "data"
+    shutil.copytree(chained, folder)
+    tasks, folder_data = folder / TASKS, datadir.DataDir(folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(cache.CACHE_DIR_VAR, str(where / "cache"))
+        cache.load_ledger(folder_data, indicators=data.draw(st.booleans()))
+        valid = tasks.read_bytes()
+        for _ in range(data.draw(st.integers(1, 4))):
+            cuts = load(folder_data, replacing={TASKS: valid.decode("utf-8")}, indicators=False).task_cuts
+            assert cuts is not None
+            tasks.write_bytes(data.draw(chained_edit(valid, cuts)))
+            indicators = data.draw(st.booleans())
+            cached = _outcome(cache.load_ledger, folder_data, indicators)
+            assert cached == _outcome(load, folder_data, indicators)
+            if not isinstance(cached, list):
+                valid = tasks.read_bytes()
