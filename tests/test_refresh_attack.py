@@ -8,13 +8,15 @@ write must finish with a validated ledger and its commit.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, Cli, git
@@ -284,3 +286,142 @@ def test_a_chain_of_hand_edits_read_through_either_entry_answers_as_full_loads(
             assert cached == _outcome(load, folder_data, indicators)
             if not isinstance(cached, list):
                 valid = tasks.read_bytes()
+
+
+# --- a repository used with the cache against its twin used with --no-cache, step by step ---------
+
+
+def _items_of(raw: bytes) -> tuple[bytes, list[bytes], bytes]:
+    """tasks.yaml (LF, no BOM) as the text before its items, each item's text, and what follows them."""
+    after = raw.find(b"\nsections:\n", raw.index(b"\ntasks:\n"))
+    body, tail = (raw, b"") if after < 0 else (raw[: after + 1], raw[after + 1 :])
+    starts = [at + 1 for at in range(len(body)) if body.startswith(b"\n  - id: ", at)]
+    cuts = [*starts, len(body)]
+    return body[: starts[0]], [body[start:end] for start, end in pairwise(cuts)], tail
+
+
+def _by_hand(kind: str, raw: bytes) -> bytes:
+    """One hand edit of tasks.yaml's items or layout (kept in the file's BOM and line breaks)."""
+    bom, crlf = raw.startswith(b"\xef\xbb\xbf"), b"\r\n" in raw
+    plain = raw.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    if kind == "crlf":
+        crlf = not crlf
+    elif kind == "bom":
+        bom = not bom
+    elif kind == "spaces":
+        plain = plain.rstrip(b" ") if plain.endswith(b" ") else plain + b"  "
+    else:
+        spaces = len(plain) - len(plain.rstrip(b" "))
+        head, items, tail = _items_of(plain[: len(plain) - spaces])
+        if kind == "comment":
+            items[6] = items[6].replace(b"    text: ", b"    # asked the office\n    text: ", 1)
+        elif kind == "swap":
+            items[0], items[1] = items[1], items[0]
+        elif kind == "drop":
+            del items[3]
+        elif kind == "add":
+            items.insert(10, items[6].replace(b"id: T07", b"id: T99", 1))
+        elif kind == "move":
+            items.append(items.pop(5))
+        elif kind == "history":  # done by hand, with its dated entry
+            done = b"status: done\n    history:\n      - date: 2024-05-02\n        status: done\n"
+            items[8] = items[8].replace(b"status: not_started\n    history: []\n", done, 1)
+        elif kind == "units":  # another supporting unit, and another lead official
+            items[2] = items[2].replace(b"support_units: [", "support_units: [縣統計局, ".encode(), 1)
+            items[2] = items[2].replace(b"leaders: [", "leaders: [李興明, ".encode(), 1)
+        elif kind == "sections" and not tail:  # the sections moved after the list, or back
+            start, stop = head.index(b"\nsections:\n") + 1, head.index(b"\ntasks:\n") + 1
+            head, tail = head[:start] + head[stop:], head[start:stop]
+        elif kind == "sections":
+            at = head.index(b"\ntasks:\n") + 1
+            head, tail = head[:at] + tail + head[at:], b""
+        plain = head + b"".join(items) + tail + b" " * spaces
+    plain = plain.replace(b"\n", b"\r\n") if crlf else plain
+    return (b"\xef\xbb\xbf" if bom else b"") + plain
+
+
+HAND_EDITS = ["comment", "history", "units", "swap", "drop", "add", "move", "sections", "crlf", "bom", "spaces"]
+OTHER_EDITS = ["indicators", "units", "revert", "checkout", "damaged entry", "no entry"]
+COMMANDS = [
+    ("list",), ("indicators",), ("show", "T07"), ("units",), ("leaders",), ("show", "T99"),
+    ("list", "--unit", "縣統計局"), ("list", "--leader", "李興明"), ("list", "--light", "red"),
+    ("note", "T07", "已對接"), ("update", "T09", "T99", "--status", "in_progress", "--note", "一起"),
+    ("record", "gross-output", "12.5", "--period", "2024Q1"), ("note", "M15", "第一行\n第二行"),
+]  # fmt: skip
+
+
+def _edit_twin(root: Path, edit: str) -> None:
+    data = root / "data"
+    if edit in HAND_EDITS:
+        (data / TASKS).write_bytes(_by_hand(edit, (data / TASKS).read_bytes()))
+    elif edit in ("indicators", "units"):
+        name = store.INDICATORS_FILE if edit == "indicators" else store.UNITS_FILE
+        raw = (data / name).read_bytes()
+        (data / name).write_bytes(raw.replace(b"items: [T18]", b"items: [T18, T07]", 1) + b"# checked\n")
+    elif edit == "revert" and git(root, "rev-list", "--count", "HEAD").strip() != "1":
+        git(root, "revert", "--no-edit", "HEAD")
+    elif edit == "checkout":
+        git(root, "checkout", git(root, "rev-list", "--max-parents=0", "HEAD").strip(), "--", "data")
+    elif edit in ("damaged entry", "no entry"):
+        for kind in (True, False):  # only the cached twin has entries
+            entry = cache._entry_path(datadir.DataDir(data), kind)
+            if entry.exists() and edit == "no entry":
+                entry.unlink()
+            elif entry.exists():
+                entry.write_bytes(entry.read_bytes()[:-9] + b"\x00" * 9)
+    if git(root, "status", "--porcelain"):
+        git(root, "commit", "-qam", f"by hand: {edit}")
+
+
+_COMMIT = re.compile(r"\b[0-9a-f]{10}(?:[0-9a-f]{30})?\b")  # a commit's hash: the twins commit at other times
+
+
+def _step(cli: Cli, twins: tuple[Path, Path], step: str | tuple[str, ...], day: int) -> None:
+    cached, fresh = twins
+    if isinstance(step, str):
+        for root in twins:
+            _edit_twin(root, step)
+    else:
+        writes = step[0] in ("note", "update", "record")
+        options = ("--date", f"2024-{5 + day // 28:02d}-{1 + day % 28:02d}") if writes else ("--as-of", "2024-06-30")
+        if not writes:
+            options += ("--format", "json")
+        answers = [
+            cli(step[0], *extra, *options, "--data", str(root / "data"), "--lang", "en", *step[1:])
+            for root, extra in ((cached, ()), (fresh, ("--no-cache",)))
+        ]
+        said = [
+            (
+                answer.exit_code,
+                _COMMIT.sub("<commit>", (answer.stdout + answer.stderr).replace(str(root), "")),
+            )
+            for answer, root in zip(answers, twins, strict=True)
+        ]
+        assert said[0] == said[1], step
+    for name in (TASKS, store.UNITS_FILE, store.INDICATORS_FILE):
+        assert (cached / "data" / name).read_bytes() == (fresh / "data" / name).read_bytes(), (step, name)
+    messages = [_COMMIT.sub("<commit>", git(root, "log", "-1", "--format=%s%n%b")) for root in twins]
+    assert messages[0] == messages[1], step
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(st.sampled_from([*HAND_EDITS, *OTHER_EDITS]) | st.sampled_from(COMMANDS), min_size=4, max_size=10)
+)
+@example(steps=["comment", ("list",), "history", ("units",)])  # a lookup a refresh framed, updated in place
+@example(steps=["units", ("list", "--unit", "縣統計局"), "history", ("list", "--leader", "李興明")])
+@example(steps=[("note", "T07", "已對接"), "comment", ("list",), "units", ("update", "T09", "T99", "--status", "done")])
+@example(
+    steps=[("indicators",), "sections", ("list",), "crlf", ("record", "gross-output", "12.5", "--period", "2024Q1")]
+)
+def test_commands_after_hand_edits_answer_and_write_as_with_no_cache(
+    cli: Cli, repo: Path, tmp_path_factory: pytest.TempPathFactory, steps: list[str | tuple[str, ...]]
+) -> None:
+    """Reads and writes in any order after hand edits, pulls, reverts and checkouts, with entries of
+    either kind current, stale, damaged or gone: the same answers, files and commits as --no-cache."""
+    where = tmp_path_factory.mktemp("twins")
+    twins = (where / "cached", where / "fresh")
+    for root in twins:
+        shutil.copytree(repo, root)
+    for day, step in enumerate(steps):
+        _step(cli, twins, step, day)
