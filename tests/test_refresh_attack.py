@@ -195,10 +195,6 @@ def _underline_a_goal(tasks: Path) -> None:
     tasks.write_bytes(tasks.read_bytes().replace(b"    goal: null\n", goal, 1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="writing._replace_item checks the item alone; the fix belongs in writing.py/store.py (not this branch's)",
-)
 def test_a_note_with_a_conflict_marker_written_by_item_leaves_a_ledger_that_validates(cli: Cli, repo: Path) -> None:
     """The same file met by a write: `note` validated the item alone and wrote `>>>>>>>` into it, which
     a full check (and so `validate`, every --no-cache read and the next full write) reads as an
@@ -262,7 +258,7 @@ def _outcome(load_it: Callable[..., Ledger], data: datadir.DataDir, indicators: 
     return dumps, ledger.task_cuts, filed, index.deadlines, index.plain_sketches()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_chain_of_hand_edits_read_through_either_entry_answers_as_full_loads(
     chained: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
@@ -404,7 +400,7 @@ def _step(cli: Cli, twins: tuple[Path, Path], step: str | tuple[str, ...], day: 
     assert messages[0] == messages[1], step
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     steps=st.lists(st.sampled_from([*HAND_EDITS, *OTHER_EDITS]) | st.sampled_from(COMMANDS), min_size=4, max_size=10)
 )

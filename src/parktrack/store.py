@@ -214,8 +214,15 @@ def _text_problems(doc: YamlDoc) -> list[Problem]:
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)
 
 
+def conflict_signs(text: str) -> bool:
+    """Whether `text` holds what makes a load look for git's conflict markers on every line of the file
+    (where a `=======` line, harmless alone, then counts as one): a text checked alone that has one must
+    be checked with the whole file."""
+    return "<<<<<<<" in text or ">>>>>>>" in text
+
+
 def _conflict_problems(doc: YamlDoc) -> list[Problem]:
-    if "<<<<<<<" not in doc.text and ">>>>>>>" not in doc.text:
+    if not conflict_signs(doc.text):
         return []
     starts = [m for m in _CONFLICT_MARKER.finditer(doc.text) if m.group(1)[0] in "<"]
     lines = [doc.text.count("\n", 0, m.start()) + 1 for m in starts]
