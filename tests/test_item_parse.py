@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from parktrack import datadir, store
+from parktrack import datadir, history, store
 from parktrack.ledger import load
 from test_item_writes import small_ledger
 from test_refresh import edited
@@ -80,6 +80,36 @@ def test_read_by_items_only_where_the_whole_parse_gives_the_same(
     except UnicodeDecodeError:
         return
     event("by items" if assert_same(text) is not None else "whole")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_history_reads_an_old_version_by_items_as_it_reads_it_whole(
+    sample: tuple[bytes, list[int]], data: st.DataObject
+) -> None:
+    """`history` parses old versions in full the same way: read by items, the same entries and layout."""
+    raw, cuts = sample
+    version = data.draw(edited(raw, cuts))
+    mine, theirs = history._parse(version, history._TASKS), history._parse(version, history._TASKS, by_items=False)
+    event("by items" if store.load_plain_items(version, "tasks") is not None else "whole")
+    if theirs is None:
+        assert mine is None
+        return
+    assert mine is not None
+    for field in ("entries", "by_id", "unique", "odd", "starts", "indent", "text"):
+        assert getattr(mine, field) == getattr(theirs, field), field
+
+
+@pytest.mark.parametrize("change", [lambda t: t, lambda t: "\ufeff" + t, lambda t: t.replace("\n", "\r\n")])
+def test_history_reads_a_version_with_a_bom_or_crlf_by_items_as_whole(
+    sample: tuple[bytes, list[int]], change: Any
+) -> None:
+    version = change(sample[0].decode("utf-8")).encode("utf-8")
+    assert store.load_plain_items(version, "tasks") is not None
+    mine, theirs = history._parse(version, history._TASKS), history._parse(version, history._TASKS, by_items=False)
+    assert mine is not None and theirs is not None
+    for field in ("entries", "by_id", "unique", "odd", "starts", "indent", "text"):
+        assert getattr(mine, field) == getattr(theirs, field), field
 
 
 def test_the_bundled_plan_and_a_generated_ledger_are_read_by_items(tmp_path: Path) -> None:

@@ -311,11 +311,16 @@ def _load_newest(memo: _Memo) -> tuple[str, _Version] | None:
         return None
 
 
-def _parse(raw: bytes, kind: _Kind) -> _Version | None:
-    """A whole version, parsed; None when it is not a readable ledger file (or has the wrong shapes)."""
-    from parktrack.store import load_plain_node
+def _parse(raw: bytes, kind: _Kind, by_items: bool = True) -> _Version | None:
+    """A whole version, parsed; None when it is not a readable ledger file (or has the wrong shapes).
 
-    data, root = load_plain_node(raw.decode("utf-8", errors="replace"))
+    Read item by item where a load would (store.load_plain_items: the same data, without holding the
+    whole file's node tree, a quarter of the memory); else parsed whole. `by_items=False`: always whole.
+    """
+    from parktrack.store import load_plain_items, load_plain_node
+
+    found = load_plain_items(raw, kind.collection) if by_items else None
+    data, root = (found[0], None) if found else load_plain_node(raw.decode("utf-8", errors="replace"))
     entries = data.get(kind.collection) if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(_shaped(entry, kind.lists) for entry in entries):
         return None
@@ -323,10 +328,22 @@ def _parse(raw: bytes, kind: _Kind) -> _Version | None:
     body = raw.removeprefix(_BOM)
     odd = _NAN.search(body) is not None and _odd(entries)  # YAML writes a NaN only as .nan, .NaN or .NAN
     version = _Version(body, entries, by_id, unique=len(by_id) == len(entries), odd=odd)
-    layout = _layout(body, root, kind.collection, len(entries))
+    if found:
+        layout = _cut_layout(body, [cut - (len(raw) - len(body)) for cut in found[1]])
+    else:
+        layout = _layout(body, root, kind.collection, len(entries))
     if layout is not None:
         version.starts, version.indent = layout
     return version
+
+
+def _cut_layout(text: bytes, cuts: list[int]) -> tuple[list[int], int] | None:
+    """`_layout` for a version read item by item, from its item cuts (each at its `-` line): the same
+    starts and indentation, and the same refusal of line breaks other than \\n (the layout counts lines)."""
+    if len(cuts) < 2 or any(sign in text for sign in _OTHER_BREAKS):
+        return None
+    line = text[cuts[0] : text.find(b"\n", cuts[0])]
+    return cuts[:-1], len(line) - len(line.lstrip(b" "))
 
 
 def _shaped(entry: Any, lists: tuple[str, ...]) -> bool:

@@ -594,6 +594,26 @@ def load_plain(text: str) -> Any:
     return load_plain_node(text)[0]
 
 
+def load_plain_items(raw: bytes, key: str) -> tuple[Any, list[int]] | None:
+    """An old version's bytes read item by item, as a load reads them (see `_parsed_by_items`), with
+    `load_plain`'s guards: its data and where each item of the list `key` starts (byte offsets, a byte
+    order mark included, the list's end last); None when that is not sure, or the bytes are not clean
+    UTF-8 or trip a guard, and the caller parses the whole."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"), bom=text.startswith("\ufeff"), raw=raw)
+    try:
+        if _text_problems(doc) or "<<" in doc.text or _feature_problems(doc):
+            return None
+    except yaml.YAMLError:
+        return None
+    if not _parsed_by_items(doc, key) or doc.cuts is None:
+        return None
+    return doc.data, doc.cuts
+
+
 def load_plain_node(text: str) -> tuple[Any, yaml.Node | None]:
     """`load_plain`'s data and the node tree it was built from (marks: where each value is written)."""
     doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"))
