@@ -130,11 +130,6 @@ def _read_item(data: DataDir, stale: Ledger, raw: bytes) -> tuple[str, bytes, An
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if store.conflict_signs(text):
-        # a full load then looks for git's conflict markers on every line of the file, and a ======= line
-        # around the list, harmless before, is one. A known text holding a sign was in a file that
-        # validated with it: no marker line is in the text around the list or in any item
-        return None
     item = store.read_item(data.file(store.TASKS_FILE), text)
     if item is None or not store.on_its_dash_line(item):
         return None  # a full load would not cut such an item out (store.item_boundaries)

@@ -137,7 +137,8 @@ def _parsed_by_items(doc: YamlDoc, key: str) -> bool:
     """Read the file as its text before the list `key`, then each item alone, when that is sure to give
     the data and item_boundaries that one parse of the whole gives; False when not sure, or when any
     part does not parse cleanly (the caller then parses the whole, which says what is wrong and where).
-    Called once the file-wide checks pass (text problems; anchors, aliases and tags; no merge key).
+    Called once the file-wide checks pass (text problems; anchors, aliases and tags). A merge key (`<<`)
+    anywhere: not sure (the whole parse flattens it across parts).
 
     Each part's nodes are dropped once its data is built: the whole file's node tree (marks and all) is
     never held at once, about a quarter of the memory of a whole parse at 10,000 items, in the same time.
@@ -148,7 +149,9 @@ def _parsed_by_items(doc: YamlDoc, key: str) -> bool:
     each item's text parses alone as one block item whose first value is on its dash's line (a text
     left open at its end, such as a quoted scalar running on, fails that). Duplicate keys anywhere: not sure.
     """
-    raw = doc.raw if doc.raw else doc.text.encode("utf-8")
+    if "<<" in doc.text:
+        return False
+    raw = doc.raw
     found = _first_item(raw, key)
     starts = item_starts(raw, found[0], len(raw), found[1]) if found else None
     if found is None or starts is None:
@@ -249,7 +252,7 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
         doc.problems = _feature_problems(doc)
         if doc.problems:
             return
-        if cut and not marks and "<<" not in doc.text and _parsed_by_items(doc, cut):
+        if cut and not marks and _parsed_by_items(doc, cut):
             return
         loader = _Loader(doc.text)
         try:
@@ -605,7 +608,7 @@ def load_plain_items(raw: bytes, key: str) -> tuple[Any, list[int]] | None:
         return None
     doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"), bom=text.startswith("\ufeff"), raw=raw)
     try:
-        if _text_problems(doc) or "<<" in doc.text or _feature_problems(doc):
+        if _text_problems(doc) or _feature_problems(doc):
             return None
     except yaml.YAMLError:
         return None
@@ -765,7 +768,10 @@ class ItemText:
 
 
 def read_item(path: Path, text: str) -> ItemText | None:
-    """Parse one item's text alone; None when it does not parse as one clean `- ` list item."""
+    """Parse one item's text alone; None when it does not parse as one clean `- ` list item, or holds
+    a conflict sign (`conflict_signs`: then only the whole file can be checked as a load checks it)."""
+    if conflict_signs(text):
+        return None
     doc = read_yaml(path, text, marks=True)
     root = doc.root() if doc.ok else None
     if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:

@@ -202,8 +202,6 @@ def _replace_item(
         return None
     splices = [splice for edit in edits for splice in edit.splices(item.doc.text, item.node)]
     new = store.apply_splices(old, splices, newline)
-    if store.conflict_signs(new):
-        return None  # the whole file is then checked for conflict markers: the full path does it
     parsed = store.read_item(path, new) if store.stays_in_place(old, new, item.column) else None
     task = check_task_alone(parsed.doc.data[0], ledger) if parsed is not None else None
     if task is None or task.id != edits[0].entry_id:
