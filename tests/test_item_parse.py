@@ -52,6 +52,19 @@ def assert_same(text: str) -> tuple[Any, list[int]] | None:
     return mine
 
 
+def assert_history_reads_alike(version: bytes) -> history._Version | None:
+    """`history` reads `version` by items (where it can) as it reads it whole: the same entries and
+    layout, or neither reads it. The version as read whole."""
+    mine, theirs = history._parse(version, history._TASKS), history._parse(version, history._TASKS, by_items=False)
+    if theirs is None:
+        assert mine is None
+        return None
+    assert mine is not None
+    for field in ("entries", "by_id", "unique", "odd", "starts", "indent", "text"):
+        assert getattr(mine, field) == getattr(theirs, field), field
+    return theirs
+
+
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, list[int]]:
     folder = small_ledger(tmp_path_factory.mktemp("parse") / "data")
@@ -83,14 +96,8 @@ def test_history_reads_an_old_version_by_items_as_it_reads_it_whole(
     """`history` parses old versions in full the same way: read by items, the same entries and layout."""
     raw, cuts = sample
     version = data.draw(edited(raw, cuts))
-    mine, theirs = history._parse(version, history._TASKS), history._parse(version, history._TASKS, by_items=False)
     event("by items" if store.load_plain_items(version, "tasks") is not None else "whole")
-    if theirs is None:
-        assert mine is None
-        return
-    assert mine is not None
-    for field in ("entries", "by_id", "unique", "odd", "starts", "indent", "text"):
-        assert getattr(mine, field) == getattr(theirs, field), field
+    assert_history_reads_alike(version)
 
 
 @pytest.mark.parametrize("change", [lambda t: t, lambda t: "\ufeff" + t, lambda t: t.replace("\n", "\r\n")])
@@ -99,10 +106,7 @@ def test_history_reads_a_version_with_a_bom_or_crlf_by_items_as_whole(
 ) -> None:
     version = change(sample[0].decode("utf-8")).encode("utf-8")
     assert store.load_plain_items(version, "tasks") is not None
-    mine, theirs = history._parse(version, history._TASKS), history._parse(version, history._TASKS, by_items=False)
-    assert mine is not None and theirs is not None
-    for field in ("entries", "by_id", "unique", "odd", "starts", "indent", "text"):
-        assert getattr(mine, field) == getattr(theirs, field), field
+    assert assert_history_reads_alike(version) is not None
 
 
 def test_the_bundled_plan_and_a_generated_ledger_are_read_by_items(tmp_path: Path) -> None:
