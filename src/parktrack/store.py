@@ -607,24 +607,26 @@ def load_plain_items(raw: bytes, key: str) -> tuple[Any, list[int]] | None:
     except UnicodeDecodeError:
         return None
     doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"), bom=text.startswith("\ufeff"), raw=raw)
-    try:
-        if _text_problems(doc) or _feature_problems(doc):
-            return None
-    except yaml.YAMLError:
-        return None
-    if not _parsed_by_items(doc, key) or doc.cuts is None:
+    if not _passes_guards(doc) or not _parsed_by_items(doc, key) or doc.cuts is None:
         return None
     return doc.data, doc.cuts
+
+
+def _passes_guards(doc: YamlDoc) -> bool:
+    """What an old version must pass before it is built, as a file on disk does: no text problem (NUL,
+    conflict marker, tab indentation) and no anchor, alias or tag (so no alias bomb is ever built)."""
+    try:
+        return not _text_problems(doc) and not _feature_problems(doc)
+    except yaml.YAMLError:  # the scan for anchors met a syntax error: the file does not parse
+        return False
 
 
 def load_plain_node(text: str) -> tuple[Any, yaml.Node | None]:
     """`load_plain`'s data and the node tree it was built from (marks: where each value is written)."""
     doc = YamlDoc(Path("-"), text.removeprefix("\ufeff"))
-    if _text_problems(doc):
+    if not _passes_guards(doc):
         return None, None
     try:
-        if _feature_problems(doc):
-            return None, None
         loader = _Loader(doc.text)
         try:
             node = loader.get_single_node()
