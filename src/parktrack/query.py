@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple, TypeVar
 
 from parktrack.deadlines import DEFAULT_WARN_DAYS, Assessment, assess
-from parktrack.ledger import Ledger
+from parktrack.ledger import Ledger, Sketch
 from parktrack.models import Task, Unit
 
 
@@ -206,8 +206,7 @@ def unit_summaries(
     summaries = {unit.id: UnitSummary(unit) for unit in ledger.units}
     id_of = {name: unit.id for name, unit in ledger.unit_by_name.items()}
     counted: Counter[tuple[str, bool, Standing]] = Counter()  # (unit id, leads it, standing): items
-    for item in ledger.tasks.sketches():  # every item, read from sketches: no filter applies
-        standing = Standing.of(item.deadline, assess(item, day, warn_days))
+    for item, standing in _standings(ledger, day, warn_days):
         leads = {id_of[name] for name in item.lead_units}
         supports = {id_of[name] for name in (*item.support_units, *item.groups)} - leads
         counted.update([(unit_id, True, standing) for unit_id in leads])
@@ -229,12 +228,17 @@ def leader_summaries(
 ) -> list[LeaderSummary]:
     summaries = {name: LeaderSummary(name) for name in ledger.leaders}
     counted: Counter[tuple[str, Standing]] = Counter()
-    for item in ledger.tasks.sketches():
-        standing = Standing.of(item.deadline, assess(item, day, warn_days))
+    for item, standing in _standings(ledger, day, warn_days):
         counted.update([(leader, standing) for leader in item.leaders])
     for (leader, standing), count in counted.items():
         summaries[leader].tally.add(standing, count)
     return _sorted(list(summaries.values()), sort, lambda s: s.leader, lambda s: s.tally)
+
+
+def _standings(ledger: Ledger, day: date, warn_days: int) -> Iterator[tuple[Sketch | Task, Standing]]:
+    """Every item and how it stands on `day`, read from sketches (no filter applies to these views)."""
+    for item in ledger.tasks.sketches():
+        yield item, Standing.of(item.deadline, assess(item, day, warn_days))
 
 
 def _sorted(summaries: list[S], sort: str, name: Callable[[S], str], tally: Callable[[S], Tally]) -> list[S]:
