@@ -138,8 +138,13 @@ def test_plain_edits_are_refreshed_not_declined(sample: tuple[Path, Any]) -> Non
     head, items, tail = split(stale)
     retold = items[1].replace(b"status: not_started", b"status: not_started  # asked on 5 June", 1)
     assert retold != items[1]
+    sole = next(item for item in items if "縣委組織部".encode() in item)  # the one item naming this unit
+    assert sum("縣委組織部".encode() in item for item in items) == 1
+    unnamed = sole.replace("縣委組織部, ".encode(), b"", 1)  # no item names it now: nor may the lookup
+    assert unnamed != sole
     cases = {
         "a comment in one item": head + items[0] + retold + b"".join(items[2:]) + tail,
+        "the only mention of a unit taken out": raw.replace(sole, unnamed, 1),
         "an item dropped": head + b"".join(items[:2] + items[3:]) + tail,
         "two items swapped": head + b"".join([items[1], items[0], *items[2:]]) + tail,
         "nothing changed": raw,

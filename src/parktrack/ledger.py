@@ -109,6 +109,8 @@ class TaskIndex:
                 for key in keys:
                     positions = lists[key]
                     del positions[bisect_left(positions, position)]
+                    if not positions:  # as a fresh index has it: no name without an item
+                        del lists[key]
         for lists, keys in zip((self.names, self.leaders), _filed_names(sketch), strict=True):
             for key in keys:
                 insort(lists.setdefault(key, []), position)
