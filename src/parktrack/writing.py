@@ -91,9 +91,7 @@ def commit_target(data: DataDir, file_name: str) -> Path | None:
     """The repository to commit in (None: truly outside git), refusing a file with uncommitted changes."""
     from parktrack import gitrepo
 
-    repo = gitrepo.repo_root(data.path)
-    if repo is not None:
-        gitrepo.check_index_unlocked(repo)
+    repo = gitrepo.repo_to_write_in(data.path)
     if repo is not None and gitrepo.uncommitted(repo, data.file(file_name)):
         path = data.file(file_name)
         relative = path.resolve().relative_to(repo.resolve())
