@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import opencc
 import pytest
 
 from conftest import REPO, Cli, cli_env
@@ -73,6 +74,25 @@ def test_piped_tsv_speaks_the_interface_language(cli: Cli) -> None:
     texts = [row[zh[0].index("具体工作举措")] for row in zh[1:]]
     assert any("产业园区" in text for text in texts)  # the ledger's 產業園區, shown simplified
     assert not any("產業園區" in text for text in texts)
+
+
+def test_csv_cells_in_chinese_are_the_json_values_in_words(cli: Cli) -> None:
+    """Each cell of the zh-Hans CSV against the item's JSON: roles and yes/no as words, the units'
+    names (lists too) simplified, the rest as JSON has it."""
+    args = ["list", "--unit", "縣財政局", "--as-of", "2024-07-01", "--lang", "zh-Hans"]
+    items = json.loads(cli(*args, "-f", "json").stdout)
+    header, *rows = csv_rows(cli(*args, "-f", "csv").stdout)
+    assert len(rows) == len(items) > 1
+    words = {"lead": "牵头", "support": "配合", True: "是", False: "否"}
+    simplified = opencc.OpenCC("t2s").convert
+    for row, item in zip(rows, items, strict=True):
+        cell = dict(zip(header, row, strict=True))
+        assert cell["编号"] == item["id"] and cell["完成时限"] == (item["deadline"] or "")
+        assert cell["角色"] == "、".join(words[role] for role in item["roles"])
+        assert cell["长期"] == words[item["long_term"]] and cell["推定时限"] == words[item["deadline_implied"]]
+        assert cell["配合单位"] == "、".join(simplified(name) for name in item["support_units"])
+    assert any("配合" in row[header.index("角色")] for row in rows)
+    assert any("县财政局" in row[header.index("配合单位")] for row in rows)
 
 
 def test_overdue_by_unit_csv_and_tsv_name_the_lead_unit_in_chinese(cli: Cli) -> None:

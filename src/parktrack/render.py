@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from parktrack.i18n import N_, _, display
@@ -228,9 +229,10 @@ _STATUS_KEYS = frozenset({"status", "from", "to"})
 
 def _converter(key: str) -> Callable[[Any], Any]:
     """How the values under `key` read in the interface language: yes/no, labels for codes, the
-    ledger's text as displayed."""
+    ledger's text as displayed. One function a column, worked out once: thousands of rows call it."""
     from parktrack import vocab
 
+    yes, no = _("yes"), _("no")
     label: Callable[[str], str] | None = None
     if key in _STATUS_KEYS:
         label = vocab.status_label
@@ -240,23 +242,45 @@ def _converter(key: str) -> Callable[[Any], Any]:
         from parktrack.indicators import verdict_text  # only indicator records carry one
 
         label = verdict_text
-    ledger_text = key in _LEDGER_TEXT
+    elif key == "roles":
+        label = vocab.role_label
+    if label is not None:
+        return _labelled(cache(label), yes, no, each=key == "roles")
+    if key in _LEDGER_TEXT:
+        return _shown(yes, no)
 
-    def convert(value: Any) -> Any:
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if label is not None and isinstance(value, str):
-            return label(value)
-        if key == "roles" and isinstance(value, list):
-            return [vocab.role_label(role) for role in value]
-        if ledger_text:
-            if isinstance(value, str):
-                return display(value)
-            if isinstance(value, list):
-                return [display(item) if isinstance(item, str) else item for item in value]
+    def plain(value: Any) -> Any:
+        return (yes if value else no) if value.__class__ is bool else value
+
+    return plain
+
+
+def _labelled(label: Callable[[str], str], yes: str, no: str, each: bool) -> Callable[[Any], Any]:
+    """Codes as their labels: the value (a status, a light ...), or `each` code in a list (roles)."""
+
+    def labelled(value: Any) -> Any:
+        if value.__class__ is bool:
+            return yes if value else no
+        if each:
+            return [label(code) for code in value] if isinstance(value, list) else value
+        return label(value) if isinstance(value, str) else value
+
+    return labelled
+
+
+def _shown(yes: str, no: str) -> Callable[[Any], Any]:
+    """The ledger's own text as the interface shows it (simplified in zh-Hans), a list's texts too."""
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, str):
+            return display(value)
+        if value.__class__ is bool:
+            return yes if value else no
+        if isinstance(value, list):
+            return [display(item) if isinstance(item, str) else item for item in value]
         return value
 
-    return convert
+    return shown
 
 
 def grouped_data(groups: dict[str, list[Record]], key: str, fmt: str) -> str:
