@@ -56,7 +56,9 @@ class _Loader(_BaseLoader):
         calls PyYAML's own constructor for each scalar's tag, which takes a load a third less time than
         PyYAML's general way (object memo, generators for recursive data, merge keys). Anything else
         (an alias, a merge key `<<`, a tag of another kind, a key that is no scalar, nesting deeper than
-        Python's stack) is built PyYAML's way, from the start."""
+        Python's stack) is built PyYAML's way, from the start. So is a document with a repeated key:
+        PyYAML notes them level by level (a mapping's keys before those of any mapping inside it), where
+        the walk meets them in the order written."""
         if not self._may_alias:
             duplicates: list[yaml.Node] = []
             try:
@@ -64,8 +66,8 @@ class _Loader(_BaseLoader):
             except (_NotATreeError, RecursionError):
                 pass
             else:
-                self.duplicate_keys.extend(duplicates)
-                return data
+                if not duplicates:
+                    return data
         return super().construct_document(node)
 
     def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
