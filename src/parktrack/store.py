@@ -63,8 +63,8 @@ class _Loader(_BaseLoader):
             duplicates: list[yaml.Node] = []
             try:
                 data = _TreeBuilder(self, duplicates).build(node)
-            except (_NotATreeError, RecursionError):
-                pass
+            except (_NotATreeError, RecursionError, ValueError, KeyError):
+                pass  # a scalar PyYAML cannot build (0x_): PyYAML's way fails on the one it builds first
             else:
                 if not duplicates:
                     return data
