@@ -102,6 +102,19 @@ def test_a_held_git_index_lock_stops_the_write_before_it_starts(cli: Cli, repo: 
     assert cli("--lang", "en", "update", "T02", "--status", "blocked", "--date", "2024-05-01", cwd=repo).exit_code == 0
 
 
+@pytest.mark.parametrize("sign", ["\u2028", "\x85", "\x1c", "\x0c"])
+def test_a_repository_in_a_folder_named_with_a_sign_splitlines_breaks_at(cli: Cli, repo: Path, sign: str) -> None:
+    """git prints one path a line, ended by \\n; str.splitlines also breaks at these, which a folder name may hold."""
+    moved = repo.rename(repo.with_name(f"台賬{sign}2024"))
+    result = _update(cli, moved, "T02", "--status", "blocked", "--date", "2024-05-01")
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert f"committed {git(moved, 'rev-parse', 'HEAD')[:10]} in {moved}" in result.stdout  # type: ignore[attr-defined]
+    assert _count(moved) == 2 and git(moved, "status", "--porcelain") == ""
+    trail = cli("--lang", "en", "history", "T02", "--format", "json", cwd=moved)
+    assert trail.exit_code == 0, trail.stderr
+    assert [row["to"] for row in json.loads(trail.stdout)] == ["blocked"]
+
+
 def test_git_missing_from_path_inside_a_repository_writes_nothing(cli: Cli, repo: Path, tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
