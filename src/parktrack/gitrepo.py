@@ -67,7 +67,7 @@ def _rev_parse(folder: Path, *asked: str) -> list[str] | None:
     except OSError as exc:
         raise GitError(_("cannot run git: {reason}").format(reason=exc.strerror or exc)) from None
     if result.returncode == 0:
-        return result.stdout.splitlines()
+        return result.stdout.removesuffix("\n").split("\n")  # not splitlines: a folder name may hold \x1c, U+2028
     if "not a git repository" in result.stderr and _git_marker(folder) is None:
         return None
     reason = " ".join(result.stderr.split())
