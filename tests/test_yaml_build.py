@@ -205,3 +205,23 @@ def test_validate_reports_repeated_keys_in_pyyamls_order(
 )
 def test_scalars_that_fail_to_build_fail_as_in_pyyamls_way(text: str) -> None:
     assert_built_alike(text)
+
+
+def test_a_plain_value_that_reads_as_a_number_but_is_none_is_a_located_problem(cli: Cli, data_copy: Path) -> None:
+    """`0x_` and `0b_` match YAML 1.1's int pattern and int() refuses them: a problem, never a traceback."""
+    tasks = data_copy / store.TASKS_FILE
+    text = tasks.read_text(encoding="utf-8").replace("  year: 2024\n", "  year: 0x_\n", 1)
+    t10 = text.index("  - id: T10\n")
+    text = text[:t10] + text[t10:].replace("    deadline_text: 2024年12月底以前\n", "    deadline_text: 0b_\n", 1)
+    tasks.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    year_line, t10_line = lines.index("  year: 0x_") + 1, lines.index("    deadline_text: 0b_") + 1
+    for args in (["validate"], ["update", "T02", "--status", "blocked", "--date", "2024-05-01"]):
+        result = cli("--lang", "en", *args, "--data", str(data_copy))
+        assert result.exit_code == 1 and "Traceback" not in result.stderr, result.stderr
+        problems = result.stderr.splitlines()[:-1]
+        assert [problem.split(": ", 2)[:2] for problem in problems] == [
+            [f"{tasks}:{year_line}:9", "plan.year"],
+            [f"{tasks}:{t10_line}:20", "T10.deadline_text"],
+        ], result.stderr
+        assert all("0x_" in problem or "0b_" in problem for problem in problems)
