@@ -102,6 +102,32 @@ def test_a_held_git_index_lock_stops_the_write_before_it_starts(cli: Cli, repo: 
     assert cli("--lang", "en", "update", "T02", "--status", "blocked", "--date", "2024-05-01", cwd=repo).exit_code == 0
 
 
+@pytest.mark.parametrize("sign", ["\u2028", "\x85", "\x1c", "\x0c"])
+def test_a_repository_in_a_folder_named_with_a_sign_splitlines_breaks_at(cli: Cli, repo: Path, sign: str) -> None:
+    """git prints one path a line, ended by \\n; str.splitlines also breaks at these, which a folder name may hold."""
+    moved = repo.rename(repo.with_name(f"台賬{sign}2024"))
+    result = _update(cli, moved, "T02", "--status", "blocked", "--date", "2024-05-01")
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert f"committed {git(moved, 'rev-parse', 'HEAD')[:10]} in {moved}" in result.stdout  # type: ignore[attr-defined]
+    assert _count(moved) == 2 and git(moved, "status", "--porcelain") == ""
+    trail = cli("--lang", "en", "history", "T02", "--format", "json", cwd=moved)
+    assert trail.exit_code == 0, trail.stderr
+    assert [row["to"] for row in json.loads(trail.stdout)] == ["blocked"]
+
+
+def test_relative_git_dir_and_work_tree_mean_where_parktrack_was_run(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """GIT_DIR and GIT_WORK_TREE relative to the folder the user runs in, as git takes them there (git
+    runs in the data folder: read from there, the repository was missing and the write went uncommitted)."""
+    apart = tmp_path / "apart.git"
+    (repo / ".git").rename(apart)
+    env: dict[str, str | None] = {"GIT_DIR": os.path.relpath(apart, repo), "GIT_WORK_TREE": "."}
+    result = _update(cli, repo, "T02", "--status", "blocked", "--date", "2024-05-01", env=env)
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert f"committed {git(apart, 'rev-parse', 'HEAD')[:10]} in {repo}" in result.stdout  # type: ignore[attr-defined]
+    assert _count(apart) == 2
+    assert git(repo, "--git-dir", str(apart), "--work-tree", str(repo), "status", "--porcelain") == ""
+
+
 def test_git_missing_from_path_inside_a_repository_writes_nothing(cli: Cli, repo: Path, tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()

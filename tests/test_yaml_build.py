@@ -8,6 +8,7 @@ types included (1, 1.0 and True are equal in Python, not here), on generated and
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import Cli
 from parktrack import store
 from test_item_writes import mangled
 
@@ -47,7 +49,7 @@ def outcome(loader_class: type[store._Loader], text: str) -> Any:
     try:
         data = loader.get_single_data()
         return typed(data), [(key.value, key.start_mark.index) for key in loader.duplicate_keys]
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # a plain 0x_ or 0b_ resolves as int, and int() refuses it
         return type(exc).__name__, str(exc)
     finally:
         loader.dispose()
@@ -164,3 +166,62 @@ def test_a_ledger_fragment_is_built_without_pyyamls_way(monkeypatch: pytest.Monk
     for name in (store.TASKS_FILE, store.UNITS_FILE, store.INDICATORS_FILE):
         path = store.bundled_plan() / name
         assert store.read_yaml(path).ok and store.read_yaml(path, cut="tasks").ok, name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a:\n  x: 1\n  x: 2\na: 3\n",  # a key repeated inside a value, then one repeated beside it
+        "- {x: 1, x: 2}\n- [{y: 1, y: 2}]\n- {z: 1, z: 2}\n",  # deeper first, then shallower
+        "tasks:\n  y: [1, {a: 1, a: 2}]\nb: [1, {a: 1, a: 2}]\n",
+    ],
+)
+def test_keys_repeated_at_several_depths_are_noted_in_pyyamls_order(text: str) -> None:
+    """PyYAML notes them level by level (each mapping's keys before any mapping inside it)."""
+    assert_built_alike(text)
+
+
+def test_validate_reports_repeated_keys_in_pyyamls_order(
+    cli: Cli, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tasks = data_copy / store.TASKS_FILE
+    text = tasks.read_text(encoding="utf-8").replace("  year: 2024\n", "  year: 2024\n  year: 2024\n", 1)
+    tasks.write_text(text.replace("\ntasks:", "\nplan:\n  year: 2024\ntasks:", 1), encoding="utf-8")
+    mine = cli("--lang", "en", "validate", "--data", str(data_copy))
+    monkeypatch.setattr(store, "_Loader", PyYamlWay)
+    theirs = cli("--lang", "en", "validate", "--data", str(data_copy))
+    assert mine.exit_code == theirs.exit_code == 1
+    assert "duplicate key 'plan'" in theirs.stderr and "duplicate key 'year'" in theirs.stderr
+    assert mine.stderr == theirs.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0b_: 0x_\n",  # both fail to build: PyYAML builds (and fails on) the key first
+        "a: [0x_]\n0b_: 1\n",  # ... and a mapping's own keys before anything inside its values
+        "- [0x_]\n- 0b_\n",
+    ],
+)
+def test_scalars_that_fail_to_build_fail_as_in_pyyamls_way(text: str) -> None:
+    assert_built_alike(text)
+
+
+def test_a_plain_value_that_reads_as_a_number_but_is_none_is_a_located_problem(cli: Cli, data_copy: Path) -> None:
+    """`0x_` and `0b_` match YAML 1.1's int pattern and int() refuses them: a problem, never a traceback."""
+    tasks = data_copy / store.TASKS_FILE
+    text = tasks.read_text(encoding="utf-8").replace("  year: 2024\n", "  year: 0x_\n", 1)
+    t10 = text.index("  - id: T10\n")
+    text = text[:t10] + text[t10:].replace("    deadline_text: 2024年12月底以前\n", "    deadline_text: 0b_\n", 1)
+    tasks.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    year_line, t10_line = lines.index("  year: 0x_") + 1, lines.index("    deadline_text: 0b_") + 1
+    for args in (["validate"], ["update", "T02", "--status", "blocked", "--date", "2024-05-01"]):
+        result = cli("--lang", "en", *args, "--data", str(data_copy))
+        assert result.exit_code == 1 and "Traceback" not in result.stderr, result.stderr
+        problems = result.stderr.splitlines()[:-1]
+        assert [problem.split(": ", 2)[:2] for problem in problems] == [
+            [f"{tasks}:{year_line}:9", "plan.year"],
+            [f"{tasks}:{t10_line}:20", "T10.deadline_text"],
+        ], result.stderr
+        assert all("0x_" in problem or "0b_" in problem for problem in problems)

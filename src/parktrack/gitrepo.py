@@ -19,10 +19,15 @@ _IDENTITY_HINT = (
     'set one with: git config --global user.name "Your Name" && git config --global user.email you@example.org'
 )
 
+_WHERE_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE")  # paths git takes relative to the folder it runs in
+
 
 def git(cwd: Path, *args: str, stdin: str | None = None, plain: bool = False) -> subprocess.CompletedProcess[str]:
     """Run git; `plain` makes it speak untranslated English, for the messages we read."""
     env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"} if plain else None
+    relative = [name for name in _WHERE_VARIABLES if not Path(os.environ.get(name) or "/").is_absolute()]
+    if relative:  # git reads them from the folder it runs in (`cwd`); the user meant the folder they ran in
+        env = {**(env or os.environ), **{name: str(Path.cwd() / os.environ[name]) for name in relative}}
     return subprocess.run(
         ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False, env=env
     )
@@ -67,7 +72,7 @@ def _rev_parse(folder: Path, *asked: str) -> list[str] | None:
     except OSError as exc:
         raise GitError(_("cannot run git: {reason}").format(reason=exc.strerror or exc)) from None
     if result.returncode == 0:
-        return result.stdout.splitlines()
+        return result.stdout.removesuffix("\n").split("\n")  # not splitlines: a folder name may hold \x1c, U+2028
     if "not a git repository" in result.stderr and _git_marker(folder) is None:
         return None
     reason = " ".join(result.stderr.split())

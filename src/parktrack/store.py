@@ -56,16 +56,18 @@ class _Loader(_BaseLoader):
         calls PyYAML's own constructor for each scalar's tag, which takes a load a third less time than
         PyYAML's general way (object memo, generators for recursive data, merge keys). Anything else
         (an alias, a merge key `<<`, a tag of another kind, a key that is no scalar, nesting deeper than
-        Python's stack) is built PyYAML's way, from the start."""
+        Python's stack) is built PyYAML's way, from the start. So is a document with a repeated key:
+        PyYAML notes them level by level (a mapping's keys before those of any mapping inside it), where
+        the walk meets them in the order written."""
         if not self._may_alias:
             duplicates: list[yaml.Node] = []
             try:
                 data = _TreeBuilder(self, duplicates).build(node)
-            except (_NotATreeError, RecursionError):
-                pass
+            except (_NotATreeError, RecursionError, ValueError, KeyError):
+                pass  # a scalar PyYAML cannot build (0x_): PyYAML's way fails on the one it builds first
             else:
-                self.duplicate_keys.extend(duplicates)
-                return data
+                if not duplicates:
+                    return data
         return super().construct_document(node)
 
     def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
@@ -101,6 +103,7 @@ assert not _Loader.yaml_path_resolvers and None not in _Loader.yaml_implicit_res
 _IMPLICIT_RULES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     first: tuple(rules) for first, rules in _Loader.yaml_implicit_resolvers.items()
 }
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "timestamp"))
 
 
@@ -264,7 +267,7 @@ def _alone(text: str, item: bool = False) -> Any:
         if loader.duplicate_keys:
             return None
         return data[0] if item else data
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a value such as 0x_ (see _unreadable_numbers)
         return None
     finally:
         loader.dispose()
@@ -352,9 +355,32 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(doc.path, None, None, "", _("YAML error: {reason}").format(reason=brief(exc, 200))))
         return
+    except ValueError as exc:  # a plain value YAML's pattern takes for a number that int() refuses
+        reason = _("YAML error: {reason}").format(reason=brief(exc, 200))
+        doc.problems += _unreadable_numbers(doc) or [Problem(doc.path, None, None, "", reason)]
+        return
     for key in loader.duplicate_keys:
         message = _("duplicate key '{key}'").format(key=brief(key.value))
         doc.problems.append(doc.problem_at_mark(key.start_mark, message))
+
+
+def _unreadable_numbers(doc: YamlDoc) -> list[Problem]:
+    """Where the plain values are that YAML 1.1's patterns take for numbers and PyYAML cannot build
+    (`0x_`, `0b_`: the digits are all underscores), in the order written."""
+    loader, problems, nodes = _Loader(""), [], [doc.root()]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.SequenceNode):
+            nodes += reversed(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            nodes += reversed([part for pair in node.value for part in pair])
+        elif isinstance(node, yaml.ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG):
+            try:
+                loader.yaml_constructors[node.tag](loader, node)
+            except ValueError:
+                message = _("'{value}' reads as a number but is none; quote it to keep it as text")
+                problems.append(doc.problem_at_mark(node.start_mark, message.format(value=brief(node.value))))
+    return problems
 
 
 def _feature_problems(doc: YamlDoc) -> list[Problem]:
