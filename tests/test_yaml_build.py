@@ -207,7 +207,7 @@ def test_scalars_that_fail_to_build_fail_as_in_pyyamls_way(text: str) -> None:
     assert_built_alike(text)
 
 
-def test_a_plain_value_that_reads_as_a_number_but_is_none_is_a_located_problem(cli: Cli, data_copy: Path) -> None:
+def test_a_plain_value_that_looks_like_a_number_but_is_not_one_is_a_located_problem(cli: Cli, data_copy: Path) -> None:
     """`0x_` and `0b_` match YAML 1.1's int pattern and int() refuses them: a problem, never a traceback."""
     tasks = data_copy / store.TASKS_FILE
     text = tasks.read_text(encoding="utf-8").replace("  year: 2024\n", "  year: 0x_\n", 1)

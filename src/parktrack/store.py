@@ -378,7 +378,7 @@ def _unreadable_numbers(doc: YamlDoc) -> list[Problem]:
             try:
                 loader.yaml_constructors[node.tag](loader, node)
             except ValueError:
-                message = _("'{value}' reads as a number but is none; quote it to keep it as text")
+                message = _("'{value}' looks like a number to YAML but is not one; quote it to keep it as text")
                 problems.append(doc.problem_at_mark(node.start_mark, message.format(value=brief(node.value))))
     return problems
 
