@@ -142,3 +142,24 @@ def test_officials_are_found_in_either_script_and_new_ones_kept_as_typed(cli: Cl
     assert "new lead official: 李新" in result.stdout and "鄧開榮" not in result.stdout
     item = load(store.DataDir(repo / "data")).task("J01")
     assert item.leaders == ["鄧開榮", "李新"] and item.lead_units == ["縣財政局"]
+
+
+def test_add_checks_git_before_writing_as_every_write_does(cli: Cli, repo: Path) -> None:
+    """A held index lock, or a hand edit not committed: refused with nothing written (a parktrack
+    commit holds only its own change), as `update`, `note` and `record` refuse."""
+    tasks = repo / "data" / "tasks.yaml"
+    item = ("--text", "協調解決供水問題", "--lead", "縣財政局", "--deadline", "2024年9月底以前", *MEETING)
+    head = git(repo, "rev-parse", "HEAD")
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("", encoding="utf-8")
+    before = tasks.read_bytes()
+    locked = add(cli, repo, *item)
+    assert locked.exit_code == 4 and "git's index is locked" in locked.stderr and "nothing was written" in locked.stderr
+    assert tasks.read_bytes() == before
+    lock.unlink()
+
+    edited = before.replace(b"status: not_started", b"status: not_started  # by hand", 1)
+    tasks.write_bytes(edited)
+    refused = add(cli, repo, *item)
+    assert refused.exit_code == 5 and "has changes that are not committed" in refused.stderr
+    assert tasks.read_bytes() == edited and git(repo, "rev-parse", "HEAD") == head

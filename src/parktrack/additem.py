@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from parktrack import store
@@ -88,10 +89,11 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         }
         files = _new_texts(data, ledger, entry, names.added)
         load(data, replacing=files, indicators=False)  # the whole ledger validates with the new text
+        repo = _repo_to_commit_in(data, list(files)) if commit else None  # before writing, as every write
         for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
             if name in files:
                 store.atomic_write(data.file(name), files[name])
-        sha, repo = _commit(data, list(files), entry) if commit else (None, None)
+        sha = _commit(repo, data, list(files), entry) if repo is not None else None
     return Added(
         task_id,
         lead_units,
@@ -101,7 +103,7 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         new_leaders,
         deadline,
         sha,
-        repo,
+        None if repo is None else str(repo),
         list(files),
     )
 
@@ -244,12 +246,18 @@ def _inline(value: Any) -> str:
     return scalar_text(value)
 
 
-def _commit(data: DataDir, file_names: list[str], entry: dict[str, Any]) -> tuple[str | None, str | None]:
+def _repo_to_commit_in(data: DataDir, file_names: list[str]) -> Path | None:
+    """The repository the new item will be committed in, checked as every write checks it before writing:
+    git's index not locked, and the files holding no uncommitted change (a commit holds only its own)."""
+    from parktrack.writing import commit_target
+
+    repos = [commit_target(data, name) for name in file_names]
+    return next((repo for repo in repos if repo is not None), None)
+
+
+def _commit(repo: Path, data: DataDir, file_names: list[str], entry: dict[str, Any]) -> str:
     from parktrack import gitrepo
 
-    repo = gitrepo.repo_root(data.path)
-    if repo is None:
-        return None, None
     source = entry["source"]
     decided = " ".join(str(part) for part in (source.get("meeting"), source["date"]) if part)
     subject = f"{entry['id']}: 新增交辦事項 ({decided})"
@@ -257,4 +265,4 @@ def _commit(data: DataDir, file_names: list[str], entry: dict[str, Any]) -> tupl
     if source.get("meeting"):
         trailers.append(("Parktrack-Meeting", source["meeting"]))
     paths = [data.file(name) for name in sorted(file_names)]
-    return gitrepo.commit(repo, paths, subject, entry["text"], trailers), str(repo)
+    return gitrepo.commit(repo, paths, subject, entry["text"], trailers)
