@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli, git
+from conftest import Cli, cli_env, git, parktrack_executable
 from parktrack import store
 
 
@@ -113,6 +113,20 @@ def test_a_repository_in_a_folder_named_with_a_sign_splitlines_breaks_at(cli: Cl
     trail = cli("--lang", "en", "history", "T02", "--format", "json", cwd=moved)
     assert trail.exit_code == 0, trail.stderr
     assert [row["to"] for row in json.loads(trail.stdout)] == ["blocked"]
+
+
+def test_a_repository_in_a_folder_named_in_no_encoding_is_written_read_and_named(repo: Path) -> None:
+    """A folder name that is no UTF-8 (a zip from a GBK system, unpacked on Linux): the commands work,
+    and the folder is printed as its own bytes, even where stdout would refuse what it cannot encode."""
+    moved = repo.rename(repo.with_name(os.fsdecode("台賬".encode("gbk"))))
+    env = {**cli_env(), "PYTHONIOENCODING": "utf-8:strict", "PARKTRACK_FORMAT": "tsv"}
+    args = (["note", "T07", "checked"], ["list", "--as-of", "2024-07-01"], ["history", "T07"])
+    runs = [subprocess.run([parktrack_executable(), *a], cwd=moved, env=env, capture_output=True) for a in args]
+    assert [run.returncode for run in runs] == [0, 0, 0], [run.stderr for run in runs]
+    head = git(moved, "rev-parse", "HEAD")[:10].encode()
+    assert b"committed " + head + b" in " + os.fsencode(moved) + b"\n" in runs[0].stdout
+    assert b"T07\t" in runs[1].stdout and b"note" in runs[2].stdout and b"checked" in runs[2].stdout
+    assert _count(moved) == 2 and git(moved, "status", "--porcelain") == ""
 
 
 def test_relative_git_dir_and_work_tree_mean_where_parktrack_was_run(cli: Cli, repo: Path, tmp_path: Path) -> None:

@@ -286,7 +286,7 @@ def _remember_payload(data: DataDir, payload: dict[str, Any], texts: dict[str, b
 
 def history_entry(repo: Path, path: str) -> tuple[Path, bytes]:
     """Where `history` keeps what it learnt about one file's versions in one repository, and its key."""
-    where = hashlib.sha256(f"{repo.resolve()}\x00{path}".encode()).hexdigest()[:32]
+    where = hashlib.sha256(os.fsencode(repo.resolve()) + b"\x00" + os.fsencode(path)).hexdigest()[:32]
     return cache_dir() / f"{where}-history.cache", hashlib.sha256(_code_stamp() + b"history").digest()
 
 
@@ -364,7 +364,7 @@ def _key(texts: dict[str, bytes], indicators: bool) -> bytes:
 
 def _entry_path(data: DataDir, indicators: bool) -> Path:
     """One entry per data folder and kind of load, so old versions do not pile up."""
-    where = hashlib.sha256(str(data.path.resolve()).encode()).hexdigest()[:32]
+    where = hashlib.sha256(os.fsencode(data.path.resolve())).hexdigest()[:32]  # any name the system allows
     return cache_dir() / f"{where}-{'full' if indicators else 'tasks'}.cache"
 
 

@@ -29,7 +29,15 @@ def git(cwd: Path, *args: str, stdin: str | None = None, plain: bool = False) ->
     if relative:  # git reads them from the folder it runs in (`cwd`); the user meant the folder they ran in
         env = {**(env or os.environ), **{name: str(Path.cwd() / os.environ[name]) for name in relative}}
     return subprocess.run(
-        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False, env=env
+        ["git", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        env=env,
+        errors="surrogateescape",  # a path git prints may be in no encoding: kept byte for byte, as Python keeps paths
     )
 
 

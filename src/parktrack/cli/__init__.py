@@ -9,6 +9,7 @@ Click's own messages and ours all speak it. Errors become messages and exit code
 from __future__ import annotations
 
 import copy
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -261,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point; tests call it in process with `argv`. A run's language and
     --no-cache apply to that run only: domain code called afterwards in the same process is as before."""
     language, bypass = current_language(), read_cache.bypass_asked()
+    for stream in (sys.stdout, sys.stderr):  # a path in no encoding prints as its own bytes, as `ls` shows it
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="surrogateescape")
     try:
         _main(list(sys.argv[1:] if argv is None else argv))
     finally:
