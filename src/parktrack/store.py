@@ -112,7 +112,8 @@ class _NotATreeError(Exception):
 
 
 class _TreeBuilder:
-    """Builds a tree of nodes into data, noting repeated keys as `_Loader.construct_mapping` does."""
+    """Builds a tree of nodes into data, noting repeated keys (the loader then leaves the document to
+    PyYAML's way, which reports them in its own order)."""
 
     def __init__(self, loader: _Loader, duplicates: list[yaml.Node]) -> None:
         self.loader, self.duplicates = loader, duplicates
