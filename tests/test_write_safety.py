@@ -142,6 +142,26 @@ def test_relative_git_dir_and_work_tree_mean_where_parktrack_was_run(cli: Cli, r
     assert git(repo, "--git-dir", str(apart), "--work-tree", str(repo), "status", "--porcelain") == ""
 
 
+def test_git_dir_alone_means_the_folder_parktrack_was_run_in_is_the_work_tree(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """GIT_DIR without GIT_WORK_TREE: git takes the folder it runs in as the top of the work tree, so in
+    the user's shell that is where they are, not the data folder parktrack runs git in. `history` reads
+    the blobs with the same variables (relative ones too, typed in the data folder)."""
+    apart = tmp_path / "apart.git"
+    (repo / ".git").rename(apart)
+    result = _update(cli, repo, "T02", "--status", "blocked", "--date", "2024-05-01", env={"GIT_DIR": str(apart)})
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert f"committed {git(apart, 'rev-parse', 'HEAD')[:10]} in {repo}" in result.stdout  # type: ignore[attr-defined]
+    assert _count(apart) == 2
+    assert git(repo, "--git-dir", str(apart), "--work-tree", str(repo), "status", "--porcelain") == ""
+    from_data = {"GIT_DIR": os.path.relpath(apart, repo / "data"), "GIT_WORK_TREE": ".."}  # relative, as typed there
+    for where, env in ((repo, {"GIT_DIR": str(apart)}), (repo / "data", from_data)):
+        trail = cli("--lang", "en", "history", "T02", "--format", "json", cwd=where, env=env)
+        assert trail.exit_code == 0, trail.stderr  # git reads the blobs in the repository's top folder
+        assert [row["to"] for row in json.loads(trail.stdout)] == ["blocked"]
+
+
 def test_git_missing_from_path_inside_a_repository_writes_nothing(cli: Cli, repo: Path, tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()

@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from parktrack.errors import GitError
@@ -19,15 +20,41 @@ _IDENTITY_HINT = (
     'set one with: git config --global user.name "Your Name" && git config --global user.email you@example.org'
 )
 
-_WHERE_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE")  # paths git takes relative to the folder it runs in
-
 
 def git(cwd: Path, *args: str, stdin: str | None = None, plain: bool = False) -> subprocess.CompletedProcess[str]:
     """Run git; `plain` makes it speak untranslated English, for the messages we read."""
+    return _run_git(cwd, args, stdin, git_environment(plain))
+
+
+def git_environment(plain: bool = False) -> dict[str, str] | None:
+    """The environment every git run gets (None: this process's own): GIT_DIR and GIT_WORK_TREE as the
+    user meant them (see `_located_as_run`); `plain`, git's messages untranslated."""
     env = {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"} if plain else None
-    relative = [name for name in _WHERE_VARIABLES if not Path(os.environ.get(name) or "/").is_absolute()]
-    if relative:  # git reads them from the folder it runs in (`cwd`); the user meant the folder they ran in
-        env = {**(env or os.environ), **{name: str(Path.cwd() / os.environ[name]) for name in relative}}
+    git_dir, work_tree = os.environ.get("GIT_DIR") or "", os.environ.get("GIT_WORK_TREE") or ""
+    located = _located_as_run(git_dir, work_tree, Path.cwd()) if git_dir or work_tree else {}
+    return {**(env or os.environ), **located} if located else env
+
+
+@cache
+def _located_as_run(git_dir: str, work_tree: str, here: Path) -> dict[str, str]:
+    """GIT_DIR and GIT_WORK_TREE as the user meant them where they ran parktrack (`here`), for git run in
+    the data folder: relative paths made absolute from `here`; with GIT_DIR alone, the work tree git
+    finds from `here` (the folder it runs in is the top, unless the repository's config says otherwise)."""
+    located = {
+        name: str(here / value)
+        for name, value in (("GIT_DIR", git_dir), ("GIT_WORK_TREE", work_tree))
+        if value and not Path(value).is_absolute()
+    }
+    if git_dir and not work_tree:
+        found = _run_git(here, ("rev-parse", "--show-toplevel"), None, {**os.environ, **located})
+        if found.returncode == 0:
+            located["GIT_WORK_TREE"] = found.stdout.removesuffix("\n")
+    return located
+
+
+def _run_git(
+    cwd: Path, args: Sequence[str], stdin: str | None, env: dict[str, str] | None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", *args],
         cwd=cwd,
@@ -225,6 +252,7 @@ def blob_ids(repo: Path, path: str, shas: set[str]) -> dict[str, str | None]:
         input="".join(f"{sha}:{path}\n" for sha in specs).encode(),
         capture_output=True,
         check=False,
+        env=git_environment(),
     )
     lines = result.stdout.decode("utf-8", errors="replace").splitlines()
     if result.returncode or len(lines) != len(specs):
@@ -252,7 +280,9 @@ class BlobReader:
     def text(self, blob: str) -> bytes:
         if self.process is None:
             command = ["git", "cat-file", "--batch"]
-            self.process = subprocess.Popen(command, cwd=self.repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self.process = subprocess.Popen(
+                command, cwd=self.repo, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=git_environment()
+            )
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(f"{blob}\n".encode())
         self.process.stdin.flush()

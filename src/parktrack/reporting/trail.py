@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from parktrack.errors import GitError, WriteError
-from parktrack.gitrepo import repo_root
+from parktrack.gitrepo import git, repo_root
 from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
 from parktrack.store import DataDir
@@ -20,21 +20,15 @@ from parktrack.store import DataDir
 TRAILER = "Parktrack-Report"
 
 
-def _git(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
-    )
-
-
 def provenance(data: DataDir) -> Provenance:
     folder = str(data.path)
     repo = None if data.bundled else repo_root(data.path)
     if repo is None:
         return Provenance(folder, data.bundled)
-    head = _git(repo, "rev-parse", "--short=10", "HEAD")
+    head = git(repo, "rev-parse", "--short=10", "HEAD")
     if head.returncode:
         return Provenance(folder, data.bundled)
-    dirty = bool(_git(repo, "status", "--porcelain", "--", str(data.path)).stdout.strip())
+    dirty = bool(git(repo, "status", "--porcelain", "--", str(data.path)).stdout.strip())
     return Provenance(folder, data.bundled, head.stdout.strip(), dirty)
 
 
@@ -43,7 +37,7 @@ def previous_reports(data: DataDir) -> list[date]:
     repo = None if data.bundled else repo_root(data.path)
     if repo is None:
         return []
-    result = _git(repo, "log", f"--format=%(trailers:key={TRAILER},valueonly,separator=%x00)", f"--grep=^{TRAILER}:")
+    result = git(repo, "log", f"--format=%(trailers:key={TRAILER},valueonly,separator=%x00)", f"--grep=^{TRAILER}:")
     days = []
     for value in result.stdout.replace("\x00", "\n").split():
         try:
@@ -70,15 +64,15 @@ def mark(data: DataDir, as_of: date, plan_title: str) -> str:
     Plumbing (commit-tree and a compare-and-swap update-ref) keeps whatever is staged staged.
     """
     repo = markable(data)
-    head = _git(repo, "rev-parse", "HEAD")
+    head = git(repo, "rev-parse", "HEAD")
     if head.returncode:
         raise GitError(_("cannot mark the report: the repository at {repo} has no commit yet").format(repo=repo))
     parent = head.stdout.strip()
     message = f"{plan_title}: report as of {as_of.isoformat()}\n\n{TRAILER}: {as_of.isoformat()}\n"
-    made = _git(repo, "commit-tree", f"{parent}^{{tree}}", "-p", parent, "-F", "-", stdin=message)
+    made = git(repo, "commit-tree", f"{parent}^{{tree}}", "-p", parent, "-F", "-", stdin=message)
     _check(made, "commit-tree")
     sha = made.stdout.strip()
-    _check(_git(repo, "update-ref", "-m", "parktrack report --mark", "HEAD", sha, parent), "update-ref")
+    _check(git(repo, "update-ref", "-m", "parktrack report --mark", "HEAD", sha, parent), "update-ref")
     return sha
 
 
