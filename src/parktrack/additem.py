@@ -21,6 +21,7 @@ from parktrack.i18n import _
 from parktrack.ledger import Ledger, load
 from parktrack.models import Unit
 from parktrack.store import DataDir, Splice, scalar_text
+from parktrack.writing import commit_target
 
 ASSIGNED_SECTION_TITLE = "交辦事項"
 _ASSIGNED_ID = re.compile(r"^J(\d+)$")
@@ -89,7 +90,7 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         }
         files = _new_texts(data, ledger, entry, names.added)
         load(data, replacing=files, indicators=False)  # the whole ledger validates with the new text
-        repo = _repo_to_commit_in(data, list(files)) if commit else None  # before writing, as every write
+        repo = commit_target(data, list(files)) if commit else None  # checked before writing, as every write
         for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
             if name in files:
                 store.atomic_write(data.file(name), files[name])
@@ -244,15 +245,6 @@ def _inline(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(scalar_text(item) for item in value) + "]"
     return scalar_text(value)
-
-
-def _repo_to_commit_in(data: DataDir, file_names: list[str]) -> Path | None:
-    """The repository the new item will be committed in, checked as every write checks it before writing:
-    git's index not locked, and the files holding no uncommitted change (a commit holds only its own)."""
-    from parktrack.writing import commit_target
-
-    repos = [commit_target(data, name) for name in file_names]
-    return next((repo for repo in repos if repo is not None), None)
 
 
 def _commit(repo: Path, data: DataDir, file_names: list[str], entry: dict[str, Any]) -> str:

@@ -76,9 +76,8 @@ def write_locked(
     if not edits:
         return None, None
     file_names = list(dict.fromkeys(edit.file_name for edit in edits))
-    repos = [commit_target(data, name) for name in file_names] if commit else []
+    repo = commit_target(data, file_names) if commit else None
     write_edits(data, edits, base)
-    repo = next((found for found in repos if found is not None), None)
     if repo is None:
         return None, None
     from parktrack import gitrepo
@@ -87,23 +86,30 @@ def write_locked(
     return gitrepo.commit(repo, paths, *message(), author=author), str(repo)
 
 
-def commit_target(data: DataDir, file_name: str) -> Path | None:
-    """The repository to commit in (None: truly outside git), refusing a file with uncommitted changes."""
+def commit_target(data: DataDir, file_names: Sequence[str]) -> Path | None:
+    """The repository to commit the files in (None: truly outside git), checked before anything is
+    written: git's index not locked, and none of the files with uncommitted changes."""
     from parktrack import gitrepo
 
     repo = gitrepo.repo_to_write_in(data.path)
-    if repo is not None and gitrepo.uncommitted(repo, data.file(file_name)):
-        path = data.file(file_name)
-        relative = path.resolve().relative_to(repo.resolve())
-        message = _(
-            "{path} has changes that are not committed (a hand edit, or a write interrupted before its commit); "
-            "a parktrack commit holds only its own change, so nothing was written. Look at them with "
-            "`git -C {repo} diff -- {file}`, then commit them with "
-            '`git -C {repo} add -- {file} && git -C {repo} commit -m "hand edit" -- {file}` '
-            "or discard them with `git -C {repo} checkout -- {file}`, and run this again"
-        )
-        raise WriteError(message.format(path=path, repo=repo, file=relative))
+    if repo is None:
+        return None
+    for path in map(data.file, file_names):
+        if gitrepo.uncommitted(repo, path):
+            raise _uncommitted(repo, path)
     return repo
+
+
+def _uncommitted(repo: Path, path: Path) -> WriteError:
+    relative = path.resolve().relative_to(repo.resolve())
+    message = _(
+        "{path} has changes that are not committed (a hand edit, or a write interrupted before its commit); "
+        "a parktrack commit holds only its own change, so nothing was written. Look at them with "
+        "`git -C {repo} diff -- {file}`, then commit them with "
+        '`git -C {repo} add -- {file} && git -C {repo} commit -m "hand edit" -- {file}` '
+        "or discard them with `git -C {repo} checkout -- {file}`, and run this again"
+    )
+    return WriteError(message.format(path=path, repo=repo, file=relative))
 
 
 def write_edits(data: DataDir, edits: Sequence[Edit], base: Base) -> str:
