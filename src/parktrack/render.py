@@ -136,14 +136,18 @@ def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False) -
 
 def _column(key: str, flatten: bool) -> tuple[str, Callable[[Any], str]]:
     """A column's header and the function writing its cells: the value as the interface language
-    shows it (`_converter`), as readable text (`_csv_cell`), on one line when `flatten`."""
+    shows it (yes/no, `_converter`), as readable text (`_csv_cell`), on one line when `flatten`."""
     from parktrack.i18n import current_language
 
-    convert = None if current_language() == "en" else _converter(key)
-    header = key if convert is None else _(CSV_HEADERS.get(key, key))
+    english = current_language() == "en"  # English is the JSON's keys and values
+    header = key if english else _(CSV_HEADERS.get(key, key))
+    words = None if english else {True: _("yes"), False: _("no")}
+    convert = None if english else _converter(key)
 
     def cell(value: Any) -> str:
-        if convert is not None:
+        if words is not None and value.__class__ is bool:
+            value = words[value]
+        elif convert is not None:
             value = convert(value)
         text: str = value if value.__class__ is str else _csv_cell(value)
         return text.translate(_FLAT) if flatten and not text.isprintable() else text
@@ -227,12 +231,12 @@ _LEDGER_TEXT = frozenset(
 _STATUS_KEYS = frozenset({"status", "from", "to"})
 
 
-def _converter(key: str) -> Callable[[Any], Any]:
-    """How the values under `key` read in the interface language: yes/no, labels for codes, the
-    ledger's text as displayed. One function a column, worked out once: thousands of rows call it."""
+def _converter(key: str) -> Callable[[Any], Any] | None:
+    """How the values under `key` read in the interface language (booleans aside, which `_column`
+    words): labels for codes, the ledger's text as displayed; None where they read as they are. One
+    function a column, worked out once: thousands of rows call it."""
     from parktrack import vocab
 
-    yes, no = _("yes"), _("no")
     label: Callable[[str], str] | None = None
     if key in _STATUS_KEYS:
         label = vocab.status_label
@@ -245,22 +249,14 @@ def _converter(key: str) -> Callable[[Any], Any]:
     elif key == "roles":
         label = vocab.role_label
     if label is not None:
-        return _labelled(cache(label), yes, no, each=key == "roles")
-    if key in _LEDGER_TEXT:
-        return _shown(yes, no)
-
-    def plain(value: Any) -> Any:
-        return (yes if value else no) if value.__class__ is bool else value
-
-    return plain
+        return _labelled(cache(label), each=key == "roles")
+    return _shown if key in _LEDGER_TEXT else None
 
 
-def _labelled(label: Callable[[str], str], yes: str, no: str, each: bool) -> Callable[[Any], Any]:
+def _labelled(label: Callable[[str], str], each: bool) -> Callable[[Any], Any]:
     """Codes as their labels: the value (a status, a light ...), or `each` code in a list (roles)."""
 
     def labelled(value: Any) -> Any:
-        if value.__class__ is bool:
-            return yes if value else no
         if each:
             return [label(code) for code in value] if isinstance(value, list) else value
         return label(value) if isinstance(value, str) else value
@@ -268,19 +264,13 @@ def _labelled(label: Callable[[str], str], yes: str, no: str, each: bool) -> Cal
     return labelled
 
 
-def _shown(yes: str, no: str) -> Callable[[Any], Any]:
+def _shown(value: Any) -> Any:
     """The ledger's own text as the interface shows it (simplified in zh-Hans), a list's texts too."""
-
-    def shown(value: Any) -> Any:
-        if isinstance(value, str):
-            return display(value)
-        if value.__class__ is bool:
-            return yes if value else no
-        if isinstance(value, list):
-            return [display(item) if isinstance(item, str) else item for item in value]
-        return value
-
-    return shown
+    if isinstance(value, str):
+        return display(value)
+    if isinstance(value, list):
+        return [display(item) if isinstance(item, str) else item for item in value]
+    return value
 
 
 def grouped_data(groups: dict[str, list[Record]], key: str, fmt: str) -> str:
