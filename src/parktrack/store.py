@@ -96,15 +96,16 @@ def _timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return str(loader.construct_scalar(node))
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_STR_TAG, _SEQ_TAG, _MAP_TAG, _INT_TAG, _FLOAT_TAG, _NULL_TAG, _BOOL_TAG, _TIMESTAMP_TAG = (
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map", "int", "float", "null", "bool", "timestamp")
+)
+_Loader.add_constructor(_TIMESTAMP_TAG, _timestamp_as_text)
 
-_STR_TAG, _SEQ_TAG, _MAP_TAG = (f"tag:yaml.org,2002:{kind}" for kind in ("str", "seq", "map"))
 assert not _Loader.yaml_path_resolvers and None not in _Loader.yaml_implicit_resolvers, "see _Loader.resolve"
 _IMPLICIT_RULES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     first: tuple(rules) for first, rules in _Loader.yaml_implicit_resolvers.items()
 }
-_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "timestamp"))
+_SCALAR_TAGS = frozenset({_NULL_TAG, _BOOL_TAG, _INT_TAG, _FLOAT_TAG, _TIMESTAMP_TAG})  # built by PyYAML's constructors
 
 
 class _NotATreeError(Exception):
