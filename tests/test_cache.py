@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import time
 import typing
 from datetime import date
 from pathlib import Path
@@ -17,7 +19,7 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import Cli, Run, cli_env, parktrack_executable
-from parktrack import cache, ledger, models, store
+from parktrack import cache, cache_upkeep, ledger, models, store
 from parktrack.errors import DataError
 
 DAYS = ["2024-04-30", "2024-06-30", "2024-07-01", "2024-12-31", "2025-01-01"]
@@ -285,6 +287,67 @@ def test_concurrent_readers_and_a_changing_file_never_see_a_half_written_entry(
         assert json.loads(out)["text"] in texts
     tasks.write_text(first, encoding="utf-8")
     assert json.loads(run(*args, env=env).stdout)["text"].startswith("壓緊壓實")
+
+
+def _age(path: Path, days: float) -> None:
+    """Set a file's time `days` back from now, as if no run had touched it since."""
+    then = time.time() - days * cache_upkeep.DAY
+    os.utime(path, (then, then))
+
+
+def test_entries_unused_for_a_month_and_killed_writes_leftovers_are_swept(
+    cli: Cli, data_copy: Path, tmp_path: Path
+) -> None:
+    """A folder deleted or moved leaves its entry behind: a run that writes an entry removes, once a
+    day, the entries no run has used for 30 days and a killed write's temporary files, and nothing else."""
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")
+    [current] = entries(cache_dir)
+    body = current.read_bytes()
+    files = {
+        "gone": ("0123456789abcdef0123456789abcdef-full.cache", body, 31),
+        "gone history": ("0123456789abcdef0123456789abcdef-history.cache", body, 45),
+        "used lately": ("fedcba9876543210fedcba9876543210-tasks.cache", body, 29),
+        "killed write": (".entry-k1ll3d.tmp", cache.MAGIC[:7], 2),
+        "killed before writing": (".entry-3mpty.tmp", b"", 2),
+        "writing now": (".entry-wr1t1ng.tmp", cache.MAGIC, 0.01),
+        "not ours, our name": ("00000000000000000000000000000000-full.cache", b"someone else's", 90),
+        "not ours": ("notes.cache", b"someone else's", 90),
+    }
+    for name, content, days in files.values():
+        (cache_dir / name).write_bytes(content)
+        _age(cache_dir / name, days)
+    _age(cache_dir / cache_upkeep.SWEPT_MARK, 1.5)
+    elsewhere = tmp_path / "elsewhere" / "data"
+    shutil.copytree(data_copy, elsewhere)
+    answer(cli, cache_dir, elsewhere, "overdue", "--as-of", "2024-07-01")  # a miss: writes an entry, sweeps
+    kept = {what for what, (name, _, _) in files.items() if (cache_dir / name).exists()}
+    assert kept == {"used lately", "writing now", "not ours, our name", "not ours"}
+    assert current.exists() and len(entries(cache_dir)) == 5  # the two folders' and the three kept above
+
+    _age(cache_dir / files["used lately"][0], 31)  # a sweep ran less than a day ago: not yet another
+    (elsewhere / "tasks.yaml").write_bytes((elsewhere / "tasks.yaml").read_bytes() + b"# an edit\n")
+    answer(cli, cache_dir, elsewhere, "overdue", "--as-of", "2024-07-01")
+    assert (cache_dir / files["used lately"][0]).exists()
+
+
+def test_reading_an_entry_keeps_it_from_the_sweep(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-07-01")
+    [entry] = entries(cache_dir)
+    _age(entry, 40)  # a folder read every day, its files unchanged for 40 days
+    before = entry.stat()
+    answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-07-01")
+    marked = entry.stat()
+    assert marked.st_ino == before.st_ino and marked.st_size == before.st_size  # a hit: not rewritten
+    assert time.time() - marked.st_mtime < 600
+    answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-07-01")
+    assert entry.stat().st_mtime_ns == marked.st_mtime_ns  # marked at most once a day
+    _age(cache_dir / cache_upkeep.SWEPT_MARK, 2)
+    other = tmp_path / "other" / "data"
+    shutil.copytree(data_copy, other)
+    answer(cli, cache_dir, other, "list", "--as-of", "2024-07-01")  # a miss elsewhere sweeps
+    assert entry.exists() and len(entries(cache_dir)) == 2
 
 
 def test_validate_always_reads_the_files(cli: Cli, data_copy: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ An accelerator, never a source of truth:
   items against ~75 ms for JSON and ~130 ms for pickle) behind a SHA-256 of the payload that is
   checked before unmarshalling, in a folder only its user can write; marshal runs no code on load.
 - `--no-cache` or PARKTRACK_NO_CACHE=1 bypasses it, reading and writing.
+- Entries no run has used for 30 days are removed (cache_upkeep.py): their folders are likely gone.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parktrack import __version__
+from parktrack import __version__, cache_upkeep
 from parktrack.collector import paused
 
 if TYPE_CHECKING:
@@ -395,9 +396,11 @@ def _read_entry(entry: Path, key: bytes | None) -> Any:
     if (key is not None and stored_key != key) or hashlib.sha256(body).digest() != checksum:
         return None
     try:
-        return marshal.loads(body)
+        payload = marshal.loads(body)
     except (EOFError, ValueError, TypeError):
         return None
+    cache_upkeep.mark_used(entry)
+    return payload
 
 
 def _write_entry(entry: Path, key: bytes, payload: Any) -> None:
@@ -415,6 +418,8 @@ def _write_entry(entry: Path, key: bytes, payload: Any) -> None:
         Path(temp).replace(entry)
     except OSError:
         Path(temp).unlink(missing_ok=True)
+        return
+    cache_upkeep.sweep(entry.parent, MAGIC)
 
 
 # --- the payload: the validated ledger as plain builtins ----------------------------------

@@ -1,0 +1,90 @@
+"""Keeping the read cache's folder from growing without bound.
+
+There is one entry per data folder, and nothing tells the cache when a folder is deleted or moved (a
+worktree, a copy, a ledger started and dropped). So a run that reads an entry marks it in use, and
+now and then a run that writes one removes the entries no run has used for `UNUSED_DAYS` days, and
+the temporary files of runs killed while writing. Only files named and headed as parktrack writes
+them are removed, so a cache folder pointed at a shared place (PARKTRACK_CACHE_DIR) loses nothing else.
+A removed entry is only a miss: the next run in that folder builds it again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+UNUSED_DAYS = 30
+DAY = 24 * 60 * 60  # seconds
+SWEPT_MARK = ".swept"  # its time is the last sweep's
+_ENTRY_NAME = re.compile(r"[0-9a-f]{32}-(?:full|tasks|history|newest)\.cache")
+_TEMPORARY_NAME = re.compile(r"\.entry-[^/\\]+\.tmp")
+
+
+def mark_used(entry: Path) -> None:
+    """Keep `entry` from the sweep: its time moves to now, at most once a day (a hit writes nothing else)."""
+    try:
+        if time.time() - entry.stat().st_mtime > DAY:
+            os.utime(entry)
+    except OSError:
+        pass  # an entry that cannot be marked may be swept: only a miss later
+
+
+def sweep(folder: Path, magic: bytes) -> list[Path]:
+    """Remove the entries unused for UNUSED_DAYS and the temporary files older than a day, when no
+    sweep has run for a day; what was removed. Files not headed by `magic` are left alone."""
+    now = time.time()
+    if not _due(folder / SWEPT_MARK, now):
+        return []
+    removed = []
+    try:
+        with os.scandir(folder) as found:
+            for item in found:
+                if _expired(item, now) and _ours(Path(item.path), magic):
+                    Path(item.path).unlink(missing_ok=True)
+                    removed.append(Path(item.path))
+    except OSError:
+        pass  # a folder that cannot be swept is no error: it was only tidying
+    return removed
+
+
+def _due(mark: Path, now: float) -> bool:
+    """Whether a day has passed since the last sweep; the mark is moved first, so that concurrent
+    runs do not all sweep."""
+    try:
+        if now - mark.stat().st_mtime < DAY:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    try:
+        mark.touch()
+    except OSError:
+        return False
+    return True
+
+
+def _expired(item: os.DirEntry[str], now: float) -> bool:
+    if _ENTRY_NAME.fullmatch(item.name):
+        limit = UNUSED_DAYS * DAY
+    elif _TEMPORARY_NAME.fullmatch(item.name):
+        limit = DAY  # a write takes seconds: a day-old temporary file is a killed run's
+    else:
+        return False
+    try:
+        return item.is_file(follow_symlinks=False) and now - item.stat(follow_symlinks=False).st_mtime > limit
+    except OSError:
+        return False
+
+
+def _ours(path: Path, magic: bytes) -> bool:
+    """Whether the file is empty or starts as parktrack writes its entries (a killed run may leave an
+    empty temporary file)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(magic))
+    except OSError:
+        return False
+    return magic.startswith(head)
