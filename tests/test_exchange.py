@@ -162,6 +162,12 @@ def test_export_looks_finished(cli: Cli, repo: Path, tmp_path: Path) -> None:
     assert len(section_rows) == 8 and all(f"A{row}:L{row}" in merged for row in section_rows)
     lights = {ws.cell(row=row, column=9).value: ws.cell(row=row, column=9).fill.fgColor.rgb for row in range(2, 70)}
     assert lights["红灯"].endswith("FFC7CE") and lights["绿灯"].endswith("C6EFCE")
+    header, section, item = ws["A1"], ws.cell(row=section_rows[0], column=1), ws.cell(row=3, column=9)
+    assert header.font.b and header.fill.fgColor.rgb.endswith("DDEBF7") and header.border.bottom.style == "thin"
+    assert section.font.b and section.fill.fgColor.rgb.endswith("F2F2F2")
+    assert item.border.left.style == "thin" and item.alignment.vertical == "top"  # a painted cell keeps its frame
+    item_rows = [row for row in range(2, ws.max_row + 1) if ws.cell(row=row, column=7).value]
+    assert len(item_rows) == 52 and {ws.cell(row=row, column=11).number_format for row in item_rows} == {"yyyy-mm-dd"}
 
 
 def test_export_in_english_keeps_the_documents_column_names(cli: Cli, repo: Path, tmp_path: Path) -> None:
@@ -225,11 +231,17 @@ def test_a_units_sheet_locks_what_it_must_not_change(cli: Cli, repo: Path, tmp_p
             True, True, True, True, True, False, False, False, True,
         ]  # fmt: skip
     assert ws.column_dimensions["J"].hidden  # the entries each item had when cut
-    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    formulas = set(lists.values())
-    assert '"未启动,推进中,已完成,受阻"' in formulas and '"未启动,推进中,已完成,受阻,常态化推进"' in formulas
-    covered = " ".join(lists)
-    assert all(f"F{row}" in covered for row in range(4, 4 + len(data)))
+    for row in range(4, 4 + len(data)):  # the open cells are tinted; the date cell stays a date
+        assert {ws.cell(row=row, column=column).fill.fgColor.rgb[-6:] for column in (6, 7, 8)} == {"FFF9DB"}
+        assert ws.cell(row=row, column=8).number_format == "yyyy-mm-dd"
+        assert ws.cell(row=row, column=2).fill.fill_type is None
+    choices = {False: '"未启动,推进中,已完成,受阻"', True: '"未启动,推进中,已完成,受阻,常态化推进"'}
+    long_term = {item["id"]: item["long_term"] for item in listed}
+    assert set(long_term.values()) == {False, True}  # both lists are offered
+    for row, values in enumerate(data, start=4):  # each status cell offers its item's list, and only it
+        offered = [dv.formula1 for dv in ws.data_validations.dataValidation if f"F{row}" in dv.sqref]
+        assert offered == [choices[long_term[values[0]]]], values[0]
+    assert not any(f"F{4 + len(data)}" in dv.sqref or "F3" in dv.sqref for dv in ws.data_validations.dataValidation)
     meta = book["parktrack"]
     assert meta.sheet_state == "veryHidden"
     recorded = {meta.cell(row=row, column=1).value: meta.cell(row=row, column=2).value for row in range(1, 8)}

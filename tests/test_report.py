@@ -4,6 +4,8 @@ printed by a real headless Chromium and read through pdftotext)."""
 
 from __future__ import annotations
 
+import json
+
 import re
 import shutil
 import subprocess
@@ -225,6 +227,7 @@ def test_charts_find_a_cjk_font() -> None:
 def test_docx_report(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
 
     out = tmp_path / "meeting.docx"
@@ -249,6 +252,13 @@ def test_docx_report(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
         assert header is not None and header.find(qn("w:tblHeader")) is not None
     facts = {row.cells[0].text: [cell.text for cell in row.cells[1:]] for row in tables[0].rows}
     assert facts["Overdue"] == ["10", "7", "+3"]
+    figures = tables[0].rows[1].cells  # headers bold; the figures' columns right-aligned, the labels not
+    assert all(run.bold for cell in tables[0].rows[0].cells for run in cell.paragraphs[0].runs)
+    assert [cell.paragraphs[0].alignment for cell in figures] == [None, *[WD_ALIGN_PARAGRAPH.RIGHT] * 3]
+    listed = cli("overdue", "--as-of", AS_OF, "--format", "json", cwd=history_ledger)
+    overdue = {item["id"] for item in json.loads(listed.stdout)}
+    first_cells = {row.cells[0].text for table in tables for row in table.rows[1:]}
+    assert len(overdue) == 10 and overdue <= first_cells  # each overdue item in a row of its own
     assert len(document.inline_shapes) == 3
     sizes = {(round(s.page_width.mm), round(s.page_height.mm)) for s in document.sections}  # type: ignore[union-attr]
     assert sizes == {(210, 297), (297, 210)}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,10 +30,11 @@ from parktrack.models import Indicator, Task, Unit
 from parktrack.query import Filters, select
 from parktrack.vocab import STATUS_LABELS
 from parktrack.workbook import (
-    OPEN_FILL,
+    OPEN_STYLE,
     Column,
     doc,
-    fill,
+    merge_across,
+    new_workbook,
     print_setup,
     save,
     status_label,
@@ -120,7 +121,7 @@ def cut(ledger: Ledger, day: date, folder: Path, commit: str | None, unit_name: 
 def _workbook(
     unit: Unit, day: date, commit: str | None, items: list[tuple[Task, str]], indicators: list[Indicator]
 ) -> Workbook:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Items")
@@ -151,7 +152,7 @@ def _meta_row(sheet: Worksheet, unit: Unit, day: date, commit: str | None, width
     )
     cell = sheet.cell(row=2, column=1, value=note)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    merge_across(sheet, 2, width)
     sheet.row_dimensions[2].height = 36
 
 
@@ -161,8 +162,9 @@ def _protect(sheet: Worksheet, fields: tuple[str, ...], open_fields: frozenset[s
         position = column(fields, name)
         for row in range(FIRST_ROW, last_row + 1):
             cell = sheet.cell(row=row, column=position)
-            cell.protection = Protection(locked=False)
-            cell.fill = fill(OPEN_FILL)
+            number_format = cell.number_format
+            cell.style = OPEN_STYLE
+            cell.number_format = number_format
     entries = get_column_letter(column(fields, "entries"))
     sheet.column_dimensions[entries].hidden = True
     sheet.protection.sheet = True
@@ -185,7 +187,7 @@ def _items_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | None, it
         (_("Entries when cut (do not edit)"), 6),
     ]
     _meta_row(sheet, unit, day, commit, len(columns))
-    write_header(sheet, HEADER_ROW, columns)
+    widths = write_header(sheet, HEADER_ROW, columns)
     for row, (task, role) in enumerate(items, start=FIRST_ROW):
         noted = [entry for entry in task.history if entry.note]
         latest = f"{noted[-1].date.isoformat()} {noted[-1].note}" if noted else None
@@ -205,6 +207,7 @@ def _items_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | None, it
                 latest,
                 len(task.history),
             ],
+            widths,
         )
         sheet.cell(row=row, column=column(ITEM_FIELDS, "date")).number_format = "yyyy-mm-dd"
     last = FIRST_ROW + len(items) - 1
@@ -230,10 +233,22 @@ def _status_lists(sheet: Worksheet, items: list[tuple[Task, str]]) -> None:
             showErrorMessage=True,
             errorTitle=_("Unknown status"),
             error=_("Pick a status from the list."),
+            # given whole, as runs of rows: added a cell at a time, each is checked against every
+            # earlier one (minutes for a unit with thousands of items)
+            sqref=" ".join(f"{letter}{first}:{letter}{last}" for first, last in _runs(rows)),
         )
-        for row in rows:
-            validation.add(f"{letter}{row}")
         sheet.add_data_validation(validation)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as runs of consecutive rows: [4, 5, 6, 9] -> [(4, 6), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def _latest_text(indicator: Indicator) -> str | None:
@@ -260,7 +275,7 @@ def _indicators_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | Non
         (_("Entries when cut (do not edit)"), 6),
     ]
     _meta_row(sheet, unit, day, commit, len(columns))
-    write_header(sheet, HEADER_ROW, columns)
+    widths = write_header(sheet, HEADER_ROW, columns)
     for row, indicator in enumerate(indicators, start=FIRST_ROW):
         target = target_cell(indicator)
         if indicator.reference:
@@ -281,6 +296,7 @@ def _indicators_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | Non
                 None,
                 len(indicator.actuals),
             ],
+            widths,
         )
         sheet.cell(row=row, column=column(INDICATOR_FIELDS, "date")).number_format = "yyyy-mm-dd"
         sheet.cell(row=row, column=column(INDICATOR_FIELDS, "period")).number_format = "@"  # 2024-06 stays text

@@ -9,6 +9,7 @@ in its own column.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -78,6 +80,42 @@ def fill(color: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
 
 
+# Each kind of cell takes its look as one named style: openpyxl hashes every Font, Border and Alignment
+# given to a cell one by one, which took seconds for a ledger of 10,000 items.
+HEADER_STYLE = "parktrack header"
+CELL_STYLE = "parktrack cell"
+SECTION_STYLE = "parktrack section"
+OPEN_STYLE = "parktrack open cell"  # a cell a liaison fills in: tinted and unlocked
+
+
+def _light_style(light: str) -> str:
+    return f"parktrack {light}"
+
+
+def _named_styles() -> list[NamedStyle]:
+    def cell(name: str, **look: Any) -> NamedStyle:
+        return NamedStyle(name, alignment=Alignment(vertical="top", wrap_text=True), border=BORDER, **look)
+
+    bold = Font(bold=True)
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    centred_left = Alignment(vertical="center", wrap_text=True)
+    return [
+        NamedStyle(HEADER_STYLE, font=bold, fill=fill(HEADER_FILL), alignment=centred, border=BORDER),
+        cell(CELL_STYLE),
+        NamedStyle(SECTION_STYLE, font=bold, fill=fill(SECTION_FILL), alignment=centred_left),
+        cell(OPEN_STYLE, fill=fill(OPEN_FILL), protection=Protection(locked=False)),
+        *(cell(_light_style(light), fill=fill(color)) for light, color in LIGHT_FILLS.items()),
+    ]
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook knowing the named styles its cells take."""
+    book = Workbook()
+    for style in _named_styles():
+        book.add_named_style(style)
+    return book
+
+
 def light_label(light: str | None) -> str:
     return _(LIGHT_LABELS[light]) if light else ""
 
@@ -87,51 +125,57 @@ def status_label(status: str) -> str:
     return display(STATUS_LABELS[status])
 
 
-def write_header(sheet: Worksheet, row: int, columns: Sequence[Column]) -> None:
+def write_header(sheet: Worksheet, row: int, columns: Sequence[Column]) -> list[float]:
+    """The header row, and the columns' widths set; the widths, for `write_row`."""
     for position, (title, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=position, value=title)
-        cell.font = Font(bold=True)
-        cell.fill = fill(HEADER_FILL)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BORDER
+        sheet.cell(row=row, column=position, value=title).style = HEADER_STYLE
         sheet.column_dimensions[get_column_letter(position)].width = width
+    return [width for _title, width in columns]
 
 
-def write_row(sheet: Worksheet, row: int, values: Sequence[Any], wrap: bool = True) -> None:
+def write_row(sheet: Worksheet, row: int, values: Sequence[Any], widths: Sequence[float]) -> None:
+    """A row of cells, tall enough for its longest text in its column's width."""
     lines = 1
-    for position, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=position, value=value)
-        cell.alignment = Alignment(vertical="top", wrap_text=wrap)
-        cell.border = BORDER
-        if wrap and isinstance(value, str):
-            width = sheet.column_dimensions[get_column_letter(position)].width or 8
+    for position, (value, width) in enumerate(zip(values, widths, strict=True), start=1):
+        sheet.cell(row=row, column=position, value=value).style = CELL_STYLE
+        if isinstance(value, str):
             lines = max(lines, wrapped_lines(value, width))
     # Spreadsheets do not all fit row heights on opening (LibreOffice keeps one line): set them.
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
+
+
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: about two character widths each
 
 
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines `text` takes in a column `width` characters wide (a CJK character is two)."""
     total = 0
     for paragraph in text.split("\n"):
-        units = sum(2 if ord(char) >= 0x2E80 else 1 for char in paragraph)
+        units = len(paragraph) + len(_WIDE.findall(paragraph))
         total += max(1, math.ceil(units / max(width - 1.5, 1)))
     return total
 
 
+def merge_across(sheet: Worksheet, row: int, width: int) -> None:
+    """Merge a row's first `width` cells, of which only the first was written. The range goes into
+    the sheet's ranges directly: openpyxl's merge_cells compares each new range with every earlier
+    one (minutes for thousands of section rows) and clears cells such a row does not have."""
+    sheet.merged_cells.ranges.add(MergedCellRange(sheet, f"A{row}:{get_column_letter(width)}{row}"))
+
+
 def section_row(sheet: Worksheet, row: int, text: str, width: int) -> None:
     """A heading across the table, merged, its text in the first (序號) cell."""
-    cell = sheet.cell(row=row, column=1, value=text)
-    cell.font = Font(bold=True)
-    cell.fill = fill(SECTION_FILL)
-    cell.alignment = Alignment(vertical="center", wrap_text=True)
-    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.cell(row=row, column=1, value=text).style = SECTION_STYLE
+    merge_across(sheet, row, width)
     sheet.row_dimensions[row].height = 30
 
 
 def paint_light(sheet: Worksheet, row: int, column: int, light: str | None) -> None:
     if light in LIGHT_FILLS:
-        sheet.cell(row=row, column=column).fill = fill(LIGHT_FILLS[light])
+        cell = sheet.cell(row=row, column=column)
+        number_format = cell.number_format
+        cell.style = _light_style(light)
+        cell.number_format = number_format
 
 
 def print_setup(sheet: Worksheet, header_rows: str, freeze: str) -> None:
@@ -161,7 +205,7 @@ def doc(text: str) -> str:
 
 def build(ledger: Ledger, day: date, source: Source) -> Workbook:
     """The whole 台賬: cover, key tasks, measures, indicators."""
-    book = Workbook()
+    book = new_workbook()
     cover = book.active
     assert cover is not None
     cover.title = _("Cover")
@@ -269,7 +313,7 @@ def _item_sheet(
     columns: list[Column],
     cells: Callable[[Task], list[Any]],
 ) -> None:
-    write_header(sheet, 1, columns)
+    widths = write_header(sheet, 1, columns)
     row, section = 2, 0
     light_column = len(columns) - 3
     for task in (task for task in ledger.tasks if task.kind == kind):
@@ -278,7 +322,7 @@ def _item_sheet(
             section_row(sheet, row, section_heading(ledger, kind, section), len(columns))
             row += 1
         tracking, light = _tracking_cells(task, day)
-        write_row(sheet, row, [*cells(task), *tracking])
+        write_row(sheet, row, [*cells(task), *tracking], widths)
         paint_light(sheet, row, light_column, light)
         sheet.cell(row=row, column=len(columns) - 1).number_format = "yyyy-mm-dd"
         row += 1
@@ -366,7 +410,7 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
         (pgettext("workbook", "Light"), 10),
         (_("Responsible units"), 24),
     ]
-    write_header(sheet, 1, columns)
+    widths = write_header(sheet, 1, columns)
     for row, item in enumerate(progress, start=2):
         indicator = item.indicator
         write_row(
@@ -386,6 +430,7 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
                 light_label(item.light),
                 units_text(indicator.units),
             ],
+            widths,
         )
         for column in (9, 10):
             sheet.cell(row=row, column=column).number_format = "0.0%"
@@ -418,13 +463,13 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
         for light in ("red", "yellow", "green")
     ]
     rows.append((_("Indicators: no figure yet"), indicator_lights[None]))
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 70
+    widths = [24, 70]
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = widths
     title = sheet.cell(row=1, column=1, value=display(ledger.plan.ledger or ledger.plan.title))
     title.font = Font(bold=True, size=14)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
+    merge_across(sheet, 1, 2)
     for row, (label, value) in enumerate(rows, start=3):
-        write_row(sheet, row, [label, value])
+        write_row(sheet, row, [label, value], widths)
         sheet.cell(row=row, column=1).font = Font(bold=True)
     sheet.cell(row=5, column=2).number_format = "yyyy-mm-dd"
     for offset, light in enumerate(LIGHT_FILLS):

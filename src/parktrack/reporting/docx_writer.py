@@ -83,10 +83,9 @@ def _table(word: Any, table: Table) -> None:
     grid = word.add_table(rows=1 + len(table.rows), cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for row_index, cells in enumerate([table.headers, *table.rows]):
-        row = grid.rows[row_index]
-        for column, text in enumerate(cells):
-            cell = row.cells[column]
+    # rows and their cells taken once each: python-docx finds `rows[i]` and `row.cells` by walking the table
+    for row_index, (row, texts) in enumerate(zip(grid.rows, [table.headers, *table.rows], strict=True)):
+        for column, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
             cell.text = text
             paragraph = cell.paragraphs[0]
             if column in table.numeric:
