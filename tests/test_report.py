@@ -5,7 +5,6 @@ printed by a real headless Chromium and read through pdftotext)."""
 from __future__ import annotations
 
 import json
-
 import re
 import shutil
 import subprocess
