@@ -446,6 +446,30 @@ def history_trail(bench: Bench, size: int, commits: int, runs: int) -> None:
         del bench.env["TTY_COMPATIBLE"]
 
 
+def outputs(bench: Bench, size: int, data: Path) -> None:
+    """The files the office hands round, written from a ledger of `size` items (one run each, cache warm).
+
+    Issue 12 sets no number for them ("a table of thousands of rows stays fast"): the rows say how long.
+    The generated items change section from one item to the next, so every item has a section row
+    above it: the worst case for the workbook's merged rows.
+    """
+    folder = bench.temp / f"outputs-{size}"
+    at = ["--data", str(data), "--as-of", AS_OF]
+    cases = {
+        "`export` (the ledger as a workbook)": parktrack("export", "-o", str(folder / "台賬.xlsx"), *at),
+        "`sheets` (a workbook per unit)": parktrack("sheets", "-o", str(folder / "sheets"), *at),
+        "`report -o .docx`": parktrack("report", "-o", str(folder / "report.docx"), *at),
+        "`report -o .html`": parktrack("report", "-o", str(folder / "report.html"), *at),
+    }
+    run_once(parktrack("indicators", *at), bench.env, bench.temp)  # the read cache of the ledger with indicators
+    for name, command in cases.items():
+        timing = run_once(command, bench.env, bench.temp, peak=True)
+        peak = f"peak memory {timing.peak_bytes / MIB:,.0f} MiB" if timing.peak_bytes else "peak memory not measured"
+        case = f"{size:,} items: {name}, {peak}"
+        bench.lines.append(Line(case, ms(timing.seconds), "", "", "", "none set"))
+        print(f"  {case}: {ms(timing.seconds)}", file=sys.stderr, flush=True)
+
+
 def _goal_line(bench: Bench, case: str, seconds: float, goal_seconds: float = 1.0) -> None:
     ratio = seconds / goal_seconds
     line = Line(case, ms(seconds), f"{goal_seconds:g} s", "the goal", f"{ratio:.2f}", verdict(ratio, 1.0))
@@ -482,6 +506,7 @@ def main() -> None:
     parser.add_argument("--skip-writes", action="store_true", help="leave out update, note and record")
     parser.add_argument("--skip-bundled", action="store_true", help="leave out the bundled plan")
     parser.add_argument("--skip-reads", action="store_true", help="leave out the generated ledgers' read cases")
+    parser.add_argument("--skip-outputs", action="store_true", help="leave out export, sheets and report")
     parser.add_argument("--src", help="measure this checkout's src/ instead of the installed one")
     parser.add_argument("--history-commits", type=int, default=200, help="commits for `history` (0: leave it out)")
     parser.add_argument("--history-items", type=int, default=10_000, help="items in the `history` ledger")
@@ -497,6 +522,8 @@ def main() -> None:
             ten_thousand(bench, ledgers[10_000], 10_000)
         if not args.skip_reads:
             validate(bench, ledgers)
+        if 10_000 in ledgers and not args.skip_outputs:
+            outputs(bench, 10_000, ledgers[10_000])
         if not args.skip_writes:
             for size, data in ledgers.items():
                 writes(bench, size, data, args.write_runs)
