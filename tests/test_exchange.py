@@ -19,6 +19,7 @@ import yaml
 from python_calamine import CalamineWorkbook
 
 from conftest import DATA, Cli, git
+from parktrack import ledger
 
 # the indicator ids as the ledger holds them: the workbook must carry every one
 INDICATORS = {
@@ -252,6 +253,28 @@ def test_a_units_sheet_locks_what_it_must_not_change(cli: Cli, repo: Path, tmp_p
 
 
 # --- import -------------------------------------------------------------------------------
+
+
+def test_an_import_reads_the_ledger_through_the_read_cache(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Sheets in a row each plan against the ledger as the last one left it, read from the cache (each
+    write leaves it current), not parsed again three times a sheet: the same files as with --no-cache."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送项目清单", "变更日期": "2024-06-20"}})
+    fill(industry, {"new-above-scale-firms": {"本期数值": 1, "所属期间": "2024Q2", "变更日期": "2024-07-02"}}, 1)
+    twin = tmp_path / "twin"
+    shutil.copytree(repo, twin)
+    assert cli("list", cwd=repo).exit_code == 0  # the office has read the ledger: the cache is warm
+    before = commits(repo)
+    ledger.FULL_LOADS.clear()
+    result = cli("import", str(finance), str(industry), "--author", AUTHOR, *ZH, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert commits(repo) == before + 2 and sum(ledger.FULL_LOADS.values()) == 0
+    uncached = cli("import", str(finance), str(industry), "--author", AUTHOR, "--no-cache", *ZH, cwd=twin)
+    assert uncached.exit_code == 0, uncached.stderr
+    assert sum(ledger.FULL_LOADS.values()) >= 3  # the counter sees full loads: --no-cache makes them
+    for name in ("tasks.yaml", "indicators.yaml", "units.yaml"):
+        assert (repo / "data" / name).read_bytes() == (twin / "data" / name).read_bytes(), name
 
 
 def test_import_records_what_the_units_report(cli: Cli, repo: Path, tmp_path: Path) -> None:

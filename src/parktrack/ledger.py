@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 import os
 from bisect import bisect_left, insort
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -261,6 +262,11 @@ def _unit_names(units: list[Unit]) -> dict[str, Unit]:
     return names
 
 
+# How often this process loaded each data folder in full (for the tests that check a command goes
+# through the read cache instead of parsing every file).
+FULL_LOADS: Counter[str] = Counter()
+
+
 def load(data: DataDir, replacing: Mapping[str, str] | None = None, indicators: bool = True) -> Ledger:
     """Load and validate the ledger in `data`; raise DataError listing every problem.
 
@@ -269,6 +275,7 @@ def load(data: DataDir, replacing: Mapping[str, str] | None = None, indicators: 
     """
     from parktrack import store
 
+    FULL_LOADS[str(data.path)] += 1
     replacing = replacing or {}
     units_doc = store.read_yaml(data.file(store.UNITS_FILE), replacing.get(store.UNITS_FILE))
     tasks_doc = store.read_yaml(data.file(store.TASKS_FILE), replacing.get(store.TASKS_FILE), cut="tasks")
