@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conftest import Cli, Outcome, git
-from parktrack import store
+from parktrack import ledger, store
 from parktrack.ledger import load
 
 MEETING = ("--meeting", "2024年第二季度園區調度會議", "--date", "2024-07-15")
@@ -163,3 +168,54 @@ def test_add_checks_git_before_writing_as_every_write_does(cli: Cli, repo: Path)
     refused = add(cli, repo, *item)
     assert refused.exit_code == 5 and "has changes that are not committed" in refused.stderr
     assert tasks.read_bytes() == edited and git(repo, "rev-parse", "HEAD") == head
+
+
+def _last_text_as_block(text: str) -> str:
+    """The last item's text moved to its end, written as a block scalar (`|`), the item's last value."""
+    last = text.rindex("\n  - id: ")
+    line = re.compile(r"\n    text: (.*)").search(text, last)
+    assert line is not None
+    words = json.loads(line[1]) if line[1].startswith('"') else line[1]
+    item = text[last : line.start()] + text[line.end() :]
+    return text[:last] + item.rstrip("\n") + "\n    text: |\n      " + words + "\n      （續）\n"
+
+
+LAYOUTS: dict[str, Callable[[str], str]] = {
+    "as written": lambda text: text,
+    "comments and blank lines after the last item": lambda text: text + "    # 以上為措施事項\n\n# 完\n",
+    "no line break at the end": lambda text: text.rstrip("\n"),
+    "a byte order mark": lambda text: "\ufeff" + text,
+    "a block scalar ending the last item": _last_text_as_block,
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_item_added_by_its_text_alone_writes_what_the_full_path_writes(
+    cli: Cli, repo: Path, tmp_path: Path, layout: str
+) -> None:
+    """With the read cache warm, `add` parses only the last item's text and checks the new one as a
+    refresh does: the same bytes and commit as the whole-file splice and full check (--no-cache)."""
+    tasks = repo / "data" / "tasks.yaml"
+    tasks.write_text(LAYOUTS[layout](tasks.read_text(encoding="utf-8")), encoding="utf-8")
+    git(repo, "commit", "-q", "--allow-empty", "-am", f"layout: {layout}")
+    twin = tmp_path / "twin"
+    shutil.copytree(repo, twin)
+    for root, options in ((repo, ()), (twin, ("--no-cache",))):  # the first adds the section: in full, both
+        assert (
+            add(
+                cli, root, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING, *options
+            ).exit_code
+            == 0
+        )
+    assert cli("list", "--data", str(repo / "data")).exit_code == 0  # the office reads: the cache is warm
+    ledger.FULL_LOADS.clear()
+    second = ("--text", "乙", "--lead", "縣工信商務科技局", "--support", "縣財政局", "--deadline", "2024年9月底以前")
+    assert add(cli, repo, *second, *MEETING).exit_code == 0
+    assert sum(ledger.FULL_LOADS.values()) == 0, "the item was not added by its text alone"
+    assert add(cli, twin, *second, *MEETING, "--no-cache").exit_code == 0
+    assert tasks.read_bytes() == (twin / "data" / "tasks.yaml").read_bytes()
+    assert tasks.read_bytes().startswith(b"\xef\xbb\xbf") == (layout == "a byte order mark")
+    assert removed_lines(repo, "data/tasks.yaml") == 0
+    shown = json.loads(cli("show", "J02", "--data", str(repo / "data"), "--format", "json").stdout)
+    assert (shown["text"], shown["lead_units"], shown["support_units"]) == ("乙", ["縣工信商務科技局"], ["縣財政局"])
+    assert cli("validate", "--data", str(repo / "data")).exit_code == 0

@@ -9,13 +9,14 @@ them as their `source`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from parktrack import store
+from parktrack import cache, store
+from parktrack.cache import Base
 from parktrack.errors import UsageError
 from parktrack.i18n import _
 from parktrack.ledger import Ledger, load
@@ -24,6 +25,7 @@ from parktrack.store import DataDir, Splice, scalar_text
 from parktrack.writing import commit_target
 
 ASSIGNED_SECTION_TITLE = "交辦事項"
+Validated = tuple[Ledger, dict[str, Any]]  # a ledger and its read-cache payload (cache.validated_after)
 _ASSIGNED_ID = re.compile(r"^J(\d+)$")
 
 
@@ -64,7 +66,8 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         raise UsageError(_("name at least one lead unit with --lead"))
     deadline, long_term = _deadline(item.deadline, item.condition)
     with store.locked(data):
-        ledger = load(data, indicators=False)
+        base = cache.load_for_write(data)
+        ledger = base.ledger
         names = _Names(ledger, new_unit)
         lead_units, lead_groups = names.resolve(item.lead)
         support_units, support_groups = names.resolve(item.support)
@@ -88,12 +91,20 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
             "history": [],
             "source": {"meeting": item.meeting, "date": item.decided or date.today()},
         }
-        files = _new_texts(data, ledger, entry, names.added)
-        load(data, replacing=files, indicators=False)  # the whole ledger validates with the new text
+        # the whole ledger validates with the new text: by the new item alone when that is sure, else in full
+        appended = None if names.added else _appended(data, base, entry)
+        files: Mapping[str, str | bytes]
+        validated: Validated | Ledger
+        if appended is not None:
+            files, validated = appended
+        else:
+            texts = _new_texts(data, ledger, entry, names.added)
+            files, validated = texts, load(data, replacing=texts)
         repo = commit_target(data, list(files)) if commit else None  # checked before writing, as every write
         for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
             if name in files:
                 store.atomic_write(data.file(name), files[name])
+        _remember(data, base, files, validated)
         sha = _commit(repo, data, list(files), entry) if repo is not None else None
     return Added(
         task_id,
@@ -130,7 +141,7 @@ def _deadline(text: str, condition: bool) -> tuple[date | None, bool]:
 
 
 def next_id(ledger: Ledger) -> str:
-    numbers = [int(match[1]) for task in ledger.tasks if (match := _ASSIGNED_ID.match(task.id))]
+    numbers = [int(match[1]) for task_id in ledger.tasks.ids if (match := _ASSIGNED_ID.match(task_id))]
     return f"J{max(numbers, default=0) + 1:02d}"
 
 
@@ -211,6 +222,43 @@ def _leaders(ledger: Ledger, typed: Sequence[str]) -> tuple[list[str], list[str]
     return list(dict.fromkeys(leaders)), new
 
 
+def _appended(data: DataDir, base: Base, entry: dict[str, Any]) -> tuple[dict[str, bytes], Validated] | None:
+    """tasks.yaml with the entry after the last item, where `_new_texts` puts it, found by parsing only
+    the last item's text; validated as a refresh validates the item texts it does not know. None when
+    that is not sure (no cache entry, the first assigned item and its section, an irregular layout):
+    the caller splices into the whole file and validates it in full."""
+    ledger, texts, cuts = base.ledger, base.texts, base.ledger.task_cuts
+    if texts is None or cuts is None or len(cuts) < 2 or ledger.section("assigned", entry["section"]) is None:
+        return None
+    raw = texts[store.TASKS_FILE]
+    try:
+        last = raw[cuts[-2] : cuts[-1]].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    item = store.read_item(data.file(store.TASKS_FILE), last)
+    if item is None:
+        return None
+    spliced = store.apply_splices(last, [store.append_after_item(item, _block(entry))])
+    tasks = raw[: cuts[-2]] + spliced.encode("utf-8") + raw[cuts[-1] :]
+    validated = cache.validated_after(base, {**texts, store.TASKS_FILE: tasks})
+    return None if validated is None else ({store.TASKS_FILE: tasks}, validated)
+
+
+def _remember(data: DataDir, base: Base, files: Mapping[str, str | bytes], validated: Validated | Ledger) -> None:
+    """Leave the read cache current for the files as written, so the next command starts from it."""
+    if base.texts is None:
+        return
+    written = {**base.texts, **{name: _bytes(text) for name, text in files.items()}}
+    if isinstance(validated, tuple):
+        cache.remember_validated(data, validated, written)
+    else:
+        cache.remember(data, validated, written)
+
+
+def _bytes(text: str | bytes) -> bytes:
+    return text if isinstance(text, bytes) else text.encode("utf-8")  # as atomic_write writes text
+
+
 def _new_texts(data: DataDir, ledger: Ledger, entry: dict[str, Any], new_units: list[Unit]) -> dict[str, str]:
     tasks_doc = store.read_yaml(data.file(store.TASKS_FILE))
     splices: list[Splice] = []
@@ -218,14 +266,19 @@ def _new_texts(data: DataDir, ledger: Ledger, entry: dict[str, Any], new_units: 
         section = {"kind": "assigned", "number": 1, "title": ASSIGNED_SECTION_TITLE, "goal": None}
         splices.append(store.append_block_to_sequence(tasks_doc.root(), "sections", _block(section)))
     splices.append(store.append_block_to_sequence(tasks_doc.root(), "tasks", _block(entry)))
-    files = {store.TASKS_FILE: store.apply_splices(tasks_doc.text, splices)}
+    files = {store.TASKS_FILE: _with_bom(tasks_doc, store.apply_splices(tasks_doc.text, splices))}
     if new_units:
         units_doc = store.read_yaml(data.file(store.UNITS_FILE))
         unit_splices = [
             store.append_block_to_sequence(units_doc.root(), "units", _block(unit.model_dump())) for unit in new_units
         ]
-        files[store.UNITS_FILE] = store.apply_splices(units_doc.text, unit_splices)
+        files[store.UNITS_FILE] = _with_bom(units_doc, store.apply_splices(units_doc.text, unit_splices))
     return files
+
+
+def _with_bom(doc: store.YamlDoc, text: str) -> str:
+    """The file's new text, keeping the byte order mark it had (Notepad's UTF-8 writes one)."""
+    return "\ufeff" + text if doc.bom else text
 
 
 def _block(entry: dict[str, Any]) -> list[str]:

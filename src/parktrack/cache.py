@@ -236,6 +236,31 @@ def load_for_write(data: DataDir) -> Base:
         return Base(loaded, texts, payload)
 
 
+def validated_after(base: Base, texts: dict[str, bytes]) -> tuple[Ledger, dict[str, Any]] | None:
+    """The ledger the files would be as `texts`, validated from the base's entry: only the item texts
+    it does not know are parsed (refresh.py), and indicators.yaml is checked in full. None when that is
+    not sure or not valid: the caller then validates in full, which says what is wrong and where."""
+    if bypassed() or base.payload is None:
+        return None
+    from parktrack import refresh
+    from parktrack.datadir import INDICATORS_FILE
+
+    data = base.ledger.data
+    try:
+        stale = _from_payload(data, base.payload)
+        payload = refresh.refreshed(data, _code_stamp(), stale, base.payload, texts)
+        found = None if payload is None else (_from_payload(data, payload), payload)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None  # a foreign shape
+    return None if found is None else _checked_indicators(found, texts.get(INDICATORS_FILE))
+
+
+def remember_validated(data: DataDir, validated: tuple[Ledger, dict[str, Any]], texts: dict[str, bytes]) -> None:
+    """Store what `validated_after` validated, once the files hold exactly `texts`."""
+    if not bypassed():
+        _remember_payload(data, validated[1], texts)
+
+
 def read_files(data: DataDir) -> dict[str, bytes] | None:
     """Every data file's bytes (indicators.yaml when there is one), for a write to validate and remember."""
     return _read_texts(data, indicators=True)

@@ -762,6 +762,14 @@ def append_block_to_sequence(root: yaml.Node | None, key: str, lines: list[str])
     return Splice(key_node.end_mark.index, seq.end_mark.index, ":" + body)
 
 
+def append_after_item(item: ItemText, lines: list[str]) -> Splice:
+    """append_block_to_sequence's splice, made in the text of the list's last item parsed alone (its
+    marks count in that text): the same place and indentation, without parsing the whole file."""
+    body = "".join(f"\n{' ' * item.column}{line}" for line in lines)
+    end = _content_end(item.node)
+    return Splice(end, end, body)
+
+
 def _content_end(node: yaml.Node) -> int:
     """Where a node's own text ends: a block collection's end mark lies past trailing blank lines and comments."""
     if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
