@@ -341,6 +341,18 @@ def writes(bench: Bench, size: int, data: Path, runs: int) -> None:
     for name, command in commands.items():
         timing = _median([run_once(command(n), bench.env, bench.temp, peak=True) for n in range(runs)])
         _write_line(bench, f"{size:,} items: `{name}` (one item)", timing, goal_seconds)
+    added = 0
+
+    def add() -> list[str]:  # an item decided at a meeting (交辦事項), J01, J02 …
+        nonlocal added
+        added += 1
+        text = f"協調解決第{added}批項目用地問題"
+        return parktrack("add", "--text", text, "--lead", "縣財政局", "--deadline", "2024年12月底以前", *MEETING, *at)
+
+    first = run_once(add(), bench.env, bench.temp, peak=True)  # adds the 交辦事項 section: the whole files
+    _write_line(bench, f"{size:,} items: `add`, the first (adds its section: validated in full)", first, goal_seconds)
+    timing = _median([run_once(add(), bench.env, bench.temp, peak=True) for _ in range(runs)])
+    _write_line(bench, f"{size:,} items: `add` (one item)", timing, goal_seconds)
     many = _open_key_tasks(data)[-1000:]  # far from the items the runs above changed
     bulk = parktrack("update", *many, "--status", "in_progress", "--date", "2024-11-16", *at)
     _write_line(
@@ -359,6 +371,9 @@ def writes(bench: Bench, size: int, data: Path, runs: int) -> None:
     _hand_edit(bench, data, "T3001")
     written = run_once(commands["note"](runs + 1), bench.env, bench.temp, peak=True)
     _write_line(bench, f"{size:,} items: `note` {after_edit}", written, goal_seconds)
+
+
+MEETING = ("--meeting", "第四季度園區調度會議", "--date", "2024-11-15")
 
 
 def _hand_edit(bench: Bench, data: Path, task_id: str) -> None:

@@ -95,6 +95,11 @@ def test_cached_models_equal_validated_ones(data_copy: Path, tmp_path: Path, mon
     assert isinstance(hit.tasks[0].deadline, date) and isinstance(hit.plan.issued, date)
     with_history = [task for task in hit.tasks if task.history]
     assert all(isinstance(entry.date, date) for task in with_history for entry in task.history)
+    # a miss answers with the lookup a hit has, so its queries are narrowed alike
+    assert miss.tasks.lookup is not None and hit.tasks.lookup is not None
+    assert (
+        miss.tasks.lookup.as_plain() == hit.tasks.lookup.as_plain() == ledger.TaskIndex.of(validated.tasks).as_plain()
+    )
 
 
 def _non_plain(annotation: object) -> set[str]:
