@@ -255,7 +255,17 @@ def validated_after(base: Base, texts: dict[str, bytes]) -> tuple[Ledger, dict[s
         found = None if payload is None else (_from_payload(data, payload), payload)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None  # a foreign shape
-    return None if found is None else _checked_indicators(found, texts.get(INDICATORS_FILE))
+    if found is None:
+        return None
+    indicators = texts.get(INDICATORS_FILE)
+    if base.texts is not None and indicators == base.texts.get(INDICATORS_FILE) and _keeps_ids(base.ledger, found[0]):
+        # the same indicators.yaml, units.yaml (refresh's frame) and every item id it may name: still valid
+        return _with_indicators(found, base.ledger.indicators)
+    return _checked_indicators(found, indicators)
+
+
+def _keeps_ids(old: Ledger, new: Ledger) -> bool:
+    return set(old.tasks.ids) <= set(new.tasks.ids)
 
 
 def remember_validated(data: DataDir, validated: tuple[Ledger, dict[str, Any]], texts: dict[str, bytes]) -> None:
