@@ -331,6 +331,26 @@ def test_entries_unused_for_a_month_and_killed_writes_leftovers_are_swept(
     assert (cache_dir / files["used lately"][0]).exists()
 
 
+def test_the_sweep_leaves_files_named_like_entries_that_parktrack_did_not_write(
+    cli: Cli, data_copy: Path, tmp_path: Path
+) -> None:
+    """An entry is written whole and renamed into place, so a file with an entry's name that does not
+    start with the whole header (empty, or a word the header starts with) is someone else's: kept."""
+    cache_dir = tmp_path / "shared"
+    cache_dir.mkdir()
+    foreign = {
+        "0123456789abcdef0123456789abcdef-full.cache": b"",
+        "0123456789abcdef0123456789abcdef-tasks.cache": b"park",
+        "0123456789abcdef0123456789abcdef-history.cache": cache.MAGIC[:-1],
+    }
+    for name, content in foreign.items():
+        (cache_dir / name).write_bytes(content)
+        _age(cache_dir / name, 90)
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")  # a miss: writes an entry, sweeps
+    assert (cache_dir / cache_upkeep.SWEPT_MARK).exists(), "no sweep ran"
+    assert {name: (cache_dir / name).read_bytes() for name in foreign if (cache_dir / name).exists()} == foreign
+
+
 def test_reading_an_entry_keeps_it_from_the_sweep(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-07-01")
