@@ -44,7 +44,10 @@ def sweep(folder: Path, magic: bytes) -> list[Path]:
                 if _expired(item, now) and _ours(
                     Path(item.path), magic, whole=_ENTRY_NAME.fullmatch(item.name) is not None
                 ):
-                    Path(item.path).unlink(missing_ok=True)
+                    try:
+                        Path(item.path).unlink(missing_ok=True)
+                    except OSError:
+                        continue  # another user's, in a shared folder: the others are still swept
                     removed.append(Path(item.path))
     except OSError:
         pass  # a folder that cannot be swept is no error: it was only tidying
