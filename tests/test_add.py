@@ -219,3 +219,63 @@ def test_an_item_added_by_its_text_alone_writes_what_the_full_path_writes(
     shown = json.loads(cli("show", "J02", "--data", str(repo / "data"), "--format", "json").stdout)
     assert (shown["text"], shown["lead_units"], shown["support_units"]) == ("乙", ["縣工信商務科技局"], ["縣財政局"])
     assert cli("validate", "--data", str(repo / "data")).exit_code == 0
+
+
+def _j01_text_as(block: str, after: str = "") -> Callable[[str], str]:
+    """J01 (the last item) with its text moved to its end as the block scalar `block`, then `after`."""
+
+    def edit(text: str) -> str:
+        last = text.rindex("\n  - id: J01")
+        line = re.compile(r"\n    text: .*").search(text, last)
+        assert line is not None
+        return text[: line.start()] + text[line.end() :].rstrip("\n") + "\n    text: " + block + after
+
+    return edit
+
+
+ENDINGS: dict[str, tuple[Callable[[str], str], str]] = {
+    "kept line breaks ending the file": (_j01_text_as("|+\n      甲\n\n\n"), "甲\n\n\n"),
+    "a comment after a block scalar": (_j01_text_as("|\n      甲\n\n", "# 以上為交辦事項\n"), "甲\n"),
+    "another list after the items": (
+        lambda text: (lambda moved: moved[moved.index("tasks:") :] + moved[: moved.index("tasks:")])(
+            _j01_text_as("|-\n      甲\n")(text)
+        ),
+        "甲",
+    ),
+}
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_an_item_added_after_a_block_scalar_leaves_it_and_what_follows_as_they_were(
+    cli: Cli, repo: Path, tmp_path: Path, ending: str
+) -> None:
+    """A block scalar's text runs to the next line holding content: the new item goes on lines of its
+    own after it, so the last item's text (kept line breaks too) and a comment or key after it stay."""
+    assert (
+        add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING).exit_code == 0
+    )
+    tasks = repo / "data" / "tasks.yaml"
+    edit, j01_text = ENDINGS[ending]
+    tasks.write_text(edit(tasks.read_text(encoding="utf-8")), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", f"J01 ends in a block scalar: {ending}")
+    assert cli("validate", "--data", str(repo / "data"), "--no-cache").exit_code == 0
+    before = tasks.read_text(encoding="utf-8")
+    twin = tmp_path / "twin"
+    shutil.copytree(repo, twin)
+    assert cli("list", "--data", str(repo / "data")).exit_code == 0  # the cache is warm: add takes its fast path
+    second = ("--text", "乙", "--lead", "縣統計局", "--deadline", "2024年9月底以前", *MEETING)
+    for root, options in ((repo, ()), (twin, ("--no-cache",))):
+        result = add(cli, root, *second, *options)
+        assert result.exit_code == 0, result.stderr
+    assert tasks.read_bytes() == (twin / "data" / "tasks.yaml").read_bytes()
+    after = tasks.read_text(encoding="utf-8")
+    assert removed_lines(repo, "data/tasks.yaml") == 0
+    assert set(before.splitlines()) <= set(after.splitlines())  # every line as it was: comments, keys
+    for root, options in ((repo, ()), (twin, ("--no-cache",))):
+        shown = {
+            item_id: json.loads(
+                cli("show", item_id, "--data", str(root / "data"), "--format", "json", *options).stdout
+            )["text"]
+            for item_id in ("J01", "J02")
+        }
+        assert shown == {"J01": j01_text, "J02": "乙"}

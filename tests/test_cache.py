@@ -336,6 +336,56 @@ def test_entries_unused_for_a_month_and_killed_writes_leftovers_are_swept(
     assert (cache_dir / files["used lately"][0]).exists()
 
 
+def test_the_sweep_leaves_files_named_like_entries_that_parktrack_did_not_write(
+    cli: Cli, data_copy: Path, tmp_path: Path
+) -> None:
+    """An entry is written whole and renamed into place, so a file with an entry's name that does not
+    start with the whole header (empty, or a word the header starts with) is someone else's: kept."""
+    cache_dir = tmp_path / "shared"
+    cache_dir.mkdir()
+    foreign = {
+        "0123456789abcdef0123456789abcdef-full.cache": b"",
+        "0123456789abcdef0123456789abcdef-tasks.cache": b"park",
+        "0123456789abcdef0123456789abcdef-history.cache": cache.MAGIC[:-1],
+    }
+    for name, content in foreign.items():
+        (cache_dir / name).write_bytes(content)
+        _age(cache_dir / name, 90)
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")  # a miss: writes an entry, sweeps
+    assert (cache_dir / cache_upkeep.SWEPT_MARK).exists(), "no sweep ran"
+    assert {name: (cache_dir / name).read_bytes() for name in foreign if (cache_dir / name).exists()} == foreign
+
+
+def test_a_file_the_sweep_cannot_remove_does_not_stop_it(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    """In a shared folder another user's expired entry cannot be removed (a sticky /tmp): the sweep goes
+    on to the rest, else this user's old entries would stay for good (it runs once a day, and meets the
+    same file first again)."""
+    if os.geteuid() != 0:
+        pytest.skip("an undeletable file needs root here (chattr +i); as a user the sticky /tmp does it")
+    cache_dir = tmp_path / "shared"
+    cache_dir.mkdir()
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")
+    [current] = entries(cache_dir)
+    body = current.read_bytes()
+    stuck = cache_dir / "ffffffffffffffffffffffffffffffff-full.cache"
+    stuck.write_bytes(body)
+    _age(stuck, 90)
+    subprocess.run(["chattr", "+i", str(stuck)], check=True)
+    try:
+        old: list[Path] = []
+        while not old or [item.name for item in os.scandir(cache_dir)][-1] == stuck.name:
+            old.append(cache_dir / f"{len(old):032x}-tasks.cache")  # until one comes after it in the folder's order
+            old[-1].write_bytes(body)
+            _age(old[-1], 90)
+        _age(cache_dir / cache_upkeep.SWEPT_MARK, 2)
+        other = tmp_path / "other" / "data"
+        shutil.copytree(data_copy, other)
+        answer(cli, cache_dir, other, "overdue", "--as-of", "2024-07-01")  # a miss: writes an entry, sweeps
+        assert stuck.exists() and [path.name for path in old if path.exists()] == []
+    finally:
+        subprocess.run(["chattr", "-i", str(stuck)], check=True)
+
+
 def test_reading_an_entry_keeps_it_from_the_sweep(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-07-01")

@@ -41,8 +41,13 @@ def sweep(folder: Path, magic: bytes) -> list[Path]:
     try:
         with os.scandir(folder) as found:
             for item in found:
-                if _expired(item, now) and _ours(Path(item.path), magic):
-                    Path(item.path).unlink(missing_ok=True)
+                if _expired(item, now) and _ours(
+                    Path(item.path), magic, whole=_ENTRY_NAME.fullmatch(item.name) is not None
+                ):
+                    try:
+                        Path(item.path).unlink(missing_ok=True)
+                    except OSError:
+                        continue  # another user's, in a shared folder: the others are still swept
                     removed.append(Path(item.path))
     except OSError:
         pass  # a folder that cannot be swept is no error: it was only tidying
@@ -79,12 +84,12 @@ def _expired(item: os.DirEntry[str], now: float) -> bool:
         return False
 
 
-def _ours(path: Path, magic: bytes) -> bool:
-    """Whether the file is empty or starts as parktrack writes its entries (a killed run may leave an
-    empty temporary file)."""
+def _ours(path: Path, magic: bytes, whole: bool) -> bool:
+    """Whether the file starts as parktrack writes its entries. A temporary file may also hold only the
+    start of `magic`, or nothing (a killed run); an entry (`whole`) is renamed into place complete."""
     try:
         with path.open("rb") as handle:
             head = handle.read(len(magic))
     except OSError:
         return False
-    return magic.startswith(head)
+    return head == magic if whole else magic.startswith(head)

@@ -752,10 +752,7 @@ def append_block_to_sequence(root: yaml.Node | None, key: str, lines: list[str])
     if key_node is None or not isinstance(seq, yaml.SequenceNode):
         raise UsageError(f"the file has no '{key}' list to add to")
     if seq.value and not seq.flow_style:
-        indent = " " * seq.start_mark.column
-        body = "".join(f"\n{indent}{line}" for line in lines)
-        end = _content_end(seq.value[-1])
-        return Splice(end, end, body)
+        return _after(seq.value[-1], seq.start_mark.column, lines)
     if seq.value:
         raise UsageError(f"'{key}' is written inline ([...]); write it as a block list to add to it")
     body = "".join(f"\n  {line}" for line in lines)
@@ -765,18 +762,27 @@ def append_block_to_sequence(root: yaml.Node | None, key: str, lines: list[str])
 def append_after_item(item: ItemText, lines: list[str]) -> Splice:
     """append_block_to_sequence's splice, made in the text of the list's last item parsed alone (its
     marks count in that text): the same place and indentation, without parsing the whole file."""
-    body = "".join(f"\n{' ' * item.column}{line}" for line in lines)
-    end = _content_end(item.node)
-    return Splice(end, end, body)
+    return _after(item.node, item.column, lines)
 
 
-def _content_end(node: yaml.Node) -> int:
+def _after(last: yaml.Node, column: int, lines: list[str]) -> Splice:
+    """The lines as list entries at `column`, right after the `last` entry's own text. A block scalar's
+    text ends past its line breaks, at a line start: the lines then go there, each ending its line, so
+    that the scalar keeps its breaks and the line that followed it stays whole."""
+    end = _content_end(last)
+    indent = " " * column
+    if end.column == 0:
+        return Splice(end.index, end.index, "".join(f"{indent}{line}\n" for line in lines))
+    return Splice(end.index, end.index, "".join(f"\n{indent}{line}" for line in lines))
+
+
+def _content_end(node: yaml.Node) -> yaml.Mark:
     """Where a node's own text ends: a block collection's end mark lies past trailing blank lines and comments."""
     if isinstance(node, yaml.MappingNode) and node.value and not node.flow_style:
         return _content_end(node.value[-1][1])
     if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
         return _content_end(node.value[-1])
-    return int(node.end_mark.index)
+    return node.end_mark
 
 
 # --- one item's text, for writes that touch a few items of a large file ------------------
