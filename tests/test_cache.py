@@ -356,6 +356,27 @@ def test_the_sweep_leaves_files_named_like_entries_that_parktrack_did_not_write(
     assert {name: (cache_dir / name).read_bytes() for name in foreign if (cache_dir / name).exists()} == foreign
 
 
+def test_the_sweep_never_touches_a_file_through_a_link_planted_as_its_mark(
+    cli: Cli, data_copy: Path, tmp_path: Path
+) -> None:
+    """In a shared cache folder the mark may be a link someone planted: parktrack neither moves the
+    time of the file it points at nor sweeps through it; reads and writes go on as ever."""
+    cache_dir = tmp_path / "shared"
+    cache_dir.mkdir()
+    elsewhere = tmp_path / "someone-elses-file"
+    elsewhere.write_text("kept as it is")
+    _age(elsewhere, 3)
+    before = elsewhere.stat().st_mtime_ns
+    (cache_dir / cache_upkeep.SWEPT_MARK).symlink_to(elsewhere)
+    old = cache_dir / "0123456789abcdef0123456789abcdef-full.cache"
+    old.write_bytes(cache.MAGIC + b"an old entry")
+    _age(old, 90)
+    answer(cli, cache_dir, data_copy, "overdue", "--as-of", "2024-07-01")  # a miss: writes an entry
+    assert elsewhere.stat().st_mtime_ns == before and elsewhere.read_text() == "kept as it is"
+    assert (cache_dir / cache_upkeep.SWEPT_MARK).is_symlink() and old.exists()  # no sweep through it
+    assert len(entries(cache_dir)) == 2
+
+
 def test_a_file_the_sweep_cannot_remove_does_not_stop_it(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
     """In a shared folder another user's expired entry cannot be removed (a sticky /tmp): the sweep goes
     on to the rest, else this user's old entries would stay for good (it runs once a day, and meets the

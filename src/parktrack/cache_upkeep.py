@@ -65,10 +65,20 @@ def _due(mark: Path, now: float) -> bool:
     except OSError:
         return False
     try:
-        mark.touch()
+        _touch(mark)
     except OSError:
         return False
     return True
+
+
+def _touch(mark: Path) -> None:
+    """Create the mark or move its time to now, never through a link (in a shared folder, a link
+    planted as the mark would have us touch a file elsewhere): a link there is an OSError."""
+    descriptor = os.open(mark, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.utime(descriptor if os.utime in os.supports_fd else mark)
+    finally:
+        os.close(descriptor)
 
 
 def _expired(item: os.DirEntry[str], now: float) -> bool:
