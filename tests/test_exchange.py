@@ -336,7 +336,7 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(cli: Cli, repo: Path,
     rows = fill(
         finance,
         {
-            "T45": {"新状态": "完了", "变更日期": "2024-06-20"},
+            "T45": {"新状态": "完了", "变更日期": "2024-06-31"},  # two bad cells in one row: both reported
             "T47": {"新状态": "已完成", "变更日期": "2099-01-01"},
             "T49": {"进展情况": "已研究", "变更日期": "2024-02-30"},
             "M05": {"新状态": "常态化推进", "变更日期": "2024-06-20"},  # not a long-term item
@@ -363,6 +363,7 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(cli: Cli, repo: Path,
     f, i = "縣財政局.xlsx", "縣工信商務科技局.xlsx!指标"  # sheets keep the names they were cut with
     assert result.stderr.splitlines() == [
         f"{f}!F{rows['T45']}: unknown status '完了' (did you mean 已完成?)",
+        f"{f}!H{rows['T45']}: impossible date '2024-06-31'",
         f"{f}!H{rows['T47']}: the date 2099-01-01 is in the future",
         f"{f}!H{rows['T49']}: impossible date '2024-02-30'",
         f"{f}!F{rows['M05']}: 常态化推进 is only for long-term items (並長期堅持 / 持續推進)",
@@ -370,7 +371,7 @@ def test_every_bad_cell_is_reported_and_nothing_is_written(cli: Cli, repo: Path,
         f"{f}!B{support[1]}: the text of {ws.cell(row=support[1], column=1).value} was changed; it is locked",
         f"{i}!F{figures['new-above-scale-firms']}: '两个' is not a number for new-above-scale-firms (個)",
         f"{i}!G{figures['new-high-tech-firms']}: period 2023Q4 is outside the plan's year, 2024",
-        "error: 8 problems found",
+        "error: 9 problems found",
     ]
     assert result.stdout == ""
     assert commits(repo) == before and data_bytes(repo) == written

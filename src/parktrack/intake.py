@@ -334,11 +334,10 @@ class _Checker:
         if cut_status is None:
             self.bad(table.ref(row, col["current"]), _("the current status was changed; it is locked"))
         wanted = self._status(table.ref(row, col["status"]), status_text, task) if status_text else None
-        if status_text and wanted is None:
-            return None  # reported
+        bad_status = bool(status_text) and wanted is None  # reported; the row's other cells are checked too
         if wanted is not None and wanted == cut_status:
             wanted = None  # the status as it was cut: no change asked for
-        if wanted is None and note is None:
+        if wanted is None and note is None and not bad_status:
             if _text(day_value) and not status_text:
                 self.bad(date_ref, _("a date without a new status or a note"))
             return None
@@ -346,7 +345,7 @@ class _Checker:
             self.bad(date_ref, _("give the date of the change"))
             return None
         day = self._day(date_ref, day_value)
-        if day is None or entries is None or cut_status is None:
+        if bad_status or day is None or entries is None or cut_status is None:
             return None
         return self._plan_item(table.ref(row, col["id"]), date_ref, task, wanted, note, day, entries)
 
