@@ -141,14 +141,18 @@ def _read_item(data: DataDir, stale: Ledger, raw: bytes) -> tuple[str, bytes, An
 
 def _index(stale: TaskIndex, positions: list[int | None], fresh: dict[int, Any]) -> TaskIndex:
     """The lookup of the refreshed items (`positions`: where each stood in the stale entry, None for the
-    new texts, whose plain sketches `fresh` holds): when every other item kept its place (a hand edit),
-    the stale lookup with the new texts' items filed in place of the old; else one built afresh."""
+    new texts, whose plain sketches `fresh` holds): when every other item kept its place (a hand edit,
+    items added after the last), the stale lookup with the new texts' items filed in place of the old
+    or after them; else one built afresh."""
     from parktrack.ledger import TaskIndex
 
-    if len(positions) == len(stale.sketches) and all(was in (None, now) for now, was in enumerate(positions)):
+    kept = len(stale.sketches)
+    if len(positions) >= kept and all(was in (None, now) for now, was in enumerate(positions)):
         index = stale.copy()
+        index.deadlines += [None] * (len(positions) - kept)
+        index.sketches += [b""] * (len(positions) - kept)
         for now, sketch in fresh.items():
-            index.put(now, sketch, replacing=True)
+            index.put(now, sketch, replacing=now < kept)
         return index
     sketches = [fresh[now] if was is None else stale.sketch(was) for now, was in enumerate(positions)]
     return TaskIndex.of_sketches(sketches)
