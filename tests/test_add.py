@@ -6,12 +6,14 @@ import json
 import re
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import Cli, Outcome, git
-from parktrack import ledger, store
+from parktrack import additem, cache, ledger, store
 from parktrack.ledger import load
 
 MEETING = ("--meeting", "2024年第二季度園區調度會議", "--date", "2024-07-15")
@@ -279,3 +281,46 @@ def test_an_item_added_after_a_block_scalar_leaves_it_and_what_follows_as_they_w
             for item_id in ("J01", "J02")
         }
         assert shown == {"J01": j01_text, "J02": "乙"}
+
+
+def _entry(task_id: str) -> dict[str, Any]:
+    """An item as `add` writes it."""
+    return {
+        "id": task_id,
+        "kind": "assigned",
+        "section": 1,
+        "text": "協調解決供水管網問題",
+        "leaders": [],
+        "lead_units": ["縣財政局"],
+        "support_units": [],
+        "groups": [],
+        "deadline_text": "2024年9月底以前",
+        "deadline": date(2024, 9, 30),
+        "long_term": False,
+        "status": "not_started",
+        "history": [],
+        "source": {"meeting": MEETING[1], "date": date(2024, 7, 15)},
+    }
+
+
+@pytest.mark.parametrize("layout", [*LAYOUTS, *ENDINGS])
+def test_splicing_by_parts_gives_what_splicing_the_whole_file_gives(data_copy: Path, layout: str) -> None:
+    """`add` splices at the nodes of the text before the list and of the last item, each parsed alone,
+    never holding a large file's nodes: the same text as splicing at the whole file's nodes, the first
+    time (with the 交辦事項 section) and after."""
+    data = store.DataDir(data_copy)
+    tasks = data_copy / "tasks.yaml"
+    if layout in LAYOUTS:
+        tasks.write_text(LAYOUTS[layout](tasks.read_text(encoding="utf-8")), encoding="utf-8")
+    else:  # J01 and its section first, spliced the whole file's way, then J01's text as a block scalar
+        tasks.write_text(additem._spliced_whole(data, _entry("J01"), additem._new_section()), encoding="utf-8")
+        tasks.write_text(ENDINGS[layout][0](tasks.read_text(encoding="utf-8")), encoding="utf-8")
+    for task_id in ("J01", "J02") if layout in LAYOUTS else ("J02", "J03"):
+        base = cache.load_for_write(data)
+        section = None if base.ledger.section("assigned", 1) else additem._new_section()
+        parts = additem._spliced_by_parts(data, base, _entry(task_id), section)
+        assert parts is not None, "the file was not cut into items"
+        whole = additem._spliced_whole(data, _entry(task_id), section)
+        assert parts.decode("utf-8") == whole, (layout, task_id)
+        tasks.write_bytes(parts)
+        assert load(data).task(task_id).id == task_id

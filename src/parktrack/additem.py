@@ -98,7 +98,7 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         if appended is not None:
             files, validated = appended
         else:
-            texts = _new_texts(data, ledger, entry, names.added)
+            texts = _new_texts(data, base, entry, names.added)
             files, validated = texts, load(data, replacing=texts)
         repo = commit_target(data, list(files)) if commit else None  # checked before writing, as every write
         for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
@@ -223,25 +223,42 @@ def _leaders(ledger: Ledger, typed: Sequence[str]) -> tuple[list[str], list[str]
 
 
 def _appended(data: DataDir, base: Base, entry: dict[str, Any]) -> tuple[dict[str, bytes], Validated] | None:
-    """tasks.yaml with the entry after the last item, where `_new_texts` puts it, found by parsing only
-    the last item's text; validated as a refresh validates the item texts it does not know. None when
-    that is not sure (no cache entry, the first assigned item and its section, an irregular layout):
-    the caller splices into the whole file and validates it in full."""
-    ledger, texts, cuts = base.ledger, base.texts, base.ledger.task_cuts
-    if texts is None or cuts is None or len(cuts) < 2 or ledger.section("assigned", entry["section"]) is None:
+    """tasks.yaml with the entry after the last item (see `_spliced_by_parts`), validated as a refresh
+    validates the item texts it does not know. None when that is not sure (no cache entry, the first
+    assigned item and its section, an irregular layout): the caller validates the whole files."""
+    if base.texts is None or base.ledger.section("assigned", entry["section"]) is None:
         return None
-    raw = texts[store.TASKS_FILE]
+    tasks = _spliced_by_parts(data, base, entry, None)
+    if tasks is None:
+        return None
+    validated = cache.validated_after(base, {**base.texts, store.TASKS_FILE: tasks})
+    return None if validated is None else ({store.TASKS_FILE: tasks}, validated)
+
+
+def _spliced_by_parts(data: DataDir, base: Base, entry: dict[str, Any], section: dict[str, Any] | None) -> bytes | None:
+    """tasks.yaml with the entry after the last item, and `section` after the last section: the splices
+    `_spliced_whole` makes in the whole file's nodes, made in the nodes of two parts parsed alone (the
+    text before the list, as a load by items parses it, and the last item's text), so that a large
+    file's nodes are never all held. None when the file was not cut into items surely."""
+    texts, cuts = base.texts, base.ledger.task_cuts
+    if texts is None or cuts is None or len(cuts) < 2:
+        return None
+    path, raw = data.file(store.TASKS_FILE), texts[store.TASKS_FILE]
     try:
-        last = raw[cuts[-2] : cuts[-1]].decode("utf-8")
+        head, last = raw[: cuts[0]].decode("utf-8"), raw[cuts[-2] : cuts[-1]].decode("utf-8")
     except UnicodeDecodeError:
         return None
-    item = store.read_item(data.file(store.TASKS_FILE), last)
+    item = store.read_item(path, last)
     if item is None:
         return None
-    spliced = store.apply_splices(last, [store.append_after_item(item, _block(entry))])
-    tasks = raw[: cuts[-2]] + spliced.encode("utf-8") + raw[cuts[-1] :]
-    validated = cache.validated_after(base, {**texts, store.TASKS_FILE: tasks})
-    return None if validated is None else ({store.TASKS_FILE: tasks}, validated)
+    if section is not None:
+        head_doc = store.read_yaml(path, head, marks=True)
+        if not head_doc.ok:
+            return None
+        splice = store.append_block_to_sequence(head_doc.root(), "sections", _block(section))
+        head = _with_bom(head_doc, store.apply_splices(head_doc.text, [splice]))
+    tail = store.apply_splices(last, [store.append_after_item(item, _block(entry))])
+    return head.encode("utf-8") + raw[cuts[0] : cuts[-2]] + tail.encode("utf-8") + raw[cuts[-1] :]
 
 
 def _remember(data: DataDir, base: Base, files: Mapping[str, str | bytes], validated: Validated | Ledger) -> None:
@@ -259,14 +276,13 @@ def _bytes(text: str | bytes) -> bytes:
     return text if isinstance(text, bytes) else text.encode("utf-8")  # as atomic_write writes text
 
 
-def _new_texts(data: DataDir, ledger: Ledger, entry: dict[str, Any], new_units: list[Unit]) -> dict[str, str]:
-    tasks_doc = store.read_yaml(data.file(store.TASKS_FILE))
-    splices: list[Splice] = []
-    if not any(section.kind == "assigned" for section in ledger.sections):
-        section = {"kind": "assigned", "number": 1, "title": ASSIGNED_SECTION_TITLE, "goal": None}
-        splices.append(store.append_block_to_sequence(tasks_doc.root(), "sections", _block(section)))
-    splices.append(store.append_block_to_sequence(tasks_doc.root(), "tasks", _block(entry)))
-    files = {store.TASKS_FILE: _with_bom(tasks_doc, store.apply_splices(tasks_doc.text, splices))}
+def _new_texts(data: DataDir, base: Base, entry: dict[str, Any], new_units: list[Unit]) -> dict[str, str]:
+    """The files' new texts, for the full check: the item (and the 交辦事項 section the first time) after
+    the last of their lists, and any new units after the last unit."""
+    section = None if any(section.kind == "assigned" for section in base.ledger.sections) else _new_section()
+    parts = _spliced_by_parts(data, base, entry, section)
+    tasks = parts.decode("utf-8") if parts is not None else _spliced_whole(data, entry, section)
+    files = {store.TASKS_FILE: tasks}
     if new_units:
         units_doc = store.read_yaml(data.file(store.UNITS_FILE))
         unit_splices = [
@@ -274,6 +290,20 @@ def _new_texts(data: DataDir, ledger: Ledger, entry: dict[str, Any], new_units: 
         ]
         files[store.UNITS_FILE] = _with_bom(units_doc, store.apply_splices(units_doc.text, unit_splices))
     return files
+
+
+def _new_section() -> dict[str, Any]:
+    return {"kind": "assigned", "number": 1, "title": ASSIGNED_SECTION_TITLE, "goal": None}
+
+
+def _spliced_whole(data: DataDir, entry: dict[str, Any], section: dict[str, Any] | None) -> str:
+    """tasks.yaml with the entry (and `section`) appended, spliced at the whole file's nodes."""
+    tasks_doc = store.read_yaml(data.file(store.TASKS_FILE))
+    splices: list[Splice] = []
+    if section is not None:
+        splices.append(store.append_block_to_sequence(tasks_doc.root(), "sections", _block(section)))
+    splices.append(store.append_block_to_sequence(tasks_doc.root(), "tasks", _block(entry)))
+    return _with_bom(tasks_doc, store.apply_splices(tasks_doc.text, splices))
 
 
 def _with_bom(doc: store.YamlDoc, text: str) -> str:
