@@ -182,8 +182,15 @@ def _last_text_as_block(text: str) -> str:
     return text[:last] + item.rstrip("\n") + "\n    text: |\n      " + words + "\n      （續）\n"
 
 
+def _sections_after_tasks(text: str) -> str:
+    """The sections list moved after the tasks list (a layout a full load reads the same)."""
+    start, end = text.index("\nsections:") + 1, text.index("\ntasks:") + 1
+    return text[:start] + text[end:] + text[start:end]
+
+
 LAYOUTS: dict[str, Callable[[str], str]] = {
     "as written": lambda text: text,
+    "the sections after the tasks": _sections_after_tasks,
     "comments and blank lines after the last item": lambda text: text + "    # 以上為措施事項\n\n# 完\n",
     "no line break at the end": lambda text: text.rstrip("\n"),
     "a byte order mark": lambda text: "\ufeff" + text,
