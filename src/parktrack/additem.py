@@ -253,8 +253,8 @@ def _spliced_by_parts(data: DataDir, base: Base, entry: dict[str, Any], section:
         return None
     if section is not None:
         head_doc = store.read_yaml(path, head, marks=True)
-        if not head_doc.ok:
-            return None
+        if not head_doc.ok or store.mapping_value(head_doc.root(), "sections") is None:
+            return None  # the sections list written after the tasks: not in the head
         splice = store.append_block_to_sequence(head_doc.root(), "sections", _block(section))
         head = _with_bom(head_doc, store.apply_splices(head_doc.text, [splice]))
     tail = store.apply_splices(last, [store.append_after_item(item, _block(entry))])
