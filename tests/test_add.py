@@ -191,6 +191,10 @@ def _sections_after_tasks(text: str) -> str:
 LAYOUTS: dict[str, Callable[[str], str]] = {
     "as written": lambda text: text,
     "the sections after the tasks": _sections_after_tasks,
+    "CRLF before the list only": lambda text: (lambda at: text[:at].replace("\n", "\r\n") + text[at:])(
+        text.index("\ntasks:") + 1
+    ),
+    "one CRLF line among the items": lambda text: text.replace("  - id: T10\n", "  - id: T10\r\n", 1),
     "comments and blank lines after the last item": lambda text: text + "    # 以上為措施事項\n\n# 完\n",
     "no line break at the end": lambda text: text.rstrip("\n"),
     "a byte order mark": lambda text: "\ufeff" + text,
