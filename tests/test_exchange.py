@@ -605,3 +605,32 @@ def test_a_percentage_typed_into_excel_is_read_as_typed(cli: Cli, repo: Path, tm
     assert result.exit_code == 0, result.stderr
     actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 12.5)]
+
+
+def test_a_row_with_an_unknown_status_has_its_date_checked_against_the_history(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """Every bad cell of a row at once: an unknown status does not hide a date before the last change."""
+    for item_id, day in (("T45", "2024-06-10"), ("T47", "2024-06-12")):
+        recorded = cli("update", item_id, "--status", "in_progress", "--date", day, *EN, cwd=repo)
+        assert recorded.exit_code == 0, recorded.stderr
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "完了", "变更日期": "2024-06-01"},
+            "T47": {"新状态": "已完成", "变更日期": "2024-06-01"},
+        },
+    )
+    before, written = commits(repo), data_bytes(repo)
+
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    f = "縣財政局.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{f}!F{rows['T45']}: unknown status '完了' (did you mean 已完成?)",
+        f"{f}!H{rows['T45']}: dated 2024-06-01, before the last recorded change of T45, on 2024-06-10",
+        f"{f}!H{rows['T47']}: dated 2024-06-01, before the last recorded change of T47, on 2024-06-12",
+        "error: 3 problems found",
+    ]
+    assert commits(repo) == before and data_bytes(repo) == written
