@@ -345,9 +345,22 @@ class _Checker:
             self.bad(date_ref, _("give the date of the change"))
             return None
         day = self._day(date_ref, day_value)
+        if bad_status and day is not None:
+            self._before_last(date_ref, task, day)  # what the date would be refused for with a known status
         if bad_status or day is None or entries is None or cut_status is None:
             return None
         return self._plan_item(table.ref(row, col["id"]), date_ref, task, wanted, note, day, entries)
+
+    def _before_last(self, date_ref: str, task: Task, day: date) -> bool:
+        """Whether `day` comes before the item's last recorded change (reported)."""
+        last = task.history[-1].date if task.history else None
+        if last is not None and day < last:
+            message = _("dated {day}, before the last recorded change of {id}, on {last}").format(
+                day=day.isoformat(), id=task.id, last=last.isoformat()
+            )
+            self.bad(date_ref, message)
+            return True
+        return False
 
     def _status(self, ref: str, text: str, task: Task) -> str | None:
         status = status_from_input(text)
@@ -378,12 +391,7 @@ class _Checker:
         conflict = wanted is not None and changed_since
         if conflict and not self.theirs:
             return line("conflict")
-        last = task.history[-1].date if task.history else None
-        if last is not None and day < last:
-            message = _("dated {day}, before the last recorded change of {id}, on {last}").format(
-                day=day.isoformat(), id=task.id, last=last.isoformat()
-            )
-            self.bad(date_ref, message)
+        if self._before_last(date_ref, task, day):
             return None
         try:
             change = plan_change(task, wanted, day, note)
