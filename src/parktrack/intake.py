@@ -345,7 +345,7 @@ class _Checker:
             self.bad(date_ref, _("give the date of the change"))
             return None
         day = self._day(date_ref, day_value)
-        if bad_status and day is not None:
+        if bad_status and day is not None and entries is not None and not _changed_since(task, entries):
             self._before_last(date_ref, task, day)  # what the date would be refused for with a known status
         if bad_status or day is None or entries is None or cut_status is None:
             return None
@@ -374,8 +374,7 @@ class _Checker:
     def _plan_item(
         self, ref: str, date_ref: str, task: Task, wanted: str | None, note: str | None, day: date, entries: int
     ) -> Line | None:
-        since = task.history[entries:] if entries <= len(task.history) else task.history
-        changed_since = any(entry.status for entry in since) or entries > len(task.history)
+        changed_since = _changed_since(task, entries)
         what = "status" if wanted else "note"
         old, new = (_label(task.status), _label(wanted)) if wanted else ("", "")
 
@@ -523,6 +522,12 @@ class _Checker:
             self.bad(date_ref, message)
         new = f"{shown} ({figure.period})"
         return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure)
+
+
+def _changed_since(task: Task, entries: int) -> bool:
+    """Whether the item's status was changed in the ledger since the sheet was cut (`entries` then)."""
+    since = task.history[entries:] if entries <= len(task.history) else task.history
+    return any(entry.status for entry in since) or entries > len(task.history)
 
 
 def _kind(table: Table) -> str | None:
