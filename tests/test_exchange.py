@@ -638,3 +638,29 @@ def test_a_row_with_an_unknown_status_has_its_date_checked_against_the_history(
         "error: 4 problems found",
     ]
     assert commits(repo) == before and data_bytes(repo) == written
+
+
+def test_a_row_with_a_bad_figure_has_its_date_checked_against_the_last_figure(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """Every bad cell of an indicator row at once: a figure that is not a number does not hide a date
+    before the indicator's last figure."""
+    recorded = cli("record", "new-above-scale-firms", "1", "--period", "2024Q1", "--date", "2024-06-20", *EN, cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    figures = fill(
+        industry,
+        {"new-above-scale-firms": {"本期数值": "两个", "所属期间": "2024Q2", "变更日期": "2024-06-01"}},
+        1,
+    )
+    before, written = commits(repo), data_bytes(repo)
+
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    row, i = figures["new-above-scale-firms"], "縣工信商務科技局.xlsx!指标"
+    assert result.stderr.splitlines() == [
+        f"{i}!F{row}: '两个' is not a number for new-above-scale-firms (個)",
+        f"{i}!I{row}: dated 2024-06-01, before the last figure of new-above-scale-firms, recorded on 2024-06-20",
+        "error: 2 problems found",
+    ]
+    assert commits(repo) == before and data_bytes(repo) == written
