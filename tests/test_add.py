@@ -182,8 +182,19 @@ def _last_text_as_block(text: str) -> str:
     return text[:last] + item.rstrip("\n") + "\n    text: |\n      " + words + "\n      （續）\n"
 
 
+def _sections_after_tasks(text: str) -> str:
+    """The sections list moved after the tasks list (a layout a full load reads the same)."""
+    start, end = text.index("\nsections:") + 1, text.index("\ntasks:") + 1
+    return text[:start] + text[end:] + text[start:end]
+
+
 LAYOUTS: dict[str, Callable[[str], str]] = {
     "as written": lambda text: text,
+    "the sections after the tasks": _sections_after_tasks,
+    "CRLF before the list only": lambda text: (lambda at: text[:at].replace("\n", "\r\n") + text[at:])(
+        text.index("\ntasks:") + 1
+    ),
+    "one CRLF line among the items": lambda text: text.replace("  - id: T10\n", "  - id: T10\r\n", 1),
     "comments and blank lines after the last item": lambda text: text + "    # 以上為措施事項\n\n# 完\n",
     "no line break at the end": lambda text: text.rstrip("\n"),
     "a byte order mark": lambda text: "\ufeff" + text,
@@ -319,8 +330,10 @@ def test_splicing_by_parts_gives_what_splicing_the_whole_file_gives(data_copy: P
         base = cache.load_for_write(data)
         section = None if base.ledger.section("assigned", 1) else additem._new_section()
         parts = additem._spliced_by_parts(data, base, _entry(task_id), section)
-        assert parts is not None, "the file was not cut into items"
         whole = additem._spliced_whole(data, _entry(task_id), section)
+        if parts is None and section is not None and layout == "the sections after the tasks":
+            parts = whole.encode("utf-8")  # the section goes after the list: spliced in the whole file
+        assert parts is not None, "the file was not cut into items"
         assert parts.decode("utf-8") == whole, (layout, task_id)
         tasks.write_bytes(parts)
         assert load(data).task(task_id).id == task_id

@@ -605,3 +605,62 @@ def test_a_percentage_typed_into_excel_is_read_as_typed(cli: Cli, repo: Path, tm
     assert result.exit_code == 0, result.stderr
     actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 12.5)]
+
+
+def test_a_row_with_an_unknown_status_has_its_date_checked_against_the_history(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """Every bad cell of a row at once: an unknown status does not hide a date before the last change."""
+    for item_id, day in (("T45", "2024-06-10"), ("T47", "2024-06-12")):
+        recorded = cli("update", item_id, "--status", "in_progress", "--date", day, *EN, cwd=repo)
+        assert recorded.exit_code == 0, recorded.stderr
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "完了", "变更日期": "2024-06-01"},
+            "T47": {"新状态": "已完成", "变更日期": "2024-06-01"},
+            "T49": {"新状态": "完了", "变更日期": "2024-06-15"},  # a conflict once the status is known
+        },
+    )
+    recorded = cli("update", "T49", "--status", "in_progress", "--date", "2024-06-20", *EN, cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr  # after the cut: the row's date is not to be checked
+    before, written = commits(repo), data_bytes(repo)
+
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    f = "縣財政局.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{f}!F{rows['T45']}: unknown status '完了' (did you mean 已完成?)",
+        f"{f}!H{rows['T45']}: dated 2024-06-01, before the last recorded change of T45, on 2024-06-10",
+        f"{f}!H{rows['T47']}: dated 2024-06-01, before the last recorded change of T47, on 2024-06-12",
+        f"{f}!F{rows['T49']}: unknown status '完了' (did you mean 已完成?)",
+        "error: 4 problems found",
+    ]
+    assert commits(repo) == before and data_bytes(repo) == written
+
+
+def test_a_row_with_a_bad_figure_has_its_date_checked_against_the_last_figure(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """Every bad cell of an indicator row at once: a figure that is not a number does not hide a date
+    before the indicator's last figure."""
+    recorded = cli("record", "new-above-scale-firms", "1", "--period", "2024Q1", "--date", "2024-06-20", *EN, cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    figures = fill(
+        industry,
+        {"new-above-scale-firms": {"本期数值": "两个", "所属期间": "2024Q2", "变更日期": "2024-06-01"}},
+        1,
+    )
+    before, written = commits(repo), data_bytes(repo)
+
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    row, i = figures["new-above-scale-firms"], "縣工信商務科技局.xlsx!指标"
+    assert result.stderr.splitlines() == [
+        f"{i}!F{row}: '两个' is not a number for new-above-scale-firms (個)",
+        f"{i}!I{row}: dated 2024-06-01, before the last figure of new-above-scale-firms, recorded on 2024-06-20",
+        "error: 2 problems found",
+    ]
+    assert commits(repo) == before and data_bytes(repo) == written

@@ -244,6 +244,7 @@ def _spliced_by_parts(data: DataDir, base: Base, entry: dict[str, Any], section:
     if texts is None or cuts is None or len(cuts) < 2:
         return None
     path, raw = data.file(store.TASKS_FILE), texts[store.TASKS_FILE]
+    newline = store.file_newline(raw)  # the whole file's style, as `_spliced_whole` sees it
     try:
         head, last = raw[: cuts[0]].decode("utf-8"), raw[cuts[-2] : cuts[-1]].decode("utf-8")
     except UnicodeDecodeError:
@@ -253,11 +254,11 @@ def _spliced_by_parts(data: DataDir, base: Base, entry: dict[str, Any], section:
         return None
     if section is not None:
         head_doc = store.read_yaml(path, head, marks=True)
-        if not head_doc.ok:
-            return None
+        if not head_doc.ok or store.mapping_value(head_doc.root(), "sections") is None:
+            return None  # the sections list written after the tasks: not in the head
         splice = store.append_block_to_sequence(head_doc.root(), "sections", _block(section))
-        head = _with_bom(head_doc, store.apply_splices(head_doc.text, [splice]))
-    tail = store.apply_splices(last, [store.append_after_item(item, _block(entry))])
+        head = _with_bom(head_doc, store.apply_splices(head_doc.text, [splice], newline))
+    tail = store.apply_splices(last, [store.append_after_item(item, _block(entry))], newline)
     return head.encode("utf-8") + raw[cuts[0] : cuts[-2]] + tail.encode("utf-8") + raw[cuts[-1] :]
 
 

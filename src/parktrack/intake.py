@@ -345,9 +345,22 @@ class _Checker:
             self.bad(date_ref, _("give the date of the change"))
             return None
         day = self._day(date_ref, day_value)
+        if bad_status and day is not None and entries is not None and not _changed_since(task, entries):
+            self._before_last(date_ref, task, day)  # what the date would be refused for with a known status
         if bad_status or day is None or entries is None or cut_status is None:
             return None
         return self._plan_item(table.ref(row, col["id"]), date_ref, task, wanted, note, day, entries)
+
+    def _before_last(self, date_ref: str, task: Task, day: date) -> bool:
+        """Whether `day` comes before the item's last recorded change (reported)."""
+        last = task.history[-1].date if task.history else None
+        if last is not None and day < last:
+            message = _("dated {day}, before the last recorded change of {id}, on {last}").format(
+                day=day.isoformat(), id=task.id, last=last.isoformat()
+            )
+            self.bad(date_ref, message)
+            return True
+        return False
 
     def _status(self, ref: str, text: str, task: Task) -> str | None:
         status = status_from_input(text)
@@ -361,8 +374,7 @@ class _Checker:
     def _plan_item(
         self, ref: str, date_ref: str, task: Task, wanted: str | None, note: str | None, day: date, entries: int
     ) -> Line | None:
-        since = task.history[entries:] if entries <= len(task.history) else task.history
-        changed_since = any(entry.status for entry in since) or entries > len(task.history)
+        changed_since = _changed_since(task, entries)
         what = "status" if wanted else "note"
         old, new = (_label(task.status), _label(wanted)) if wanted else ("", "")
 
@@ -378,12 +390,7 @@ class _Checker:
         conflict = wanted is not None and changed_since
         if conflict and not self.theirs:
             return line("conflict")
-        last = task.history[-1].date if task.history else None
-        if last is not None and day < last:
-            message = _("dated {day}, before the last recorded change of {id}, on {last}").format(
-                day=day.isoformat(), id=task.id, last=last.isoformat()
-            )
-            self.bad(date_ref, message)
+        if self._before_last(date_ref, task, day):
             return None
         try:
             change = plan_change(task, wanted, day, note)
@@ -440,10 +447,30 @@ class _Checker:
             self.bad(table.ref(row, col["date"]), _("give the date of the figure"))
             return None
         day = self._day(table.ref(row, col["date"]), cells["date"])
+        if value is None and period is not None and day is not None and entries is not None:
+            self._date_of_a_bad_figure(table.ref(row, col["date"]), indicator, period, day, entries)
         if value is None or period is None or day is None or entries is None or reference is False:
             return None
         figure = Figure(indicator.id, period, value, reference or None, day, texts["note"] or None, None)
         return self._plan_figure(table.ref(row, col["id"]), table.ref(row, col["date"]), indicator, figure, entries)
+
+    def _date_of_a_bad_figure(self, date_ref: str, indicator: Indicator, period: str, day: date, entries: int) -> None:
+        """The checks a good figure's date gets, so that the row's bad cells are all reported at once."""
+        if not self._figure_conflict(indicator, period, entries):
+            self._before_last_figure(date_ref, indicator, day)
+
+    def _figure_conflict(self, indicator: Indicator, period: str, entries: int) -> bool:
+        """Whether a figure for `period` would conflict: one was recorded for it since the sheet was cut."""
+        same_period = [index for index, actual in enumerate(indicator.actuals) if actual.period == period]
+        return not self.theirs and bool(same_period) and same_period[-1] >= entries
+
+    def _before_last_figure(self, date_ref: str, indicator: Indicator, day: date) -> None:
+        last = max((actual.recorded for actual in indicator.actuals), default=None)
+        if last is not None and day < last:
+            message = _("dated {day}, before the last figure of {id}, recorded on {last}").format(
+                day=day.isoformat(), id=indicator.id, last=last.isoformat()
+            )
+            self.bad(date_ref, message)
 
     def _figure_value(self, ref: str, indicator: Indicator, value: Any) -> bool | float | None:
         try:
@@ -507,14 +534,16 @@ class _Checker:
             if same_period[-1] >= entries:  # recorded in the ledger since the sheet was cut
                 state = "theirs" if self.theirs else "conflict"
             figure = replace(figure, replaces=latest.value)
-        last = max((actual.recorded for actual in indicator.actuals), default=None)
-        if state != "conflict" and last is not None and figure.recorded < last:
-            message = _("dated {day}, before the last figure of {id}, recorded on {last}").format(
-                day=figure.recorded.isoformat(), id=indicator.id, last=last.isoformat()
-            )
-            self.bad(date_ref, message)
+        if state != "conflict":
+            self._before_last_figure(date_ref, indicator, figure.recorded)
         new = f"{shown} ({figure.period})"
         return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure)
+
+
+def _changed_since(task: Task, entries: int) -> bool:
+    """Whether the item's status was changed in the ledger since the sheet was cut (`entries` then)."""
+    since = task.history[entries:] if entries <= len(task.history) else task.history
+    return any(entry.status for entry in since) or entries > len(task.history)
 
 
 def _kind(table: Table) -> str | None:
