@@ -750,11 +750,11 @@ def append_block_to_sequence(root: yaml.Node | None, key: str, lines: list[str])
     key_node = next((k for k, _ in getattr(root, "value", []) if getattr(k, "value", None) == key), None)
     seq = mapping_value(root, key)
     if key_node is None or not isinstance(seq, yaml.SequenceNode):
-        raise UsageError(f"the file has no '{key}' list to add to")
+        raise UsageError(_("the file has no '{key}' list to add to").format(key=key))
     if seq.value and not seq.flow_style:
         return _after(seq.value[-1], seq.start_mark.column, lines)
     if seq.value:
-        raise UsageError(f"'{key}' is written inline ([...]); write it as a block list to add to it")
+        raise UsageError(_("'{key}' is written inline ([...]); write it as a block list to add to it").format(key=key))
     body = "".join(f"\n  {line}" for line in lines)
     return Splice(key_node.end_mark.index, seq.end_mark.index, ":" + body)
 
