@@ -91,15 +91,7 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
             "history": [],
             "source": {"meeting": item.meeting, "date": item.decided or date.today()},
         }
-        # the whole ledger validates with the new text: by the new item alone when that is sure, else in full
-        appended = None if names.added else _appended(data, base, entry)
-        files: Mapping[str, str | bytes]
-        validated: Validated | Ledger
-        if appended is not None:
-            files, validated = appended
-        else:
-            texts = _new_texts(data, base, entry, names.added)
-            files, validated = texts, load(data, replacing=texts)
+        files, validated = _validated_files(data, base, entry, names.added)
         repo = commit_target(data, list(files)) if commit else None  # checked before writing, as every write
         for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
             if name in files:
@@ -220,6 +212,18 @@ def _leaders(ledger: Ledger, typed: Sequence[str]) -> tuple[list[str], list[str]
                 leaders.append(name)
                 new.append(name)
     return list(dict.fromkeys(leaders)), new
+
+
+def _validated_files(
+    data: DataDir, base: Base, entry: dict[str, Any], new_units: list[Unit]
+) -> tuple[Mapping[str, str | bytes], Validated | Ledger]:
+    """The files' new texts and the ledger they make, validated before anything is written: by the new
+    item alone when that is sure (`_appended`), else the whole ledger with the new texts."""
+    appended = None if new_units else _appended(data, base, entry)
+    if appended is not None:
+        return appended
+    texts = _new_texts(data, base, entry, new_units)
+    return texts, load(data, replacing=texts)
 
 
 def _appended(data: DataDir, base: Base, entry: dict[str, Any]) -> tuple[dict[str, bytes], Validated] | None:
