@@ -98,11 +98,11 @@ def _named_styles() -> list[NamedStyle]:
 
     bold = Font(bold=True)
     centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    centred_left = Alignment(vertical="center", wrap_text=True)
+    middle = Alignment(vertical="center", wrap_text=True)
     return [
         NamedStyle(HEADER_STYLE, font=bold, fill=fill(HEADER_FILL), alignment=centred, border=BORDER),
         cell(CELL_STYLE),
-        NamedStyle(SECTION_STYLE, font=bold, fill=fill(SECTION_FILL), alignment=centred_left),
+        NamedStyle(SECTION_STYLE, font=bold, fill=fill(SECTION_FILL), alignment=middle),
         cell(OPEN_STYLE, fill=fill(OPEN_FILL), protection=Protection(locked=False)),
         *(cell(_light_style(light), fill=fill(color)) for light, color in LIGHT_FILLS.items()),
     ]
