@@ -36,6 +36,7 @@ from parktrack.workbook import (
     merge_across,
     new_workbook,
     print_setup,
+    restyle,
     save,
     status_label,
     target_cell,
@@ -161,10 +162,7 @@ def _protect(sheet: Worksheet, fields: tuple[str, ...], open_fields: frozenset[s
     for name in open_fields:
         position = column(fields, name)
         for row in range(FIRST_ROW, last_row + 1):
-            cell = sheet.cell(row=row, column=position)
-            number_format = cell.number_format
-            cell.style = OPEN_STYLE
-            cell.number_format = number_format
+            restyle(sheet.cell(row=row, column=position), OPEN_STYLE)
     entries = get_column_letter(column(fields, "entries"))
     sheet.column_dimensions[entries].hidden = True
     sheet.protection.sheet = True

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -172,10 +173,14 @@ def section_row(sheet: Worksheet, row: int, text: str, width: int) -> None:
 
 def paint_light(sheet: Worksheet, row: int, column: int, light: str | None) -> None:
     if light in LIGHT_FILLS:
-        cell = sheet.cell(row=row, column=column)
-        number_format = cell.number_format
-        cell.style = _light_style(light)
-        cell.number_format = number_format
+        restyle(sheet.cell(row=row, column=column), _light_style(light))
+
+
+def restyle(cell: Cell, style: str) -> None:
+    """Give a written cell another named style, keeping its number format (a named style carries one)."""
+    number_format = cell.number_format
+    cell.style = style
+    cell.number_format = number_format
 
 
 def print_setup(sheet: Worksheet, header_rows: str, freeze: str) -> None:
