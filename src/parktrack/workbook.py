@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -176,7 +176,7 @@ def paint_light(sheet: Worksheet, row: int, column: int, light: str | None) -> N
         restyle(sheet.cell(row=row, column=column), _light_style(light))
 
 
-def restyle(cell: Cell, style: str) -> None:
+def restyle(cell: Cell | MergedCell, style: str) -> None:
     """Give a written cell another named style, keeping its number format (a named style carries one)."""
     number_format = cell.number_format
     cell.style = style
