@@ -140,11 +140,17 @@ def _refreshed(data: DataDir, texts: dict[str, bytes], indicators: bool) -> tupl
 
 
 def _refreshed_from(data: DataDir, entry: Path, texts: dict[str, bytes]) -> tuple[Ledger, dict[str, Any]] | None:
+    stale = _read_entry(entry, None)
+    return None if stale is None else _refreshed_payload(data, stale, texts)
+
+
+def _refreshed_payload(
+    data: DataDir, stale: dict[str, Any], texts: dict[str, bytes]
+) -> tuple[Ledger, dict[str, Any]] | None:
+    """The ledger in `texts` and its payload, from the `stale` payload and the item texts it does not
+    know (refresh.py); None when that is not sure, or the payload is of a foreign shape."""
     from parktrack import refresh
 
-    stale = _read_entry(entry, None)
-    if stale is None:
-        return None
     try:
         payload = refresh.refreshed(data, _code_stamp(), _from_payload(data, stale), stale, texts)
         return (_from_payload(data, payload), payload) if payload is not None else None
@@ -243,18 +249,11 @@ def validated_after(base: Base, texts: dict[str, bytes]) -> tuple[Ledger, dict[s
     """The ledger the files would be as `texts`, validated from the base's entry: only the item texts
     it does not know are parsed (refresh.py), and indicators.yaml is checked in full. None when that is
     not sure or not valid: the caller then validates in full, which says what is wrong and where."""
-    if bypassed() or base.payload is None:
-        return None
-    from parktrack import refresh
     from parktrack.datadir import INDICATORS_FILE
 
-    data = base.ledger.data
-    try:
-        stale = _from_payload(data, base.payload)
-        payload = refresh.refreshed(data, _code_stamp(), stale, base.payload, texts)
-        found = None if payload is None else (_from_payload(data, payload), payload)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-        return None  # a foreign shape
+    if bypassed() or base.payload is None:
+        return None
+    found = _refreshed_payload(base.ledger.data, base.payload, texts)
     if found is None:
         return None
     indicators = texts.get(INDICATORS_FILE)
