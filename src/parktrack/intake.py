@@ -455,14 +455,10 @@ class _Checker:
         return self._plan_figure(table.ref(row, col["id"]), table.ref(row, col["date"]), indicator, figure, entries)
 
     def _date_of_a_bad_figure(self, date_ref: str, indicator: Indicator, period: str, day: date, entries: int) -> None:
-        """The checks a good figure's date gets, so that the row's bad cells are all reported at once."""
-        if not self._figure_conflict(indicator, period, entries):
+        """The checks a good figure's date gets, so that the row's bad cells are all reported at once
+        (none where the figure would be a conflict)."""
+        if self.theirs or not _recorded_since(indicator, period, entries):
             self._before_last_figure(date_ref, indicator, day)
-
-    def _figure_conflict(self, indicator: Indicator, period: str, entries: int) -> bool:
-        """Whether a figure for `period` would conflict: one was recorded for it since the sheet was cut."""
-        same_period = [index for index, actual in enumerate(indicator.actuals) if actual.period == period]
-        return not self.theirs and bool(same_period) and same_period[-1] >= entries
 
     def _before_last_figure(self, date_ref: str, indicator: Indicator, day: date) -> None:
         last = max((actual.recorded for actual in indicator.actuals), default=None)
@@ -531,13 +527,18 @@ class _Checker:
             old = f"{_figure_text(latest.value)} ({latest.period})"
             if latest.value == figure.value and latest.reference == figure.reference:
                 return Line(ref, indicator.id, "figure", old, f"{shown} ({figure.period})", figure.note, "recorded")
-            if same_period[-1] >= entries:  # recorded in the ledger since the sheet was cut
+            if _recorded_since(indicator, figure.period, entries):
                 state = "theirs" if self.theirs else "conflict"
             figure = replace(figure, replaces=latest.value)
         if state != "conflict":
             self._before_last_figure(date_ref, indicator, figure.recorded)
         new = f"{shown} ({figure.period})"
         return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure)
+
+
+def _recorded_since(indicator: Indicator, period: str, entries: int) -> bool:
+    """Whether a figure for `period` was recorded in the ledger since the sheet was cut (`entries` then)."""
+    return any(index >= entries for index, actual in enumerate(indicator.actuals) if actual.period == period)
 
 
 def _changed_since(task: Task, entries: int) -> bool:
