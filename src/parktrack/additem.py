@@ -217,26 +217,20 @@ def _leaders(ledger: Ledger, typed: Sequence[str]) -> tuple[list[str], list[str]
 def _validated_files(
     data: DataDir, base: Base, entry: dict[str, Any], new_units: list[Unit]
 ) -> tuple[Mapping[str, str | bytes], Validated | Ledger]:
-    """The files' new texts and the ledger they make, validated before anything is written: by the new
-    item alone when that is sure (`_appended`), else the whole ledger with the new texts."""
-    appended = None if new_units else _appended(data, base, entry)
-    if appended is not None:
-        return appended
-    texts = _new_texts(data, base, entry, new_units)
+    """The files' new texts and the ledger they make, validated before anything is written.
+
+    When only tasks.yaml changes and only after its last item (the 交辦事項 section is there, no new
+    unit), the new item is validated alone, as a refresh validates an item text it does not know
+    (`cache.validated_after`); when that is not sure (no cache entry, an irregular layout), or the
+    section or units change too, the whole ledger is validated with the new texts."""
+    section = None if any(section.kind == "assigned" for section in base.ledger.sections) else _new_section()
+    tasks = _spliced_by_parts(data, base, entry, section)
+    if tasks is not None and section is None and not new_units and base.texts is not None:
+        validated = cache.validated_after(base, {**base.texts, store.TASKS_FILE: tasks})
+        if validated is not None:
+            return {store.TASKS_FILE: tasks}, validated
+    texts = _new_texts(data, entry, section, tasks, new_units)
     return texts, load(data, replacing=texts)
-
-
-def _appended(data: DataDir, base: Base, entry: dict[str, Any]) -> tuple[dict[str, bytes], Validated] | None:
-    """tasks.yaml with the entry after the last item (see `_spliced_by_parts`), validated as a refresh
-    validates the item texts it does not know. None when that is not sure (no cache entry, the first
-    assigned item and its section, an irregular layout): the caller validates the whole files."""
-    if base.texts is None or base.ledger.section("assigned", entry["section"]) is None:
-        return None
-    tasks = _spliced_by_parts(data, base, entry, None)
-    if tasks is None:
-        return None
-    validated = cache.validated_after(base, {**base.texts, store.TASKS_FILE: tasks})
-    return None if validated is None else ({store.TASKS_FILE: tasks}, validated)
 
 
 def _spliced_by_parts(data: DataDir, base: Base, entry: dict[str, Any], section: dict[str, Any] | None) -> bytes | None:
@@ -281,13 +275,13 @@ def _bytes(text: str | bytes) -> bytes:
     return text if isinstance(text, bytes) else text.encode("utf-8")  # as atomic_write writes text
 
 
-def _new_texts(data: DataDir, base: Base, entry: dict[str, Any], new_units: list[Unit]) -> dict[str, str]:
-    """The files' new texts, for the full check: the item (and the 交辦事項 section the first time) after
-    the last of their lists, and any new units after the last unit."""
-    section = None if any(section.kind == "assigned" for section in base.ledger.sections) else _new_section()
-    parts = _spliced_by_parts(data, base, entry, section)
-    tasks = parts.decode("utf-8") if parts is not None else _spliced_whole(data, entry, section)
-    files = {store.TASKS_FILE: tasks}
+def _new_texts(
+    data: DataDir, entry: dict[str, Any], section: dict[str, Any] | None, tasks: bytes | None, new_units: list[Unit]
+) -> dict[str, str]:
+    """The files' new texts, for the full check: tasks.yaml as spliced by parts (`tasks`), else spliced
+    whole (the item, and `section` the first time, after the last of their lists), and any new units
+    after the last unit."""
+    files = {store.TASKS_FILE: tasks.decode("utf-8") if tasks is not None else _spliced_whole(data, entry, section)}
     if new_units:
         units_doc = store.read_yaml(data.file(store.UNITS_FILE))
         unit_splices = [
