@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +55,19 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+# git's automatic upkeep after each commit (`git maintenance run --auto`, another process) is a third of
+# a commit's time here and never due in a test's small repository: off for every git the suite runs.
+NO_GIT_UPKEEP = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "maintenance.auto", "GIT_CONFIG_VALUE_0": "false"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_git_upkeep() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in NO_GIT_UPKEEP.items():
+            patch.setenv(key, value)
+        yield
 
 
 @pytest.fixture

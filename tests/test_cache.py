@@ -23,6 +23,9 @@ from parktrack import cache, cache_upkeep, ledger, models, store
 from parktrack.errors import DataError
 
 DAYS = ["2024-04-30", "2024-06-30", "2024-07-01", "2024-12-31", "2025-01-01"]
+# JSON holds every field of every row, so it is compared on every day; a Rich table (≈ 100 ms for the
+# whole list, and drawn from the same rows) on a quarter's meeting day and on the first day of a new year
+TABLE_DAYS = {"2024-06-30", "2025-01-01"}
 QUERIES = [
     ["list"],
     ["list", "--unit", "縣財政局"],
@@ -56,7 +59,7 @@ def test_every_query_answers_alike_with_and_without_the_cache(
     cache_dir = tmp_path / "cache"
     filled: dict[Path, tuple[int, int]] = {}
     for day in DAYS:
-        for fmt in ("json", "table"):
+        for fmt in ("json", "table") if day in TABLE_DAYS else ("json",):
             args = [*query, "--as-of", day, "--format", fmt]
             uncached = answer(cli, cache_dir, data_copy, *args, "--no-cache")
             if not filled:
