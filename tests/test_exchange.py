@@ -70,7 +70,7 @@ def fill(path: Path, values: dict[str, dict[str, Any]], sheet: int = 0) -> dict[
     rows = {ws.cell(row=row, column=1).value: row for row in range(4, ws.max_row + 1)}
     for item_id, cells in values.items():
         for header, value in cells.items():
-            ws.cell(row=rows[item_id], column=headers[header], value=value)
+            ws.cell(row=rows[item_id], column=headers[header]).value = value  # None empties the cell
     book.save(path)
     return {str(item_id): row for item_id, row in rows.items()}
 
@@ -636,6 +636,23 @@ def test_a_row_with_an_unknown_status_has_its_date_checked_against_the_history(
         f"{f}!H{rows['T47']}: dated 2024-06-01, before the last recorded change of T47, on 2024-06-12",
         f"{f}!F{rows['T49']}: unknown status '完了' (did you mean 已完成?)",
         "error: 4 problems found",
+    ]
+    assert commits(repo) == before and data_bytes(repo) == written
+
+    # --theirs would take T49's known status over the later change, so its date is checked as for T45
+    theirs = cli("import", str(finance), "--theirs", *EN, cwd=repo)
+    assert theirs.exit_code == 1, theirs.stdout + theirs.stderr
+    assert theirs.stderr.splitlines()[3:] == [
+        f"{f}!F{rows['T49']}: unknown status '完了' (did you mean 已完成?)",
+        f"{f}!H{rows['T49']}: dated 2024-06-15, before the last recorded change of T49, on 2024-06-20",
+        "error: 5 problems found",
+    ]
+    fill(finance, {"T45": {"新状态": None, "变更日期": None}, "T47": {"新状态": None, "变更日期": None}})
+    fill(finance, {"T49": {"新状态": "已完成"}})  # the same row with a known status: the same refusal
+    as_known = cli("import", str(finance), "--theirs", *EN, cwd=repo)
+    assert as_known.stderr.splitlines() == [
+        f"{f}!H{rows['T49']}: dated 2024-06-15, before the last recorded change of T49, on 2024-06-20",
+        "error: 1 problem found",
     ]
     assert commits(repo) == before and data_bytes(repo) == written
 

@@ -345,11 +345,17 @@ class _Checker:
             self.bad(date_ref, _("give the date of the change"))
             return None
         day = self._day(date_ref, day_value)
-        if bad_status and day is not None and entries is not None and not _changed_since(task, entries):
-            self._before_last(date_ref, task, day)  # what the date would be refused for with a known status
+        if bad_status and day is not None and entries is not None:
+            self._date_as_for_a_status(date_ref, task, day, entries)
         if bad_status or day is None or entries is None or cut_status is None:
             return None
         return self._plan_item(table.ref(row, col["id"]), date_ref, task, wanted, note, day, entries)
+
+    def _date_as_for_a_status(self, date_ref: str, task: Task, day: date, entries: int) -> None:
+        """What a row's date would be refused for had its unknown status been a known one: checked unless
+        the row would be a conflict (the item changed since the cut, and not --theirs)."""
+        if self.theirs or not _changed_since(task, entries):
+            self._before_last(date_ref, task, day)
 
     def _before_last(self, date_ref: str, task: Task, day: date) -> bool:
         """Whether `day` comes before the item's last recorded change (reported)."""
