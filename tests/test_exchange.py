@@ -524,6 +524,57 @@ def test_a_csv_with_a_copied_row_or_an_unknown_id_is_refused(cli: Cli, repo: Pat
     assert data_bytes(repo) == before
 
 
+def test_a_csv_cell_keeps_its_line_breaks(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A note typed over two lines (Alt+Enter) is one quoted cell of a CSV: it used to lose its line
+    break, and a U+2028 in a cell split its row in two."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}, "T47": {"变更日期": "2024-06-21"}})
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    note = table[2].index("进展情况")
+    table[rows["T45"] - 1][note] = "已报送项目清单\n待财政评审"
+    table[rows["T47"] - 1][note] = "甲\u2028乙"
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    result = cli("import", str(sheet), "--author", AUTHOR, *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"][-1]["note"] == "已报送项目清单\n待财政评审"
+    assert show(cli, repo, "T47")["history"][-1]["note"] == "甲\u2028乙"
+
+
+def test_a_note_holding_a_control_character_is_a_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A CSV can carry what a workbook cannot (a line break pasted from Word is U+000B): each such note
+    is reported at its cell with the row's other bad cells, and nothing is written."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "完了", "变更日期": "2024-06-20"}, "T47": {"变更日期": "2024-06-20"}})
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    headers = table[2]
+    table[rows["T45"] - 1][headers.index("进展情况")] = "第一行\v第二行"
+    table[rows["T47"] - 1][headers.index("进展情况")] = "\x1b[31m已对接"
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    before = data_bytes(repo)
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    note = chr(ord("A") + headers.index("进展情况"))
+    assert sorted(result.stderr.splitlines()[:-1]) == sorted(
+        [
+            f"{FINANCE}.csv!{note}{rows['T45']}: the note holds a control character (U+000B), which no sheet or"
+            " screen shows; remove it",
+            f"{FINANCE}.csv!F{rows['T45']}: unknown status '完了' (did you mean 已完成?)",
+            f"{FINANCE}.csv!{note}{rows['T47']}: the note holds a control character (U+001B), which no sheet or"
+            " screen shows; remove it",
+        ]
+    )
+    assert result.stderr.splitlines()[-1] == "error: 3 problems found"
+    assert data_bytes(repo) == before
+
+
 def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tmp_path: Path) -> None:
     (tmp_path / "taken.xlsx").mkdir()
     result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)

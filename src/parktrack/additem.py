@@ -20,7 +20,7 @@ from parktrack.cache import Base
 from parktrack.errors import UsageError
 from parktrack.i18n import _
 from parktrack.ledger import Ledger, load
-from parktrack.models import Unit
+from parktrack.models import Unit, require_printable
 from parktrack.store import DataDir, Splice, scalar_text
 from parktrack.writing import commit_target
 
@@ -42,6 +42,17 @@ class NewItem:
     decided: date | None = None
     condition: bool = False  # the deadline text names a condition, not a date
 
+    def typed(self) -> dict[str, Sequence[str | None]]:
+        """What goes into the ledger as typed, by option (units and officials new to it too)."""
+        return {
+            "--text": [self.text],
+            "--lead": self.lead,
+            "--support": self.support,
+            "--deadline": [self.deadline],
+            "--leader": self.leaders,
+            "--meeting": [self.meeting],
+        }
+
 
 @dataclass(frozen=True)
 class Added:
@@ -62,6 +73,8 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
     text = " ".join(item.text.split())
     if not text:
         raise UsageError(_("the item's text is empty"))
+    for option, texts in item.typed().items():
+        require_printable(option, *texts)
     if not item.lead:
         raise UsageError(_("name at least one lead unit with --lead"))
     deadline, long_term = _deadline(item.deadline, item.condition)

@@ -11,6 +11,7 @@ one commit per sheet, under the ledger's lock.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -25,7 +26,7 @@ from parktrack.errors import DataError, Problem, UsageError
 from parktrack.i18n import _, display
 from parktrack.indicators import parse_value
 from parktrack.ledger import Ledger
-from parktrack.models import Indicator, Task, Unit
+from parktrack.models import Indicator, Task, Unit, control_problem
 from parktrack.names import fold
 from parktrack.sheets import (
     FIRST_ROW,
@@ -100,7 +101,10 @@ def _read_csv(path: Path) -> list[list[Any]]:
             continue
     else:
         raise UsageError(_("{path}: not UTF-8 or GB18030 text").format(path=path))
-    return [[cell if cell != "" else None for cell in row] for row in csv.reader(text.splitlines())]
+    # newline="": a line break inside a quoted cell (Alt+Enter in Excel) stays in the cell, and only
+    # CR and LF end rows (str.splitlines also breaks at U+000B, U+2028 ..., and drops breaks in cells)
+    rows = csv.reader(io.StringIO(text, newline=""))
+    return [[cell if cell != "" else None for cell in row] for row in rows]
 
 
 def _read_xlsx(path: Path) -> Upload:
@@ -326,7 +330,7 @@ class _Checker:
 
     def _item_line(self, table: Table, row: int, col: dict[str, int], task: Task) -> Line | None:
         status_text = _text(table.cell(row, col["status"]))
-        note = _text(table.cell(row, col["note"])) or None
+        note = self._note(table.ref(row, col["note"]), table.cell(row, col["note"]))
         day_value = table.cell(row, col["date"])
         date_ref = table.ref(row, col["date"])
         entries = self._entries(table, row, ITEM_FIELDS)
@@ -356,6 +360,15 @@ class _Checker:
         the row would be a conflict (the item changed since the cut, and not --theirs)."""
         if self.theirs or not _changed_since(task, entries):
             self._before_last(date_ref, task, day)
+
+    def _note(self, ref: str, value: Any) -> str | None:
+        """A note cell's text; one holding a control character is reported (and kept, so the row's other
+        cells are checked too: nothing is written while any cell is bad)."""
+        note = _text(value) or None
+        problem = control_problem(_("the note"), note)
+        if problem is not None:
+            self.bad(ref, problem)
+        return note
 
     def _before_last(self, date_ref: str, task: Task, day: date) -> bool:
         """Whether `day` comes before the item's last recorded change (reported)."""
@@ -440,6 +453,7 @@ class _Checker:
         cells = {name: table.cell(row, col[name]) for name in ("figure", "period", "reference", "date", "note")}
         texts = {name: _text(value) for name, value in cells.items()}
         entries = self._entries(table, row, INDICATOR_FIELDS)
+        note = self._note(table.ref(row, col["note"]), cells["note"])
         if not texts["figure"]:
             for name in ("period", "reference", "date", "note"):
                 if texts[name]:
@@ -457,7 +471,7 @@ class _Checker:
             self._date_of_a_bad_figure(table.ref(row, col["date"]), indicator, period, day, entries)
         if value is None or period is None or day is None or entries is None or reference is False:
             return None
-        figure = Figure(indicator.id, period, value, reference or None, day, texts["note"] or None, None)
+        figure = Figure(indicator.id, period, value, reference or None, day, note, None)
         return self._plan_figure(table.ref(row, col["id"]), table.ref(row, col["date"]), indicator, figure, entries)
 
     def _date_of_a_bad_figure(self, date_ref: str, indicator: Indicator, period: str, day: date, entries: int) -> None:

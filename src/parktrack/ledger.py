@@ -21,7 +21,18 @@ from parktrack.datadir import DataDir
 from parktrack.deadlines import deadline_from_text, is_long_term
 from parktrack.errors import DataError, Problem, brief, shown
 from parktrack.i18n import N_, _
-from parktrack.models import Indicator, IndicatorsFile, Plan, Section, Task, TasksFile, Unit, UnitsFile
+from parktrack.models import (
+    NO_CONTROLS,
+    Indicator,
+    IndicatorsFile,
+    Plan,
+    Section,
+    Task,
+    TasksFile,
+    Unit,
+    UnitsFile,
+    control_problem,
+)
 from parktrack.names import Matcher, did_you_mean
 
 if TYPE_CHECKING:  # store imports YAML; a cached read never needs it (see cache.py)
@@ -415,6 +426,8 @@ def _message(err: Any) -> str:
         return _("unknown field '{field}'").format(field=brief(loc[-1]))
     if kind == "missing":
         return _("missing field '{field}'").format(field=brief(loc[-1]))
+    if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NO_CONTROLS:
+        return control_problem(_("the text"), err["input"]) or _("is not in the expected form")
     if kind in _TYPE_MESSAGES:
         message = _(_TYPE_MESSAGES[kind]).format(**{key: str(value) for key, value in err.get("ctx", {}).items()})
     else:

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StringConstraints
 
-from parktrack.errors import shown
+from parktrack.errors import UsageError, shown
 from parktrack.i18n import _
 from parktrack.vocab import STATUSES
 
@@ -31,9 +31,36 @@ def _known_status(value: Any) -> Any:
     return value
 
 
+# Control characters but tab and line breaks (C0), DEL and C1: no sheet or screen shows them, a workbook
+# cannot hold them (openpyxl refuses the cell), git refuses NUL in a message, and a terminal acts on
+# some (escape sequences). Pasted from Word, a line break can come as U+000B.
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+NO_CONTROLS = rf"^[^{_CONTROLS}]*$"  # checked by pydantic-core's own regex engine, at a load's speed
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+
+
+def control_problem(what: str, text: str | None) -> str | None:
+    """Why `text` cannot go into the ledger, naming `what` (the note, --meeting ...): its first control
+    character (see NO_CONTROLS); None when it holds none."""
+    found = _CONTROL.search(text) if text else None
+    if found is None:
+        return None
+    message = _("{what} holds a control character (U+{code:04X}), which no sheet or screen shows; remove it")
+    return message.format(what=what, code=ord(found.group()))
+
+
+def require_printable(option: str, *texts: str | None) -> None:
+    """Refuse the texts given with `option` (--note ...) when one holds a control character."""
+    for text in texts:
+        problem = control_problem(option, text)
+        if problem is not None:
+            raise UsageError(problem)
+
+
 Day = Annotated[date, BeforeValidator(_iso_day)]
 Status = Annotated[str, BeforeValidator(_known_status)]
-Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, pattern=NO_CONTROLS)]
+Plain = Annotated[str, StringConstraints(pattern=NO_CONTROLS)]  # text that may be empty
 TaskId = Annotated[str, StringConstraints(pattern=r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$")]
 # key_task (T01…), measure (M01…), assigned: an item decided at a meeting (交辦事項, J01…)
 TaskKind = Literal["key_task", "measure", "assigned"]
@@ -162,9 +189,9 @@ class Indicator(Model):
     reference: Text | None = None
     period: Literal["year", "quarter", "half"] = "year"
     cumulative: bool = False
-    alternative: str | None = None
+    alternative: Plain | None = None
     units: list[Text] = []
-    items: list[str] = []
+    items: list[Plain] = []
     source: Text
     actuals: list[Actual] = []
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from parktrack import store
 from parktrack.errors import GitError, UsageError, WriteError
 from parktrack.i18n import _
+from parktrack.models import require_printable
 from parktrack.store import DataDir, scalar_text
 from parktrack.tableparse import TableItem, TableLedger, TableSection
 
@@ -136,6 +137,7 @@ def indicators_text() -> str:
 
 def empty_ledger(folder: Path, title: str, year: int) -> Created:
     """A ledger with no items yet: the three files, commented, validated, committed."""
+    require_printable("--title", title)
     files = {
         store.TASKS_FILE: tasks_text(title, year, None, [], []),
         store.UNITS_FILE: units_text([], []),
@@ -146,6 +148,7 @@ def empty_ledger(folder: Path, title: str, year: int) -> Created:
 
 def ledger_from_table(folder: Path, table: TableLedger, title: str | None, year: int | None) -> Created:
     """The ledger a table holds (already parsed, errors handled by the caller)."""
+    require_printable("--title", title)
     plan_title = title or table.title or Path(table.source.split("!")[0]).stem
     plan_year = year or table.year
     if plan_year is None:

@@ -16,7 +16,7 @@ from parktrack import store
 from parktrack.errors import UsageError
 from parktrack.i18n import _
 from parktrack.ledger import Ledger
-from parktrack.models import Actual, Indicator, Task
+from parktrack.models import Actual, Indicator, Task, require_printable
 from parktrack.store import DataDir, Splice
 from parktrack.vocab import STATUS_LABELS
 from parktrack.writing import Edit, write_change, write_locked
@@ -55,6 +55,7 @@ def record(
     """Add a dated entry to each item's history (and set its status), as one write and one commit."""
     if note is not None and not note.strip():
         raise UsageError(_("the note is empty"))
+    require_printable("--note", note)
     if status is None and note is None:
         raise UsageError(_("nothing to record: give a status or a note"))
     if status is not None and day > (today or date.today()) and not allow_future:
@@ -191,6 +192,8 @@ def record_figure(
         raise UsageError(_("give a figure, or --withdraw to withdraw the one recorded for the period (not both)"))
     if withdraw and (correct or reference is not None):
         raise UsageError(_("--withdraw takes no --correct or --reference"))
+    require_printable("--note", note)
+    require_printable("--source", source)
     figures: list[tuple[Indicator, Figure]] = []
 
     def prepare(ledger: Ledger) -> list[Edit]:
