@@ -575,6 +575,48 @@ def test_a_note_holding_a_control_character_is_a_bad_cell(cli: Cli, repo: Path, 
     assert data_bytes(repo) == before
 
 
+FORMULA = '=HYPERLINK("http://example.org/x","点击查看")'
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_every_file(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A note typed as =HYPERLINK(…) (or +, -, @) must not become a formula a spreadsheet runs: in the
+    workbooks it is a text cell (openpyxl took any text starting with = for a formula), in a CSV it is
+    prefixed with an apostrophe; numbers, negative ones too, stay numbers."""
+    steps = [
+        ("note", "T45", FORMULA, "--date", "2024-05-01"),
+        ("note", "T47", "--date", "2024-05-01", "--", "-已对接3家银行"),
+        ("record", "gross-output-growth", "-2.5", "--period", "2024Q1", "--date", "2024-04-20"),
+    ]
+    for step in steps:
+        assert cli(*EN, *step, cwd=repo).exit_code == 0
+    out = tmp_path / "台賬.xlsx"
+    assert cli("export", "-o", str(out), "--as-of", "2024-06-30", *EN, cwd=repo).exit_code == 0
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    for path in (out, finance):
+        cells = [
+            cell
+            for sheet in openpyxl.load_workbook(path).worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+        ]
+        assert cells and all(cell.data_type == "s" and cell.value.endswith(FORMULA) for cell in cells), path
+
+    history = csv_of(cli, repo, "history", "T45")
+    assert [row["note"] for row in history if row["note"].endswith(FORMULA)] == ["'" + FORMULA]
+    assert [row["note"] for row in csv_of(cli, repo, "history", "T47") if "银行" in row["note"]] == ["'-已对接3家银行"]
+    assert [row["to"] for row in csv_of(cli, repo, "history", "gross-output-growth")] == ["-2.5"]
+
+
+def csv_of(cli: Cli, repo: Path, *args: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    result = cli(*args, "-f", "csv", *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
 def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tmp_path: Path) -> None:
     (tmp_path / "taken.xlsx").mkdir()
     result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)

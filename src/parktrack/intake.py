@@ -10,8 +10,6 @@ one commit per sheet, under the ledger's lock.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -39,6 +37,7 @@ from parktrack.sheets import (
     unit_items,
 )
 from parktrack.store import DataDir
+from parktrack.tableread import csv_rows
 from parktrack.updates import Change, Figure, plan_change, write_batch
 from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
@@ -92,19 +91,7 @@ def read(path: Path) -> Upload:
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on a Chinese Windows saves CSV as GB18030
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UsageError(_("{path}: not UTF-8 or GB18030 text").format(path=path))
-    # newline="": a line break inside a quoted cell (Alt+Enter in Excel) stays in the cell, and only
-    # CR and LF end rows (str.splitlines also breaks at U+000B, U+2028 ..., and drops breaks in cells)
-    rows = csv.reader(io.StringIO(text, newline=""))
-    return [[cell if cell != "" else None for cell in row] for row in rows]
+    return [[cell if cell != "" else None for cell in row] for row in csv_rows(path)]
 
 
 def _read_xlsx(path: Path) -> Upload:

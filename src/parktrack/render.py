@@ -150,9 +150,27 @@ def _column(key: str, flatten: bool) -> tuple[str, Callable[[Any], str]]:
         elif convert is not None:
             value = convert(value)
         text: str = value if value.__class__ is str else _csv_cell(value)
-        return text.translate(_FLAT) if flatten and not text.isprintable() else text
+        if flatten:
+            return text if text.isprintable() else text.translate(_FLAT)
+        return _inert(text)
 
     return header, cell
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet opening a CSV may run as a formula
+
+
+def _inert(text: str) -> str:
+    """A CSV cell a spreadsheet shows as it is: text that could start a formula (a note =HYPERLINK(…)
+    from a unit's sheet) is prefixed with an apostrophe, as OWASP advises for CSV injection; a number
+    (-2.5) is left a number."""
+    if not text.startswith(_FORMULA_STARTS):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
 
 
 _FLAT = str.maketrans({"\t": " ", "\r": " ", "\n": " ", "\v": " ", "\f": " ", "\x1c": " ", "\x1d": " ",

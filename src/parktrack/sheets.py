@@ -36,6 +36,7 @@ from parktrack.workbook import (
     merge_across,
     new_workbook,
     print_setup,
+    put,
     restyle,
     save,
     status_label,
@@ -144,7 +145,7 @@ def _meta_row(sheet: Worksheet, unit: Unit, day: date, commit: str | None, width
         commit or "",
     ]
     for position, value in enumerate(cells, start=1):
-        cell = sheet.cell(row=1, column=position, value=value)
+        cell = put(sheet, 1, position, value)
         cell.font = Font(bold=position % 2 == 1)
     note = _(
         "Fill in only the tinted columns: pick the new status from the list, write the progress (進展情況) "
@@ -315,6 +316,6 @@ def _meta_sheet(book: Workbook, unit: Unit, day: date, commit: str | None) -> No
     ]
     for row, (key, value) in enumerate(rows, start=1):
         sheet.cell(row=row, column=1, value=key)
-        sheet.cell(row=row, column=2, value=value)
+        put(sheet, row, 2, value)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True

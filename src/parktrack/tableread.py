@@ -7,6 +7,7 @@ workbook is read, so nothing on the CLI's read path pays for it.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -59,13 +60,21 @@ def read_grids(path: Path) -> list[Grid]:
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
+    return [[cell_text(value) for value in row] for row in csv_rows(path)]
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    """A CSV file's rows as Excel or WPS saved them: UTF-8 (with or without a BOM) or GB18030.
+
+    Read with newline="": a line break inside a quoted cell (Alt+Enter) stays in the cell, and only CR
+    and LF end rows (str.splitlines also breaks at U+000B, U+2028 …, splitting a row in two)."""
     raw = path.read_bytes()
     for encoding in CSV_ENCODINGS:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return [[cell_text(value) for value in row] for row in csv.reader(text.splitlines(keepends=True))]
+        return list(csv.reader(io.StringIO(text, newline="")))
     raise UsageError(_("{path}: the file is neither UTF-8 nor GB18030 text").format(path=path))
 
 

@@ -134,11 +134,20 @@ def write_header(sheet: Worksheet, row: int, columns: Sequence[Column]) -> list[
     return [width for _title, width in columns]
 
 
+def put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write one cell; text stays text. openpyxl takes any text starting with = for a formula, which a
+    spreadsheet would run: a note =HYPERLINK(…) typed into a unit's sheet must come back as it was typed."""
+    cell: Cell = sheet.cell(row=row, column=column, value=value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def write_row(sheet: Worksheet, row: int, values: Sequence[Any], widths: Sequence[float]) -> None:
     """A row of cells, tall enough for its longest text in its column's width."""
     lines = 1
     for position, (value, width) in enumerate(zip(values, widths, strict=True), start=1):
-        sheet.cell(row=row, column=position, value=value).style = CELL_STYLE
+        put(sheet, row, position, value).style = CELL_STYLE
         if isinstance(value, str):
             lines = max(lines, wrapped_lines(value, width))
     # Spreadsheets do not all fit row heights on opening (LibreOffice keeps one line): set them.
@@ -166,7 +175,7 @@ def merge_across(sheet: Worksheet, row: int, width: int) -> None:
 
 def section_row(sheet: Worksheet, row: int, text: str, width: int) -> None:
     """A heading across the table, merged, its text in the first (序號) cell."""
-    sheet.cell(row=row, column=1, value=text).style = SECTION_STYLE
+    put(sheet, row, 1, text).style = SECTION_STYLE
     merge_across(sheet, row, width)
     sheet.row_dimensions[row].height = 30
 
@@ -470,7 +479,7 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
     rows.append((_("Indicators: no figure yet"), indicator_lights[None]))
     widths = [24, 70]
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = widths
-    title = sheet.cell(row=1, column=1, value=display(ledger.plan.ledger or ledger.plan.title))
+    title = put(sheet, 1, 1, display(ledger.plan.ledger or ledger.plan.title))
     title.font = Font(bold=True, size=14)
     merge_across(sheet, 1, 2)
     for row, (label, value) in enumerate(rows, start=3):
