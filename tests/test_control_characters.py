@@ -78,32 +78,20 @@ def test_no_command_reads_or_exports_a_ledger_holding_one(
     assert not list(tmp_path.glob("*.xlsx")) and not (tmp_path / "sheets").exists()
 
 
+RECORD = ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-05")
+ADD = ("add", "--lead", "縣財政局", "--deadline", "2024-12-31")
+
+
 @pytest.mark.parametrize(
     ("command", "option", "code"),
     [
         (("update", "T07", "--status", "in_progress", "--date", "2024-05-01", "--note", "已完成\x0b"), "--note", 11),
         (("note", "T07", "進展\x00", "--date", "2024-05-01"), "--note", 0),
-        (
-            ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-05", "--note", "\x1b[2J"),
-            "--note",
-            27,
-        ),
-        (
-            ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-05", "--source", "統計局\x7f"),
-            "--source",
-            127,
-        ),
-        (("add", "--text", "新事項\x00", "--lead", "縣財政局", "--deadline", "2024-12-31"), "--text", 0),
-        (
-            ("add", "--text", "新事項", "--lead", "縣財政局", "--deadline", "2024-12-31", "--meeting", "\x9b會議"),
-            "--meeting",
-            155,
-        ),
-        (
-            ("add", "--text", "新事項", "--lead", "縣財政局", "--deadline", "2024-12-31", "--leader", "張\x0c三"),
-            "--leader",
-            12,
-        ),
+        ((*RECORD, "--note", "\x1b[2J"), "--note", 27),
+        ((*RECORD, "--source", "統計局\x7f"), "--source", 127),
+        ((*ADD, "--text", "新事項\x00"), "--text", 0),
+        ((*ADD, "--text", "新事項", "--meeting", "\x9b會議"), "--meeting", 155),
+        ((*ADD, "--text", "新事項", "--leader", "張\x0c三"), "--leader", 12),
         (("add", "--text", "新事項", "--lead", "新單位\x08", "--new-unit", "--deadline", "2024-12-31"), "--lead", 8),
     ],
     ids=["update", "note", "record note", "record source", "add text", "add meeting", "add leader", "add new unit"],
