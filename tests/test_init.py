@@ -29,6 +29,16 @@ def commits(repo: Path) -> list[str]:
 # --- an empty ledger -------------------------------------------------------------
 
 
+def test_init_without_git_writes_the_ledger_and_says_it_is_no_repository(cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    folder = tmp_path / "north"
+    result = cli("init", str(folder), "--title", "North", "--year", "2025", "--lang", "en", env={"PATH": str(empty)})
+    assert result.exit_code == 4, result.stdout + result.stderr
+    assert result.stderr.strip() == "error: the ledger was written but git is not installed, so it is not a repository"
+    assert new_ledger(folder).plan.title == "North" and not (folder / ".git").exists()
+
+
 def test_init_writes_a_commented_empty_ledger_that_validates(cli: Cli, tmp_path: Path) -> None:
     folder = tmp_path / "wuding-2025"
     result = cli("init", str(folder), "--title", "武定縣2025年園區經濟行動方案", "--year", "2025", "--lang", "en")

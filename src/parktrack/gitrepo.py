@@ -159,6 +159,16 @@ def commit(
     return git(repo, "rev-parse", "HEAD").stdout.strip()
 
 
+def init(folder: Path) -> None:
+    """Make `folder` a git repository (a new ledger's folder that is in none)."""
+    try:
+        result = git(folder, "init", "-q")
+    except FileNotFoundError:
+        raise GitError(_("the ledger was written but git is not installed, so it is not a repository")) from None
+    if result.returncode:
+        raise GitError(_("git init failed: {reason}").format(reason=result.stderr.strip()))
+
+
 def _has_identity(repo: Path) -> bool:
     return not (git(repo, "var", "GIT_AUTHOR_IDENT").returncode or git(repo, "var", "GIT_COMMITTER_IDENT").returncode)
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from parktrack import store
-from parktrack.errors import GitError, UsageError, WriteError
+from parktrack.errors import UsageError, WriteError
 from parktrack.i18n import _
 from parktrack.models import require_printable
 from parktrack.store import DataDir, scalar_text
@@ -188,18 +187,9 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
     repo = gitrepo.repo_root(folder)
     initialised = repo is None
     if repo is None:
-        _git_init(folder)
+        gitrepo.init(folder)
         repo = folder
     trailers = [("Parktrack-Init", date.today().isoformat())]
     gitrepo.track(repo, written)
     sha = gitrepo.commit(repo, written, subject, "", trailers)
     return Created(folder, written, initialised, sha)
-
-
-def _git_init(folder: Path) -> None:
-    try:
-        result = subprocess.run(["git", "init", "-q", str(folder)], capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise GitError(_("the ledger was written but git is not installed, so it is not a repository")) from None
-    if result.returncode:
-        raise GitError(_("git init failed: {reason}").format(reason=result.stderr.strip()))
