@@ -184,3 +184,17 @@ def test_markdown_report_shows_the_plan_title_literally(cli: Cli, repo: Path, tm
     page = _rendered(out.read_text(encoding="utf-8"))
     assert title in page.cells
     assert not {"img", "strong"} & set(page.tags)
+
+
+def test_a_sheet_holding_an_assigned_item_reads_back(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The sheet of a unit leading only a J item was taken for an indicators sheet: `unknown indicator 'J01'`."""
+    added = cli(
+        *ADD, "--text", "協調供水", "--lead", "縣供水公司", "--new-unit", "--meeting", "調度會議", *EN, cwd=repo
+    )
+    assert added.exit_code == 0, added.stderr
+    folder = tmp_path / "sheets"
+    cut = cli("sheets", "-o", str(folder), "--unit", "縣供水公司", "--as-of", "2024-10-05", *EN, cwd=repo)
+    assert cut.exit_code == 0, cut.stderr
+    back = cli("import", str(folder / "縣供水公司.xlsx"), "--dry-run", *EN, cwd=repo)
+    assert back.exit_code == 0, back.stderr
+    assert "nothing to record" in back.stdout
