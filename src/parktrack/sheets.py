@@ -67,7 +67,7 @@ INDICATOR_FIELDS = (
 )
 ITEM_OPEN = frozenset({"status", "note", "date"})
 INDICATOR_OPEN = frozenset({"figure", "period", "reference", "date", "note"})
-ITEM_ID = re.compile(r"^(T\d{2,}|M\d{2,}(\.\d+)?)$")
+ITEM_ID = re.compile(r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$")  # as models.TaskId
 
 
 @dataclass(frozen=True)
