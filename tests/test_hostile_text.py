@@ -4,6 +4,7 @@ never runs or renders it, never fails on it."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -205,3 +206,20 @@ def test_a_sheet_holding_an_assigned_item_reads_back(cli: Cli, repo: Path, tmp_p
     back = cli("import", str(folder / "縣供水公司.xlsx"), "--dry-run", *EN, cwd=repo)
     assert back.exit_code == 0, back.stderr
     assert "nothing to record" in back.stdout
+
+
+# --- charts ---
+
+
+def test_a_unit_named_with_dollar_signs_is_charted_as_text(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """matplotlib took `$…$` in a unit's name for TeX: `$\\frac{1}$` stopped the report with a traceback."""
+    for name in ("縣$\\frac{1}$局", "縣$x^2$局"):
+        added = cli(*ADD, "--text", "整改", "--lead", name, "--new-unit", "--meeting", "調度會議", *EN, cwd=repo)
+        assert added.exit_code == 0, added.stderr
+    out = tmp_path / "meeting.md"
+    result = cli("report", "-o", str(out), "--as-of", "2024-10-05", "--since", "2024-06-01", *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    chart = (tmp_path / "meeting.charts" / "overdue-units.svg").read_text(encoding="utf-8")
+    assert "<!-- 縣$\\frac{1}$局 -->" in chart and "<!-- 縣$x^2$局 -->" in chart
+    fonts = {re.sub(r"-[0-9a-f]+$", "", glyph) for glyph in re.findall(r'<path id="([^"]+-[0-9a-f]+)"', chart)}
+    assert fonts == {"NotoSansCJKsc-Regular"}, fonts  # as TeX, x^2 was drawn in DejaVu Sans Oblique
