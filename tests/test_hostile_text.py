@@ -223,3 +223,24 @@ def test_a_unit_named_with_dollar_signs_is_charted_as_text(cli: Cli, repo: Path,
     assert "<!-- 縣$\\frac{1}$局 -->" in chart and "<!-- 縣$x^2$局 -->" in chart
     fonts = {re.sub(r"-[0-9a-f]+$", "", glyph) for glyph in re.findall(r'<path id="([^"]+-[0-9a-f]+)"', chart)}
     assert fonts == {"NotoSansCJKsc-Regular"}, fonts  # as TeX, x^2 was drawn in DejaVu Sans Oblique
+
+
+# --- TSV, pasted into Excel or WPS ---
+
+
+@pytest.mark.parametrize("command", [("history", "T45"), ("history",)], ids=["one-item", "all"])
+def test_tsv_keeps_a_formula_as_text_as_csv_does(cli: Cli, repo: Path, command: tuple[str, ...]) -> None:
+    """TSV holds the CSV's rows and is what a person pastes into Excel (`| pbcopy`), but it carried
+    =HYPERLINK(…) bare, which the spreadsheet runs; the CSV has had the apostrophe in front."""
+    import csv
+    import io
+
+    formula = '=HYPERLINK("http://example.org/x","点击查看")'
+    assert cli("note", "T45", formula, "--date", "2024-05-01", *EN, cwd=repo).exit_code == 0
+    tsv = cli(*command, "-f", "tsv", *EN, cwd=repo)
+    csv_ = cli(*command, "-f", "csv", *EN, cwd=repo)
+    assert tsv.exit_code == 0 and csv_.exit_code == 0, tsv.stderr + csv_.stderr
+    tsv_cells = [cell for row in csv.reader(io.StringIO(tsv.stdout), dialect="excel-tab") for cell in row]
+    csv_cells = [cell for row in csv.reader(io.StringIO(csv_.stdout)) for cell in row]
+    assert [cell for cell in tsv_cells if "HYPERLINK" in cell] == [cell for cell in csv_cells if "HYPERLINK" in cell]
+    assert all(not cell.startswith("=") for cell in tsv_cells)
