@@ -4,6 +4,8 @@ never runs or renders it, never fails on it."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, git
+from test_report import _browser
 
 EN = ("--lang", "en")
 ADD = ("add", "--leader", "鄧開榮", "--deadline", "2024年9月底以前", "--date", "2024-07-15")
@@ -244,3 +247,26 @@ def test_tsv_keeps_a_formula_as_text_as_csv_does(cli: Cli, repo: Path, command: 
     csv_cells = [cell for row in csv.reader(io.StringIO(csv_.stdout)) for cell in row]
     assert [cell for cell in tsv_cells if "HYPERLINK" in cell] == [cell for cell in csv_cells if "HYPERLINK" in cell]
     assert all(not cell.startswith("=") for cell in tsv_cells)
+
+
+# --- HTML, as a browser shows it ---
+
+
+def test_html_report_keeps_a_notes_line_breaks(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A note's line break was written as a bare newline into the cell, which HTML shows as a space
+    (the Markdown and DOCX reports keep it); its markup shows literally."""
+    note = "一、已對接<b>3家</b>\n二、&amp; 待批"
+    assert cli("note", "T01", "--date", "2024-07-01", *EN, "--", note, cwd=repo).exit_code == 0
+    out = tmp_path / "meeting.html"
+    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    probe = (
+        "<script>document.body.setAttribute('data-shown', JSON.stringify("
+        "[...document.querySelectorAll('td')].map(cell => cell.innerText)));</script>"
+    )
+    out.write_text(out.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8")
+    dumped = _browser(tmp_path / "profile", "--dump-dom", out.as_uri())
+    found = re.search(r'data-shown="([^"]*)"', dumped.stdout)
+    assert found, dumped.stderr
+    shown = json.loads(html.unescape(found[1]))
+    assert shown.count(note) == 2, [cell for cell in shown if "對接" in cell]  # what changed, and overdue
