@@ -270,3 +270,15 @@ def test_html_report_keeps_a_notes_line_breaks(cli: Cli, repo: Path, tmp_path: P
     assert found, dumped.stderr
     shown = json.loads(html.unescape(found[1]))
     assert shown.count(note) == 2, [cell for cell in shown if "對接" in cell]  # what changed, and overdue
+
+
+def test_markdown_report_keeps_a_row_whole_around_a_carriage_return(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A note's CR (a line break pasted from Windows) went into a pipe-table row as it was; CommonMark ends
+    a line there, so the row was cut and its rest became a paragraph."""
+    note = "第一行\r第二行\r\n- 第三行"
+    assert cli("note", "T01", "--date", "2024-07-01", *EN, "--", note, cwd=repo).exit_code == 0
+    out = tmp_path / "meeting.md"
+    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    page = _rendered(out.read_text(encoding="utf-8"))
+    assert page.cells.count("第一行\n第二行\n- 第三行") == 2, [cell for cell in page.cells if "行" in cell]
