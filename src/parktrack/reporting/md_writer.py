@@ -44,7 +44,9 @@ def _table(table: Table) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return _inline(text).replace("|", "\\|").replace("\n", "<br>") or " "
+    """One cell of a pipe table, on one line: CommonMark ends a line at CR too (a note pasted from Windows)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _inline(lines).replace("|", "\\|").replace("\n", "<br>") or " "
 
 
 def _inline(text: str) -> str:
