@@ -252,10 +252,11 @@ def test_tsv_keeps_a_formula_as_text_as_csv_does(cli: Cli, repo: Path, command: 
 # --- HTML, as a browser shows it ---
 
 
-def test_html_report_keeps_a_notes_line_breaks(cli: Cli, repo: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("newline", ["\n", "\r", "\r\n"], ids=["LF", "CR", "CRLF"])
+def test_html_report_keeps_a_notes_line_breaks(cli: Cli, repo: Path, tmp_path: Path, newline: str) -> None:
     """A note's line break was written as a bare newline into the cell, which HTML shows as a space
     (the Markdown and DOCX reports keep it); its markup shows literally."""
-    note = "一、已對接<b>3家</b>\n二、&amp; 待批"
+    note = f"一、已對接<b>3家</b>{newline}二、&amp; 待批"
     assert cli("note", "T01", "--date", "2024-07-01", *EN, "--", note, cwd=repo).exit_code == 0
     out = tmp_path / "meeting.html"
     result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
@@ -269,7 +270,9 @@ def test_html_report_keeps_a_notes_line_breaks(cli: Cli, repo: Path, tmp_path: P
     found = re.search(r'data-shown="([^"]*)"', dumped.stdout)
     assert found, dumped.stderr
     shown = json.loads(html.unescape(found[1]))
-    assert shown.count(note) == 2, [cell for cell in shown if "對接" in cell]  # what changed, and overdue
+    assert shown.count(note.replace(newline, "\n")) == 2, [
+        cell for cell in shown if "對接" in cell
+    ]  # what changed, and overdue
 
 
 def test_markdown_report_keeps_a_row_whole_around_a_carriage_return(cli: Cli, repo: Path, tmp_path: Path) -> None:
