@@ -86,7 +86,8 @@ def _block(block: Block) -> str:
 
 def _text(text: str) -> str:
     """Text shown as it is: escaped, its line breaks kept (HTML shows a bare newline as a space)."""
-    return escape(text).replace("\n", "<br>\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")  # a CR (pasted from Windows) is a line break too
+    return escape(lines).replace("\n", "<br>\n")
 
 
 def _table(table: Table) -> str:
