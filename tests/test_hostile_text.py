@@ -285,3 +285,18 @@ def test_markdown_report_keeps_a_row_whole_around_a_carriage_return(cli: Cli, re
     assert result.exit_code == 0, result.stderr
     page = _rendered(out.read_text(encoding="utf-8"))
     assert page.cells.count("第一行\n第二行\n- 第三行") == 2, [cell for cell in page.cells if "行" in cell]
+
+
+def test_markdown_report_named_with_spaces_shows_its_charts(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The charts' links carried the file name as typed: a space ends a CommonMark link, so a report named
+    `調度 會議.md` showed no chart at all."""
+    from urllib.parse import unquote
+
+    out = tmp_path / "調度 會議(6月) 100%.md"
+    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    page = _rendered(out.read_text(encoding="utf-8"))
+    charts = sorted(path.name for path in (tmp_path / "調度 會議(6月) 100%.charts").iterdir())
+    assert charts and sorted(unquote(src or "") for src in page.images) == [
+        f"調度 會議(6月) 100%.charts/{name}" for name in charts
+    ]
