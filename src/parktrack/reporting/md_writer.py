@@ -30,7 +30,16 @@ def _block(block: Block, folder_name: str) -> list[str]:
         return [f"### {_inline(block.text)}"]
     if isinstance(block, Table):
         return _table(block)
-    return [f"![{_inline(block.title)}]({folder_name}/{file_name(block)})"]
+    return [f"![{_inline(block.title)}]({_link(f'{folder_name}/{file_name(block)}')})"]
+
+
+# what ends or garbles a link's destination in CommonMark (a report named 調度 會議.md), percent-encoded;
+# the rest, Chinese included, stays readable
+_NOT_IN_LINKS = str.maketrans({"%": "%25", " ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"})
+
+
+def _link(path: str) -> str:
+    return path.translate(_NOT_IN_LINKS)
 
 
 def file_name(image: Image) -> str:
