@@ -12,6 +12,15 @@ from pathlib import Path
 from parktrack.datadir import MAX_BYTES
 from parktrack.i18n import _
 
+# Path separators, and what Windows refuses in a file name: a unit named 縣紀委/縣監委 still gets one file
+# in the folder asked for (the / made a subfolder, and ../ left the folder)
+_NOT_IN_FILE_NAMES = str.maketrans(dict.fromkeys('/\\:*?"<>|', "_"))
+
+
+def file_name_part(name: str) -> str:
+    """`name` (a unit's) made fit to be part of a file name on every system."""
+    return name.translate(_NOT_IN_FILE_NAMES)
+
 
 def atomic_write(path: Path, text: str | bytes, bom: bool = False) -> None:
     """Write through a temporary file and a rename, so a crash leaves the old file whole.

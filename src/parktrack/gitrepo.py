@@ -187,13 +187,15 @@ def commit_text(subject: str, body: str, trailers: Sequence[tuple[str, str]]) ->
 
     Every line of user text starts with four spaces, so it can never produce a line that git reads as
     a trailer (`Key: value` at the start of a line) nor the `---` divider that ends a message for
-    git's trailer parser; the blank line before the trailers is the separator.
+    git's trailer parser; the blank line before the trailers is the separator. Each trailer's value is
+    put on one line.
     """
     subject = " ".join(subject.split())
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n") if body else []
     quoted = "\n".join(f"    {line}".rstrip() for line in lines).strip("\n")
     parts = [subject, quoted] if quoted.strip() else [subject]
-    parts.append("\n".join(f"{key}: {value}" for key, value in trailers))
+    # a value on one line: a line break in one (a --meeting, a unit's name) would start a trailer of its own
+    parts.append("\n".join(f"{key}: {' '.join(value.split())}" for key, value in trailers))
     return "\n\n".join(parts) + "\n"
 
 

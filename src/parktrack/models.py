@@ -33,8 +33,9 @@ def _known_status(value: Any) -> Any:
 
 # Control characters but tab and line breaks (C0), DEL and C1: no sheet or screen shows them, a workbook
 # cannot hold them (openpyxl refuses the cell), git refuses NUL in a message, and a terminal acts on
-# some (escape sequences). Pasted from Word, a line break can come as U+000B.
-_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+# some (escape sequences). Pasted from Word, a line break can come as U+000B. U+FFFE and U+FFFF are no
+# characters at all: XML cannot hold them, so export, sheets and report -o .docx failed on them.
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
 NO_CONTROLS = rf"^[^{_CONTROLS}]*$"  # checked by pydantic-core's own regex engine, at a load's speed
 _CONTROL = re.compile(f"[{_CONTROLS}]")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from parktrack import query
+from parktrack.files import file_name_part
 from parktrack.i18n import _, current_language, display, ngettext
 from parktrack.ledger import Ledger
 from parktrack.models import Task, Unit
@@ -62,7 +63,7 @@ def _item(row: query.Row, as_of: date) -> NoticeItem:
 
 def file_name(notice: Notice) -> str:
     """`2024-07-01-縣財政局.txt` (the unit's name in the interface's script)."""
-    return f"{notice.as_of.isoformat()}-{display(notice.unit.name)}.txt"
+    return f"{notice.as_of.isoformat()}-{file_name_part(display(notice.unit.name))}.txt"
 
 
 # --- the text ----------------------------------------------------------------------------

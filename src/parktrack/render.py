@@ -150,8 +150,8 @@ def _column(key: str, flatten: bool) -> tuple[str, Callable[[Any], str]]:
         elif convert is not None:
             value = convert(value)
         text: str = value if value.__class__ is str else _csv_cell(value)
-        if flatten:
-            return text if text.isprintable() else text.translate(_FLAT)
+        if flatten:  # TSV is pasted into spreadsheets too: as inert as the CSV
+            return _inert(text if text.isprintable() else text.translate(_FLAT))
         return _inert(text)
 
     return header, cell

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parktrack.errors import UsageError
+from parktrack.files import file_name_part
 from parktrack.i18n import _, current_language, display, pgettext
 from parktrack.indicators import series
 from parktrack.ledger import Ledger
@@ -66,7 +67,7 @@ INDICATOR_FIELDS = (
 )
 ITEM_OPEN = frozenset({"status", "note", "date"})
 INDICATOR_OPEN = frozenset({"figure", "period", "reference", "date", "note"})
-ITEM_ID = re.compile(r"^(T\d{2,}|M\d{2,}(\.\d+)?)$")
+ITEM_ID = re.compile(r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$")  # as models.TaskId
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def cut(ledger: Ledger, day: date, folder: Path, commit: str | None, unit_name: 
             if unit_name is not None:
                 raise UsageError(_("{name} has no items or indicators to report on").format(name=unit.name))
             continue
-        path = folder / f"{unit.name}.xlsx"
+        path = folder / f"{file_name_part(unit.name)}.xlsx"
         save(_workbook(unit, day, commit, items, indicators), path)
         cuts.append(Cut(unit, path, len(items), len(indicators)))
     return cuts

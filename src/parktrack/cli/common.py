@@ -211,7 +211,7 @@ def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = 
     else:  # a pipe or file: no padding after the text on each line
         with console().capture() as captured:
             console().print(renderable)
-        sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in _lines(captured.get())))
 
 
 def _render_plain(renderable: RenderableType) -> str:
@@ -219,7 +219,13 @@ def _render_plain(renderable: RenderableType) -> str:
 
     recorder = Console(record=True, width=100_000, file=io.StringIO(), highlight=False, markup=False, emoji=False)
     recorder.print(renderable)
-    return "\n".join(line.rstrip() for line in recorder.export_text().splitlines()) + "\n"
+    return "\n".join(line.rstrip() for line in _lines(recorder.export_text())) + "\n"
+
+
+def _lines(text: str) -> list[str]:
+    """Rich's lines: split at \\n only (splitlines also breaks at U+2028 and U+2029, which a note may hold;
+    a table's row was cut in two, its second piece outside the borders)."""
+    return text.removesuffix("\n").split("\n") if text else []
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -55,6 +55,7 @@ def cjk_font() -> str | None:
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [*families, *matplotlib.rcParams["font.sans-serif"]]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["text.parse_math"] = False  # a unit named with $…$ is text, not TeX (a bad one raised)
     matplotlib.rcParams["svg.hashsalt"] = "parktrack"  # stable ids: the same report twice is the same file
     return found
 

@@ -76,12 +76,18 @@ def _section(section: Section, first: bool) -> str:
 
 def _block(block: Block) -> str:
     if isinstance(block, Paragraph):
-        return f"<p>{escape(block.text)}</p>"
+        return f"<p>{_text(block.text)}</p>"
     if isinstance(block, Subheading):
         return f"<h3>{escape(block.text)}</h3>"
     if isinstance(block, Table):
         return _table(block)
     return _figure(block)
+
+
+def _text(text: str) -> str:
+    """Text shown as it is: escaped, its line breaks kept (HTML shows a bare newline as a space)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")  # a CR (pasted from Windows) is a line break too
+    return escape(lines).replace("\n", "<br>\n")
 
 
 def _table(table: Table) -> str:
@@ -94,7 +100,7 @@ def _table(table: Table) -> str:
     rows = "\n".join(
         "<tr>"
         + "".join(
-            f'<td{cls(i)} data-label="{escape(table.headers[i])}">{escape(cell)}</td>' for i, cell in enumerate(row)
+            f'<td{cls(i)} data-label="{escape(table.headers[i])}">{_text(cell)}</td>' for i, cell in enumerate(row)
         )
         + "</tr>"
         for row in table.rows
