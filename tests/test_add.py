@@ -63,6 +63,17 @@ def test_add_appends_an_assigned_item_and_commits_it(cli: Cli, repo: Path) -> No
     assert records["J01"]["light"] == "red" and records["J01"]["kind"] == "assigned"
 
 
+def test_an_added_items_id_is_forgiven_as_t_and_m_ids_are(cli: Cli, repo: Path) -> None:
+    added = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING)
+    assert added.exit_code == 0, added.stderr
+    for typed in ("j1", "J 01", "j01"):
+        shown = cli("show", typed, "--format", "json", "--lang", "en", cwd=repo)
+        assert shown.exit_code == 0, shown.stderr
+        assert json.loads(shown.stdout)["id"] == "J01"
+    updated = cli("update", "j1", "--status", "in_progress", "--date", "2024-07-20", "--lang", "en", cwd=repo)
+    assert updated.exit_code == 0 and "J01: not started → in progress" in updated.stdout, updated.stderr
+
+
 def test_a_second_item_takes_the_next_id_and_the_same_section(cli: Cli, repo: Path) -> None:
     first = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "2024年8月底以前", *MEETING)
     second = add(cli, repo, "--text", "乙", "--lead", "縣統計局", "--deadline", "2024年10月31日前", *MEETING)

@@ -62,7 +62,8 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 Status = Annotated[str, BeforeValidator(_known_status)]
 Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, pattern=NO_CONTROLS)]
 Plain = Annotated[str, StringConstraints(pattern=NO_CONTROLS)]  # text that may be empty
-TaskId = Annotated[str, StringConstraints(pattern=r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$")]
+TASK_ID = r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$"
+TaskId = Annotated[str, StringConstraints(pattern=TASK_ID)]
 # key_task (T01…), measure (M01…), assigned: an item decided at a meeting (交辦事項, J01…)
 TaskKind = Literal["key_task", "measure", "assigned"]
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]

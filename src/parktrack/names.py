@@ -116,9 +116,9 @@ class Matcher(Generic[T]):
         return {name for key, name in firsts.items() if key in wanted}
 
 
-# --- item ids: T7, t07, T 07 -> T07; m3.1 -> M03.1 ------------------------------------
+# --- item ids: T7, t07, T 07 -> T07; m3.1 -> M03.1; j1 -> J01 ---------------------------
 
-_ITEM_ID = re.compile(r"^([TtMm])\s*-?\s*0*(\d{1,3})(?:\s*[.．]\s*0*(\d{1,3}))?$")
+_ITEM_ID = re.compile(r"^([TtMmJj])\s*-?\s*0*(\d{1,3})(?:\s*[.．]\s*0*(\d{1,3}))?$")
 
 
 def item_id(text: str) -> str:

@@ -27,7 +27,7 @@ from parktrack.files import file_name_part
 from parktrack.i18n import _, current_language, display, pgettext
 from parktrack.indicators import series
 from parktrack.ledger import Ledger
-from parktrack.models import Indicator, Task, Unit
+from parktrack.models import TASK_ID, Indicator, Task, Unit
 from parktrack.query import Filters, select
 from parktrack.vocab import STATUS_LABELS
 from parktrack.workbook import (
@@ -67,7 +67,7 @@ INDICATOR_FIELDS = (
 )
 ITEM_OPEN = frozenset({"status", "note", "date"})
 INDICATOR_OPEN = frozenset({"figure", "period", "reference", "date", "note"})
-ITEM_ID = re.compile(r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$")  # as models.TaskId
+ITEM_ID = re.compile(TASK_ID)
 
 
 @dataclass(frozen=True)
