@@ -180,6 +180,42 @@ def test_export_in_english_keeps_the_documents_column_names(cli: Cli, repo: Path
     assert header[6:] == ["ID", "Status", "Light", "Latest progress", "Progress date", "Days overdue"]
 
 
+def test_export_has_a_sheet_of_the_items_assigned_at_meetings(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Items added with `add` (J01 …) used to be in no sheet of the export, though the cover counted them."""
+    meeting = ("--meeting", "2024年第二季度園區調度會議", "--date", "2024-07-15")
+    for text, lead, deadline in (
+        ("協調解決供水管網問題", "縣財政局", "2024年9月底以前"),
+        ("乙", "縣統計局", "2024年6月底以前"),
+    ):
+        added = cli(
+            "add", "--text", text, "--lead", lead, "--leader", "鄧開榮", "--deadline", deadline, *meeting, *ZH, cwd=repo
+        )
+        assert added.exit_code == 0, added.stderr
+    out = tmp_path / "台賬.xlsx"
+    result = cli("export", "-o", str(out), "--as-of", "2024-07-20", *ZH, cwd=repo)
+    assert result.exit_code == 0 and "2 项交办事项" in result.stdout, result.stdout + result.stderr
+    assert CalamineWorkbook.from_path(str(out)).sheet_names == ["封面", "重点任务", "攻坚措施", "交办事项", "指标"]
+    header, section, *items = rows_of(out, "交办事项")
+    assert header == [
+        "序号", "交办事项", "牵头领导", "牵头单位", "配合单位", "完成时限", "会议", "交办日期",
+        "编号", "状态", "灯号", "最新进展", "进展日期", "逾期天数",
+    ]  # fmt: skip
+    assert section[0] == "交办事项"
+    assert [row[0] for row in items] == [1, 2] and [row[8] for row in items] == ["J01", "J02"]
+    assert items[0][1:7] == [
+        "协调解决供水管网问题",
+        "邓开荣",
+        "县财政局",
+        "",
+        "2024年9月底以前",
+        "2024年第二季度园区调度会议",
+    ]
+    assert items[0][7] in (datetime(2024, 7, 15), date(2024, 7, 15))
+    assert (items[0][9], items[1][10], items[1][13]) == ("未启动", LIGHTS_ZH["red"], 20)
+    cover = {row[0]: row[1] for row in rows_of(out, "封面") if row}
+    assert cover["交办事项"] == 2
+
+
 # --- sheets ------------------------------------------------------------------------------
 
 

@@ -70,6 +70,7 @@ class ExportSummary:
     sheets: list[str]
     key_tasks: int
     measures: int
+    assigned: int
     indicators: int
     lights: dict[str, int]
 
@@ -218,7 +219,7 @@ def doc(text: str) -> str:
 
 
 def build(ledger: Ledger, day: date, source: Source) -> Workbook:
-    """The whole 台賬: cover, key tasks, measures, indicators."""
+    """The whole 台賬: cover, key tasks, measures, the items assigned at meetings (if any), indicators."""
     book = new_workbook()
     cover = book.active
     assert cover is not None
@@ -226,6 +227,8 @@ def build(ledger: Ledger, day: date, source: Source) -> Workbook:
     progress = [assess_indicator(indicator, day, ledger.plan.year) for indicator in ledger.indicators]
     _key_task_sheet(book.create_sheet(_("Key tasks")), ledger, day)
     _measure_sheet(book.create_sheet(_("Measures")), ledger, day)
+    if any(task.kind == "assigned" for task in ledger.tasks):
+        _assigned_sheet(book.create_sheet(_("Assigned items")), ledger, day)
     _indicator_sheet(book.create_sheet(_("Indicators")), ledger, progress)
     _cover_sheet(cover, ledger, day, source, progress)
     return book
@@ -242,6 +245,7 @@ def export(ledger: Ledger, day: date, source: Source, path: Path) -> ExportSumma
         book.sheetnames,
         sum(task.kind == "key_task" for task in ledger.tasks),
         sum(task.kind == "measure" for task in ledger.tasks),
+        sum(task.kind == "assigned" for task in ledger.tasks),
         len(ledger.indicators),
         dict(lights),
     )
@@ -303,6 +307,8 @@ def section_heading(ledger: Ledger, kind: str, number: int) -> str:
     title = display(section.title) if section else ""
     goal = display(section.goal) if section and section.goal else None
     numeral = CHINESE_NUMERALS[number - 1]
+    if kind == "assigned":  # one section, 交辦事項: its title says it
+        return title
     if kind == "key_task":  # as the attachment writes them: 一、…(2024年度工作目標:…)
         head = f"{numeral}、{title}"
         return f"{head}({doc('2024年度工作目標')}:{goal})" if goal else head
@@ -311,9 +317,9 @@ def section_heading(ledger: Ledger, kind: str, number: int) -> str:
 
 
 def document_number(task: Task) -> str | int:
-    """T07 -> 7 (the attachment's 序號); M03.1 -> 3(1) (措施3, item (1))."""
+    """T07 -> 7 (the attachment's 序號); M03.1 -> 3(1) (措施3, item (1)); J02 -> 2."""
     digits = task.id[1:]
-    if task.kind == "key_task":
+    if task.kind in ("key_task", "assigned"):
         return int(digits)
     measure, _dot, item = digits.partition(".")
     return f"{int(measure)}({item})" if item else str(int(measure))
@@ -385,6 +391,39 @@ def _measure_sheet(sheet: Worksheet, ledger: Ledger, day: date) -> None:
         ]
 
     _item_sheet(sheet, ledger, day, "measure", columns, cells)
+
+
+def _assigned_sheet(sheet: Worksheet, ledger: Ledger, day: date) -> None:
+    """The items decided at meetings (交辦事項, J01 …), with the meeting and its day."""
+    columns: list[Column] = [
+        (doc("序號"), 7),
+        (doc("交辦事項"), 60),
+        (doc("牽頭領導"), 10),
+        (doc("牽頭單位"), 18),
+        (doc("配合單位"), 24),
+        (doc("完成時限"), 16),
+        (_("Meeting"), 20),
+        (_("Decided on"), 12),
+        (_("ID"), 8),
+        *_tracking_columns(),
+    ]
+
+    def cells(task: Task) -> list[Any]:
+        return [
+            document_number(task),
+            display(task.text),
+            "、".join(display(name) for name in task.leaders),
+            units_text(task.lead_units),
+            units_text([*task.support_units, *task.groups]),
+            display(task.deadline_text) if task.deadline_text else None,
+            display(task.source.meeting) if task.source and task.source.meeting else None,
+            task.source.date if task.source else None,
+            task.id,
+        ]
+
+    _item_sheet(sheet, ledger, day, "assigned", columns, cells)
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=8).number_format = "yyyy-mm-dd"
 
 
 def comparison_sign(indicator: Indicator) -> str:
@@ -467,6 +506,7 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
         (_("Git commit"), commit),
         (_("Key tasks"), sum(task.kind == "key_task" for task in ledger.tasks)),
         (_("Measure items"), sum(task.kind == "measure" for task in ledger.tasks)),
+        (_("Assigned items"), sum(task.kind == "assigned" for task in ledger.tasks)),
         (_("Indicators"), len(ledger.indicators)),
     ]
     rows += [(_("Items: {light}").format(light=light_label(light)), lights[light]) for light in LIGHT_FILLS]

@@ -38,15 +38,13 @@ def export(
     commit, dirty = gitrepo.head_commit(ledger.data.path)
     source = workbook.Source(str(ledger.data.path.resolve()), commit, dirty)
     summary = workbook.export(ledger, as_day(as_of), source, output)
-    print(
-        _("{path}: {tasks} key tasks, {measures} measure items, {indicators} indicators as of {day}").format(
-            path=summary.path,
-            tasks=summary.key_tasks,
-            measures=summary.measures,
-            indicators=summary.indicators,
-            day=summary.day.isoformat(),
-        )
-    )
+    counts = {"tasks": summary.key_tasks, "measures": summary.measures, "indicators": summary.indicators}
+    if summary.assigned:
+        line = _("{path}: {tasks} key tasks, {measures} measure items, {assigned} assigned items, {indicators} "
+                 "indicators as of {day}")  # fmt: skip
+    else:
+        line = _("{path}: {tasks} key tasks, {measures} measure items, {indicators} indicators as of {day}")
+    print(line.format(path=summary.path, assigned=summary.assigned, day=summary.day.isoformat(), **counts))
 
 
 @app.command()
