@@ -89,12 +89,23 @@ ADD = ("add", "--lead", "縣財政局", "--deadline", "2024-12-31")
         (("note", "T07", "進展\x00", "--date", "2024-05-01"), "--note", 0),
         ((*RECORD, "--note", "\x1b[2J"), "--note", 27),
         ((*RECORD, "--source", "統計局\x7f"), "--source", 127),
+        (("note", "T07", "已對接\u202e行銀", "--date", "2024-05-01"), "--note", 0x202E),
         ((*ADD, "--text", "新事項\x00"), "--text", 0),
         ((*ADD, "--text", "新事項", "--meeting", "\x9b會議"), "--meeting", 155),
         ((*ADD, "--text", "新事項", "--leader", "張\x0c三"), "--leader", 12),
         (("add", "--text", "新事項", "--lead", "新單位\x08", "--new-unit", "--deadline", "2024-12-31"), "--lead", 8),
     ],
-    ids=["update", "note", "record note", "record source", "add text", "add meeting", "add leader", "add new unit"],
+    ids=[
+        "update",
+        "note",
+        "record note",
+        "record source",
+        "note with a right-to-left override",
+        "add text",
+        "add meeting",
+        "add leader",
+        "add new unit",
+    ],
 )
 def test_typed_text_holding_one_is_refused_and_nothing_is_written(
     cli: Cli, repo: Path, command: tuple[str, ...], option: str, code: int
@@ -122,3 +133,15 @@ def test_tab_and_line_breaks_are_text(cli: Cli, repo: Path) -> None:
     result = cli("note", "T07", "第一行\r\n第二行\n\t第三行", "--date", "2024-05-01", *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert cli("validate", *EN, cwd=repo).exit_code == 0
+
+
+def test_a_text_longer_than_a_workbook_cell_holds_is_refused(cli: Cli, repo: Path) -> None:
+    """Excel holds 32,767 characters in a cell; export and sheets put each text in one."""
+    tasks = repo / "data" / "tasks.yaml"
+    before = tasks.read_bytes()
+    result = cli("note", "T07", "长" * 32768, "--date", "2024-05-01", *EN, cwd=repo)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert "T07.history[0].note: is longer than a workbook cell holds (32767 characters)" in result.stderr
+    assert tasks.read_bytes() == before and git(repo, "status", "--porcelain") == ""
+    longest = cli("note", "T07", "长" * 32767, "--date", "2024-05-01", *EN, cwd=repo)
+    assert longest.exit_code == 0, longest.stderr

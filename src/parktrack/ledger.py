@@ -416,6 +416,7 @@ _TYPE_MESSAGES = {
     "greater_than_equal": N_("should be at least {ge}"),
     "less_than_equal": N_("should be at most {le}"),
     "string_too_short": N_("should not be empty"),
+    "string_too_long": N_("is longer than a workbook cell holds ({max_length} characters)"),
     "too_short": N_("should not be empty"),
 }
 

@@ -34,8 +34,10 @@ def _known_status(value: Any) -> Any:
 # Control characters but tab and line breaks (C0), DEL and C1: no sheet or screen shows them, a workbook
 # cannot hold them (openpyxl refuses the cell), git refuses NUL in a message, and a terminal acts on
 # some (escape sequences). Pasted from Word, a line break can come as U+000B. U+FFFE and U+FFFF are no
-# characters at all: XML cannot hold them, so export, sheets and report -o .docx failed on them.
-_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff"
+# characters at all: XML cannot hold them, so export, sheets and report -o .docx failed on them. The
+# bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder what follows
+# them on screen, a table's borders included ("Trojan Source"); no text of this ledger needs them.
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff"
 NO_CONTROLS = rf"^[^{_CONTROLS}]*$"  # checked by pydantic-core's own regex engine, at a load's speed
 _CONTROL = re.compile(f"[{_CONTROLS}]")
 
@@ -60,7 +62,8 @@ def require_printable(option: str, *texts: str | None) -> None:
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
 Status = Annotated[str, BeforeValidator(_known_status)]
-Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, pattern=NO_CONTROLS)]
+CELL_MAX = 32767  # the most characters a workbook cell holds: export and sheets put every text in one
+Text = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1, max_length=CELL_MAX, pattern=NO_CONTROLS)]
 Plain = Annotated[str, StringConstraints(pattern=NO_CONTROLS)]  # text that may be empty
 TASK_ID = r"^(T\d{2,}|M\d{2,}(\.\d+)?|J\d{2,})$"
 TaskId = Annotated[str, StringConstraints(pattern=TASK_ID)]
