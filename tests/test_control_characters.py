@@ -85,11 +85,11 @@ ADD = ("add", "--lead", "縣財政局", "--deadline", "2024-12-31")
 @pytest.mark.parametrize(
     ("command", "option", "code"),
     [
-        (("update", "T07", "--status", "in_progress", "--date", "2024-05-01", "--note", "已完成\x0b"), "--note", 11),
-        (("note", "T07", "進展\x00", "--date", "2024-05-01"), "--note", 0),
+        (("update", "T07", "--status", "in_progress", "--date", "2024-05-01", "--note", "已完成\x0b"), "the note", 11),
+        (("note", "T07", "進展\x00", "--date", "2024-05-01"), "the note", 0),
         ((*RECORD, "--note", "\x1b[2J"), "--note", 27),
         ((*RECORD, "--source", "統計局\x7f"), "--source", 127),
-        (("note", "T07", "已對接\u202e行銀", "--date", "2024-05-01"), "--note", 0x202E),
+        (("note", "T07", "已對接\u202e行銀", "--date", "2024-05-01"), "the note", 0x202E),
         ((*ADD, "--text", "新事項\x00"), "--text", 0),
         ((*ADD, "--text", "新事項", "--meeting", "\x9b會議"), "--meeting", 155),
         ((*ADD, "--text", "新事項", "--leader", "張\x0c三"), "--leader", 12),

@@ -52,10 +52,10 @@ def control_problem(what: str, text: str | None) -> str | None:
     return message.format(what=what, code=ord(found.group()))
 
 
-def require_printable(option: str, *texts: str | None) -> None:
-    """Refuse the texts given with `option` (--note ...) when one holds a control character."""
+def require_printable(what: str, *texts: str | None) -> None:
+    """Refuse typed texts when one holds a control character; `what` names them (--meeting, the note)."""
     for text in texts:
-        problem = control_problem(option, text)
+        problem = control_problem(what, text)
         if problem is not None:
             raise UsageError(problem)
 

@@ -55,7 +55,7 @@ def record(
     """Add a dated entry to each item's history (and set its status), as one write and one commit."""
     if note is not None and not note.strip():
         raise UsageError(_("the note is empty"))
-    require_printable("--note", note)
+    require_printable(_("the note"), note)  # update --note, or note TEXT
     if status is None and note is None:
         raise UsageError(_("nothing to record: give a status or a note"))
     if status is not None and day > (today or date.today()) and not allow_future:
