@@ -94,6 +94,7 @@ ADD = ("add", "--lead", "縣財政局", "--deadline", "2024-12-31")
         ((*ADD, "--text", "新事項", "--meeting", "\x9b會議"), "--meeting", 155),
         ((*ADD, "--text", "新事項", "--leader", "張\x0c三"), "--leader", 12),
         (("add", "--text", "新事項", "--lead", "新單位\x08", "--new-unit", "--deadline", "2024-12-31"), "--lead", 8),
+        (("import", "unused.xlsx", "--author", "张丽\x1b[8m <zhangli@example.org>"), "--author", 27),
     ],
     ids=[
         "update",
@@ -105,6 +106,7 @@ ADD = ("add", "--lead", "縣財政局", "--deadline", "2024-12-31")
         "add meeting",
         "add leader",
         "add new unit",
+        "import author",
     ],
 )
 def test_typed_text_holding_one_is_refused_and_nothing_is_written(

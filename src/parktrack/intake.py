@@ -24,7 +24,7 @@ from parktrack.errors import DataError, Problem, UsageError
 from parktrack.i18n import _, display
 from parktrack.indicators import parse_value
 from parktrack.ledger import Ledger
-from parktrack.models import Indicator, Task, Unit, control_problem
+from parktrack.models import Indicator, Task, Unit, control_problem, require_printable
 from parktrack.names import fold
 from parktrack.sheets import (
     FIRST_ROW,
@@ -610,6 +610,8 @@ def _commit_known(data: DataDir, commit: str) -> bool:
 
 
 def check_author(author: str | None) -> None:
+    """The liaison credited with a sheet's commits: `NAME <email>`, shown by `history` as typed."""
+    require_printable("--author", author)
     if author is not None and not _AUTHOR.match(author.strip()):
         raise UsageError(_("--author '{author}': write it as \"NAME <email>\"").format(author=author))
 
