@@ -774,3 +774,25 @@ def test_a_row_with_a_bad_figure_has_its_date_checked_against_the_last_figure(
         "error: 2 problems found",
     ]
     assert commits(repo) == before and data_bytes(repo) == written
+
+
+def test_a_copied_sheet_is_a_copied_row(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison keeps a draft as a copy of the items sheet (Move or Copy > Create a copy): an item on two
+    sheets of one file is one row too many, reported at the copy's cell; it was planned twice and the
+    write failed on YAML it had spliced itself (exit 2)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    draft = book.copy_worksheet(book.worksheets[0])
+    draft.title = "草稿"
+    draft.cell(row=rows["T45"], column=6, value="推进中")
+    book.save(finance)
+    before, written = commits(repo), data_bytes(repo)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    copy = f"{FINANCE}.xlsx!草稿!A"
+    assert result.stderr.splitlines() == [
+        f"{copy}{row}: {item} appears on more than one row; keep one"
+        for item, row in sorted(rows.items(), key=lambda pair: pair[1])
+    ] + [f"error: {len(rows)} problems found"]
+    assert commits(repo) == before and data_bytes(repo) == written
