@@ -183,6 +183,7 @@ class _Checker:
     def __init__(self, ledger: Ledger, upload: Upload, today: date, theirs: bool) -> None:
         self.ledger, self.upload, self.today, self.theirs = ledger, upload, today, theirs
         self.problems: list[Problem] = []
+        self.seen: set[str] = set()  # ids met on any sheet of the file: a copied sheet is a copied row
 
     def bad(self, ref: str, message: str) -> None:
         self.problems.append(Problem(ref, None, None, "", message))
@@ -280,13 +281,12 @@ class _Checker:
     def _item_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {task.id: task for task, _role in unit_items(self.ledger, unit)}
         col = {name: position for position, name in enumerate(ITEM_FIELDS, start=1)}
-        seen: set[str] = set()
         for row in range(FIRST_ROW, len(table.rows) + 1):
             item_id = _text(table.cell(row, col["id"]))
             if not item_id:
                 continue
             task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
-            if task is None or self._repeated(table.ref(row, col["id"]), task.id, seen):
+            if task is None or self._repeated(table.ref(row, col["id"]), task.id, self.seen):
                 continue
             if fold(_text(table.cell(row, col["text"]))) != fold(task.text):
                 self.bad(
@@ -410,13 +410,12 @@ class _Checker:
     def _figure_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {indicator.id: indicator for indicator in unit_indicators(self.ledger, unit)}
         col = {name: position for position, name in enumerate(INDICATOR_FIELDS, start=1)}
-        seen: set[str] = set()
         for row in range(FIRST_ROW, len(table.rows) + 1):
             indicator_id = _text(table.cell(row, col["id"]))
             if not indicator_id:
                 continue
             indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
-            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, seen):
+            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, self.seen):
                 continue
             if fold(_text(table.cell(row, col["name"]))) != fold(indicator.name):
                 message = _("the name of {id} was changed; it is locked").format(id=indicator.id)
