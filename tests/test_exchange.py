@@ -796,3 +796,22 @@ def test_a_copied_sheet_is_a_copied_row(cli: Cli, repo: Path, tmp_path: Path) ->
         for item, row in sorted(rows.items(), key=lambda pair: pair[1])
     ] + [f"error: {len(rows)} problems found"]
     assert commits(repo) == before and data_bytes(repo) == written
+
+
+@pytest.mark.parametrize("number_format", ['0.0"%"', "0.0\\%"])
+def test_a_percent_sign_written_into_a_number_format_is_not_a_percentage(
+    cli: Cli, repo: Path, tmp_path: Path, number_format: str
+) -> None:
+    """A liaison shows 19.9 as 19.9% with the format 0.0"%" (or 0.0\\%): the sign is text the format
+    prints, the cell holds 19.9, so the figure is 19.9 (it was read as a percentage and became 1990)."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    rows = fill(
+        committee, {"gross-output-growth": {"本期数值": 19.9, "所属期间": "2024Q2", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(committee)
+    book.worksheets[1].cell(row=rows["gross-output-growth"], column=6).number_format = number_format
+    book.save(committee)
+    result = cli("import", str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 19.9)]
