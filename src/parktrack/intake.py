@@ -117,12 +117,21 @@ def _read_xlsx(path: Path) -> Upload:
     return Upload(path, tables, meta)
 
 
+# what a number format prints as it stands: "quoted text" and a \-escaped character (0.0"%" shows 19.9 as 19.9%)
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
+
+
 def _cell_value(cell: Any) -> Any:
     """A cell's value; a number shown as a percentage (12% typed into Excel is stored as 0.12) as that text."""
     value = cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+    if isinstance(value, int | float) and not isinstance(value, bool) and _is_percent(cell.number_format):
         return f"{round(value * 100, 10):g}%"
     return value
+
+
+def _is_percent(number_format: str | None) -> bool:
+    """Whether the format scales by 100: a bare %, not one the format only prints as text."""
+    return "%" in _FORMAT_LITERAL.sub("", number_format or "")
 
 
 # --- the plan --------------------------------------------------------------------------
