@@ -815,3 +815,23 @@ def test_a_percent_sign_written_into_a_number_format_is_not_a_percentage(
     assert result.exit_code == 0, result.stderr
     actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 19.9)]
+
+
+def test_a_figure_written_with_the_unit_the_sheet_shows_is_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The zh-Hans sheet shows the unit of measure simplified (个, 亿元); a figure typed with it, as
+    `3个`, is 3 (only the ledger's own 個 was taken off, so the sheet's own word was refused)."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    shown = {row[0]: row[2] for row in rows_of(industry, 1)[3:]}
+    assert shown["new-above-scale-firms"] == "个"
+    fill(
+        industry,
+        {"new-above-scale-firms": {"本期数值": "3个", "所属期间": "2024Q2", "变更日期": "2024-07-02"}},
+        1,
+    )
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    recorded = cli("record", "new-tech-smes", "2 个", "--period", "2024H1", "--date", "2024-07-03", *ZH, cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    for indicator, figure in (("new-above-scale-firms", ("2024Q2", 3.0)), ("new-tech-smes", ("2024H1", 2.0))):
+        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+        assert [(a["period"], a["value"]) for a in actuals] == [figure]
