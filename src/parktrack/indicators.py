@@ -41,6 +41,10 @@ def parse_value(indicator: Indicator, text: str) -> bool | float:
             )
         value = value[:-1].strip()
     value = value.removesuffix(indicator.unit.lower()).strip()
+    if not _NUMBER.match(value):  # the unit as a zh-Hans sheet or screen shows it: 3个 for 個
+        from parktrack.names import fold
+
+        value = value.removesuffix(fold(indicator.unit).lower()).strip()
     if not _NUMBER.match(value):
         raise UsageError(
             _("'{text}' is not a number for {id} ({unit})").format(
