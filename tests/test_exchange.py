@@ -835,3 +835,23 @@ def test_a_figure_written_with_the_unit_the_sheet_shows_is_read(cli: Cli, repo: 
     for indicator, figure in (("new-above-scale-firms", ("2024Q2", 3.0)), ("new-tech-smes", ("2024H1", 2.0))):
         actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
         assert [(a["period"], a["value"]) for a in actuals] == [figure]
+
+
+def test_a_workbook_whose_hidden_sheet_was_unhidden_imports_the_same(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """LibreOffice keeps the sheet that says what the workbook was cut for as a hidden sheet, which Excel,
+    WPS or LibreOffice then unhide with a right click: it is still that sheet (it was read as an
+    indicators sheet: `unknown indicator 'unit_id'` and the like, and the unit's report refused)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    book["parktrack"].sheet_state = "visible"
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done", "note": "已报送"}]
+
+    book["事项"]["B1"] = INDUSTRY  # what it says is still checked against every sheet's row 1
+    book.save(finance)
+    tampered = cli("import", str(finance), *EN, cwd=repo)
+    assert tampered.exit_code == 1
+    assert tampered.stderr.splitlines()[0] == f"{FINANCE}.xlsx!B1: changed: the sheet was cut for '{FINANCE}'"
