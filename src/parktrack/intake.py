@@ -108,7 +108,7 @@ def _read_xlsx(path: Path) -> Upload:
     meta: dict[str, str] | None = None
     for sheet in book.worksheets:
         rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
-        if sheet.title == META_SHEET and sheet.sheet_state != "visible":
+        if sheet.title == META_SHEET and _text(sheet.cell(1, 1).value) == "format":  # hidden, or unhidden since
             meta = {str(row[0]): "" if row[1] is None else str(row[1]) for row in rows if row and row[0] is not None}
             continue
         if sheet.sheet_state == "visible":
