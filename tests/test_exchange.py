@@ -855,3 +855,31 @@ def test_a_workbook_whose_hidden_sheet_was_unhidden_imports_the_same(cli: Cli, r
     tampered = cli("import", str(finance), *EN, cwd=repo)
     assert tampered.exit_code == 1
     assert tampered.stderr.splitlines()[0] == f"{FINANCE}.xlsx!B1: changed: the sheet was cut for '{FINANCE}'"
+
+
+def test_full_width_digits_typed_in_a_chinese_input_method_are_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """An input method left in full-width mode types ２０２４－０６－２０, １９．９ and ２０２４Ｑ２: they are the
+    date, figure and period meant, stored in the usual form (the date was 'impossible', the figure not a
+    number, a year ２０２４ stored as written: another period than 2024)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "２０２４－０６－２０"}})
+    fill(
+        committee,
+        {
+            "gross-output-growth": {
+                "本期数值": "１９．９％",
+                "所属期间": "２０２４Ｑ２",
+                "变更日期": "２０２４／７／５",
+            },
+            "annual-new-projects": {"本期数值": "３", "所属期间": "２０２４", "变更日期": "２０２４年７月５日"},
+        },
+        1,
+    )
+    result = cli("import", str(finance), str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    for indicator, figure in (("gross-output-growth", ("2024Q2", 19.9)), ("annual-new-projects", ("2024", 3.0))):
+        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+        assert [(a["period"], a["value"], a["recorded"]) for a in actuals] == [(*figure, "2024-07-05")]
+    assert cli("validate", cwd=repo).exit_code == 0
