@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from parktrack.deadlines import period_bounds, year_share
+from parktrack.deadlines import half_width, period_bounds, year_share
 from parktrack.errors import UsageError
 from parktrack.i18n import N_, _, display
 from parktrack.models import Actual, Indicator
@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 def parse_value(indicator: Indicator, text: str) -> bool | float:
     """A typed figure checked against the indicator's unit and kind: 12.5, 12.5%, 是/yes."""
-    value = text.strip().lower()
+    value = half_width(text).strip().lower()
     if indicator.kind == "milestone":
         if value in _YES or text.strip() in _YES:
             return True

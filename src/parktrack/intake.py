@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from parktrack import store
-from parktrack.deadlines import normal_period, parse_day, period_bounds
+from parktrack.deadlines import half_width, normal_period, parse_day, period_bounds
 from parktrack.errors import DataError, Problem, UsageError
 from parktrack.i18n import _, display
 from parktrack.indicators import parse_value
@@ -262,7 +262,7 @@ class _Checker:
         elif isinstance(value, date):
             day = value
         else:
-            text = _text(value)
+            text = half_width(_text(value))
             if not _DAY_SHAPE.match(text):
                 self.bad(ref, _("'{text}' is not a date; write it as YYYY-MM-DD").format(text=text))
                 return None
