@@ -883,3 +883,41 @@ def test_full_width_digits_typed_in_a_chinese_input_method_are_read(cli: Cli, re
         actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
         assert [(a["period"], a["value"], a["recorded"]) for a in actuals] == [(*figure, "2024-07-05")]
     assert cli("validate", cwd=repo).exit_code == 0
+
+
+def test_an_old_sheet_after_the_office_edited_a_locked_text(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """After the sheets went out the office corrected an item's text and an indicator's name: a sheet
+    showing them as they were cut was not altered by the unit, and imports (it was refused: `the text of
+    T45 was changed; it is locked`); a text the unit did alter is still refused."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    fill(industry, {"new-above-scale-firms": {"本期数值": 2, "所属期间": "2024Q2", "变更日期": "2024-07-02"}}, 1)
+    for name, old, new in (
+        ("tasks.yaml", "指導產業園區謀劃、儲備、申報", "指導產業園區謀劃、儲備和申報"),
+        ("indicators.yaml", "name: 新增規模以上工業企業", "name: 新增規上工業企業"),
+    ):
+        path = repo / "data" / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    git(repo, "commit", "-qam", "the office corrects an item's text and an indicator's name")
+    assert cli("validate", cwd=repo).exit_code == 0
+
+    result = cli("import", str(finance), str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 2.0)]
+
+    book = openpyxl.load_workbook(finance)
+    book.worksheets[0].cell(row=rows["T47"], column=2, value="改写了的内容")
+    book.worksheets[0].cell(row=rows["T47"], column=6, value="推进中")
+    book.worksheets[0].cell(row=rows["T47"], column=8, value="2024-06-21")
+    book.save(finance)
+    altered = cli("import", str(finance), *EN, cwd=repo)
+    assert altered.exit_code == 1
+    assert altered.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!B{rows['T47']}: the text of T47 was changed; it is locked",
+        "error: 1 problem found",
+    ]
