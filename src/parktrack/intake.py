@@ -43,6 +43,7 @@ from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
 State = Literal["record", "recorded", "conflict", "theirs"]
 _AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
+_COMMIT = re.compile(r"^[0-9a-f]{7,64}$")
 _DAY_SHAPE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日號号]?$")
 
 
@@ -193,6 +194,8 @@ class _Checker:
         self.ledger, self.upload, self.today, self.theirs = ledger, upload, today, theirs
         self.problems: list[Problem] = []
         self.seen: set[str] = set()  # ids met on any sheet of the file: a copied sheet is a copied row
+        self.commit: str | None = None  # the ledger commit the sheet was cut from
+        self.cut_texts: dict[str, dict[str, str]] = {}  # per data file, the locked texts at that commit
 
     def bad(self, ref: str, message: str) -> None:
         self.problems.append(Problem(ref, None, None, "", message))
@@ -202,6 +205,7 @@ class _Checker:
         if header is None:
             return None
         unit, as_of, commit = header
+        self.commit = commit
         plan = SheetPlan(self.upload.path, unit, as_of, commit)
         for table in self.upload.tables:
             kind = _kind(table)
@@ -297,13 +301,23 @@ class _Checker:
             task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
             if task is None or self._repeated(table.ref(row, col["id"]), task.id, self.seen):
                 continue
-            if fold(_text(table.cell(row, col["text"]))) != fold(task.text):
+            if self._locked_changed(_text(table.cell(row, col["text"])), task.text, task.id, store.TASKS_FILE):
                 self.bad(
                     table.ref(row, col["text"]), _("the text of {id} was changed; it is locked").format(id=task.id)
                 )
             line = self._item_line(table, row, col, task)
             if line is not None:
                 yield line
+
+    def _locked_changed(self, shown: str, now: str, entry_id: str, file: str) -> bool:
+        """Whether a locked text (an item's text, an indicator's name) differs from the one the sheet was cut
+        with: the ledger's own, or the one at the commit of the cut (the office may have edited it since)."""
+        if fold(shown) == fold(now):
+            return False
+        if file not in self.cut_texts:
+            self.cut_texts[file] = _texts_at(self.ledger.data, self.commit, file)
+        then = self.cut_texts[file].get(entry_id)
+        return then is None or fold(shown) != fold(then)
 
     def _repeated(self, ref: str, entry_id: str, seen: set[str]) -> bool:
         """One row per item or indicator: a copied row would record twice."""
@@ -426,7 +440,9 @@ class _Checker:
             indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
             if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, self.seen):
                 continue
-            if fold(_text(table.cell(row, col["name"]))) != fold(indicator.name):
+            if self._locked_changed(
+                _text(table.cell(row, col["name"])), indicator.name, indicator.id, store.INDICATORS_FILE
+            ):
                 message = _("the name of {id} was changed; it is locked").format(id=indicator.id)
                 self.bad(table.ref(row, col["name"]), message)
             line = self._figure_line(table, row, col, indicator)
@@ -606,6 +622,28 @@ def _status_hint(text: str) -> str:
     overlap = {label: len(folded & set(fold(label))) for label in labels}
     best = max(labels, key=lambda label: overlap[label])
     return _(" (did you mean {choice}?)").format(choice=best) if overlap[best] else ""
+
+
+def _texts_at(data: DataDir, commit: str | None, file: str) -> dict[str, str]:
+    """Each entry's locked text (`text` of an item, `name` of an indicator) in `file` at `commit`; {} when
+    there is no such version to read."""
+    from parktrack import gitrepo
+
+    repo = gitrepo.repo_root(data.path)
+    if commit is None or repo is None or not _COMMIT.match(commit):  # a cell's text is never an option to git
+        return {}
+    path = (data.path / file).resolve().relative_to(repo.resolve()).as_posix()
+    shown = gitrepo.git(repo, "show", f"{commit}:{path}")
+    content = store.load_plain(shown.stdout) if shown.returncode == 0 else None
+    key, field = ("tasks", "text") if file == store.TASKS_FILE else ("indicators", "name")
+    entries = content.get(key) if isinstance(content, dict) else None
+    if not isinstance(entries, list):
+        return {}
+    return {
+        str(entry["id"]): str(entry[field])
+        for entry in entries
+        if isinstance(entry, dict) and "id" in entry and field in entry
+    }
 
 
 def _commit_known(data: DataDir, commit: str) -> bool:
