@@ -921,3 +921,25 @@ def test_an_old_sheet_after_the_office_edited_a_locked_text(cli: Cli, repo: Path
         f"{FINANCE}.xlsx!B{rows['T47']}: the text of T47 was changed; it is locked",
         "error: 1 problem found",
     ]
+
+
+def test_a_row_inserted_above_the_header_is_one_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison inserts a row above the header (for a title of their own): the header row now stands
+    where the first item was, and that one cell is reported (the sheet was taken for an indicators sheet
+    and every item reported as an unknown indicator)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    sheet = book.worksheets[0]
+    sheet.protection.sheet = False  # no password: one click in Excel, WPS or LibreOffice
+    sheet.insert_rows(3)
+    sheet["A3"] = "县财政局2024年6月报送"
+    book.save(finance)
+    before = data_bytes(repo)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!A4: unknown item '编号'; the id column is locked",
+        "error: 1 problem found",
+    ]
+    assert data_bytes(repo) == before
