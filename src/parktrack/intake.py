@@ -579,12 +579,12 @@ def _changed_since(task: Task, entries: int) -> bool:
 
 
 def _kind(table: Table) -> str | None:
-    """Items or indicators, told by the ids in the first column (any language, any spreadsheet)."""
-    for row in range(FIRST_ROW, len(table.rows) + 1):
-        text = _text(table.cell(row, 1))
-        if text:
-            return "items" if ITEM_ID.match(text) else "indicators"
-    return None
+    """Items or indicators, told by the ids in the first column (any language, any spreadsheet): any item
+    id makes it the items sheet, whatever stands above it (a header pushed down by an inserted row)."""
+    texts = [_text(table.cell(row, 1)) for row in range(FIRST_ROW, len(table.rows) + 1)]
+    if any(ITEM_ID.match(text) for text in texts):
+        return "items"
+    return "indicators" if any(texts) else None
 
 
 def _text(value: Any) -> str:
