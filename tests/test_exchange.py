@@ -943,3 +943,26 @@ def test_a_row_inserted_above_the_header_is_one_bad_cell(cli: Cli, repo: Path, t
         "error: 1 problem found",
     ]
     assert data_bytes(repo) == before
+
+
+def test_a_sheet_the_liaison_added_is_left_alone(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A sheet of the liaison's own (a cover note, before or after ours) holds no id of the ledger and no
+    unit, day or commit in row 1: there is nothing in it to record or check (its cells were reported as a
+    tampered row 1 and unknown indicators). A sheet holding an id of the ledger is still read and checked."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    for title, position in (("说明", 0), ("附件", None)):
+        added = book.create_sheet(title, position)
+        added["A1"] = "填报说明"
+        added["A5"] = "填报人：张丽，电话 0878-1234567"
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done", "note": "已报送"}]
+
+    book["附件"]["A6"] = "T47"  # rows copied out of ours are not left alone
+    book.save(finance)
+    copied = cli("import", str(finance), *EN, cwd=repo)
+    assert copied.exit_code == 1
+    assert f"{FINANCE}.xlsx!附件!B1: changed: the sheet was cut for '{FINANCE}'" in copied.stderr.splitlines()
