@@ -192,10 +192,27 @@ class _Checker:
 
     def __init__(self, ledger: Ledger, upload: Upload, today: date, theirs: bool) -> None:
         self.ledger, self.upload, self.today, self.theirs = ledger, upload, today, theirs
+        self.tables = [table for table in upload.tables if self._ours(table)]
         self.problems: list[Problem] = []
         self.seen: set[str] = set()  # ids met on any sheet of the file: a copied sheet is a copied row
         self.commit: str | None = None  # the ledger commit the sheet was cut from
         self.cut_texts: dict[str, dict[str, str]] = {}  # per data file, the locked texts at that commit
+
+    def _ours(self, table: Table) -> bool:
+        """Whether a sheet is one to read: a sheet the liaison added (a cover note) has neither the unit,
+        day and commit in row 1 nor any id of the ledger in its first column, so nothing to record or check."""
+        if any(_text(table.cell(1, column)) for column in (2, 4, 6)):
+            return True
+        return any(self._known_id(_text(table.cell(row, 1))) for row in range(1, len(table.rows) + 1))
+
+    def _known_id(self, text: str) -> bool:
+        for find in (self.ledger.task, self.ledger.indicator):
+            try:
+                find(text)
+            except UsageError:
+                continue
+            return True
+        return False
 
     def bad(self, ref: str, message: str) -> None:
         self.problems.append(Problem(ref, None, None, "", message))
@@ -207,7 +224,7 @@ class _Checker:
         unit, as_of, commit = header
         self.commit = commit
         plan = SheetPlan(self.upload.path, unit, as_of, commit)
-        for table in self.upload.tables:
+        for table in self.tables:
             kind = _kind(table)
             if kind == "items":
                 plan.lines += self._item_lines(table, unit)
@@ -219,10 +236,10 @@ class _Checker:
 
     def _header(self) -> tuple[Unit, date, str | None] | None:
         upload = self.upload
-        if not upload.tables:
+        if not self.tables:
             self.bad(upload.path.name, _("no visible sheet to read"))
             return None
-        first = upload.tables[0]
+        first = self.tables[0]
         shown = {key: _text(first.cell(1, column)) for key, column in (("unit", 2), ("as_of", 4), ("commit", 6))}
         meta = upload.meta
         if meta is not None and meta.get("format") != META_FORMAT:
@@ -254,7 +271,7 @@ class _Checker:
         """Row 1 of every sheet says what the hidden sheet says (the cells are locked; a CSV keeps only row 1)."""
         for key, column in (("unit", 2), ("as_of", 4), ("commit", 6)):
             expected = meta.get(key, "")
-            for table in self.upload.tables:
+            for table in self.tables:
                 if _text(table.cell(1, column)) != expected:
                     message = _("changed: the sheet was cut for '{expected}'").format(expected=expected)
                     self.bad(table.ref(1, column), message)
