@@ -966,3 +966,37 @@ def test_a_sheet_the_liaison_added_is_left_alone(cli: Cli, repo: Path, tmp_path:
     copied = cli("import", str(finance), *EN, cwd=repo)
     assert copied.exit_code == 1
     assert f"{FINANCE}.xlsx!附件!B1: changed: the sheet was cut for '{FINANCE}'" in copied.stderr.splitlines()
+
+
+def test_an_old_sheet_after_an_item_moved_to_another_unit(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """After the sheets went out the office gave T49 and an indicator to other units: the unit's rows for
+    them, left as they were cut, hold nothing to record (the sheet was refused: `T49 is not an item of
+    縣財政局`); a row that reports on them is still refused."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    fill(industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
+    for name, start, old, new in (
+        ("tasks.yaml", "  - id: T49\n", "lead_units: [縣財政局]", "lead_units: [縣發展改革局]"),
+        ("indicators.yaml", "  - id: new-above-scale-firms\n", "units: [縣工信商務科技局]", "units: [縣統計局]"),
+    ):
+        path = repo / "data" / name
+        text = path.read_text(encoding="utf-8")
+        at = text.index(old, text.index(start))
+        path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    git(repo, "commit", "-qam", "T49 and a figure move to other units")
+    assert cli("validate", cwd=repo).exit_code == 0
+
+    result = cli("import", str(finance), str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 3.0)]
+
+    fill(finance, {"T49": {"新状态": "推进中", "变更日期": "2024-06-21"}})
+    reported = cli("import", str(finance), *EN, cwd=repo)
+    assert reported.exit_code == 1
+    assert reported.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!A{rows['T49']}: T49 is not an item of 縣財政局",
+        "error: 1 problem found",
+    ]
