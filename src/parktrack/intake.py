@@ -29,8 +29,10 @@ from parktrack.names import fold
 from parktrack.sheets import (
     FIRST_ROW,
     INDICATOR_FIELDS,
+    INDICATOR_OPEN,
     ITEM_FIELDS,
     ITEM_ID,
+    ITEM_OPEN,
     META_FORMAT,
     META_SHEET,
     unit_indicators,
@@ -313,7 +315,9 @@ class _Checker:
         col = {name: position for position, name in enumerate(ITEM_FIELDS, start=1)}
         for row in range(FIRST_ROW, len(table.rows) + 1):
             item_id = _text(table.cell(row, col["id"]))
-            if not item_id:
+            if not item_id or (
+                item_id not in mine and self._left_as_cut(table, row, ITEM_FIELDS, ITEM_OPEN, store.TASKS_FILE)
+            ):
                 continue
             task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
             if task is None or self._repeated(table.ref(row, col["id"]), task.id, self.seen):
@@ -331,10 +335,25 @@ class _Checker:
         with: the ledger's own, or the one at the commit of the cut (the office may have edited it since)."""
         if fold(shown) == fold(now):
             return False
+        then = self._cut_text(file, entry_id)
+        return then is None or fold(shown) != fold(then)
+
+    def _cut_text(self, file: str, entry_id: str) -> str | None:
         if file not in self.cut_texts:
             self.cut_texts[file] = _texts_at(self.ledger.data, self.commit, file)
-        then = self.cut_texts[file].get(entry_id)
-        return then is None or fold(shown) != fold(then)
+        return self.cut_texts[file].get(entry_id)
+
+    def _left_as_cut(
+        self, table: Table, row: int, fields: tuple[str, ...], open_fields: frozenset[str], file: str
+    ) -> bool:
+        """Whether a row of an entry that is not the unit's (it moved to another unit, or left the ledger,
+        since the cut) is as it was cut: its id and locked text as the ledger had them then, its open
+        cells empty. It records nothing, so an old sheet is not refused for it."""
+        if any(_text(table.cell(row, fields.index(name) + 1)) for name in open_fields):
+            return False
+        then = self._cut_text(file, _text(table.cell(row, 1)))
+        shown = _text(table.cell(row, 2))  # the item's text, the indicator's name
+        return then is not None and fold(shown) == fold(then)
 
     def _repeated(self, ref: str, entry_id: str, seen: set[str]) -> bool:
         """One row per item or indicator: a copied row would record twice."""
@@ -452,7 +471,10 @@ class _Checker:
         col = {name: position for position, name in enumerate(INDICATOR_FIELDS, start=1)}
         for row in range(FIRST_ROW, len(table.rows) + 1):
             indicator_id = _text(table.cell(row, col["id"]))
-            if not indicator_id:
+            if not indicator_id or (
+                indicator_id not in mine
+                and self._left_as_cut(table, row, INDICATOR_FIELDS, INDICATOR_OPEN, store.INDICATORS_FILE)
+            ):
                 continue
             indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
             if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, self.seen):
