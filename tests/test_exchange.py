@@ -1000,3 +1000,23 @@ def test_an_old_sheet_after_an_item_moved_to_another_unit(cli: Cli, repo: Path, 
         f"{FINANCE}.xlsx!A{rows['T49']}: T49 is not an item of 縣財政局",
         "error: 1 problem found",
     ]
+
+
+def test_a_csv_split_by_another_delimiter_is_named_at_its_row_one(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A CSV holds one sheet, the unit's: split by semicolons (another locale's Excel) it has no unit in
+    row 1, and says so at B1 (not that the file has no sheet to read)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(
+            [["" if v is None else v for v in row] for row in rows_of(finance, 0)]
+        )
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.csv!B1: not a parktrack fill-in sheet: no unit in row 1",
+        "error: 1 problem found",
+    ]
