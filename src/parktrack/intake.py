@@ -194,7 +194,8 @@ class _Checker:
 
     def __init__(self, ledger: Ledger, upload: Upload, today: date, theirs: bool) -> None:
         self.ledger, self.upload, self.today, self.theirs = ledger, upload, today, theirs
-        self.tables = [table for table in upload.tables if self._ours(table)]
+        # a sheet added to a workbook of ours is left alone; a CSV is the unit's one sheet, whatever it holds
+        self.tables = [table for table in upload.tables if upload.meta is None or self._ours(table)]
         self.problems: list[Problem] = []
         self.seen: set[str] = set()  # ids met on any sheet of the file: a copied sheet is a copied row
         self.commit: str | None = None  # the ledger commit the sheet was cut from
