@@ -1020,3 +1020,33 @@ def test_a_csv_split_by_another_delimiter_is_named_at_its_row_one(cli: Cli, repo
         f"{FINANCE}.csv!B1: not a parktrack fill-in sheet: no unit in row 1",
         "error: 1 problem found",
     ]
+
+
+def test_rows_moved_up_by_a_deleted_row_are_still_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison deletes the instruction row (row 2) to tidy the sheet: the first item and the only
+    indicator move up into row 3 and are read there (they were silently left out: exit 0, nothing
+    recorded for them)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    party = cut(cli, repo, tmp_path / "round", "云南武定產業園區黨工委")
+    rows = fill(
+        finance,
+        {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}, "T47": {"新状态": "推进中", "变更日期": "2024-06-21"}},
+    )
+    assert rows["T45"] == 4
+    indicator = rows_of(party, 1)[3][0]
+    assert [row[0] for row in rows_of(party, 1)[3:]] == [indicator]  # the sheet's only indicator
+    fill(party, {indicator: {"本期数值": 2, "所属期间": "2024H1", "变更日期": "2024-07-02"}}, 1)
+    for path in (finance, party):
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets[:2]:
+            sheet.protection.sheet = False
+            for merged in list(sheet.merged_cells.ranges):
+                sheet.unmerge_cells(str(merged))
+            sheet.delete_rows(2)
+        book.save(path)
+    result = cli("import", str(finance), str(party), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    assert show(cli, repo, "T47")["history"] == [{"date": "2024-06-21", "status": "in_progress"}]
+    actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 2.0)]
