@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -228,7 +228,7 @@ class _Checker:
         self.commit = commit
         plan = SheetPlan(self.upload.path, unit, as_of, commit)
         for table in self.tables:
-            kind = _kind(table)
+            kind = _kind(table, {indicator.id for indicator in self.ledger.indicators})
             if kind == "items":
                 plan.lines += self._item_lines(table, unit)
             elif kind == "indicators":
@@ -314,7 +314,7 @@ class _Checker:
     def _item_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {task.id: task for task, _role in unit_items(self.ledger, unit)}
         col = {name: position for position, name in enumerate(ITEM_FIELDS, start=1)}
-        for row in range(FIRST_ROW, len(table.rows) + 1):
+        for row in _data_rows(table, _is_item_id):
             item_id = _text(table.cell(row, col["id"]))
             if not item_id or (
                 item_id not in mine and self._left_as_cut(table, row, ITEM_FIELDS, ITEM_OPEN, store.TASKS_FILE)
@@ -470,7 +470,7 @@ class _Checker:
     def _figure_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {indicator.id: indicator for indicator in unit_indicators(self.ledger, unit)}
         col = {name: position for position, name in enumerate(INDICATOR_FIELDS, start=1)}
-        for row in range(FIRST_ROW, len(table.rows) + 1):
+        for row in _data_rows(table, {indicator.id for indicator in self.ledger.indicators}.__contains__):
             indicator_id = _text(table.cell(row, col["id"]))
             if not indicator_id or (
                 indicator_id not in mine
@@ -618,13 +618,27 @@ def _changed_since(task: Task, entries: int) -> bool:
     return any(entry.status for entry in since) or entries > len(task.history)
 
 
-def _kind(table: Table) -> str | None:
+def _kind(table: Table, indicator_ids: set[str]) -> str | None:
     """Items or indicators, told by the ids in the first column (any language, any spreadsheet): any item
     id makes it the items sheet, whatever stands above it (a header pushed down by an inserted row)."""
-    texts = [_text(table.cell(row, 1)) for row in range(FIRST_ROW, len(table.rows) + 1)]
-    if any(ITEM_ID.match(text) for text in texts):
+    if any(_is_item_id(_text(table.cell(row, 1))) for row in range(2, len(table.rows) + 1)):
         return "items"
-    return "indicators" if any(texts) else None
+    return "indicators" if _data_rows(table, indicator_ids.__contains__) else None
+
+
+def _is_item_id(text: str) -> bool:
+    return ITEM_ID.match(text) is not None
+
+
+def _data_rows(table: Table, is_id: Callable[[str], bool]) -> list[int]:
+    """The rows holding something in the first column from the first data row on, and the rows above it
+    holding an id (a deleted row above the header moved the first ones up)."""
+    rows = []
+    for row in range(2, len(table.rows) + 1):
+        text = _text(table.cell(row, 1))
+        if text and (row >= FIRST_ROW or is_id(text)):
+            rows.append(row)
+    return rows
 
 
 def _text(value: Any) -> str:
