@@ -1050,3 +1050,14 @@ def test_rows_moved_up_by_a_deleted_row_are_still_read(cli: Cli, repo: Path, tmp
     assert show(cli, repo, "T47")["history"] == [{"date": "2024-06-21", "status": "in_progress"}]
     actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 2.0)]
+
+
+@pytest.mark.parametrize("typed", ["2024 年 6 月 20 日", "2024年 6月 20日", "2024 - 06 - 20", "2024/ 6/20"])
+def test_a_date_typed_with_spaces_is_the_day_meant(cli: Cli, repo: Path, tmp_path: Path, typed: str) -> None:
+    """Spaces around the numbers (as Word sets Chinese text) do not change the day: it was reported as an
+    'impossible date'."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": typed}})
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
