@@ -291,7 +291,7 @@ class _Checker:
                 self.bad(ref, _("'{text}' is not a date; write it as YYYY-MM-DD").format(text=text))
                 return None
             try:
-                day = parse_day(text)
+                day = parse_day("".join(text.split()))  # the spaces the shape allows: 2024 年 6 月 20 日
             except (UsageError, ValueError, OverflowError):
                 self.bad(ref, _("impossible date '{text}'").format(text=text))
                 return None
