@@ -1061,3 +1061,33 @@ def test_a_date_typed_with_spaces_is_the_day_meant(cli: Cli, repo: Path, tmp_pat
     result = cli("import", str(finance), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+
+
+def test_an_edited_entries_cell_is_a_bad_cell_never_a_traceback(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The hidden column of entries holds a count as cut; a CSV has no lock, and what is typed there is
+    reported at its cell: `inf` ended in a traceback (OverflowError), `-1` was taken as a count."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "已完成", "变更日期": "2024-06-20"},
+            "T47": {"新状态": "已完成", "变更日期": "2024-06-20"},
+            "T49": {"新状态": "已完成", "变更日期": "2024-06-20"},
+        },
+    )
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    for item, typed in (("T45", "inf"), ("T47", "1e400"), ("T49", "-1")):
+        table[rows[item] - 1][9] = typed
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    before = data_bytes(repo)
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.csv!J{rows[item]}: the hidden column of entries was changed; cut a new sheet"
+        for item in ("T45", "T47", "T49")
+    ] + ["error: 3 problems found"]
+    assert data_bytes(repo) == before
