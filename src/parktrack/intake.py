@@ -45,6 +45,7 @@ from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
 State = Literal["record", "recorded", "conflict", "theirs"]
 _AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
+_COUNT = re.compile(r"^([0-9]+)(?:\.0*)?$")  # a whole number as a cell or a CSV writes it
 _COMMIT = re.compile(r"^[0-9a-f]{7,64}$")
 _DAY_SHAPE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日號号]?$")
 
@@ -302,12 +303,11 @@ class _Checker:
 
     def _entries(self, table: Table, row: int, fields: tuple[str, ...]) -> int | None:
         position = fields.index("entries") + 1
-        value = table.cell(row, position)
-        try:
-            return int(float(_text(value)))
-        except ValueError:
+        count = _COUNT.match(_text(table.cell(row, position)))
+        if count is None:  # not a count as cut: inf ended in an OverflowError, -1 was taken
             self.bad(table.ref(row, position), _("the hidden column of entries was changed; cut a new sheet"))
             return None
+        return int(count[1])
 
     # items
 
