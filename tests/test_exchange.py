@@ -1091,3 +1091,33 @@ def test_an_edited_entries_cell_is_a_bad_cell_never_a_traceback(cli: Cli, repo: 
         for item in ("T45", "T47", "T49")
     ] + ["error: 3 problems found"]
     assert data_bytes(repo) == before
+
+
+@pytest.mark.parametrize(("at", "header"), [(7, "备注"), (8, None), (11, "备注"), (10, None)])
+def test_an_inserted_or_deleted_column_is_one_bad_cell(
+    cli: Cli, repo: Path, tmp_path: Path, at: int, header: str | None
+) -> None:
+    """A liaison who unprotects the sheet (it has no password) and inserts a column, or deletes one, has
+    every column after it read as another: that is one error at the header, not a flood of wrong ones
+    (`'已报送' is not a date`, `the hidden column of entries was changed` on every row)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    sheet = book.worksheets[0]
+    sheet.protection.sheet = False
+    if header is None and at == 10:
+        sheet.delete_cols(at)  # the hidden column, unhidden and deleted
+    else:
+        sheet.insert_cols(at)
+        sheet.cell(row=3, column=at, value=header)
+    book.save(finance)
+    before = data_bytes(repo)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1
+    first = at if header is None else 11  # the first header cell missing, or the first one too many
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!{chr(64 + first)}3: the columns were changed; keep them as the sheet was cut, "
+        "inserting or deleting none",
+        "error: 1 problem found",
+    ]
+    assert data_bytes(repo) == before
