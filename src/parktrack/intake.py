@@ -228,13 +228,34 @@ class _Checker:
         unit, as_of, commit = header
         self.commit = commit
         plan = SheetPlan(self.upload.path, unit, as_of, commit)
+        indicator_ids = {indicator.id for indicator in self.ledger.indicators}
         for table in self.tables:
-            kind = _kind(table, {indicator.id for indicator in self.ledger.indicators})
-            if kind == "items":
+            kind = _kind(table, indicator_ids)
+            if kind == "items" and self._columns_as_cut(table, ITEM_FIELDS, _is_item_id):
                 plan.lines += self._item_lines(table, unit)
-            elif kind == "indicators":
+            elif kind == "indicators" and self._columns_as_cut(table, INDICATOR_FIELDS, indicator_ids.__contains__):
                 plan.lines += self._figure_lines(table, unit)
         return plan
+
+    def _columns_as_cut(self, table: Table, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
+        """Whether the header row above the first id has a title in each column as cut and none after: an
+        inserted or deleted column shifts every column after it, and is one bad cell, not one per row."""
+        first = next((row for row in range(2, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))), None)
+        if first is None or first <= 2:
+            return True  # row 1 says what the sheet was cut for; no header is left above the ids
+        header = first - 1
+        titles = [_text(value) for value in table.rows[header - 1]]
+        if sum(map(bool, titles)) <= 1 or _COUNT.match(_text(table.cell(header, len(fields)))):
+            return True  # not a header: the instruction row (the header deleted), or a row of data
+        width = max(len(fields), len(titles))
+        for column in range(1, width + 1):
+            if bool(_text(table.cell(header, column))) != (column <= len(fields)):
+                self.bad(
+                    table.ref(header, column),
+                    _("the columns were changed; keep them as the sheet was cut, inserting or deleting none"),
+                )
+                return False
+        return True
 
     # the header: unit, as-of day and commit, checked against the hidden sheet
 
