@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -362,7 +363,7 @@ class _Checker:
 
     def _cut_text(self, file: str, entry_id: str) -> str | None:
         if file not in self.cut_texts:
-            self.cut_texts[file] = _texts_at(self.ledger.data, self.commit, file)
+            self.cut_texts[file] = _texts_at(self.ledger.data.path, self.commit, file)
         return self.cut_texts[file].get(entry_id)
 
     def _left_as_cut(
@@ -699,15 +700,16 @@ def _status_hint(text: str) -> str:
     return _(" (did you mean {choice}?)").format(choice=best) if overlap[best] else ""
 
 
-def _texts_at(data: DataDir, commit: str | None, file: str) -> dict[str, str]:
+@cache  # a commit's version never changes: read once per run, not once per sheet and check
+def _texts_at(folder: Path, commit: str | None, file: str) -> dict[str, str]:
     """Each entry's locked text (`text` of an item, `name` of an indicator) in `file` at `commit`; {} when
     there is no such version to read."""
     from parktrack import gitrepo
 
-    repo = gitrepo.repo_root(data.path)
+    repo = gitrepo.repo_root(folder)
     if commit is None or repo is None or not _COMMIT.match(commit):  # a cell's text is never an option to git
         return {}
-    path = (data.path / file).resolve().relative_to(repo.resolve()).as_posix()
+    path = (folder / file).resolve().relative_to(repo.resolve()).as_posix()
     shown = gitrepo.git(repo, "show", f"{commit}:{path}")
     content = store.load_plain(shown.stdout) if shown.returncode == 0 else None
     key, field = ("tasks", "text") if file == store.TASKS_FILE else ("indicators", "name")
