@@ -709,7 +709,10 @@ def _texts_at(folder: Path, commit: str | None, file: str) -> dict[str, str]:
     repo = gitrepo.repo_root(folder)
     if commit is None or repo is None or not _COMMIT.match(commit):  # a cell's text is never an option to git
         return {}
-    path = (folder / file).resolve().relative_to(repo.resolve()).as_posix()
+    try:
+        path = (folder / file).resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:  # the data folder is not inside the repository's work tree as resolved
+        return {}
     shown = gitrepo.git(repo, "show", f"{commit}:{path}")
     content = store.load_plain(shown.stdout) if shown.returncode == 0 else None
     key, field = ("tasks", "text") if file == store.TASKS_FILE else ("indicators", "name")
