@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -1121,3 +1121,24 @@ def test_an_inserted_or_deleted_column_is_one_bad_cell(
         "error: 1 problem found",
     ]
     assert data_bytes(repo) == before
+
+
+def test_a_sheet_cut_ahead_for_the_month_end_imports_before_that_day(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The office cuts the round a few days early, as of the month's end; a unit that answers before
+    that day has its sheet read (it was refused at the locked D1: `the date … is in the future`). The
+    rows' own dates are still checked against today."""
+    ahead = (date.today() + timedelta(days=3)).isoformat()
+    finance = cut(cli, repo, tmp_path / "round", FINANCE, as_of=ahead)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-As-Of,valueonly)").split() == [ahead]
+
+    fill(finance, {"T47": {"新状态": "已完成", "变更日期": ahead}})
+    future_row = cli("import", str(finance), *EN, cwd=repo)
+    assert future_row.exit_code == 1
+    assert future_row.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!H{rows['T47']}: the date {ahead} is in the future",
+        "error: 1 problem found",
+    ]
