@@ -282,7 +282,7 @@ class _Checker:
         except UsageError as error:
             self.bad(first.ref(1, 2), str(error))
             return None
-        as_of = self._day(first.ref(1, 4), source["as_of"])
+        as_of = self._day(first.ref(1, 4), source["as_of"], future=True)  # a round cut ahead, as of month end
         commit = source["commit"] or None
         if commit is not None and not _commit_known(self.ledger.data, commit):
             message = _("cut from ledger commit {commit}, which this repository does not have").format(
@@ -302,8 +302,8 @@ class _Checker:
                     message = _("changed: the sheet was cut for '{expected}'").format(expected=expected)
                     self.bad(table.ref(1, column), message)
 
-    def _day(self, ref: str, value: Any) -> date | None:
-        """A calendar day from a date cell or text; impossible and future days are bad cells."""
+    def _day(self, ref: str, value: Any, future: bool = False) -> date | None:
+        """A calendar day from a date cell or text; impossible days, and future ones unless `future`, are bad cells."""
         if isinstance(value, datetime):
             day = value.date()
         elif isinstance(value, date):
@@ -318,7 +318,7 @@ class _Checker:
             except (UsageError, ValueError, OverflowError):
                 self.bad(ref, _("impossible date '{text}'").format(text=text))
                 return None
-        if day > self.today:
+        if day > self.today and not future:
             self.bad(ref, _("the date {day} is in the future").format(day=day.isoformat()))
             return None
         return day
