@@ -1142,3 +1142,20 @@ def test_a_sheet_cut_ahead_for_the_month_end_imports_before_that_day(cli: Cli, r
         f"{FINANCE}.xlsx!H{rows['T47']}: the date {ahead} is in the future",
         "error: 1 problem found",
     ]
+
+
+def test_a_filled_sheet_the_liaison_hid_is_still_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison hides a sheet (right click > Hide) once it is filled in, or the one they do not use:
+    what it holds is still the unit's report (a hidden sheet was skipped, its figures silently lost)."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    lead = rows_of(industry, 0)[3][0]
+    fill(industry, {lead: {"新状态": "推进中", "变更日期": "2024-06-20"}})
+    fill(industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
+    book = openpyxl.load_workbook(industry)
+    book.worksheets[1].sheet_state = "hidden"
+    book.save(industry)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, lead)["history"] == [{"date": "2024-06-20", "status": "in_progress"}]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 3.0)]
