@@ -71,7 +71,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Upload:
-    """One file as read: its visible tables and what its hidden sheet says it was cut for."""
+    """One file as read: its tables (hidden ones too) and what its parktrack sheet says it was cut for."""
 
     path: Path
     tables: list[Table]
@@ -116,9 +116,8 @@ def _read_xlsx(path: Path) -> Upload:
         if sheet.title == META_SHEET and _text(sheet.cell(1, 1).value) == "format":  # hidden, or unhidden since
             meta = {str(row[0]): "" if row[1] is None else str(row[1]) for row in rows if row and row[0] is not None}
             continue
-        if sheet.sheet_state == "visible":
-            prefix = path.name if not tables else f"{path.name}!{sheet.title}"
-            tables.append(Table(prefix, rows))
+        prefix = path.name if not tables else f"{path.name}!{sheet.title}"
+        tables.append(Table(prefix, rows))  # hidden or not: a liaison may hide a sheet once it is filled in
     return Upload(path, tables, meta)
 
 
