@@ -1159,3 +1159,33 @@ def test_a_filled_sheet_the_liaison_hid_is_still_read(cli: Cli, repo: Path, tmp_
     assert show(cli, repo, lead)["history"] == [{"date": "2024-06-20", "status": "in_progress"}]
     actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 3.0)]
+
+
+def test_a_cell_showing_a_formula_error_is_a_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Excel, WPS and LibreOffice take a note typed as -已对接3家银行 for a formula and show #NAME?: that is
+    not what the unit wrote, and is reported at its cell (it was recorded as the note '#NAME?')."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "已完成", "进展情况": "=-已对接3家银行", "变更日期": "2024-06-20"},
+            "M05": {"进展情况": "=1/0", "变更日期": "2024-06-21"},
+        },
+    )
+    resaved = _soffice(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo-profile")
+    shown = openpyxl.load_workbook(resaved, data_only=True).worksheets[0]
+    assert (shown.cell(row=rows["T45"], column=7).value, shown.cell(row=rows["M05"], column=7).value) == (
+        "#NAME?",
+        "#DIV/0!",
+    )
+    before = data_bytes(repo)
+    result = cli("import", str(resaved), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!G{rows['T45']}: the cell shows a formula's error, #NAME?; type the text itself "
+        "(start it with ' to keep a leading = + or -)",
+        f"{FINANCE}.xlsx!G{rows['M05']}: the cell shows a formula's error, #DIV/0!; type the text itself "
+        "(start it with ' to keep a leading = + or -)",
+        "error: 2 problems found",
+    ]
+    assert data_bytes(repo) == before
