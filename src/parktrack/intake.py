@@ -47,6 +47,9 @@ from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 State = Literal["record", "recorded", "conflict", "theirs"]
 _AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
 _COUNT = re.compile(r"^([0-9]+)(?:\.0*)?$")  # a whole number as a cell or a CSV writes it
+# what Excel, WPS and LibreOffice show (and save) for a formula that fails; LibreOffice's own CSV has Err:502
+_FORMULA_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
 _COMMIT = re.compile(r"^[0-9a-f]{7,64}$")
 _DAY_SHAPE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日號号]?$")
 
@@ -397,6 +400,8 @@ class _Checker:
         return None
 
     def _item_line(self, table: Table, row: int, col: dict[str, int], task: Task) -> Line | None:
+        if self._formula_errors(table, row, col, ITEM_OPEN):
+            return None
         status_text = _text(table.cell(row, col["status"]))
         note = self._note(table.ref(row, col["note"]), table.cell(row, col["note"]))
         day_value = table.cell(row, col["date"])
@@ -428,6 +433,21 @@ class _Checker:
         the row would be a conflict (the item changed since the cut, and not --theirs)."""
         if self.theirs or not _changed_since(task, entries):
             self._before_last(date_ref, task, day)
+
+    def _formula_errors(self, table: Table, row: int, col: dict[str, int], open_fields: frozenset[str]) -> bool:
+        """Whether an open cell of the row shows a formula's error (#NAME?: a spreadsheet took a note typed
+        as -已对接 for a formula): reported, as it is not what the unit wrote."""
+        found = False
+        for name in sorted(open_fields, key=col.__getitem__):
+            text = _text(table.cell(row, col[name]))
+            if text in _FORMULA_ERRORS or _LIBREOFFICE_ERROR.match(text):
+                message = _(
+                    "the cell shows a formula's error, {error}; type the text itself "
+                    "(start it with ' to keep a leading = + or -)"
+                )
+                self.bad(table.ref(row, col[name]), message.format(error=text))
+                found = True
+        return found
 
     def _note(self, ref: str, value: Any) -> str | None:
         """A note cell's text; one holding a control character is reported (and kept, so the row's other
@@ -522,6 +542,8 @@ class _Checker:
         return None
 
     def _figure_line(self, table: Table, row: int, col: dict[str, int], indicator: Indicator) -> Line | None:
+        if self._formula_errors(table, row, col, INDICATOR_OPEN):
+            return None
         cells = {name: table.cell(row, col[name]) for name in ("figure", "period", "reference", "date", "note")}
         texts = {name: _text(value) for name, value in cells.items()}
         entries = self._entries(table, row, INDICATOR_FIELDS)
