@@ -1189,3 +1189,18 @@ def test_a_cell_showing_a_formula_error_is_a_bad_cell(cli: Cli, repo: Path, tmp_
         "error: 2 problems found",
     ]
     assert data_bytes(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"), [("已 完成", "done"), ("推進\u3000中", "in_progress"), (" 受 阻 ", "blocked")]
+)
+def test_a_status_with_spaces_inside_is_the_status_meant(
+    cli: Cli, repo: Path, tmp_path: Path, typed: str, status: str
+) -> None:
+    """A status pasted from a document set with spaces between its characters (ASCII or full-width) is
+    that status (it was an unknown status)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": typed, "变更日期": "2024-06-20"}})
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": status}]
