@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -810,3 +810,433 @@ def test_a_row_with_a_bad_figure_has_its_date_checked_against_the_last_figure(
         "error: 2 problems found",
     ]
     assert commits(repo) == before and data_bytes(repo) == written
+
+
+def test_a_copied_sheet_is_a_copied_row(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison keeps a draft as a copy of the items sheet (Move or Copy > Create a copy): an item on two
+    sheets of one file is one row too many, reported at the copy's cell; it was planned twice and the
+    write failed on YAML it had spliced itself (exit 2)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    draft = book.copy_worksheet(book.worksheets[0])
+    draft.title = "草稿"
+    draft.cell(row=rows["T45"], column=6, value="推进中")
+    book.save(finance)
+    before, written = commits(repo), data_bytes(repo)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    copy = f"{FINANCE}.xlsx!草稿!A"
+    assert result.stderr.splitlines() == [
+        f"{copy}{row}: {item} appears on more than one row; keep one"
+        for item, row in sorted(rows.items(), key=lambda pair: pair[1])
+    ] + [f"error: {len(rows)} problems found"]
+    assert commits(repo) == before and data_bytes(repo) == written
+
+
+@pytest.mark.parametrize("number_format", ['0.0"%"', "0.0\\%"])
+def test_a_percent_sign_written_into_a_number_format_is_not_a_percentage(
+    cli: Cli, repo: Path, tmp_path: Path, number_format: str
+) -> None:
+    """A liaison shows 19.9 as 19.9% with the format 0.0"%" (or 0.0\\%): the sign is text the format
+    prints, the cell holds 19.9, so the figure is 19.9 (it was read as a percentage and became 1990)."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    rows = fill(
+        committee, {"gross-output-growth": {"本期数值": 19.9, "所属期间": "2024Q2", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(committee)
+    book.worksheets[1].cell(row=rows["gross-output-growth"], column=6).number_format = number_format
+    book.save(committee)
+    result = cli("import", str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 19.9)]
+
+
+def test_a_figure_written_with_the_unit_the_sheet_shows_is_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The zh-Hans sheet shows the unit of measure simplified (个, 亿元); a figure typed with it, as
+    `3个`, is 3 (only the ledger's own 個 was taken off, so the sheet's own word was refused)."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    shown = {row[0]: row[2] for row in rows_of(industry, 1)[3:]}
+    assert shown["new-above-scale-firms"] == "个"
+    fill(
+        industry,
+        {"new-above-scale-firms": {"本期数值": "3个", "所属期间": "2024Q2", "变更日期": "2024-07-02"}},
+        1,
+    )
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    recorded = cli("record", "new-tech-smes", "2 个", "--period", "2024H1", "--date", "2024-07-03", *ZH, cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    for indicator, figure in (("new-above-scale-firms", ("2024Q2", 3.0)), ("new-tech-smes", ("2024H1", 2.0))):
+        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+        assert [(a["period"], a["value"]) for a in actuals] == [figure]
+
+
+def test_a_workbook_whose_hidden_sheet_was_unhidden_imports_the_same(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """LibreOffice keeps the sheet that says what the workbook was cut for as a hidden sheet, which Excel,
+    WPS or LibreOffice then unhide with a right click: it is still that sheet (it was read as an
+    indicators sheet: `unknown indicator 'unit_id'` and the like, and the unit's report refused)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    book["parktrack"].sheet_state = "visible"
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done", "note": "已报送"}]
+
+    book["事项"]["B1"] = INDUSTRY  # what it says is still checked against every sheet's row 1
+    book.save(finance)
+    tampered = cli("import", str(finance), *EN, cwd=repo)
+    assert tampered.exit_code == 1
+    assert tampered.stderr.splitlines()[0] == f"{FINANCE}.xlsx!B1: changed: the sheet was cut for '{FINANCE}'"
+
+
+def test_full_width_digits_typed_in_a_chinese_input_method_are_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """An input method left in full-width mode types ２０２４－０６－２０, １９．９ and ２０２４Ｑ２: they are the
+    date, figure and period meant, stored in the usual form (the date was 'impossible', the figure not a
+    number, a year ２０２４ stored as written: another period than 2024)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "２０２４－０６－２０"}})
+    fill(
+        committee,
+        {
+            "gross-output-growth": {
+                "本期数值": "１９．９％",
+                "所属期间": "２０２４Ｑ２",
+                "变更日期": "２０２４／７／５",
+            },
+            "annual-new-projects": {"本期数值": "３", "所属期间": "２０２４", "变更日期": "２０２４年７月５日"},
+        },
+        1,
+    )
+    result = cli("import", str(finance), str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    for indicator, figure in (("gross-output-growth", ("2024Q2", 19.9)), ("annual-new-projects", ("2024", 3.0))):
+        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+        assert [(a["period"], a["value"], a["recorded"]) for a in actuals] == [(*figure, "2024-07-05")]
+    assert cli("validate", cwd=repo).exit_code == 0
+
+
+def test_an_old_sheet_after_the_office_edited_a_locked_text(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """After the sheets went out the office corrected an item's text and an indicator's name: a sheet
+    showing them as they were cut was not altered by the unit, and imports (it was refused: `the text of
+    T45 was changed; it is locked`); a text the unit did alter is still refused."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    fill(industry, {"new-above-scale-firms": {"本期数值": 2, "所属期间": "2024Q2", "变更日期": "2024-07-02"}}, 1)
+    for name, old, new in (
+        ("tasks.yaml", "指導產業園區謀劃、儲備、申報", "指導產業園區謀劃、儲備和申報"),
+        ("indicators.yaml", "name: 新增規模以上工業企業", "name: 新增規上工業企業"),
+    ):
+        path = repo / "data" / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    git(repo, "commit", "-qam", "the office corrects an item's text and an indicator's name")
+    assert cli("validate", cwd=repo).exit_code == 0
+
+    result = cli("import", str(finance), str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 2.0)]
+
+    book = openpyxl.load_workbook(finance)
+    book.worksheets[0].cell(row=rows["T47"], column=2, value="改写了的内容")
+    book.worksheets[0].cell(row=rows["T47"], column=6, value="推进中")
+    book.worksheets[0].cell(row=rows["T47"], column=8, value="2024-06-21")
+    book.save(finance)
+    altered = cli("import", str(finance), *EN, cwd=repo)
+    assert altered.exit_code == 1
+    assert altered.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!B{rows['T47']}: the text of T47 was changed; it is locked",
+        "error: 1 problem found",
+    ]
+
+
+def test_a_row_inserted_above_the_header_is_one_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison inserts a row above the header (for a title of their own): the header row now stands
+    where the first item was, and that one cell is reported (the sheet was taken for an indicators sheet
+    and every item reported as an unknown indicator)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    sheet = book.worksheets[0]
+    sheet.protection.sheet = False  # no password: one click in Excel, WPS or LibreOffice
+    sheet.insert_rows(3)
+    sheet["A3"] = "县财政局2024年6月报送"
+    book.save(finance)
+    before = data_bytes(repo)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!A4: unknown item '编号'; the id column is locked",
+        "error: 1 problem found",
+    ]
+    assert data_bytes(repo) == before
+
+
+def test_a_sheet_the_liaison_added_is_left_alone(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A sheet of the liaison's own (a cover note, before or after ours) holds no id of the ledger and no
+    unit, day or commit in row 1: there is nothing in it to record or check (its cells were reported as a
+    tampered row 1 and unknown indicators). A sheet holding an id of the ledger is still read and checked."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    for title, position in (("说明", 0), ("附件", None)):
+        added = book.create_sheet(title, position)
+        added["A1"] = "填报说明"
+        added["A5"] = "填报人：张丽，电话 0878-1234567"
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done", "note": "已报送"}]
+
+    book["附件"]["A6"] = "T47"  # rows copied out of ours are not left alone
+    book.save(finance)
+    copied = cli("import", str(finance), *EN, cwd=repo)
+    assert copied.exit_code == 1
+    assert f"{FINANCE}.xlsx!附件!B1: changed: the sheet was cut for '{FINANCE}'" in copied.stderr.splitlines()
+
+
+def test_an_old_sheet_after_an_item_moved_to_another_unit(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """After the sheets went out the office gave T49 and an indicator to other units: the unit's rows for
+    them, left as they were cut, hold nothing to record (the sheet was refused: `T49 is not an item of
+    縣財政局`); a row that reports on them is still refused."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    fill(industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
+    for name, start, old, new in (
+        ("tasks.yaml", "  - id: T49\n", "lead_units: [縣財政局]", "lead_units: [縣發展改革局]"),
+        ("indicators.yaml", "  - id: new-above-scale-firms\n", "units: [縣工信商務科技局]", "units: [縣統計局]"),
+    ):
+        path = repo / "data" / name
+        text = path.read_text(encoding="utf-8")
+        at = text.index(old, text.index(start))
+        path.write_text(text[:at] + new + text[at + len(old) :], encoding="utf-8")
+    git(repo, "commit", "-qam", "T49 and a figure move to other units")
+    assert cli("validate", cwd=repo).exit_code == 0
+
+    result = cli("import", str(finance), str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 3.0)]
+
+    fill(finance, {"T49": {"新状态": "推进中", "变更日期": "2024-06-21"}})
+    reported = cli("import", str(finance), *EN, cwd=repo)
+    assert reported.exit_code == 1
+    assert reported.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!A{rows['T49']}: T49 is not an item of 縣財政局",
+        "error: 1 problem found",
+    ]
+
+
+def test_a_csv_split_by_another_delimiter_is_named_at_its_row_one(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A CSV holds one sheet, the unit's: split by semicolons (another locale's Excel) it has no unit in
+    row 1, and says so at B1 (not that the file has no sheet to read)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(
+            [["" if v is None else v for v in row] for row in rows_of(finance, 0)]
+        )
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.csv!B1: not a parktrack fill-in sheet: no unit in row 1",
+        "error: 1 problem found",
+    ]
+
+
+def test_rows_moved_up_by_a_deleted_row_are_still_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison deletes the instruction row (row 2) to tidy the sheet: the first item and the only
+    indicator move up into row 3 and are read there (they were silently left out: exit 0, nothing
+    recorded for them)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    party = cut(cli, repo, tmp_path / "round", "云南武定產業園區黨工委")
+    rows = fill(
+        finance,
+        {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}, "T47": {"新状态": "推进中", "变更日期": "2024-06-21"}},
+    )
+    assert rows["T45"] == 4
+    indicator = rows_of(party, 1)[3][0]
+    assert [row[0] for row in rows_of(party, 1)[3:]] == [indicator]  # the sheet's only indicator
+    fill(party, {indicator: {"本期数值": 2, "所属期间": "2024H1", "变更日期": "2024-07-02"}}, 1)
+    for path in (finance, party):
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets[:2]:
+            sheet.protection.sheet = False
+            for merged in list(sheet.merged_cells.ranges):
+                sheet.unmerge_cells(str(merged))
+            sheet.delete_rows(2)
+        book.save(path)
+    result = cli("import", str(finance), str(party), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    assert show(cli, repo, "T47")["history"] == [{"date": "2024-06-21", "status": "in_progress"}]
+    actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 2.0)]
+
+
+@pytest.mark.parametrize("typed", ["2024 年 6 月 20 日", "2024年 6月 20日", "2024 - 06 - 20", "2024/ 6/20"])
+def test_a_date_typed_with_spaces_is_the_day_meant(cli: Cli, repo: Path, tmp_path: Path, typed: str) -> None:
+    """Spaces around the numbers (as Word sets Chinese text) do not change the day: it was reported as an
+    'impossible date'."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": typed}})
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+
+
+def test_an_edited_entries_cell_is_a_bad_cell_never_a_traceback(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The hidden column of entries holds a count as cut; a CSV has no lock, and what is typed there is
+    reported at its cell: `inf` ended in a traceback (OverflowError), `-1` was taken as a count."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "已完成", "变更日期": "2024-06-20"},
+            "T47": {"新状态": "已完成", "变更日期": "2024-06-20"},
+            "T49": {"新状态": "已完成", "变更日期": "2024-06-20"},
+        },
+    )
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    for item, typed in (("T45", "inf"), ("T47", "1e400"), ("T49", "-1")):
+        table[rows[item] - 1][9] = typed
+    sheet = tmp_path / f"{FINANCE}.csv"
+    import csv
+
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    before = data_bytes(repo)
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.csv!J{rows[item]}: the hidden column of entries was changed; cut a new sheet"
+        for item in ("T45", "T47", "T49")
+    ] + ["error: 3 problems found"]
+    assert data_bytes(repo) == before
+
+
+@pytest.mark.parametrize(("at", "header"), [(7, "备注"), (8, None), (11, "备注"), (10, None)])
+def test_an_inserted_or_deleted_column_is_one_bad_cell(
+    cli: Cli, repo: Path, tmp_path: Path, at: int, header: str | None
+) -> None:
+    """A liaison who unprotects the sheet (it has no password) and inserts a column, or deletes one, has
+    every column after it read as another: that is one error at the header, not a flood of wrong ones
+    (`'已报送' is not a date`, `the hidden column of entries was changed` on every row)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "进展情况": "已报送", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    sheet = book.worksheets[0]
+    sheet.protection.sheet = False
+    if header is None and at == 10:
+        sheet.delete_cols(at)  # the hidden column, unhidden and deleted
+    else:
+        sheet.insert_cols(at)
+        sheet.cell(row=3, column=at, value=header)
+    book.save(finance)
+    before = data_bytes(repo)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1
+    first = at if header is None else 11  # the first header cell missing, or the first one too many
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!{chr(64 + first)}3: the columns were changed; keep them as the sheet was cut, "
+        "inserting or deleting none",
+        "error: 1 problem found",
+    ]
+    assert data_bytes(repo) == before
+
+
+def test_a_sheet_cut_ahead_for_the_month_end_imports_before_that_day(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The office cuts the round a few days early, as of the month's end; a unit that answers before
+    that day has its sheet read (it was refused at the locked D1: `the date … is in the future`). The
+    rows' own dates are still checked against today."""
+    ahead = (date.today() + timedelta(days=3)).isoformat()
+    finance = cut(cli, repo, tmp_path / "round", FINANCE, as_of=ahead)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    assert git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-As-Of,valueonly)").split() == [ahead]
+
+    fill(finance, {"T47": {"新状态": "已完成", "变更日期": ahead}})
+    future_row = cli("import", str(finance), *EN, cwd=repo)
+    assert future_row.exit_code == 1
+    assert future_row.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!H{rows['T47']}: the date {ahead} is in the future",
+        "error: 1 problem found",
+    ]
+
+
+def test_a_filled_sheet_the_liaison_hid_is_still_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison hides a sheet (right click > Hide) once it is filled in, or the one they do not use:
+    what it holds is still the unit's report (a hidden sheet was skipped, its figures silently lost)."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    lead = rows_of(industry, 0)[3][0]
+    fill(industry, {lead: {"新状态": "推进中", "变更日期": "2024-06-20"}})
+    fill(industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
+    book = openpyxl.load_workbook(industry)
+    book.worksheets[1].sheet_state = "hidden"
+    book.save(industry)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, lead)["history"] == [{"date": "2024-06-20", "status": "in_progress"}]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 3.0)]
+
+
+def test_a_cell_showing_a_formula_error_is_a_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Excel, WPS and LibreOffice take a note typed as -已对接3家银行 for a formula and show #NAME?: that is
+    not what the unit wrote, and is reported at its cell (it was recorded as the note '#NAME?')."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(
+        finance,
+        {
+            "T45": {"新状态": "已完成", "进展情况": "=-已对接3家银行", "变更日期": "2024-06-20"},
+            "M05": {"进展情况": "=1/0", "变更日期": "2024-06-21"},
+        },
+    )
+    resaved = _soffice(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo-profile")
+    shown = openpyxl.load_workbook(resaved, data_only=True).worksheets[0]
+    assert (shown.cell(row=rows["T45"], column=7).value, shown.cell(row=rows["M05"], column=7).value) == (
+        "#NAME?",
+        "#DIV/0!",
+    )
+    before = data_bytes(repo)
+    result = cli("import", str(resaved), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!G{rows['T45']}: the cell shows a formula's error, #NAME?; type the text itself "
+        "(start it with ' to keep a leading = + or -)",
+        f"{FINANCE}.xlsx!G{rows['M05']}: the cell shows a formula's error, #DIV/0!; type the text itself "
+        "(start it with ' to keep a leading = + or -)",
+        "error: 2 problems found",
+    ]
+    assert data_bytes(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "status"), [("已 完成", "done"), ("推進\u3000中", "in_progress"), (" 受 阻 ", "blocked")]
+)
+def test_a_status_with_spaces_inside_is_the_status_meant(
+    cli: Cli, repo: Path, tmp_path: Path, typed: str, status: str
+) -> None:
+    """A status pasted from a document set with spaces between its characters (ASCII or full-width) is
+    that status (it was an unknown status)."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": typed, "变更日期": "2024-06-20"}})
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": status}]

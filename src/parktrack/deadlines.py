@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -107,7 +108,7 @@ DATE_FORMS = N_("YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY-MM, YYYYQn, YYYY or
 
 def parse_day(text: str, today: date | None = None) -> date:
     """Parse an as-of DATE; a month, quarter or year means its last day."""
-    value = text.strip()
+    value = half_width(text).strip()
     if value.lower() == "today":
         return today or date.today()
     try:
@@ -239,8 +240,14 @@ def period_bounds(text: str) -> tuple[date, date]:
 
 
 def normal_period(text: str) -> str:
+    text = half_width(text)
     period_bounds(text)
     return text.strip().upper()
+
+
+def half_width(text: str) -> str:
+    """Full-width digits, letters and signs as ASCII: ２０２４－０６ is 2024-06 (an input method in full-width mode)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def year_share(day: date) -> float:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from parktrack.deadlines import period_bounds, year_share
+from parktrack.deadlines import half_width, period_bounds, year_share
 from parktrack.errors import UsageError
 from parktrack.i18n import N_, _, display
 from parktrack.models import Actual, Indicator
@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 def parse_value(indicator: Indicator, text: str) -> bool | float:
     """A typed figure checked against the indicator's unit and kind: 12.5, 12.5%, 是/yes."""
-    value = text.strip().lower()
+    value = half_width(text).strip().lower()
     if indicator.kind == "milestone":
         if value in _YES or text.strip() in _YES:
             return True
@@ -41,6 +41,10 @@ def parse_value(indicator: Indicator, text: str) -> bool | float:
             )
         value = value[:-1].strip()
     value = value.removesuffix(indicator.unit.lower()).strip()
+    if not _NUMBER.match(value):  # the unit as a zh-Hans sheet or screen shows it: 3个 for 個
+        from parktrack.names import fold
+
+        value = value.removesuffix(fold(indicator.unit).lower()).strip()
     if not _NUMBER.match(value):
         raise UsageError(
             _("'{text}' is not a number for {id} ({unit})").format(

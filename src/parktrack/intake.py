@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from parktrack import store
-from parktrack.deadlines import normal_period, parse_day, period_bounds
+from parktrack.deadlines import half_width, normal_period, parse_day, period_bounds
 from parktrack.errors import DataError, Problem, UsageError
 from parktrack.i18n import _, display
 from parktrack.indicators import parse_value
@@ -29,8 +30,10 @@ from parktrack.names import fold
 from parktrack.sheets import (
     FIRST_ROW,
     INDICATOR_FIELDS,
+    INDICATOR_OPEN,
     ITEM_FIELDS,
     ITEM_ID,
+    ITEM_OPEN,
     META_FORMAT,
     META_SHEET,
     unit_indicators,
@@ -43,6 +46,11 @@ from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
 State = Literal["record", "recorded", "conflict", "theirs"]
 _AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
+_COUNT = re.compile(r"^([0-9]+)(?:\.0*)?$")  # a whole number as a cell or a CSV writes it
+# what Excel, WPS and LibreOffice show (and save) for a formula that fails; LibreOffice's own CSV has Err:502
+_FORMULA_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
+_LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
+_COMMIT = re.compile(r"^[0-9a-f]{7,64}$")
 _DAY_SHAPE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日號号]?$")
 
 
@@ -66,7 +74,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Upload:
-    """One file as read: its visible tables and what its hidden sheet says it was cut for."""
+    """One file as read: its tables (hidden ones too) and what its parktrack sheet says it was cut for."""
 
     path: Path
     tables: list[Table]
@@ -108,21 +116,29 @@ def _read_xlsx(path: Path) -> Upload:
     meta: dict[str, str] | None = None
     for sheet in book.worksheets:
         rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
-        if sheet.title == META_SHEET and sheet.sheet_state != "visible":
+        if sheet.title == META_SHEET and _text(sheet.cell(1, 1).value) == "format":  # hidden, or unhidden since
             meta = {str(row[0]): "" if row[1] is None else str(row[1]) for row in rows if row and row[0] is not None}
             continue
-        if sheet.sheet_state == "visible":
-            prefix = path.name if not tables else f"{path.name}!{sheet.title}"
-            tables.append(Table(prefix, rows))
+        prefix = path.name if not tables else f"{path.name}!{sheet.title}"
+        tables.append(Table(prefix, rows))  # hidden or not: a liaison may hide a sheet once it is filled in
     return Upload(path, tables, meta)
+
+
+# what a number format prints as it stands: "quoted text" and a \-escaped character (0.0"%" shows 19.9 as 19.9%)
+_FORMAT_LITERAL = re.compile(r'"[^"]*"|\\.')
 
 
 def _cell_value(cell: Any) -> Any:
     """A cell's value; a number shown as a percentage (12% typed into Excel is stored as 0.12) as that text."""
     value = cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+    if isinstance(value, int | float) and not isinstance(value, bool) and _is_percent(cell.number_format):
         return f"{round(value * 100, 10):g}%"
     return value
+
+
+def _is_percent(number_format: str | None) -> bool:
+    """Whether the format scales by 100: a bare %, not one the format only prints as text."""
+    return "%" in _FORMAT_LITERAL.sub("", number_format or "")
 
 
 # --- the plan --------------------------------------------------------------------------
@@ -182,7 +198,28 @@ class _Checker:
 
     def __init__(self, ledger: Ledger, upload: Upload, today: date, theirs: bool) -> None:
         self.ledger, self.upload, self.today, self.theirs = ledger, upload, today, theirs
+        # a sheet added to a workbook of ours is left alone; a CSV is the unit's one sheet, whatever it holds
+        self.tables = [table for table in upload.tables if upload.meta is None or self._ours(table)]
         self.problems: list[Problem] = []
+        self.seen: set[str] = set()  # ids met on any sheet of the file: a copied sheet is a copied row
+        self.commit: str | None = None  # the ledger commit the sheet was cut from
+        self.cut_texts: dict[str, dict[str, str]] = {}  # per data file, the locked texts at that commit
+
+    def _ours(self, table: Table) -> bool:
+        """Whether a sheet is one to read: a sheet the liaison added (a cover note) has neither the unit,
+        day and commit in row 1 nor any id of the ledger in its first column, so nothing to record or check."""
+        if any(_text(table.cell(1, column)) for column in (2, 4, 6)):
+            return True
+        return any(self._known_id(_text(table.cell(row, 1))) for row in range(1, len(table.rows) + 1))
+
+    def _known_id(self, text: str) -> bool:
+        for find in (self.ledger.task, self.ledger.indicator):
+            try:
+                find(text)
+            except UsageError:
+                continue
+            return True
+        return False
 
     def bad(self, ref: str, message: str) -> None:
         self.problems.append(Problem(ref, None, None, "", message))
@@ -192,23 +229,45 @@ class _Checker:
         if header is None:
             return None
         unit, as_of, commit = header
+        self.commit = commit
         plan = SheetPlan(self.upload.path, unit, as_of, commit)
-        for table in self.upload.tables:
-            kind = _kind(table)
-            if kind == "items":
+        indicator_ids = {indicator.id for indicator in self.ledger.indicators}
+        for table in self.tables:
+            kind = _kind(table, indicator_ids)
+            if kind == "items" and self._columns_as_cut(table, ITEM_FIELDS, _is_item_id):
                 plan.lines += self._item_lines(table, unit)
-            elif kind == "indicators":
+            elif kind == "indicators" and self._columns_as_cut(table, INDICATOR_FIELDS, indicator_ids.__contains__):
                 plan.lines += self._figure_lines(table, unit)
         return plan
+
+    def _columns_as_cut(self, table: Table, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
+        """Whether the header row above the first id has a title in each column as cut and none after: an
+        inserted or deleted column shifts every column after it, and is one bad cell, not one per row."""
+        first = next((row for row in range(2, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))), None)
+        if first is None or first <= 2:
+            return True  # row 1 says what the sheet was cut for; no header is left above the ids
+        header = first - 1
+        titles = [_text(value) for value in table.rows[header - 1]]
+        if sum(map(bool, titles)) <= 1 or _COUNT.match(_text(table.cell(header, len(fields)))):
+            return True  # not a header: the instruction row (the header deleted), or a row of data
+        width = max(len(fields), len(titles))
+        for column in range(1, width + 1):
+            if bool(_text(table.cell(header, column))) != (column <= len(fields)):
+                self.bad(
+                    table.ref(header, column),
+                    _("the columns were changed; keep them as the sheet was cut, inserting or deleting none"),
+                )
+                return False
+        return True
 
     # the header: unit, as-of day and commit, checked against the hidden sheet
 
     def _header(self) -> tuple[Unit, date, str | None] | None:
         upload = self.upload
-        if not upload.tables:
+        if not self.tables:
             self.bad(upload.path.name, _("no visible sheet to read"))
             return None
-        first = upload.tables[0]
+        first = self.tables[0]
         shown = {key: _text(first.cell(1, column)) for key, column in (("unit", 2), ("as_of", 4), ("commit", 6))}
         meta = upload.meta
         if meta is not None and meta.get("format") != META_FORMAT:
@@ -225,7 +284,7 @@ class _Checker:
         except UsageError as error:
             self.bad(first.ref(1, 2), str(error))
             return None
-        as_of = self._day(first.ref(1, 4), source["as_of"])
+        as_of = self._day(first.ref(1, 4), source["as_of"], future=True)  # a round cut ahead, as of month end
         commit = source["commit"] or None
         if commit is not None and not _commit_known(self.ledger.data, commit):
             message = _("cut from ledger commit {commit}, which this repository does not have").format(
@@ -240,61 +299,86 @@ class _Checker:
         """Row 1 of every sheet says what the hidden sheet says (the cells are locked; a CSV keeps only row 1)."""
         for key, column in (("unit", 2), ("as_of", 4), ("commit", 6)):
             expected = meta.get(key, "")
-            for table in self.upload.tables:
+            for table in self.tables:
                 if _text(table.cell(1, column)) != expected:
                     message = _("changed: the sheet was cut for '{expected}'").format(expected=expected)
                     self.bad(table.ref(1, column), message)
 
-    def _day(self, ref: str, value: Any) -> date | None:
-        """A calendar day from a date cell or text; impossible and future days are bad cells."""
+    def _day(self, ref: str, value: Any, future: bool = False) -> date | None:
+        """A calendar day from a date cell or text; impossible days, and future ones unless `future`, are bad cells."""
         if isinstance(value, datetime):
             day = value.date()
         elif isinstance(value, date):
             day = value
         else:
-            text = _text(value)
+            text = half_width(_text(value))
             if not _DAY_SHAPE.match(text):
                 self.bad(ref, _("'{text}' is not a date; write it as YYYY-MM-DD").format(text=text))
                 return None
             try:
-                day = parse_day(text)
+                day = parse_day("".join(text.split()))  # the spaces the shape allows: 2024 年 6 月 20 日
             except (UsageError, ValueError, OverflowError):
                 self.bad(ref, _("impossible date '{text}'").format(text=text))
                 return None
-        if day > self.today:
+        if day > self.today and not future:
             self.bad(ref, _("the date {day} is in the future").format(day=day.isoformat()))
             return None
         return day
 
     def _entries(self, table: Table, row: int, fields: tuple[str, ...]) -> int | None:
         position = fields.index("entries") + 1
-        value = table.cell(row, position)
-        try:
-            return int(float(_text(value)))
-        except ValueError:
+        count = _COUNT.match(_text(table.cell(row, position)))
+        if count is None:  # not a count as cut: inf ended in an OverflowError, -1 was taken
             self.bad(table.ref(row, position), _("the hidden column of entries was changed; cut a new sheet"))
             return None
+        return int(count[1])
 
     # items
 
     def _item_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {task.id: task for task, _role in unit_items(self.ledger, unit)}
         col = {name: position for position, name in enumerate(ITEM_FIELDS, start=1)}
-        seen: set[str] = set()
-        for row in range(FIRST_ROW, len(table.rows) + 1):
+        for row in _data_rows(table, _is_item_id):
             item_id = _text(table.cell(row, col["id"]))
-            if not item_id:
+            if not item_id or (
+                item_id not in mine and self._left_as_cut(table, row, ITEM_FIELDS, ITEM_OPEN, store.TASKS_FILE)
+            ):
                 continue
             task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
-            if task is None or self._repeated(table.ref(row, col["id"]), task.id, seen):
+            if task is None or self._repeated(table.ref(row, col["id"]), task.id, self.seen):
                 continue
-            if fold(_text(table.cell(row, col["text"]))) != fold(task.text):
+            if self._locked_changed(_text(table.cell(row, col["text"])), task.text, task.id, store.TASKS_FILE):
                 self.bad(
                     table.ref(row, col["text"]), _("the text of {id} was changed; it is locked").format(id=task.id)
                 )
             line = self._item_line(table, row, col, task)
             if line is not None:
                 yield line
+
+    def _locked_changed(self, shown: str, now: str, entry_id: str, file: str) -> bool:
+        """Whether a locked text (an item's text, an indicator's name) differs from the one the sheet was cut
+        with: the ledger's own, or the one at the commit of the cut (the office may have edited it since)."""
+        if fold(shown) == fold(now):
+            return False
+        then = self._cut_text(file, entry_id)
+        return then is None or fold(shown) != fold(then)
+
+    def _cut_text(self, file: str, entry_id: str) -> str | None:
+        if file not in self.cut_texts:
+            self.cut_texts[file] = _texts_at(self.ledger.data.path, self.commit, file)
+        return self.cut_texts[file].get(entry_id)
+
+    def _left_as_cut(
+        self, table: Table, row: int, fields: tuple[str, ...], open_fields: frozenset[str], file: str
+    ) -> bool:
+        """Whether a row of an entry that is not the unit's (it moved to another unit, or left the ledger,
+        since the cut) is as it was cut: its id and locked text as the ledger had them then, its open
+        cells empty. It records nothing, so an old sheet is not refused for it."""
+        if any(_text(table.cell(row, fields.index(name) + 1)) for name in open_fields):
+            return False
+        then = self._cut_text(file, _text(table.cell(row, 1)))
+        shown = _text(table.cell(row, 2))  # the item's text, the indicator's name
+        return then is not None and fold(shown) == fold(then)
 
     def _repeated(self, ref: str, entry_id: str, seen: set[str]) -> bool:
         """One row per item or indicator: a copied row would record twice."""
@@ -316,6 +400,8 @@ class _Checker:
         return None
 
     def _item_line(self, table: Table, row: int, col: dict[str, int], task: Task) -> Line | None:
+        if self._formula_errors(table, row, col, ITEM_OPEN):
+            return None
         status_text = _text(table.cell(row, col["status"]))
         note = self._note(table.ref(row, col["note"]), table.cell(row, col["note"]))
         day_value = table.cell(row, col["date"])
@@ -347,6 +433,21 @@ class _Checker:
         the row would be a conflict (the item changed since the cut, and not --theirs)."""
         if self.theirs or not _changed_since(task, entries):
             self._before_last(date_ref, task, day)
+
+    def _formula_errors(self, table: Table, row: int, col: dict[str, int], open_fields: frozenset[str]) -> bool:
+        """Whether an open cell of the row shows a formula's error (#NAME?: a spreadsheet took a note typed
+        as -已对接 for a formula): reported, as it is not what the unit wrote."""
+        found = False
+        for name in sorted(open_fields, key=col.__getitem__):
+            text = _text(table.cell(row, col[name]))
+            if text in _FORMULA_ERRORS or _LIBREOFFICE_ERROR.match(text):
+                message = _(
+                    "the cell shows a formula's error, {error}; type the text itself "
+                    "(start it with ' to keep a leading = + or -)"
+                )
+                self.bad(table.ref(row, col[name]), message.format(error=text))
+                found = True
+        return found
 
     def _note(self, ref: str, value: Any) -> str | None:
         """A note cell's text; one holding a control character is reported (and kept, so the row's other
@@ -410,15 +511,19 @@ class _Checker:
     def _figure_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {indicator.id: indicator for indicator in unit_indicators(self.ledger, unit)}
         col = {name: position for position, name in enumerate(INDICATOR_FIELDS, start=1)}
-        seen: set[str] = set()
-        for row in range(FIRST_ROW, len(table.rows) + 1):
+        for row in _data_rows(table, {indicator.id for indicator in self.ledger.indicators}.__contains__):
             indicator_id = _text(table.cell(row, col["id"]))
-            if not indicator_id:
+            if not indicator_id or (
+                indicator_id not in mine
+                and self._left_as_cut(table, row, INDICATOR_FIELDS, INDICATOR_OPEN, store.INDICATORS_FILE)
+            ):
                 continue
             indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
-            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, seen):
+            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, self.seen):
                 continue
-            if fold(_text(table.cell(row, col["name"]))) != fold(indicator.name):
+            if self._locked_changed(
+                _text(table.cell(row, col["name"])), indicator.name, indicator.id, store.INDICATORS_FILE
+            ):
                 message = _("the name of {id} was changed; it is locked").format(id=indicator.id)
                 self.bad(table.ref(row, col["name"]), message)
             line = self._figure_line(table, row, col, indicator)
@@ -437,6 +542,8 @@ class _Checker:
         return None
 
     def _figure_line(self, table: Table, row: int, col: dict[str, int], indicator: Indicator) -> Line | None:
+        if self._formula_errors(table, row, col, INDICATOR_OPEN):
+            return None
         cells = {name: table.cell(row, col[name]) for name in ("figure", "period", "reference", "date", "note")}
         texts = {name: _text(value) for name, value in cells.items()}
         entries = self._entries(table, row, INDICATOR_FIELDS)
@@ -554,13 +661,27 @@ def _changed_since(task: Task, entries: int) -> bool:
     return any(entry.status for entry in since) or entries > len(task.history)
 
 
-def _kind(table: Table) -> str | None:
-    """Items or indicators, told by the ids in the first column (any language, any spreadsheet)."""
-    for row in range(FIRST_ROW, len(table.rows) + 1):
+def _kind(table: Table, indicator_ids: set[str]) -> str | None:
+    """Items or indicators, told by the ids in the first column (any language, any spreadsheet): any item
+    id makes it the items sheet, whatever stands above it (a header pushed down by an inserted row)."""
+    if any(_is_item_id(_text(table.cell(row, 1))) for row in range(2, len(table.rows) + 1)):
+        return "items"
+    return "indicators" if _data_rows(table, indicator_ids.__contains__) else None
+
+
+def _is_item_id(text: str) -> bool:
+    return ITEM_ID.match(text) is not None
+
+
+def _data_rows(table: Table, is_id: Callable[[str], bool]) -> list[int]:
+    """The rows holding something in the first column from the first data row on, and the rows above it
+    holding an id (a deleted row above the header moved the first ones up)."""
+    rows = []
+    for row in range(2, len(table.rows) + 1):
         text = _text(table.cell(row, 1))
-        if text:
-            return "items" if ITEM_ID.match(text) else "indicators"
-    return None
+        if text and (row >= FIRST_ROW or is_id(text)):
+            rows.append(row)
+    return rows
 
 
 def _text(value: Any) -> str:
@@ -598,6 +719,32 @@ def _status_hint(text: str) -> str:
     overlap = {label: len(folded & set(fold(label))) for label in labels}
     best = max(labels, key=lambda label: overlap[label])
     return _(" (did you mean {choice}?)").format(choice=best) if overlap[best] else ""
+
+
+@cache  # a commit's version never changes: read once per run, not once per sheet and check
+def _texts_at(folder: Path, commit: str | None, file: str) -> dict[str, str]:
+    """Each entry's locked text (`text` of an item, `name` of an indicator) in `file` at `commit`; {} when
+    there is no such version to read."""
+    from parktrack import gitrepo
+
+    repo = gitrepo.repo_root(folder)
+    if commit is None or repo is None or not _COMMIT.match(commit):  # a cell's text is never an option to git
+        return {}
+    try:
+        path = (folder / file).resolve().relative_to(repo.resolve()).as_posix()
+    except ValueError:  # the data folder is not inside the repository's work tree as resolved
+        return {}
+    shown = gitrepo.git(repo, "show", f"{commit}:{path}")
+    content = store.load_plain(shown.stdout) if shown.returncode == 0 else None
+    key, field = ("tasks", "text") if file == store.TASKS_FILE else ("indicators", "name")
+    entries = content.get(key) if isinstance(content, dict) else None
+    if not isinstance(entries, list):
+        return {}
+    return {
+        str(entry["id"]): str(entry[field])
+        for entry in entries
+        if isinstance(entry, dict) and "id" in entry and field in entry
+    }
 
 
 def _commit_known(data: DataDir, commit: str) -> bool:

@@ -99,7 +99,7 @@ def status_from_input(text: str) -> str | None:
         return None
     from parktrack.names import fold
 
-    return _STATUS_VARIANTS.get(fold(value))
+    return _STATUS_VARIANTS.get(fold("".join(value.split())))  # 已 完成: a Chinese label holds no spaces
 
 
 def accepted_statuses() -> str:
