@@ -812,6 +812,25 @@ def test_a_row_with_a_bad_figure_has_its_date_checked_against_the_last_figure(
     assert commits(repo) == before and data_bytes(repo) == written
 
 
+def test_a_figure_dated_before_its_period_began_is_a_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A typo in the year (2014 for 2024) dated a figure before anyone could know it: refused at its date."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    figures = fill(
+        industry,
+        {"new-above-scale-firms": {"本期数值": 2, "所属期间": "2024Q2", "变更日期": "2014-06-20"}},
+        1,
+    )
+    before, written = commits(repo), data_bytes(repo)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"縣工信商務科技局.xlsx!指标!I{figures['new-above-scale-firms']}: a figure for 2024Q2 dated 2014-06-20,"
+        " before the period began on 2024-04-01; check the date",
+        "error: 1 problem found",
+    ]
+    assert commits(repo) == before and data_bytes(repo) == written
+
+
 def test_a_copied_sheet_is_a_copied_row(cli: Cli, repo: Path, tmp_path: Path) -> None:
     """A liaison keeps a draft as a copy of the items sheet (Move or Copy > Create a copy): an item on two
     sheets of one file is one row too many, reported at the copy's cell; it was planned twice and the

@@ -366,6 +366,10 @@ def test_correction_keeps_the_old_figure(cli: Cli, repo: Path) -> None:
         (["record", "gross-output", "12", "--period", "2024Q5"], "'2024Q5' is not a period"),
         (["record", "industrial-investment-margin", "12", "--period", "2024Q1"], "give it with --reference"),
         (["record", "quarterly-project-starts", "1", "--period", "2024"], "recorded per quarter"),
+        (
+            ["record", "gross-output", "19.9", "--period", "2024Q3"],
+            "a figure for 2024Q3 dated 2024-04-10, before the period began on 2024-07-01",
+        ),
     ],
 )
 def test_bad_figures_write_nothing(cli: Cli, repo: Path, args: list[str], message: str) -> None:

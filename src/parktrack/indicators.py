@@ -63,6 +63,16 @@ def parse_value(indicator: Indicator, text: str) -> bool | float:
     return number
 
 
+def early_figure(period: str, day: date) -> str | None:
+    """Why a figure for `period` cannot be dated `day`: before the period began nobody knew it (a typo in
+    the year, 2014 for 2024); None when it can."""
+    start = period_bounds(period)[0]
+    if day >= start:
+        return None
+    message = _("a figure for {period} dated {day}, before the period began on {start}; check the date")
+    return message.format(period=period, day=day.isoformat(), start=start.isoformat())
+
+
 def series(indicator: Indicator, day: date) -> list[Actual]:
     """The figures known on `day`, one per period (a correction replaces the earlier figure), by period."""
     latest: dict[str, Actual] = {}

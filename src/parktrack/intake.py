@@ -23,7 +23,7 @@ from parktrack import store
 from parktrack.deadlines import half_width, normal_period, parse_day, period_bounds
 from parktrack.errors import DataError, Problem, UsageError
 from parktrack.i18n import _, display
-from parktrack.indicators import parse_value
+from parktrack.indicators import early_figure, parse_value
 from parktrack.ledger import Ledger
 from parktrack.models import Indicator, Task, Unit, control_problem, require_printable
 from parktrack.names import fold
@@ -564,6 +564,10 @@ class _Checker:
         if value is None and period is not None and day is not None and entries is not None:
             self._date_of_a_bad_figure(table.ref(row, col["date"]), indicator, period, day, entries)
         if value is None or period is None or day is None or entries is None or reference is False:
+            return None
+        early = early_figure(period, day)
+        if early is not None:
+            self.bad(table.ref(row, col["date"]), early)
             return None
         figure = Figure(indicator.id, period, value, reference or None, day, note, None)
         return self._plan_figure(table.ref(row, col["id"]), table.ref(row, col["date"]), indicator, figure, entries)

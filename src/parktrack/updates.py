@@ -221,13 +221,16 @@ def _typed_figure(
     reference: str | None,
 ) -> Figure:
     from parktrack.deadlines import normal_period
-    from parktrack.indicators import parse_value
+    from parktrack.indicators import early_figure, parse_value
 
     normal = normal_period(period)
     if not normal.startswith(str(ledger.plan.year)):
         message = _("{period} is outside the plan's year, {year}; the plan's targets are for {year}")
         raise UsageError(message.format(period=normal, year=ledger.plan.year))
     parsed = parse_value(indicator, value) if value is not None else None
+    early = early_figure(normal, day) if value is not None else None
+    if early is not None:
+        raise UsageError(early)
     checked_reference = _reference(indicator, reference) if value is not None else None
     return Figure(indicator.id, normal, parsed, checked_reference, day, note, source)
 
