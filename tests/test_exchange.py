@@ -653,6 +653,26 @@ def csv_of(cli: Cli, repo: Path, *args: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
 
+def test_a_csv_naming_a_branch_for_its_commit_is_refused(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A CSV keeps row 1 only as text: a commit cell turned into HEAD or main named no cut, and went into
+    the commit's Parktrack-Cut-From trailer."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    import csv
+
+    for name in ("HEAD", "main"):
+        table[0][5] = name
+        sheet = tmp_path / f"{FINANCE}.csv"
+        with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(table)
+        result = cli("import", str(sheet), *EN, cwd=repo)
+        assert result.exit_code == 1, result.stdout + result.stderr
+        assert result.stderr.splitlines()[0] == (
+            f"{FINANCE}.csv!F1: cut from ledger commit {name}, which this repository does not have"
+        )
+
+
 def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tmp_path: Path) -> None:
     (tmp_path / "taken.xlsx").mkdir()
     result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)

@@ -286,7 +286,7 @@ class _Checker:
             return None
         as_of = self._day(first.ref(1, 4), source["as_of"], future=True)  # a round cut ahead, as of month end
         commit = source["commit"] or None
-        if commit is not None and not _commit_known(self.ledger.data, commit):
+        if commit is not None and not (_COMMIT.match(commit) and _commit_known(self.ledger.data, commit)):
             message = _("cut from ledger commit {commit}, which this repository does not have").format(
                 commit=commit[:10]
             )
