@@ -782,9 +782,13 @@ def plan_all(ledger: Ledger, uploads: Sequence[Upload], today: date, theirs: boo
     return plans
 
 
-def preview(data: DataDir, paths: Sequence[Path], today: date, theirs: bool = False) -> list[SheetPlan]:
-    """Read and check the files and say what importing them would record; writes nothing."""
-    uploads = [read(path) for path in paths]
+def read_all(paths: Sequence[Path]) -> list[Upload]:
+    """The files, each read once: what the preview shows is what is applied, even if a file changes meanwhile."""
+    return [read(path) for path in paths]
+
+
+def preview(data: DataDir, uploads: Sequence[Upload], today: date, theirs: bool = False) -> list[SheetPlan]:
+    """Check the files as read and say what importing them would record; writes nothing."""
     return plan_all(_ledger(data), uploads, today, theirs)
 
 
@@ -798,15 +802,15 @@ def _ledger(data: DataDir) -> Ledger:
 
 def apply(
     data: DataDir,
-    paths: Sequence[Path],
+    uploads: Sequence[Upload],
     today: date,
     theirs: bool = False,
     author: str | None = None,
     commit: bool = True,
 ) -> list[SheetOutcome]:
-    """Import the files: all checked first, then one validated write and one commit per file."""
+    """Import the files as read: all checked first (against the ledger as it is once the lock is held),
+    then one validated write and one commit per file."""
     check_author(author)
-    uploads = [read(path) for path in paths]
     outcomes = []
     with store.locked(data):
         plan_all(_ledger(data), uploads, today, theirs)  # every file is checked before anything is written

@@ -96,12 +96,13 @@ def import_sheets(
     folder = store.find_data_dir(data)
     intake.check_author(author)
     today = date.today()
-    plans = intake.preview(folder, files, today, theirs)
+    uploads = intake.read_all(files)
+    plans = intake.preview(folder, uploads, today, theirs)
     emit(_preview(plans))
     if dry_run:
         print(_("dry run: nothing written"))
         return
-    outcomes = intake.apply(folder, files, today, theirs, author, commit=not no_commit)
+    outcomes = intake.apply(folder, uploads, today, theirs, author, commit=not no_commit)
     for outcome in outcomes:
         plan = outcome.plan
         if not (plan.changes or plan.figures):
