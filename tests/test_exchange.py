@@ -1279,3 +1279,21 @@ def test_a_status_with_spaces_inside_is_the_status_meant(
     result = cli("import", str(finance), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": status}]
+
+
+@pytest.mark.parametrize("typed", ["3①", "3²", "⑩"])
+def test_a_footnote_mark_or_circled_digit_in_a_figure_is_not_a_digit(
+    cli: Cli, repo: Path, tmp_path: Path, typed: str
+) -> None:
+    """Full-width digits are digits, but a footnote mark (3①, 3²) or a circled number is not one to add to
+    the figure: it was read as 31, 32 or 10 (NFKC) and recorded with exit 0; it is a bad cell."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    rows = fill(industry, {"new-tech-smes": {"本期数值": typed, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
+    before = data_bytes(repo)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.splitlines() == [
+        f"{INDUSTRY}.xlsx!指标!F{rows['new-tech-smes']}: '{typed}' is not a number for new-tech-smes (個)",
+        "error: 1 problem found",
+    ]
+    assert data_bytes(repo) == before
