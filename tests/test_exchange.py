@@ -1297,3 +1297,24 @@ def test_a_footnote_mark_or_circled_digit_in_a_figure_is_not_a_digit(
         "error: 1 problem found",
     ]
     assert data_bytes(repo) == before
+
+
+def test_a_table_of_the_liaisons_own_is_left_alone(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A sheet the liaison added for their own list (headers across row 1, 序号 1, 2, 3 and project names in
+    its first columns) holds neither the unit, day and commit as cut nor an id of the ledger: it was taken
+    for one of ours (any text in B1, D1 or F1; the number 1 matched an indicator by its name) and refused."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    own = book.create_sheet("项目清单")
+    own.append(["序号", "项目名称", "计划投资（亿元）", "进度", "责任人", "备注"])
+    for number, name in enumerate(["园区标准厂房", "供水管网", "污水处理厂"], start=1):
+        own.append([number, name, 1.5, "推进中", "张丽", ""])
+    listed = book.create_sheet("附表")  # row 1 a title only: the numbers alone made it one of ours
+    listed["A1"] = "附表：已对接银行"
+    for number, bank in enumerate(["农业银行", "建设银行"], start=1):
+        listed.append([number, bank])
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
