@@ -206,20 +206,20 @@ class _Checker:
         self.cut_texts: dict[str, dict[str, str]] = {}  # per data file, the locked texts at that commit
 
     def _ours(self, table: Table) -> bool:
-        """Whether a sheet is one to read: a sheet the liaison added (a cover note) has neither the unit,
-        day and commit in row 1 nor any id of the ledger in its first column, so nothing to record or check."""
-        if any(_text(table.cell(1, column)) for column in (2, 4, 6)):
+        """Whether a sheet is one to read: a sheet the liaison added (a cover note, a list of their own) has
+        neither the unit, day or commit as cut in row 1 nor any id of the ledger in its first column, so
+        nothing to record or check (headers across its row 1, or rows numbered 1, 2, 3, do not make it ours)."""
+        meta = self.upload.meta or {}
+        if any(
+            meta.get(key) and _text(table.cell(1, column)) == meta[key]
+            for key, column in (("unit", 2), ("as_of", 4), ("commit", 6))
+        ):
             return True
         return any(self._known_id(_text(table.cell(row, 1))) for row in range(1, len(table.rows) + 1))
 
     def _known_id(self, text: str) -> bool:
-        for find in (self.ledger.task, self.ledger.indicator):
-            try:
-                find(text)
-            except UsageError:
-                continue
-            return True
-        return False
+        """An id as the ledger writes it (a name's part, as `show` takes it, is not: 1 matched an indicator)."""
+        return text in self.ledger.tasks.positions or any(text == indicator.id for indicator in self.ledger.indicators)
 
     def bad(self, ref: str, message: str) -> None:
         self.problems.append(Problem(ref, None, None, "", message))
