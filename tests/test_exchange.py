@@ -1318,3 +1318,36 @@ def test_a_table_of_the_liaisons_own_is_left_alone(cli: Cli, repo: Path, tmp_pat
     result = cli("import", str(finance), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+
+
+def test_a_filled_row_without_an_id_is_a_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison who inserts a row under an item for a second report (the sheet unprotected, or its CSV)
+    fills in a status, note and date on a row with no id: it was silently left out (exit 0, nothing
+    recorded for it); it is reported at its id cell, as is a figure written on a row of its own."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    lead = rows_of(industry, 0)[3][0]
+    rows = fill(industry, {lead: {"新状态": "推进中", "变更日期": "2024-06-20"}})
+    indicator_rows = fill(
+        industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(industry)
+    items, indicators = book.worksheets[0], book.worksheets[1]
+    added = rows[lead] + 1
+    items.protection.sheet = False
+    items.insert_rows(added)
+    items.cell(row=added, column=7, value="已完成首批企业入库")
+    items.cell(row=added, column=8, value="2024-06-25")
+    below = indicators.max_row + 2  # under the table, after a blank row
+    assert indicator_rows["new-tech-smes"] < below
+    indicators.cell(row=below, column=6, value=5)
+    indicators.cell(row=below, column=7, value="2024H1")
+    book.save(industry)
+    before = data_bytes(repo)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.splitlines() == [
+        f"{INDUSTRY}.xlsx!A{added}: a row without an id; write on the row of the item or indicator",
+        f"{INDUSTRY}.xlsx!指标!A{below}: a row without an id; write on the row of the item or indicator",
+        "error: 2 problems found",
+    ]
+    assert data_bytes(repo) == before
