@@ -236,9 +236,24 @@ class _Checker:
             kind = _kind(table, indicator_ids)
             if kind == "items" and self._columns_as_cut(table, ITEM_FIELDS, _is_item_id):
                 plan.lines += self._item_lines(table, unit)
+                self._rows_without_id(table, ITEM_FIELDS, ITEM_OPEN, _is_item_id)
             elif kind == "indicators" and self._columns_as_cut(table, INDICATOR_FIELDS, indicator_ids.__contains__):
                 plan.lines += self._figure_lines(table, unit)
+                self._rows_without_id(table, INDICATOR_FIELDS, INDICATOR_OPEN, indicator_ids.__contains__)
         return plan
+
+    def _rows_without_id(
+        self, table: Table, fields: tuple[str, ...], open_fields: frozenset[str], is_id: Callable[[str], bool]
+    ) -> None:
+        """A row below the first id with an open cell filled and no id (inserted for a second report, or a
+        figure under the table) records nothing: it is reported, not silently left out."""
+        first = next((row for row in range(2, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))), None)
+        if first is None:
+            return
+        positions = sorted(fields.index(name) + 1 for name in open_fields)
+        for row in range(first + 1, len(table.rows) + 1):
+            if not _text(table.cell(row, 1)) and any(_text(table.cell(row, column)) for column in positions):
+                self.bad(table.ref(row, 1), _("a row without an id; write on the row of the item or indicator"))
 
     def _columns_as_cut(self, table: Table, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
         """Whether the header row above the first id has a title in each column as cut and none after: an
