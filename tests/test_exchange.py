@@ -1351,3 +1351,22 @@ def test_a_filled_row_without_an_id_is_a_bad_cell(cli: Cli, repo: Path, tmp_path
         "error: 2 problems found",
     ]
     assert data_bytes(repo) == before
+
+
+@pytest.mark.parametrize(("stored", "meant"), [(0.1234567, 12.34567), (1.0512345, 105.12345)])
+def test_a_percentage_keeps_every_digit_typed(
+    cli: Cli, repo: Path, tmp_path: Path, stored: float, meant: float
+) -> None:
+    """Excel stores 12.34567% as 0.1234567: it is 12.34567, not rounded to six significant digits
+    (12.3457 was recorded, with exit 0)."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    rows = fill(
+        committee, {"gross-output-growth": {"本期数值": stored, "所属期间": "2024Q2", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(committee)
+    book.worksheets[1].cell(row=rows["gross-output-growth"], column=6).number_format = "0.00%"
+    book.save(committee)
+    result = cli("import", str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", meant)]
