@@ -132,7 +132,7 @@ def _cell_value(cell: Any) -> Any:
     """A cell's value; a number shown as a percentage (12% typed into Excel is stored as 0.12) as that text."""
     value = cell.value
     if isinstance(value, int | float) and not isinstance(value, bool) and _is_percent(cell.number_format):
-        return f"{round(value * 100, 10):g}%"
+        return f"{_text(round(value * 100, 10))}%"  # every digit typed (:g kept six: 12.34567% was 12.3457)
     return value
 
 
