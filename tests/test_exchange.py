@@ -1279,3 +1279,94 @@ def test_a_status_with_spaces_inside_is_the_status_meant(
     result = cli("import", str(finance), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": status}]
+
+
+@pytest.mark.parametrize("typed", ["3①", "3²", "⑩"])
+def test_a_footnote_mark_or_circled_digit_in_a_figure_is_not_a_digit(
+    cli: Cli, repo: Path, tmp_path: Path, typed: str
+) -> None:
+    """Full-width digits are digits, but a footnote mark (3①, 3²) or a circled number is not one to add to
+    the figure: it was read as 31, 32 or 10 (NFKC) and recorded with exit 0; it is a bad cell."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    rows = fill(industry, {"new-tech-smes": {"本期数值": typed, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
+    before = data_bytes(repo)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.splitlines() == [
+        f"{INDUSTRY}.xlsx!指标!F{rows['new-tech-smes']}: '{typed}' is not a number for new-tech-smes (個)",
+        "error: 1 problem found",
+    ]
+    assert data_bytes(repo) == before
+
+
+def test_a_table_of_the_liaisons_own_is_left_alone(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A sheet the liaison added for their own list (headers across row 1, 序号 1, 2, 3 and project names in
+    its first columns) holds neither the unit, day and commit as cut nor an id of the ledger: it was taken
+    for one of ours (any text in B1, D1 or F1; the number 1 matched an indicator by its name) and refused."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    own = book.create_sheet("项目清单")
+    own.append(["序号", "项目名称", "计划投资（亿元）", "进度", "责任人", "备注"])
+    for number, name in enumerate(["园区标准厂房", "供水管网", "污水处理厂"], start=1):
+        own.append([number, name, 1.5, "推进中", "张丽", ""])
+    listed = book.create_sheet("附表")  # row 1 a title only: the numbers alone made it one of ours
+    listed["A1"] = "附表：已对接银行"
+    for number, bank in enumerate(["农业银行", "建设银行"], start=1):
+        listed.append([number, bank])
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+
+
+def test_a_filled_row_without_an_id_is_a_bad_cell(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison who inserts a row under an item for a second report (the sheet unprotected, or its CSV)
+    fills in a status, note and date on a row with no id: it was silently left out (exit 0, nothing
+    recorded for it); it is reported at its id cell, as is a figure written on a row of its own."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    lead = rows_of(industry, 0)[3][0]
+    rows = fill(industry, {lead: {"新状态": "推进中", "变更日期": "2024-06-20"}})
+    indicator_rows = fill(
+        industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(industry)
+    items, indicators = book.worksheets[0], book.worksheets[1]
+    added = rows[lead] + 1
+    items.protection.sheet = False
+    items.insert_rows(added)
+    items.cell(row=added, column=7, value="已完成首批企业入库")
+    items.cell(row=added, column=8, value="2024-06-25")
+    below = indicators.max_row + 2  # under the table, after a blank row
+    assert indicator_rows["new-tech-smes"] < below
+    indicators.cell(row=below, column=6, value=5)
+    indicators.cell(row=below, column=7, value="2024H1")
+    book.save(industry)
+    before = data_bytes(repo)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.splitlines() == [
+        f"{INDUSTRY}.xlsx!A{added}: a row without an id; write on the row of the item or indicator",
+        f"{INDUSTRY}.xlsx!指标!A{below}: a row without an id; write on the row of the item or indicator",
+        "error: 2 problems found",
+    ]
+    assert data_bytes(repo) == before
+
+
+@pytest.mark.parametrize(("stored", "meant"), [(0.1234567, 12.34567), (1.0512345, 105.12345)])
+def test_a_percentage_keeps_every_digit_typed(
+    cli: Cli, repo: Path, tmp_path: Path, stored: float, meant: float
+) -> None:
+    """Excel stores 12.34567% as 0.1234567: it is 12.34567, not rounded to six significant digits
+    (12.3457 was recorded, with exit 0)."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    rows = fill(
+        committee, {"gross-output-growth": {"本期数值": stored, "所属期间": "2024Q2", "变更日期": "2024-07-05"}}, 1
+    )
+    book = openpyxl.load_workbook(committee)
+    book.worksheets[1].cell(row=rows["gross-output-growth"], column=6).number_format = "0.00%"
+    book.save(committee)
+    result = cli("import", str(committee), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", meant)]

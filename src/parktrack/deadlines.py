@@ -246,8 +246,14 @@ def normal_period(text: str) -> str:
 
 
 def half_width(text: str) -> str:
-    """Full-width digits, letters and signs as ASCII: ２０２４－０６ is 2024-06 (an input method in full-width mode)."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width digits, letters and signs as ASCII: ２０２４－０６ is 2024-06 (an input method in full-width mode).
+    Only width forms: NFKC as a whole also read a footnote mark as a digit (3① as 31, 3² as 32)."""
+    return "".join(
+        unicodedata.normalize("NFKC", char)
+        if unicodedata.decomposition(char).startswith(("<wide>", "<narrow>"))
+        else char
+        for char in text
+    )
 
 
 def year_share(day: date) -> float:

@@ -132,7 +132,7 @@ def _cell_value(cell: Any) -> Any:
     """A cell's value; a number shown as a percentage (12% typed into Excel is stored as 0.12) as that text."""
     value = cell.value
     if isinstance(value, int | float) and not isinstance(value, bool) and _is_percent(cell.number_format):
-        return f"{round(value * 100, 10):g}%"
+        return f"{_text(round(value * 100, 10))}%"  # every digit typed (:g kept six: 12.34567% was 12.3457)
     return value
 
 
@@ -206,20 +206,20 @@ class _Checker:
         self.cut_texts: dict[str, dict[str, str]] = {}  # per data file, the locked texts at that commit
 
     def _ours(self, table: Table) -> bool:
-        """Whether a sheet is one to read: a sheet the liaison added (a cover note) has neither the unit,
-        day and commit in row 1 nor any id of the ledger in its first column, so nothing to record or check."""
-        if any(_text(table.cell(1, column)) for column in (2, 4, 6)):
+        """Whether a sheet is one to read: a sheet the liaison added (a cover note, a list of their own) has
+        neither the unit, day or commit as cut in row 1 nor any id of the ledger in its first column, so
+        nothing to record or check (headers across its row 1, or rows numbered 1, 2, 3, do not make it ours)."""
+        meta = self.upload.meta or {}
+        if any(
+            meta.get(key) and _text(table.cell(1, column)) == meta[key]
+            for key, column in (("unit", 2), ("as_of", 4), ("commit", 6))
+        ):
             return True
         return any(self._known_id(_text(table.cell(row, 1))) for row in range(1, len(table.rows) + 1))
 
     def _known_id(self, text: str) -> bool:
-        for find in (self.ledger.task, self.ledger.indicator):
-            try:
-                find(text)
-            except UsageError:
-                continue
-            return True
-        return False
+        """An id as the ledger writes it (a name's part, as `show` takes it, is not: 1 matched an indicator)."""
+        return text in self.ledger.tasks.positions or any(text == indicator.id for indicator in self.ledger.indicators)
 
     def bad(self, ref: str, message: str) -> None:
         self.problems.append(Problem(ref, None, None, "", message))
@@ -236,9 +236,24 @@ class _Checker:
             kind = _kind(table, indicator_ids)
             if kind == "items" and self._columns_as_cut(table, ITEM_FIELDS, _is_item_id):
                 plan.lines += self._item_lines(table, unit)
+                self._rows_without_id(table, ITEM_FIELDS, ITEM_OPEN, _is_item_id)
             elif kind == "indicators" and self._columns_as_cut(table, INDICATOR_FIELDS, indicator_ids.__contains__):
                 plan.lines += self._figure_lines(table, unit)
+                self._rows_without_id(table, INDICATOR_FIELDS, INDICATOR_OPEN, indicator_ids.__contains__)
         return plan
+
+    def _rows_without_id(
+        self, table: Table, fields: tuple[str, ...], open_fields: frozenset[str], is_id: Callable[[str], bool]
+    ) -> None:
+        """A row below the first id with an open cell filled and no id (inserted for a second report, or a
+        figure under the table) records nothing: it is reported, not silently left out."""
+        first = next((row for row in range(2, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))), None)
+        if first is None:
+            return
+        positions = sorted(fields.index(name) + 1 for name in open_fields)
+        for row in range(first + 1, len(table.rows) + 1):
+            if not _text(table.cell(row, 1)) and any(_text(table.cell(row, column)) for column in positions):
+                self.bad(table.ref(row, 1), _("a row without an id; write on the row of the item or indicator"))
 
     def _columns_as_cut(self, table: Table, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
         """Whether the header row above the first id has a title in each column as cut and none after: an
