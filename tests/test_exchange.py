@@ -673,6 +673,52 @@ def test_a_csv_naming_a_branch_for_its_commit_is_refused(cli: Cli, repo: Path, t
         )
 
 
+def test_an_id_typed_over_a_huge_figure_a_cut_meta_sheet_and_utf16_are_clear_errors(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """Each is one located error, never a traceback nor a wrong one: an id typed over (T1 for T01) was
+    'not an item of' the unit it belongs to; a figure of 310 digits (infinity) was refused only when
+    the file was written; the parktrack sheet cut down to one column stopped the import with an
+    IndexError; Excel's "Unicode Text" (UTF-16) was read as text full of NULs."""
+    import csv
+
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table[rows["T45"] - 1][0] = "T45"
+    table[rows["T47"] - 1][0] = "t47"
+    sheet = tmp_path / f"{FINANCE}.csv"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    typed = cli("import", str(sheet), *EN, cwd=repo)
+    assert typed.exit_code == 1 and typed.stderr.splitlines()[0] == (
+        f"{FINANCE}.csv!A{rows['T47']}: 't47' is not the id as cut, T47; the id column is locked"
+    )
+    unicode_text = tmp_path / "unicode" / f"{FINANCE}.txt.csv"
+    unicode_text.parent.mkdir()
+    unicode_text.write_bytes(sheet.read_text(encoding="utf-8-sig").encode("utf-16-le"))
+    utf16 = cli("import", str(unicode_text), *EN, cwd=repo)
+    assert utf16.exit_code == 2 and "is neither UTF-8 nor GB18030 text" in utf16.stderr
+
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    figures = fill(
+        industry, {"new-tech-smes": {"本期数值": "9" * 310, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1
+    )
+    huge = cli("import", str(industry), *EN, cwd=repo)
+    assert huge.exit_code == 1 and huge.stderr.splitlines()[0].startswith(
+        f"縣工信商務科技局.xlsx!指标!F{figures['new-tech-smes']}: '999"
+    )
+    book = openpyxl.load_workbook(industry)
+    book["parktrack"].delete_cols(2)
+    book.save(industry)
+    cut_down = cli("import", str(industry), *EN, cwd=repo)
+    assert cut_down.exit_code == 1 and "Traceback" not in cut_down.stderr, cut_down.stderr
+    assert (
+        cut_down.stderr.splitlines()[0]
+        == "縣工信商務科技局.xlsx: not a parktrack fill-in sheet (its hidden sheet is not ours)"
+    )
+
+
 def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tmp_path: Path) -> None:
     (tmp_path / "taken.xlsx").mkdir()
     result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)

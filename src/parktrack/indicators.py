@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,13 +46,13 @@ def parse_value(indicator: Indicator, text: str) -> bool | float:
         from parktrack.names import fold
 
         value = value.removesuffix(fold(indicator.unit).lower()).strip()
-    if not _NUMBER.match(value):
+    number = float(value) if _NUMBER.match(value) else math.inf
+    if not math.isfinite(number):  # not a number at all, or too many digits for one (1e309 is inf)
         raise UsageError(
             _("'{text}' is not a number for {id} ({unit})").format(
                 text=text, id=indicator.id, unit=display(indicator.unit)
             )
         )
-    number = float(value)
     if indicator.unit in WHOLE_UNITS and not number.is_integer():
         raise UsageError(
             _("{id} counts whole {unit}; '{text}' is not a whole number").format(

@@ -117,7 +117,7 @@ def _read_xlsx(path: Path) -> Upload:
     for sheet in book.worksheets:
         rows = [[_cell_value(cell) for cell in row] for row in sheet.iter_rows()]
         if sheet.title == META_SHEET and _text(sheet.cell(1, 1).value) == "format":  # hidden, or unhidden since
-            meta = {str(row[0]): "" if row[1] is None else str(row[1]) for row in rows if row and row[0] is not None}
+            meta = {str(row[0]): _text(row[1]) if len(row) > 1 else "" for row in rows if row and row[0] is not None}
             continue
         prefix = path.name if not tables else f"{path.name}!{sheet.title}"
         tables.append(Table(prefix, rows))  # hidden or not: a liaison may hide a sheet once it is filled in
@@ -410,6 +410,10 @@ class _Checker:
             task = self.ledger.task(item_id)
         except UsageError:
             self.bad(ref, _("unknown item '{id}'; the id column is locked").format(id=item_id))
+            return None
+        if task.id in mine:  # T1 for T01: typed over
+            message = _("'{typed}' is not the id as cut, {id}; the id column is locked")
+            self.bad(ref, message.format(typed=item_id, id=task.id))
             return None
         self.bad(ref, _("{id} is not an item of {unit}").format(id=task.id, unit=display(unit.name)))
         return None

@@ -69,6 +69,8 @@ def csv_rows(path: Path) -> list[list[str]]:
     Read with newline="": a line break inside a quoted cell (Alt+Enter) stays in the cell, and only CR
     and LF end rows (str.splitlines also breaks at U+000B, U+2028 …, splitting a row in two)."""
     raw = path.read_bytes()
+    if b"\x00" in raw:  # UTF-16 (Excel's "Unicode Text"), which both encodings below would read as garbage
+        raise UsageError(_("{path}: the file is neither UTF-8 nor GB18030 text").format(path=path))
     for encoding in CSV_ENCODINGS:
         try:
             text = raw.decode(encoding)
