@@ -349,17 +349,21 @@ def _item_sheet(
     print_setup(sheet, "1:1", "A2")
 
 
+def _attachment_cells(task: Task) -> list[Any]:
+    """An item as the attachment's six columns write it: 序號, the text, 牽頭領導, 牽頭單位, 配合單位, 完成時限."""
+    return [
+        document_number(task),
+        display(task.text),
+        "、".join(display(name) for name in task.leaders),
+        units_text(task.lead_units),
+        units_text([*task.support_units, *task.groups]),
+        display(task.deadline_text) if task.deadline_text else None,
+    ]
+
+
 def _key_task_sheet(sheet: Worksheet, ledger: Ledger, day: date) -> None:
     def cells(task: Task) -> list[Any]:
-        return [
-            document_number(task),
-            display(task.text),
-            "、".join(display(name) for name in task.leaders),
-            units_text(task.lead_units),
-            units_text([*task.support_units, *task.groups]),
-            display(task.deadline_text) if task.deadline_text else None,
-            task.id,
-        ]
+        return [*_attachment_cells(task), task.id]
 
     _item_sheet(sheet, ledger, day, "key_task", key_task_columns(), cells)
 
@@ -409,17 +413,8 @@ def _assigned_sheet(sheet: Worksheet, ledger: Ledger, day: date) -> None:
     ]
 
     def cells(task: Task) -> list[Any]:
-        return [
-            document_number(task),
-            display(task.text),
-            "、".join(display(name) for name in task.leaders),
-            units_text(task.lead_units),
-            units_text([*task.support_units, *task.groups]),
-            display(task.deadline_text) if task.deadline_text else None,
-            display(task.source.meeting) if task.source and task.source.meeting else None,
-            task.source.date if task.source else None,
-            task.id,
-        ]
+        meeting = display(task.source.meeting) if task.source and task.source.meeting else None
+        return [*_attachment_cells(task), meeting, task.source.date if task.source else None, task.id]
 
     _item_sheet(sheet, ledger, day, "assigned", columns, cells)
     for row in range(2, sheet.max_row + 1):
