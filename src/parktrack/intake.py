@@ -247,7 +247,7 @@ class _Checker:
     ) -> None:
         """A row below the first id with an open cell filled and no id (inserted for a second report, or a
         figure under the table) records nothing: it is reported, not silently left out."""
-        first = next((row for row in range(2, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))), None)
+        first = _first_id_row(table, is_id)
         if first is None:
             return
         positions = sorted(fields.index(name) + 1 for name in open_fields)
@@ -258,7 +258,7 @@ class _Checker:
     def _columns_as_cut(self, table: Table, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
         """Whether the header row above the first id has a title in each column as cut and none after: an
         inserted or deleted column shifts every column after it, and is one bad cell, not one per row."""
-        first = next((row for row in range(2, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))), None)
+        first = _first_id_row(table, is_id)
         if first is None or first <= 2:
             return True  # row 1 says what the sheet was cut for; no header is left above the ids
         header = first - 1
@@ -694,6 +694,11 @@ def _kind(table: Table, indicator_ids: set[str]) -> str | None:
 
 def _is_item_id(text: str) -> bool:
     return ITEM_ID.match(text) is not None
+
+
+def _first_id_row(table: Table, is_id: Callable[[str], bool]) -> int | None:
+    """The first row below row 1 whose first cell holds an id; None when none does."""
+    return next((row for row in range(2, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))), None)
 
 
 def _data_rows(table: Table, is_id: Callable[[str], bool]) -> list[int]:
