@@ -250,9 +250,8 @@ class _Checker:
         first = _first_id_row(table, is_id)
         if first is None:
             return
-        positions = sorted(fields.index(name) + 1 for name in open_fields)
         for row in range(first + 1, len(table.rows) + 1):
-            if not _text(table.cell(row, 1)) and any(_text(table.cell(row, column)) for column in positions):
+            if not _text(table.cell(row, 1)) and _filled(table, row, fields, open_fields):
                 self.bad(table.ref(row, 1), _("a row without an id; write on the row of the item or indicator"))
 
     def _columns_as_cut(self, table: Table, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
@@ -360,7 +359,8 @@ class _Checker:
             ):
                 continue
             task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
-            if task is None or self._repeated(table.ref(row, col["id"]), task.id, self.seen):
+            filled = _filled(table, row, ITEM_FIELDS, ITEM_OPEN)
+            if task is None or self._repeated(table.ref(row, col["id"]), task.id, filled):
                 continue
             if self._locked_changed(_text(table.cell(row, col["text"])), task.text, task.id, store.TASKS_FILE):
                 self.bad(
@@ -389,18 +389,21 @@ class _Checker:
         """Whether a row of an entry that is not the unit's (it moved to another unit, or left the ledger,
         since the cut) is as it was cut: its id and locked text as the ledger had them then, its open
         cells empty. It records nothing, so an old sheet is not refused for it."""
-        if any(_text(table.cell(row, fields.index(name) + 1)) for name in open_fields):
+        if _filled(table, row, fields, open_fields):
             return False
         then = self._cut_text(file, _text(table.cell(row, 1)))
         shown = _text(table.cell(row, 2))  # the item's text, the indicator's name
         return then is not None and fold(shown) == fold(then)
 
-    def _repeated(self, ref: str, entry_id: str, seen: set[str]) -> bool:
-        """One row per item or indicator: a copied row would record twice."""
-        if entry_id in seen:
+    def _repeated(self, ref: str, entry_id: str, filled: bool) -> bool:
+        """One filled row per item or indicator: a copied row would record twice. A row left empty records
+        nothing (the blank original of a sheet the liaison copied, filled and hid it behind)."""
+        if not filled:
+            return False
+        if entry_id in self.seen:
             self.bad(ref, _("{id} appears on more than one row; keep one").format(id=entry_id))
             return True
-        seen.add(entry_id)
+        self.seen.add(entry_id)
         return False
 
     def _task(self, ref: str, item_id: str, mine: dict[str, Task], unit: Unit) -> Task | None:
@@ -538,7 +541,8 @@ class _Checker:
             ):
                 continue
             indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
-            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, self.seen):
+            filled = _filled(table, row, INDICATOR_FIELDS, INDICATOR_OPEN)
+            if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, filled):
                 continue
             if self._locked_changed(
                 _text(table.cell(row, col["name"])), indicator.name, indicator.id, store.INDICATORS_FILE
@@ -694,6 +698,11 @@ def _kind(table: Table, indicator_ids: set[str]) -> str | None:
 
 def _is_item_id(text: str) -> bool:
     return ITEM_ID.match(text) is not None
+
+
+def _filled(table: Table, row: int, fields: tuple[str, ...], open_fields: frozenset[str]) -> bool:
+    """Whether the unit wrote in any of a row's open cells."""
+    return any(_text(table.cell(row, fields.index(name) + 1)) for name in open_fields)
 
 
 def _first_id_row(table: Table, is_id: Callable[[str], bool]) -> int | None:
