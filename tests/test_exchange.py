@@ -1233,7 +1233,7 @@ def test_an_edited_entries_cell_is_a_bad_cell_never_a_traceback(cli: Cli, repo: 
     assert data_bytes(repo) == before
 
 
-@pytest.mark.parametrize(("at", "header"), [(7, "备注"), (8, None), (11, "备注"), (10, None)])
+@pytest.mark.parametrize(("at", "header"), [(7, "备注"), (8, None), (10, "备注"), (10, None)])
 def test_an_inserted_or_deleted_column_is_one_bad_cell(
     cli: Cli, repo: Path, tmp_path: Path, at: int, header: str | None
 ) -> None:
@@ -1261,6 +1261,22 @@ def test_an_inserted_or_deleted_column_is_one_bad_cell(
         "error: 1 problem found",
     ]
     assert data_bytes(repo) == before
+
+
+def test_a_column_added_after_the_last_is_left_alone(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A remark column of the liaison's own after the last one shifts nothing: the sheet imports, the
+    remarks are not read."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    book = openpyxl.load_workbook(finance)
+    sheet = book.worksheets[0]
+    sheet.protection.sheet = False
+    sheet.cell(row=3, column=11, value="单位备注")
+    sheet.cell(row=rows["T45"], column=11, value="已报分管领导")
+    book.save(finance)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
 
 
 def test_a_sheet_cut_ahead_for_the_month_end_imports_before_that_day(cli: Cli, repo: Path, tmp_path: Path) -> None:

@@ -255,8 +255,10 @@ class _Checker:
                 self.bad(table.ref(row, 1), _("a row without an id; write on the row of the item or indicator"))
 
     def _columns_as_cut(self, table: Table, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
-        """Whether the header row above the first id has a title in each column as cut and none after: an
-        inserted or deleted column shifts every column after it, and is one bad cell, not one per row."""
+        """Whether the header row above the first id has a title in each column as cut: an inserted or
+        deleted column shifts every column after it, and is one bad cell, not one per row. Columns a
+        liaison added after the last (a remark of their own) are left alone while the last, the hidden
+        entries, still holds each row's count where it was cut."""
         first = _first_id_row(table, is_id)
         if first is None or first <= 2:
             return True  # row 1 says what the sheet was cut for; no header is left above the ids
@@ -264,14 +266,14 @@ class _Checker:
         titles = [_text(value) for value in table.rows[header - 1]]
         if sum(map(bool, titles)) <= 1 or _COUNT.match(_text(table.cell(header, len(fields)))):
             return True  # not a header: the instruction row (the header deleted), or a row of data
-        width = max(len(fields), len(titles))
-        for column in range(1, width + 1):
-            if bool(_text(table.cell(header, column))) != (column <= len(fields)):
-                self.bad(
-                    table.ref(header, column),
-                    _("the columns were changed; keep them as the sheet was cut, inserting or deleting none"),
-                )
-                return False
+        titles += [""] * (len(fields) - len(titles))  # a deleted column leaves the row shorter
+        missing = next((column for column in range(1, len(fields) + 1) if not titles[column - 1]), None)
+        added = next((column for column in range(len(fields) + 1, len(titles) + 1) if titles[column - 1]), None)
+        wrong = missing or (added if added and not _entries_in_place(table, first, fields, is_id) else None)
+        if wrong is not None:
+            message = _("the columns were changed; keep them as the sheet was cut, inserting or deleting none")
+            self.bad(table.ref(header, wrong), message)
+            return False
         return True
 
     # the header: unit, as-of day and commit, checked against the hidden sheet
@@ -698,6 +700,12 @@ def _kind(table: Table, indicator_ids: set[str]) -> str | None:
 
 def _is_item_id(text: str) -> bool:
     return ITEM_ID.match(text) is not None
+
+
+def _entries_in_place(table: Table, first: int, fields: tuple[str, ...], is_id: Callable[[str], bool]) -> bool:
+    """Whether every row holding an id, from `first` on, has its count of entries in the last column as cut."""
+    rows = [row for row in range(first, len(table.rows) + 1) if is_id(_text(table.cell(row, 1)))]
+    return all(_COUNT.match(_text(table.cell(row, len(fields)))) for row in rows)
 
 
 def _filled(table: Table, row: int, fields: tuple[str, ...], open_fields: frozenset[str]) -> bool:
