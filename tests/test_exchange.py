@@ -169,6 +169,17 @@ def test_export_looks_finished(cli: Cli, repo: Path, tmp_path: Path) -> None:
     assert item.border.left.style == "thin" and item.alignment.vertical == "top"  # a painted cell keeps its frame
     item_rows = [row for row in range(2, ws.max_row + 1) if ws.cell(row=row, column=7).value]
     assert len(item_rows) == 52 and {ws.cell(row=row, column=11).number_format for row in item_rows} == {"yyyy-mm-dd"}
+    # the cover: each light's count painted in its light, nothing else painted, the as-of day a date
+    cover = book["封面"]
+    painted = {
+        cover.cell(row=row, column=1).value: cover.cell(row=row, column=2).fill.fgColor.rgb
+        for row in range(3, cover.max_row + 1)
+        if cover.cell(row=row, column=2).fill.fill_type == "solid"
+    }
+    assert painted.keys() == {f"事项：{label}" for label in LIGHTS_ZH.values()}, painted
+    assert painted["事项：红灯"].endswith("FFC7CE") and painted["事项：待条件"].endswith("D9D9D9")
+    as_of = next(row for row in range(3, cover.max_row + 1) if cover.cell(row=row, column=1).value == "截至")
+    assert cover.cell(row=as_of, column=2).number_format == "yyyy-mm-dd"
 
 
 def test_export_in_english_keeps_the_documents_column_names(cli: Cli, repo: Path, tmp_path: Path) -> None:

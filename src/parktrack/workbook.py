@@ -493,7 +493,7 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
     commit = source.commit or _("not in a git repository")
     if source.commit and source.dirty:
         commit += " " + _("(with uncommitted changes)")
-    rows: list[tuple[str, Any]] = [
+    facts: list[tuple[str, Any]] = [
         (_("Plan"), display(ledger.plan.title)),
         (_("Ledger"), display(ledger.plan.ledger or "")),
         (_("As of"), day),
@@ -504,7 +504,7 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
         (_("Assigned items"), sum(task.kind == "assigned" for task in ledger.tasks)),
         (_("Indicators"), len(ledger.indicators)),
     ]
-    rows += [(_("Items: {light}").format(light=light_label(light)), lights[light]) for light in LIGHT_FILLS]
+    rows = facts + [(_("Items: {light}").format(light=light_label(light)), lights[light]) for light in LIGHT_FILLS]
     rows += [(_("Items: {status}").format(status=status_label(status)), statuses[status]) for status in STATUS_LABELS]
     indicator_lights = Counter(item.light for item in progress)
     rows += [
@@ -517,11 +517,13 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
     title = put(sheet, 1, 1, display(ledger.plan.ledger or ledger.plan.title))
     title.font = Font(bold=True, size=14)
     merge_across(sheet, 1, 2)
-    for row, (label, value) in enumerate(rows, start=3):
+    first = 3  # below the title
+    for row, (label, value) in enumerate(rows, start=first):
         write_row(sheet, row, [label, value], widths)
         sheet.cell(row=row, column=1).font = Font(bold=True)
-    sheet.cell(row=5, column=2).number_format = "yyyy-mm-dd"
-    for offset, light in enumerate(LIGHT_FILLS):
-        paint_light(sheet, 11 + offset, 2, light)
+        if isinstance(value, date):  # the as-of day
+            sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
+    for offset, light in enumerate(LIGHT_FILLS):  # the items' lights follow the facts
+        paint_light(sheet, first + len(facts) + offset, 2, light)
     print_setup(sheet, "1:1", "A2")
     sheet.page_setup.orientation = "portrait"
