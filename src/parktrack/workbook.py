@@ -332,7 +332,10 @@ def _item_sheet(
     kind: str,
     columns: list[Column],
     cells: Callable[[Task], list[Any]],
+    dates: Sequence[int] = (),
 ) -> None:
+    """One kind of item under its sections; `dates`: columns of `cells` holding a day, besides the
+    progress date every item sheet has."""
     widths = write_header(sheet, 1, columns)
     row, section = 2, 0
     light_column = len(columns) - 3
@@ -344,7 +347,8 @@ def _item_sheet(
         tracking, light = _tracking_cells(task, day)
         write_row(sheet, row, [*cells(task), *tracking], widths)
         paint_light(sheet, row, light_column, light)
-        sheet.cell(row=row, column=len(columns) - 1).number_format = "yyyy-mm-dd"
+        for column in (*dates, len(columns) - 1):
+            sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
         row += 1
     print_setup(sheet, "1:1", "A2")
 
@@ -416,9 +420,7 @@ def _assigned_sheet(sheet: Worksheet, ledger: Ledger, day: date) -> None:
         meeting = display(task.source.meeting) if task.source and task.source.meeting else None
         return [*_attachment_cells(task), meeting, task.source.date if task.source else None, task.id]
 
-    _item_sheet(sheet, ledger, day, "assigned", columns, cells)
-    for row in range(2, sheet.max_row + 1):
-        sheet.cell(row=row, column=8).number_format = "yyyy-mm-dd"
+    _item_sheet(sheet, ledger, day, "assigned", columns, cells, dates=(8,))
 
 
 def comparison_sign(indicator: Indicator) -> str:
