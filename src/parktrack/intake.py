@@ -198,6 +198,7 @@ class _Checker:
 
     def __init__(self, ledger: Ledger, upload: Upload, today: date, theirs: bool) -> None:
         self.ledger, self.upload, self.today, self.theirs = ledger, upload, today, theirs
+        self.indicator_ids = frozenset(indicator.id for indicator in ledger.indicators)
         # a sheet added to a workbook of ours is left alone; a CSV is the unit's one sheet, whatever it holds
         self.tables = [table for table in upload.tables if upload.meta is None or self._ours(table)]
         self.problems: list[Problem] = []
@@ -219,7 +220,7 @@ class _Checker:
 
     def _known_id(self, text: str) -> bool:
         """An id as the ledger writes it (a name's part, as `show` takes it, is not: 1 matched an indicator)."""
-        return text in self.ledger.tasks.positions or any(text == indicator.id for indicator in self.ledger.indicators)
+        return text in self.ledger.tasks.positions or text in self.indicator_ids
 
     def bad(self, ref: str, message: str) -> None:
         self.problems.append(Problem(ref, None, None, "", message))
@@ -231,15 +232,15 @@ class _Checker:
         unit, as_of, commit = header
         self.commit = commit
         plan = SheetPlan(self.upload.path, unit, as_of, commit)
-        indicator_ids = {indicator.id for indicator in self.ledger.indicators}
+        is_indicator_id = self.indicator_ids.__contains__
         for table in self.tables:
-            kind = _kind(table, indicator_ids)
+            kind = _kind(table, self.indicator_ids)
             if kind == "items" and self._columns_as_cut(table, ITEM_FIELDS, _is_item_id):
                 plan.lines += self._item_lines(table, unit)
                 self._rows_without_id(table, ITEM_FIELDS, ITEM_OPEN, _is_item_id)
-            elif kind == "indicators" and self._columns_as_cut(table, INDICATOR_FIELDS, indicator_ids.__contains__):
+            elif kind == "indicators" and self._columns_as_cut(table, INDICATOR_FIELDS, is_indicator_id):
                 plan.lines += self._figure_lines(table, unit)
-                self._rows_without_id(table, INDICATOR_FIELDS, INDICATOR_OPEN, indicator_ids.__contains__)
+                self._rows_without_id(table, INDICATOR_FIELDS, INDICATOR_OPEN, is_indicator_id)
         return plan
 
     def _rows_without_id(
@@ -356,12 +357,10 @@ class _Checker:
         col = {name: position for position, name in enumerate(ITEM_FIELDS, start=1)}
         for row in _data_rows(table, _is_item_id):
             item_id = _text(table.cell(row, col["id"]))
-            if not item_id or (
-                item_id not in mine and self._left_as_cut(table, row, ITEM_FIELDS, ITEM_OPEN, store.TASKS_FILE)
-            ):
+            filled = _filled(table, row, ITEM_FIELDS, ITEM_OPEN)
+            if not item_id or (item_id not in mine and not filled and self._left_as_cut(table, row, store.TASKS_FILE)):
                 continue
             task = self._task(table.ref(row, col["id"]), item_id, mine, unit)
-            filled = _filled(table, row, ITEM_FIELDS, ITEM_OPEN)
             if task is None or self._repeated(table.ref(row, col["id"]), task.id, filled):
                 continue
             if self._locked_changed(_text(table.cell(row, col["text"])), task.text, task.id, store.TASKS_FILE):
@@ -385,14 +384,10 @@ class _Checker:
             self.cut_texts[file] = _texts_at(self.ledger.data.path, self.commit, file)
         return self.cut_texts[file].get(entry_id)
 
-    def _left_as_cut(
-        self, table: Table, row: int, fields: tuple[str, ...], open_fields: frozenset[str], file: str
-    ) -> bool:
-        """Whether a row of an entry that is not the unit's (it moved to another unit, or left the ledger,
-        since the cut) is as it was cut: its id and locked text as the ledger had them then, its open
-        cells empty. It records nothing, so an old sheet is not refused for it."""
-        if _filled(table, row, fields, open_fields):
-            return False
+    def _left_as_cut(self, table: Table, row: int, file: str) -> bool:
+        """Whether an empty row of an entry that is not the unit's (it moved to another unit, or left the
+        ledger, since the cut) is as it was cut: its id and locked text as the ledger had them then. It
+        records nothing, so an old sheet is not refused for it."""
         then = self._cut_text(file, _text(table.cell(row, 1)))
         shown = _text(table.cell(row, 2))  # the item's text, the indicator's name
         return then is not None and fold(shown) == fold(then)
@@ -535,15 +530,14 @@ class _Checker:
     def _figure_lines(self, table: Table, unit: Unit) -> Iterator[Line]:
         mine = {indicator.id: indicator for indicator in unit_indicators(self.ledger, unit)}
         col = {name: position for position, name in enumerate(INDICATOR_FIELDS, start=1)}
-        for row in _data_rows(table, {indicator.id for indicator in self.ledger.indicators}.__contains__):
+        for row in _data_rows(table, self.indicator_ids.__contains__):
             indicator_id = _text(table.cell(row, col["id"]))
+            filled = _filled(table, row, INDICATOR_FIELDS, INDICATOR_OPEN)
             if not indicator_id or (
-                indicator_id not in mine
-                and self._left_as_cut(table, row, INDICATOR_FIELDS, INDICATOR_OPEN, store.INDICATORS_FILE)
+                indicator_id not in mine and not filled and self._left_as_cut(table, row, store.INDICATORS_FILE)
             ):
                 continue
             indicator = self._indicator(table.ref(row, col["id"]), indicator_id, mine, unit)
-            filled = _filled(table, row, INDICATOR_FIELDS, INDICATOR_OPEN)
             if indicator is None or self._repeated(table.ref(row, col["id"]), indicator.id, filled):
                 continue
             if self._locked_changed(
@@ -690,7 +684,7 @@ def _changed_since(task: Task, entries: int) -> bool:
     return any(entry.status for entry in since) or entries > len(task.history)
 
 
-def _kind(table: Table, indicator_ids: set[str]) -> str | None:
+def _kind(table: Table, indicator_ids: frozenset[str]) -> str | None:
     """Items or indicators, told by the ids in the first column (any language, any spreadsheet): any item
     id makes it the items sheet, whatever stands above it (a header pushed down by an inserted row)."""
     if any(_is_item_id(_text(table.cell(row, 1))) for row in range(2, len(table.rows) + 1)):
