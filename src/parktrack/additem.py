@@ -268,7 +268,7 @@ def _spliced_by_parts(data: DataDir, base: Base, entry: dict[str, Any], section:
         if not head_doc.ok or store.mapping_value(head_doc.root(), "sections") is None:
             return None  # the sections list written after the tasks: not in the head
         splice = store.append_block_to_sequence(head_doc.root(), "sections", _block(section))
-        head = _with_bom(head_doc, store.apply_splices(head_doc.text, [splice], newline))
+        head = head_doc.with_bom(store.apply_splices(head_doc.text, [splice], newline))
     tail = store.apply_splices(last, [store.append_after_item(item, _block(entry))], newline)
     return head.encode("utf-8") + raw[cuts[0] : cuts[-2]] + tail.encode("utf-8") + raw[cuts[-1] :]
 
@@ -300,7 +300,7 @@ def _new_texts(
         unit_splices = [
             store.append_block_to_sequence(units_doc.root(), "units", _block(unit.model_dump())) for unit in new_units
         ]
-        files[store.UNITS_FILE] = _with_bom(units_doc, store.apply_splices(units_doc.text, unit_splices))
+        files[store.UNITS_FILE] = units_doc.with_bom(store.apply_splices(units_doc.text, unit_splices))
     return files
 
 
@@ -315,12 +315,7 @@ def _spliced_whole(data: DataDir, entry: dict[str, Any], section: dict[str, Any]
     if section is not None:
         splices.append(store.append_block_to_sequence(tasks_doc.root(), "sections", _block(section)))
     splices.append(store.append_block_to_sequence(tasks_doc.root(), "tasks", _block(entry)))
-    return _with_bom(tasks_doc, store.apply_splices(tasks_doc.text, splices))
-
-
-def _with_bom(doc: store.YamlDoc, text: str) -> str:
-    """The file's new text, keeping the byte order mark it had (Notepad's UTF-8 writes one)."""
-    return "\ufeff" + text if doc.bom else text
+    return tasks_doc.with_bom(store.apply_splices(tasks_doc.text, splices))
 
 
 def _block(entry: dict[str, Any]) -> list[str]:

@@ -169,9 +169,13 @@ class YamlDoc:
             self._root = yaml.compose(self.text, Loader=_BaseLoader)
         return self._root
 
+    def with_bom(self, text: str) -> str:
+        """New text for this file, starting with its byte order mark if it had one (Notepad's UTF-8 writes one)."""
+        return "\ufeff" + text if self.bom else text
+
     def encoded(self, text: str) -> bytes:
         """New text for this file as the bytes to write: UTF-8, with its byte order mark if it had one."""
-        return (("\ufeff" if self.bom else "") + text).encode("utf-8")
+        return self.with_bom(text).encode("utf-8")
 
     def problem(self, loc: Loc, message: str) -> Problem:
         """A problem at a path such as ('tasks', 6, 'lead_units', 0)."""
