@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from parktrack.errors import GitError, WriteError
-from parktrack.gitrepo import git, repo_root
+from parktrack.gitrepo import commit_text, git, repo_root
 from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
 from parktrack.store import DataDir
@@ -68,7 +68,7 @@ def mark(data: DataDir, as_of: date, plan_title: str) -> str:
     if head.returncode:
         raise GitError(_("cannot mark the report: the repository at {repo} has no commit yet").format(repo=repo))
     parent = head.stdout.strip()
-    message = f"{plan_title}: report as of {as_of.isoformat()}\n\n{TRAILER}: {as_of.isoformat()}\n"
+    message = commit_text(f"{plan_title}: report as of {as_of.isoformat()}", "", [(TRAILER, as_of.isoformat())])
     made = git(repo, "commit-tree", f"{parent}^{{tree}}", "-p", parent, "-F", "-", stdin=message)
     _check(made, "commit-tree")
     sha = made.stdout.strip()
