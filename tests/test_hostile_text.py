@@ -168,14 +168,19 @@ def _rendered(markdown: str) -> _Text:
     return parser
 
 
+def _report(cli: Cli, repo: Path, out: Path, notes: dict[str, str] | None = None) -> Path:
+    """The mid-July report to `out` (its format by its suffix), after a note on each item of `notes`."""
+    for item, note in (notes or {}).items():
+        assert cli("note", item, "--date", "2024-07-01", *EN, "--", note, cwd=repo).exit_code == 0
+    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
 def test_markdown_report_shows_entities_and_strikethrough_literally(cli: Cli, repo: Path, tmp_path: Path) -> None:
     """`&lt;b&gt;` rendered as <b>, `&copy;` as ©, ~~x~~ struck through."""
     note = "&lt;b&gt; &copy; ~~作廢~~ <i>斜</i> | **粗** [鏈](http://x)"
-    assert cli("note", "T01", "--date", "2024-07-01", *EN, "--", note, cwd=repo).exit_code == 0
-    out = tmp_path / "meeting.md"
-    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
-    assert result.exit_code == 0, result.stderr
-    page = _rendered(out.read_text(encoding="utf-8"))
+    page = _rendered(_report(cli, repo, tmp_path / "meeting.md", {"T01": note}).read_text(encoding="utf-8"))
     assert note in page.cells
     assert not {"s", "del", "i", "strong", "a", "b"} & set(page.tags)
 
@@ -188,10 +193,7 @@ def test_markdown_report_shows_the_plan_title_literally(cli: Cli, repo: Path, tm
     rendered, a title starting `1. ` became a list."""
     _replace(repo / "data" / "tasks.yaml", "title: 武定縣2024年園區經濟攻堅年行動方案", f'title: "{title}"')
     git(repo, "commit", "-qam", "retitle")
-    out = tmp_path / "meeting.md"
-    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
-    assert result.exit_code == 0, result.stderr
-    page = _rendered(out.read_text(encoding="utf-8"))
+    page = _rendered(_report(cli, repo, tmp_path / "meeting.md").read_text(encoding="utf-8"))
     assert title in page.cells
     assert page.tags[:3] == ["h1", "p", "ul"]  # the title, the plan's title as a paragraph, the facts
     assert page.images and all((src or "").startswith("meeting.charts/") for src in page.images)  # the charts
@@ -260,11 +262,7 @@ def test_html_report_keeps_a_notes_line_breaks(cli: Cli, repo: Path, tmp_path: P
         item: f"一、{item}已對接<b>3家</b>{newline}二、&amp; 待批"
         for item, newline in (("T01", "\n"), ("T02", "\r"), ("T03", "\r\n"))
     }
-    for item, note in notes.items():
-        assert cli("note", item, "--date", "2024-07-01", *EN, "--", note, cwd=repo).exit_code == 0
-    out = tmp_path / "meeting.html"
-    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
-    assert result.exit_code == 0, result.stderr
+    out = _report(cli, repo, tmp_path / "meeting.html", notes)
     probe = (
         "<script>document.body.setAttribute('data-shown', JSON.stringify("
         "[...document.querySelectorAll('td')].map(cell => cell.innerText)));</script>"
@@ -283,11 +281,7 @@ def test_markdown_report_keeps_a_row_whole_around_a_carriage_return(cli: Cli, re
     """A note's CR (a line break pasted from Windows) went into a pipe-table row as it was; CommonMark ends
     a line there, so the row was cut and its rest became a paragraph."""
     note = "第一行\r第二行\r\n- 第三行"
-    assert cli("note", "T01", "--date", "2024-07-01", *EN, "--", note, cwd=repo).exit_code == 0
-    out = tmp_path / "meeting.md"
-    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
-    assert result.exit_code == 0, result.stderr
-    page = _rendered(out.read_text(encoding="utf-8"))
+    page = _rendered(_report(cli, repo, tmp_path / "meeting.md", {"T01": note}).read_text(encoding="utf-8"))
     assert page.cells.count("第一行\n第二行\n- 第三行") == 2, [cell for cell in page.cells if "行" in cell]
 
 
@@ -296,10 +290,7 @@ def test_markdown_report_named_with_spaces_shows_its_charts(cli: Cli, repo: Path
     `調度 會議.md` showed no chart at all."""
     from urllib.parse import unquote
 
-    out = tmp_path / "調度 會議(6月) 100%.md"
-    result = cli("report", "-o", str(out), "--as-of", "2024-07-15", "--since", "2024-06-01", *EN, cwd=repo)
-    assert result.exit_code == 0, result.stderr
-    page = _rendered(out.read_text(encoding="utf-8"))
+    page = _rendered(_report(cli, repo, tmp_path / "調度 會議(6月) 100%.md").read_text(encoding="utf-8"))
     charts = sorted(path.name for path in (tmp_path / "調度 會議(6月) 100%.charts").iterdir())
     assert charts and sorted(unquote(src or "") for src in page.images) == [
         f"調度 會議(6月) 100%.charts/{name}" for name in charts
