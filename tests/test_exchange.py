@@ -41,6 +41,21 @@ def rows_of(path: Path, sheet: int | str) -> list[list[Any]]:
     return chosen.to_python()
 
 
+def table_of(path: Path, sheet: int | str = 0) -> list[list[Any]]:
+    """A sheet's cells as a CSV holds them: an empty cell is empty text."""
+    return [["" if value is None else value for value in row] for row in rows_of(path, sheet)]
+
+
+def write_csv(path: Path, table: list[list[Any]], encoding: str = "utf-8-sig", delimiter: str = ",") -> Path:
+    """The table saved as a CSV, as Excel's "CSV UTF-8" saves one unless told otherwise."""
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(table)
+    return path
+
+
 def head(repo: Path) -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
@@ -524,17 +539,11 @@ def test_resaved_by_libreoffice_or_as_csv_imports_the_same(cli: Cli, repo: Path,
     assert kept.worksheets[0].protection.sheet and not kept.worksheets[0]["F4"].protection.locked
     csv_utf8 = _soffice(finance, tmp_path / "csv", "csv:Text - txt - csv (StarCalc):44,34,76,1", profile)
     # Excel on a Chinese Windows saves CSV as GB18030: write one from the second reader's view
-    gb = tmp_path / "gb" / f"{FINANCE}.csv"
-    gb.parent.mkdir()
-    import csv
-
-    with gb.open("w", encoding="gb18030", newline="") as handle:
-        csv.writer(handle).writerows(
-            [
-                [value.date().isoformat() if isinstance(value, datetime) else value for value in row]
-                for row in rows_of(finance, 0)
-            ]
-        )
+    seen = [
+        [value.date().isoformat() if isinstance(value, datetime) else value for value in row]
+        for row in rows_of(finance, 0)
+    ]
+    gb = write_csv(tmp_path / "gb" / f"{FINANCE}.csv", seen, encoding="gb18030")
 
     results = {}
     start = head(repo)
@@ -552,14 +561,10 @@ def test_resaved_by_libreoffice_or_as_csv_imports_the_same(cli: Cli, repo: Path,
 def test_a_csv_with_a_copied_row_or_an_unknown_id_is_refused(cli: Cli, repo: Path, tmp_path: Path) -> None:
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
-    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table = table_of(finance)
     table.append(list(table[rows["T45"] - 1]))  # the row copied below the others
     table[rows["T47"] - 1][0] = "T99"
-    sheet = tmp_path / f"{FINANCE}.csv"
-    import csv
-
-    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(table)
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
     before = data_bytes(repo)
     result = cli("import", str(sheet), *EN, cwd=repo)
     assert result.exit_code == 1
@@ -576,15 +581,11 @@ def test_a_csv_cell_keeps_its_line_breaks(cli: Cli, repo: Path, tmp_path: Path) 
     break, and a U+2028 in a cell split its row in two."""
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}, "T47": {"变更日期": "2024-06-21"}})
-    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table = table_of(finance)
     note = table[2].index("进展情况")
     table[rows["T45"] - 1][note] = "已报送项目清单\n待财政评审"
     table[rows["T47"] - 1][note] = "甲\u2028乙"
-    sheet = tmp_path / f"{FINANCE}.csv"
-    import csv
-
-    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(table)
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
     result = cli("import", str(sheet), "--author", AUTHOR, *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"][-1]["note"] == "已报送项目清单\n待财政评审"
@@ -596,15 +597,11 @@ def test_a_note_holding_a_control_character_is_a_bad_cell(cli: Cli, repo: Path, 
     is reported at its cell with the row's other bad cells, and nothing is written."""
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     rows = fill(finance, {"T45": {"新状态": "完了", "变更日期": "2024-06-20"}, "T47": {"变更日期": "2024-06-20"}})
-    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table = table_of(finance)
     headers = table[2]
     table[rows["T45"] - 1][headers.index("进展情况")] = "第一行\v第二行"
     table[rows["T47"] - 1][headers.index("进展情况")] = "\x1b[31m已对接"
-    sheet = tmp_path / f"{FINANCE}.csv"
-    import csv
-
-    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(table)
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
     before = data_bytes(repo)
     result = cli("import", str(sheet), *EN, cwd=repo)
     assert result.exit_code == 1, result.stdout + result.stderr
@@ -669,14 +666,10 @@ def test_a_csv_naming_a_branch_for_its_commit_is_refused(cli: Cli, repo: Path, t
     the commit's Parktrack-Cut-From trailer."""
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
-    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
-    import csv
-
+    table = table_of(finance)
     for name in ("HEAD", "main"):
         table[0][5] = name
-        sheet = tmp_path / f"{FINANCE}.csv"
-        with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(table)
+        sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
         result = cli("import", str(sheet), *EN, cwd=repo)
         assert result.exit_code == 1, result.stdout + result.stderr
         assert result.stderr.splitlines()[0] == (
@@ -691,16 +684,12 @@ def test_an_id_typed_over_a_huge_figure_a_cut_meta_sheet_and_utf16_are_clear_err
     'not an item of' the unit it belongs to; a figure of 310 digits (infinity) was refused only when
     the file was written; the parktrack sheet cut down to one column stopped the import with an
     IndexError; Excel's "Unicode Text" (UTF-16) was read as text full of NULs."""
-    import csv
-
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
-    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table = table_of(finance)
     table[rows["T45"] - 1][0] = "T45"
     table[rows["T47"] - 1][0] = "t47"
-    sheet = tmp_path / f"{FINANCE}.csv"
-    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(table)
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
     typed = cli("import", str(sheet), *EN, cwd=repo)
     assert typed.exit_code == 1 and typed.stderr.splitlines()[0] == (
         f"{FINANCE}.csv!A{rows['T47']}: 't47' is not the id as cut, T47; the id column is locked"
@@ -775,11 +764,7 @@ def test_the_indicators_sheet_exported_as_csv_imports_too(cli: Cli, repo: Path, 
         {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05", "备注": "省科技厅公布"}},
         1,
     )
-    sheet = tmp_path / "指标.csv"
-    import csv
-
-    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:  # Excel's "CSV UTF-8"
-        csv.writer(handle).writerows([["" if v is None else v for v in row] for row in rows_of(industry, 1)])
+    sheet = write_csv(tmp_path / "指标.csv", table_of(industry, 1))
     result = cli("import", str(sheet), "--author", AUTHOR, *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
@@ -1158,13 +1143,7 @@ def test_a_csv_split_by_another_delimiter_is_named_at_its_row_one(cli: Cli, repo
     row 1, and says so at B1 (not that the file has no sheet to read)."""
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
-    sheet = tmp_path / f"{FINANCE}.csv"
-    import csv
-
-    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle, delimiter=";").writerows(
-            [["" if v is None else v for v in row] for row in rows_of(finance, 0)]
-        )
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table_of(finance), delimiter=";")
     result = cli("import", str(sheet), *EN, cwd=repo)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
@@ -1226,14 +1205,10 @@ def test_an_edited_entries_cell_is_a_bad_cell_never_a_traceback(cli: Cli, repo: 
             "T49": {"新状态": "已完成", "变更日期": "2024-06-20"},
         },
     )
-    table = [[value if value is not None else "" for value in row] for row in rows_of(finance, 0)]
+    table = table_of(finance)
     for item, typed in (("T45", "inf"), ("T47", "1e400"), ("T49", "-1")):
         table[rows[item] - 1][9] = typed
-    sheet = tmp_path / f"{FINANCE}.csv"
-    import csv
-
-    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(table)
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
     before = data_bytes(repo)
     result = cli("import", str(sheet), *EN, cwd=repo)
     assert result.exit_code == 1, result.stderr
