@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from parktrack.reporting.layout import Block, Document, Image, Paragraph, Section, Subheading, Table
+from parktrack.reporting.layout import Block, Document, Image, Paragraph, Section, Subheading, Table, lines_of
 
 FONT_STACK = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
@@ -86,8 +86,7 @@ def _block(block: Block) -> str:
 
 def _text(text: str) -> str:
     """Text shown as it is: escaped, its line breaks kept (HTML shows a bare newline as a space)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n")  # a CR (pasted from Windows) is a line break too
-    return escape(lines).replace("\n", "<br>\n")
+    return "<br>\n".join(escape(line) for line in lines_of(text))
 
 
 def _table(table: Table) -> str:

@@ -19,6 +19,11 @@ from parktrack.vocab import STATUS_LABELS
 TEXT_LIMIT = 60  # characters of an item's text shown in a table row
 
 
+def lines_of(text: str) -> list[str]:
+    """A text's lines, a CR (pasted from Windows) or CRLF ending one as LF does: the writers keep each."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 @dataclass(frozen=True)
 class Paragraph:
     text: str

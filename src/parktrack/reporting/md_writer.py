@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from parktrack.reporting.layout import Block, Document, Image, Paragraph, Subheading, Table
+from parktrack.reporting.layout import Block, Document, Image, Paragraph, Subheading, Table, lines_of
 
 
 def chart_folder(path: Path) -> Path:
@@ -54,8 +54,7 @@ def _table(table: Table) -> list[str]:
 
 def _cell(text: str) -> str:
     """One cell of a pipe table, on one line: CommonMark ends a line at CR too (a note pasted from Windows)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _inline(lines).replace("|", "\\|").replace("\n", "<br>") or " "
+    return "<br>".join(_inline(line).replace("|", "\\|") for line in lines_of(text)) or " "
 
 
 def _inline(text: str) -> str:
