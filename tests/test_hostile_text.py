@@ -62,6 +62,45 @@ def test_sheets_for_a_unit_named_with_a_slash_stay_in_the_folder(cli: Cli, slash
     assert back.exit_code == 0, back.stderr
 
 
+TWIN_UNIT = "縣紀委_縣監委_督查_"  # the slashed unit's name as a file name
+
+
+@pytest.fixture
+def twins(cli: Cli, slashed: Path) -> Path:
+    """The slashed unit, and a unit named as the slashed one's file is, each leading an item."""
+    added = (*ADD, "--text", "督查回頭看", "--lead", TWIN_UNIT, "--new-unit", "--meeting", "調度會議")
+    result = cli(*added, *EN, cwd=slashed)
+    assert result.exit_code == 0, result.stderr
+    return slashed
+
+
+def test_units_whose_names_make_one_file_name_get_a_sheet_each(cli: Cli, twins: Path, tmp_path: Path) -> None:
+    """The second unit's workbook replaced the first's: one unit got no sheet, and nothing said so."""
+    folder = tmp_path / "sheets"
+    result = cli("sheets", "-o", str(folder), "--as-of", "2024-10-05", *EN, cwd=twins)
+    assert result.exit_code == 0, result.stderr
+    twins_files = sorted(path.name for path in folder.iterdir() if path.name.startswith(TWIN_UNIT))
+    assert len(twins_files) == 2, twins_files
+    units = {}
+    for name in twins_files:
+        back = cli("import", str(folder / name), "--dry-run", *EN, cwd=twins)
+        assert back.exit_code == 0, back.stderr
+        units[name] = SLASHED_UNIT in back.stdout
+    assert sorted(units.values()) == [False, True], units  # one sheet for each unit
+    alone = tmp_path / "alone"
+    for unit in (SLASHED_UNIT, TWIN_UNIT):  # a unit cut alone gets the name it gets among all
+        assert cli("sheets", "-o", str(alone), "--unit", unit, "--as-of", "2024-10-05", *EN, cwd=twins).exit_code == 0
+    assert sorted(path.name for path in alone.iterdir()) == twins_files
+
+
+def test_units_whose_names_make_one_file_name_get_a_notice_each(cli: Cli, twins: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "notices"
+    result = cli("notice", "--all", "-o", str(folder), "--as-of", "2024-10-05", *EN, cwd=twins)
+    assert result.exit_code == 0, result.stderr
+    texts = [path.read_text(encoding="utf-8") for path in folder.iterdir() if TWIN_UNIT in path.name]
+    assert sorted(text.splitlines()[2] for text in texts) == sorted([f"{SLASHED_UNIT}:", f"{TWIN_UNIT}:"])
+
+
 # --- characters XML cannot hold ---
 
 

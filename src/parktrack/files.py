@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from parktrack.datadir import MAX_BYTES
@@ -20,6 +22,18 @@ _NOT_IN_FILE_NAMES = str.maketrans(dict.fromkeys('/\\:*?"<>|', "_"))
 def file_name_part(name: str) -> str:
     """`name` (a unit's) made fit to be part of a file name on every system."""
     return name.translate(_NOT_IN_FILE_NAMES)
+
+
+def distinct_name_parts(names: Mapping[str, str]) -> dict[str, str]:
+    """Each name (keyed by its id) made fit for a file name, and distinct from the others' also where
+    the file system ignores case (Windows, macOS): names that would share a file (縣紀委/督查 and
+    縣紀委_督查) get their id added, so no unit's file overwrites another's."""
+    parts = {key: file_name_part(name) for key, name in names.items()}
+    uses = Counter(part.casefold() for part in parts.values())
+    shared = {folded for folded, count in uses.items() if count > 1}
+    return {
+        key: f"{part} ({file_name_part(key)})" if part.casefold() in shared else part for key, part in parts.items()
+    }
 
 
 def atomic_write(path: Path, text: str | bytes, bom: bool = False) -> None:

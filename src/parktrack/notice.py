@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from parktrack import query
-from parktrack.files import file_name_part
+from parktrack.files import distinct_name_parts
 from parktrack.i18n import _, current_language, display, ngettext
 from parktrack.ledger import Ledger
 from parktrack.models import Task, Unit
@@ -61,9 +61,10 @@ def _item(row: query.Row, as_of: date) -> NoticeItem:
     return NoticeItem(row.task, row.state.days_overdue, row.state.days_left, days[-1] if days else None)
 
 
-def file_name(notice: Notice) -> str:
-    """`2024-07-01-縣財政局.txt` (the unit's name in the interface's script)."""
-    return f"{notice.as_of.isoformat()}-{file_name_part(display(notice.unit.name))}.txt"
+def file_name(ledger: Ledger, notice: Notice) -> str:
+    """`2024-07-01-縣財政局.txt` (the unit's name in the interface's script, distinct from every other unit's)."""
+    names = distinct_name_parts({unit.id: display(unit.name) for unit in ledger.units})
+    return f"{notice.as_of.isoformat()}-{names[notice.unit.id]}.txt"
 
 
 # --- the text ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parktrack.errors import UsageError
-from parktrack.files import file_name_part
+from parktrack.files import distinct_name_parts
 from parktrack.i18n import _, current_language, display, pgettext
 from parktrack.indicators import series
 from parktrack.ledger import Ledger
@@ -109,13 +109,14 @@ def cut(ledger: Ledger, day: date, folder: Path, commit: str | None, unit_name: 
     else:
         units = [unit for unit in ledger.units if not unit.is_group]
     cuts = []
+    names = distinct_name_parts({unit.id: unit.name for unit in ledger.units})  # the same, whichever units are cut
     for unit in units:
         items, indicators = unit_items(ledger, unit), unit_indicators(ledger, unit)
         if not items and not indicators:
             if unit_name is not None:
                 raise UsageError(_("{name} has no items or indicators to report on").format(name=unit.name))
             continue
-        path = folder / f"{file_name_part(unit.name)}.xlsx"
+        path = folder / f"{names[unit.id]}.xlsx"
         save(_workbook(unit, day, commit, items, indicators), path)
         cuts.append(Cut(unit, path, len(items), len(indicators)))
     return cuts

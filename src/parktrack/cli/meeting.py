@@ -96,6 +96,6 @@ def notice(
         return
     output.mkdir(parents=True, exist_ok=True)
     for each in found:
-        (output / notices.file_name(each)).write_text(notices.text(each, ledger.plan.title), encoding="utf-8")
+        (output / notices.file_name(ledger, each)).write_text(notices.text(each, ledger.plan.title), encoding="utf-8")
     message = ngettext("wrote {count} notice to {folder}", "wrote {count} notices to {folder}", len(found))
     print(message.format(count=len(found), folder=output))
