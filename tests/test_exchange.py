@@ -757,6 +757,27 @@ def test_a_figure_the_sheet_showed_is_corrected_not_a_conflict(cli: Cli, repo: P
     assert "new-above-scale-firms 2024Q2: 2 (corrects 1)" in git(repo, "log", "-1", "--format=%b")
 
 
+def test_a_figure_sent_again_with_a_note_records_the_note(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The same sheet sent again with a note added to a figure already imported: the note was dropped,
+    the row called "already recorded"."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    figure = {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}
+    fill(industry, {"new-tech-smes": figure}, 1)
+    assert cli("import", str(industry), *EN, cwd=repo).exit_code == 0
+    fill(industry, {"new-tech-smes": {**figure, "备注": "省科技厅公布"}}, 1)
+    result = cli("import", str(industry), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [(a["value"], a.get("note"), a["correction"]) for a in actuals] == [
+        (3.0, None, False),
+        (3.0, "省科技厅公布", True),
+    ]
+    sent = commits(repo)
+    again = cli("import", str(industry), *EN, cwd=repo)  # the note is recorded now: nothing new
+    assert again.exit_code == 0 and commits(repo) == sent, again.stdout + again.stderr
+    assert f"{INDUSTRY}.xlsx: nothing new to record" in again.stdout
+
+
 def test_the_indicators_sheet_exported_as_csv_imports_too(cli: Cli, repo: Path, tmp_path: Path) -> None:
     industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
     fill(

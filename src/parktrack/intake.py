@@ -662,9 +662,12 @@ class _Checker:
         if same_period:
             latest = indicator.actuals[same_period[-1]]
             old = f"{_figure_text(latest.value)} ({latest.period})"
-            if latest.value == figure.value and latest.reference == figure.reference:
+            same = latest.value == figure.value and latest.reference == figure.reference
+            if same and (figure.note is None or any(indicator.actuals[i].note == figure.note for i in same_period)):
                 return Line(ref, indicator.id, "figure", old, f"{shown} ({figure.period})", figure.note, "recorded")
-            if _recorded_since(indicator, figure.period, entries):
+            # a new value is a correction, as `record --correct`; so is the same one with a new note, which
+            # agrees with a figure recorded since the cut (no conflict), as a note-only row of an item does
+            if not same and _recorded_since(indicator, figure.period, entries):
                 state = "theirs" if self.theirs else "conflict"
             figure = replace(figure, replaces=latest.value)
         if state != "conflict":
