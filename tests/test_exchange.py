@@ -732,6 +732,11 @@ def test_two_units_reporting_on_one_item_in_one_run(cli: Cli, repo: Path, tmp_pa
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     fill(committee, {"T07": {"新状态": "已完成", "变更日期": "2024-06-10"}})
     rows = fill(finance, {"T07": {"新状态": "推进中", "进展情况": "配合梳理财税体系", "变更日期": "2024-06-12"}})
+    preview = cli("import", str(committee), str(finance), "--dry-run", *EN, env={"COLUMNS": "200"}, cwd=repo)
+    assert preview.exit_code == 0, preview.stderr
+    outcomes = [line.split("│")[-2].strip() for line in preview.stdout.splitlines() if "│ T07 " in line]
+    committee_file = committee.name
+    assert outcomes == ["will record", f"not taken: {committee_file} above changes it first (--theirs takes this one)"]
     result = cli("import", str(committee), str(finance), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T07")["history"] == [{"date": "2024-06-10", "status": "done"}]
@@ -740,6 +745,23 @@ def test_two_units_reporting_on_one_item_in_one_run(cli: Cli, repo: Path, tmp_pa
         "kept the ledger's (--theirs takes the sheet's)\n"
     )
     assert f"{FINANCE}.xlsx: nothing new to record" in result.stdout
+
+
+def test_two_units_reporting_one_figure_in_one_run(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """gigabit-coverage is reported by two units: the preview says which figure is taken, as import does."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    reform = cut(cli, repo, tmp_path / "round", "縣發展改革局")
+    for sheet, value in ((committee, 90), (reform, 85)):
+        fill(sheet, {"gigabit-coverage": {"本期数值": value, "所属期间": "2024", "变更日期": "2024-06-28"}}, 1)
+    preview = cli("import", str(committee), str(reform), "--dry-run", *EN, env={"COLUMNS": "200"}, cwd=repo)
+    assert preview.exit_code == 0, preview.stderr
+    outcomes = [line.split("│")[-2].strip() for line in preview.stdout.splitlines() if "gigabit-coverage" in line]
+    assert outcomes == ["will record", f"not taken: {committee.name} above changes it first (--theirs takes this one)"]
+    result = cli("import", str(committee), str(reform), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    actuals = json.loads(cli("indicators", "gigabit-coverage", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    assert [a["value"] for a in actuals] == [90.0]
+    assert "gigabit-coverage changed in the ledger since the sheet was cut" in result.stderr
 
 
 def test_a_figure_the_sheet_showed_is_corrected_not_a_conflict(cli: Cli, repo: Path, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ from parktrack.tableread import csv_rows
 from parktrack.updates import Change, Figure, plan_change, write_batch
 from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
-State = Literal["record", "recorded", "conflict", "theirs"]
+State = Literal["record", "recorded", "conflict", "theirs", "after"]  # after: an earlier file of the run changes it
 _AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
 _COUNT = re.compile(r"^([0-9]+)(?:\.0*)?$")  # a whole number as a cell or a CSV writes it
 # what Excel, WPS and LibreOffice show (and save) for a formula that fails; LibreOffice's own CSV has Err:502
@@ -157,10 +157,19 @@ class Line:
     state: State
     change: Change | None = None
     figure: Figure | None = None
+    earlier: str | None = None  # state "after": the file of the run whose change goes first
 
     @property
     def writes(self) -> bool:
         return self.state in ("record", "theirs")
+
+    def what_it_sets(self) -> tuple[tuple[str, ...], object] | None:
+        """What a written status or figure sets, keyed by what it sets it on (a note sets nothing)."""
+        if self.change is not None and self.change.new_status is not None:
+            return (self.item_id,), self.change.new_status
+        if self.figure is not None:
+            return (self.item_id, self.figure.period), (self.figure.value, self.figure.reference)
+        return None
 
 
 @dataclass
@@ -827,7 +836,27 @@ def read_all(paths: Sequence[Path]) -> list[Upload]:
 
 def preview(data: DataDir, uploads: Sequence[Upload], today: date, theirs: bool = False) -> list[SheetPlan]:
     """Check the files as read and say what importing them would record; writes nothing."""
-    return plan_all(_ledger(data), uploads, today, theirs)
+    plans = plan_all(_ledger(data), uploads, today, theirs)
+    if not theirs:
+        _first_file_goes_first(plans)
+    return plans
+
+
+def _first_file_goes_first(plans: list[SheetPlan]) -> None:
+    """Mark the rows that `apply` will find in conflict with an earlier file of the same run: a status
+    or figure set otherwise by that file, which is written first (the lead unit's sheet and a
+    supporting unit's, both reporting on one item). Each file is planned against the ledger as it
+    stands, so without this the preview promised to record both."""
+    first: dict[tuple[str, ...], tuple[SheetPlan, object]] = {}
+    for plan in plans:
+        for index, line in enumerate(plan.lines):
+            sets = line.what_it_sets() if line.writes else None
+            if sets is None:
+                continue
+            key, value = sets
+            earlier, its_value = first.setdefault(key, (plan, value))
+            if earlier is not plan and its_value != value:
+                plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
 
 
 def _ledger(data: DataDir) -> Ledger:

@@ -128,6 +128,7 @@ _STATES = {
     "recorded": N_("already recorded"),
     "conflict": N_("conflict: the ledger changed since the sheet was cut; not taken"),
     "theirs": N_("conflict: the sheet's value wins (--theirs)"),
+    "after": N_("not taken: {file} above changes it first (--theirs takes this one)"),
 }
 
 
@@ -150,7 +151,8 @@ def _preview_table(plan: Plan) -> Table:
     for line in plan.lines:
         what = {"status": _("status"), "note": _("note"), "figure": _("figure")}[line.what]
         cell = line.ref.removeprefix(f"{plan.path.name}!")
-        table.add_row(cell, line.item_id, what, line.old, line.new, line.note or "", _(_STATES[line.state]))
+        outcome = _(_STATES[line.state]).format(file=line.earlier)
+        table.add_row(cell, line.item_id, what, line.old, line.new, line.note or "", outcome)
     if not plan.lines:
         table.caption = _("nothing to record")
     return table
