@@ -319,6 +319,23 @@ def test_cells_that_would_make_an_invalid_ledger_are_all_reported_and_nothing_is
     assert not (tmp_path / "l").exists()
 
 
+def test_a_table_placed_below_and_right_of_a1_is_referred_to_by_its_own_cells(cli: Cli, tmp_path: Path) -> None:
+    """A table starting at C3, two blank rows and columns before it: the references count from A1, as
+    the spreadsheet shows them (calamine counts from the first filled cell unless told otherwise)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    rows = [["清單"], HEADER, ["1", "有牽頭單位。", "甲", "縣財政局", "", "2025年6月底以前"]]
+    rows.append(["2", "沒有牽頭單位。", "乙", "", "縣財政局", "2025年6月底以前"])
+    for row_number, row in enumerate(rows, start=3):
+        for column_number, value in enumerate(row, start=3):
+            sheet.cell(row=row_number, column=column_number, value=value)
+    book.save(tmp_path / "bad.xlsx")
+    result = cli("init", str(tmp_path / "l"), "--from", str(tmp_path / "bad.xlsx"), "--lang", "en")
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert "bad.xlsx!F6: T02: no 牽頭單位 (lead unit) named" in result.stderr
+
+
 def test_a_table_without_the_header_is_refused(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     result = cli("init", str(tmp_path / "l"), "--from", str(tmp_path / "notes.csv"), "--lang", "en")
