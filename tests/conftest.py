@@ -201,3 +201,19 @@ def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
                 return Outcome(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
 
     return invoke
+
+
+def soffice_convert(source: Path, target: Path, convert_to: str, profile: Path) -> Path:
+    """`source` converted by LibreOffice (`--convert-to`), as an office that saves with it would; the
+    profile folder is LibreOffice's own, kept out of the user's."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is needed (apt-get install libreoffice-calc-nogui; .ci/run installs it)"
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", convert_to,
+         "--outdir", str(target), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    produced = target / f"{source.stem}.{convert_to.split(':')[0]}"
+    assert produced.exists(), f"LibreOffice wrote nothing for {source}"
+    return produced

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 import yaml
 from python_calamine import CalamineWorkbook
 
-from conftest import DATA, Cli, git
+from conftest import DATA, Cli, git, soffice_convert
 from parktrack import ledger
 
 # the indicator ids as the ledger holds them: the workbook must carry every one
@@ -508,20 +507,6 @@ def test_a_conflict_keeps_the_ledgers_change_unless_theirs(cli: Cli, repo: Path,
 # --- other spreadsheets ---------------------------------------------------------------------
 
 
-def _soffice(source: Path, target: Path, convert_to: str, profile: Path) -> Path:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is needed (apt-get install libreoffice-calc-nogui; .ci/run installs it)"
-    target.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", convert_to,
-         "--outdir", str(target), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    produced = target / f"{source.stem}.{convert_to.split(':')[0]}"
-    assert produced.exists(), f"LibreOffice wrote nothing for {source}"
-    return produced
-
-
 def test_resaved_by_libreoffice_or_as_csv_imports_the_same(cli: Cli, repo: Path, tmp_path: Path) -> None:
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     fill(
@@ -533,11 +518,11 @@ def test_resaved_by_libreoffice_or_as_csv_imports_the_same(cli: Cli, repo: Path,
         },
     )
     profile = tmp_path / "lo-profile"
-    resaved = _soffice(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", profile)
+    resaved = soffice_convert(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", profile)
     kept = openpyxl.load_workbook(resaved)
     assert kept["parktrack"].sheet_state in ("hidden", "veryHidden")  # LibreOffice keeps it (as hidden)
     assert kept.worksheets[0].protection.sheet and not kept.worksheets[0]["F4"].protection.locked
-    csv_utf8 = _soffice(finance, tmp_path / "csv", "csv:Text - txt - csv (StarCalc):44,34,76,1", profile)
+    csv_utf8 = soffice_convert(finance, tmp_path / "csv", "csv:Text - txt - csv (StarCalc):44,34,76,1", profile)
     # Excel on a Chinese Windows saves CSV as GB18030: write one from the second reader's view
     seen = [
         [value.date().isoformat() if isinstance(value, datetime) else value for value in row]
@@ -1357,7 +1342,7 @@ def test_a_cell_showing_a_formula_error_is_a_bad_cell(cli: Cli, repo: Path, tmp_
             "M05": {"进展情况": "=1/0", "变更日期": "2024-06-21"},
         },
     )
-    resaved = _soffice(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo-profile")
+    resaved = soffice_convert(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo-profile")
     shown = openpyxl.load_workbook(resaved, data_only=True).worksheets[0]
     assert (shown.cell(row=rows["T45"], column=7).value, shown.cell(row=rows["M05"], column=7).value) == (
         "#NAME?",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
-from conftest import Cli, git
+from conftest import Cli, git, soffice_convert
 from ledger_tables import HEADER, bundled_ledger, write_key_task_table
 from parktrack import store
 from parktrack.ledger import Ledger, load
@@ -273,6 +274,25 @@ def test_an_awkward_workbook_is_read_cell_by_cell(cli: Cli, tmp_path: Path) -> N
         "北園區台賬.xlsx!A14: not a 序號, a section heading or an item: row skipped",
     ]
     assert "5 items" in result.stdout and "2 sections" in result.stdout
+
+
+def test_an_excel_97_workbook_gives_the_same_ledger(cli: Cli, tmp_path: Path) -> None:
+    """The awkward workbook saved as .xls (Excel 97-2003, as many offices and WPS still save) by
+    LibreOffice: merged cells and all, the ledger is the one the .xlsx gives, and cells are named alike."""
+    awkward_workbook(tmp_path / "北園區台賬.xlsx")
+    old_format = soffice_convert(tmp_path / "北園區台賬.xlsx", tmp_path / "saved", "xls:MS Excel 97", tmp_path / "lo")
+    outcomes = {}
+    for name, table in (("xlsx", tmp_path / "北園區台賬.xlsx"), ("xls", old_format)):
+        (tmp_path / name).mkdir()
+        result = cli("init", "north", "--from", str(table), "--lang", "en", cwd=tmp_path / name)
+        assert result.exit_code == 0, result.stderr
+        files = {
+            file: (tmp_path / name / "north" / "data" / file).read_bytes() for file in ("tasks.yaml", "units.yaml")
+        }
+        said = re.sub(r"committed [0-9a-f]+", "committed SHA", result.stdout.replace(table.name, "TABLE"))
+        outcomes[name] = (files, said)
+    assert outcomes["xls"] == outcomes["xlsx"]
+    assert "TABLE!F10: T03: no date could be read" in outcomes["xls"][1]
 
 
 def test_a_csv_table_in_gb18030(cli: Cli, tmp_path: Path) -> None:

@@ -54,9 +54,9 @@ def read_grids(path: Path) -> list[Grid]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return [Grid(path.name, _csv_rows(path))]
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm", ".xls"):  # .xls: Excel 97-2003, still what many offices and WPS save
         return _workbook_grids(path)
-    raise UsageError(_("{path}: not a table parktrack reads; give an .xlsx or .csv file").format(path=path))
+    raise UsageError(_("{path}: not a table parktrack reads; give an .xlsx, .xls or .csv file").format(path=path))
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
