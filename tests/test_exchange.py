@@ -662,6 +662,22 @@ def test_a_csv_naming_a_branch_for_its_commit_is_refused(cli: Cli, repo: Path, t
         )
 
 
+def test_a_sheet_saved_in_an_old_format_is_refused_with_how_to_save_it(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison's WPS saved the sheet as Excel 97-2003 (.xls): openpyxl's English advice to use xlrd
+    reached the office. Its number formats (12.5% is stored as 0.125) are not read from .xls, so it is
+    refused, saying how to save it."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    old_format = soffice_convert(finance, tmp_path / "saved", "xls:MS Excel 97", tmp_path / "lo")
+    before = data_bytes(repo)
+    for lang, hint in ((EN, "save it as an Excel workbook (.xlsx)"), (ZH, "另存为 Excel 工作簿（.xlsx）")):
+        result = cli("import", str(old_format), *lang, cwd=repo)
+        assert result.exit_code == 2, result.stdout + result.stderr
+        assert result.stderr.startswith(f"{'error' if lang == EN else '错误'}") and hint in result.stderr
+        assert "xlrd" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert data_bytes(repo) == before
+
+
 def test_an_id_typed_over_a_huge_figure_a_cut_meta_sheet_and_utf16_are_clear_errors(
     cli: Cli, repo: Path, tmp_path: Path
 ) -> None:

@@ -93,9 +93,18 @@ def read(path: Path) -> Upload:
     """Read a fill-in workbook (.xlsx) or one of its sheets exported as CSV."""
     if not path.is_file():
         raise UsageError(_("{path}: no such file").format(path=path))
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         return Upload(path, [Table(path.name, _read_csv(path))], None)
+    if suffix not in _WORKBOOKS:  # .xls (Excel 97-2003, WPS's compatibility mode), .et, .ods …: no number formats
+        message = _(
+            "{path}: not a sheet parktrack reads; save it as an Excel workbook (.xlsx) or as CSV, then import that"
+        )
+        raise UsageError(message.format(path=path))
     return _read_xlsx(path)
+
+
+_WORKBOOKS = (".xlsx", ".xlsm")  # what openpyxl reads, number formats and all (12.5% is stored as 0.125)
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
