@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -33,6 +34,54 @@ def test_bundled_data_validates(cli: Cli) -> None:
     result = cli("--lang", "en", "validate", "--data", "data")
     assert result.exit_code == 0, result.stderr
     assert re.fullmatch(r".*data: ok, 83 tasks, 41 indicators, 27 units, 4 groups\n", result.stdout)
+
+
+def _two_problems(tasks: Path) -> tuple[int, int]:
+    """An unknown unit in T07, and T02's deadline written 50%: each problem's line."""
+    _replace(
+        tasks,
+        "lead_units: [云南武定產業園區管委會]\n    support_units: [縣財政局, 縣稅務局]",
+        "lead_units: [縣財正局]\n    support_units: [縣財政局, 縣稅務局]",
+    )
+    _replace(tasks, "deadline: 2024-06-30", 'deadline: "50%"')
+    return _line_of(tasks, '"50%"'), _line_of(tasks, "縣財正局")
+
+
+def test_validate_as_json_locates_every_problem_for_a_program(cli: Cli, data_copy: Path) -> None:
+    tasks = data_copy / "tasks.yaml"
+    deadline_line, unit_line = _two_problems(tasks)
+    result = cli("validate", "--data", str(data_copy), "--format", "json", "--lang", "zh-Hans")
+    assert result.exit_code == 1 and result.stderr.startswith("错误") and len(result.stderr.splitlines()) == 1
+    report = json.loads(result.stdout)
+    assert (report["ok"], report["folder"], report["counts"]) == (False, str(data_copy), None)
+    located = [(p["file"], p["line"], p["column"], p["where"]) for p in report["problems"]]
+    assert located == [
+        (str(tasks), deadline_line, 15, "T02.deadline"),
+        (str(tasks), unit_line, 18, "T07.lead_units[0]"),
+    ]
+    assert "縣財正局" in report["problems"][1]["message"]  # the message in the interface's language
+    good = json.loads(cli("validate", "--data", "data", "-f", "json").stdout)
+    assert (good["ok"], good["problems"]) == (True, [])
+    assert good["counts"] == {"tasks": 83, "indicators": 41, "units": 27, "groups": 4}
+
+
+def test_validate_for_github_annotates_each_problem_on_its_line(cli: Cli, data_copy: Path) -> None:
+    """GitHub shows a workflow command `::error file=…,line=…::…` on that line of the pull request: the
+    file named from where the job runs, % and line breaks escaped as GitHub's toolkit escapes them."""
+    tasks = data_copy / "tasks.yaml"
+    deadline_line, unit_line = _two_problems(tasks)
+    result = cli("validate", "--format", "github", "--lang", "en", cwd=data_copy.parent)
+    assert result.exit_code == 1 and result.stderr == "error: 2 problems found\n", result.stderr
+    assert result.stdout.splitlines() == [
+        f"::error file=data/tasks.yaml,line={deadline_line},col=15::T02.deadline: expected a date written "
+        "YYYY-MM-DD, got '50%25'",
+        f"::error file=data/tasks.yaml,line={unit_line},col=18::T07.lead_units[0]: unknown unit '縣財正局' "
+        "(did you mean 縣財政局?)",
+    ]
+    good = cli("validate", "-f", "github", "--data", "data", "--lang", "en")
+    assert good.exit_code == 0 and re.fullmatch(
+        r".*data: ok, 83 tasks, 41 indicators, 27 units, 4 groups\n", good.stdout
+    )
 
 
 def test_unknown_unit_is_located_with_a_suggestion(cli: Cli, data_copy: Path) -> None:

@@ -98,6 +98,14 @@ class DataError(ParktrackError):
         return [str(p) for p in self.problems] + [summary.format(count=count)]
 
 
+class ReportedDataError(DataError):
+    """The ledger does not validate, and its problems were printed for a program to read (JSON, CI
+    annotations): only the count goes to stderr."""
+
+    def lines(self) -> list[str]:
+        return super().lines()[-1:]
+
+
 class RefusedChangeError(UsageError):
     """A write that would make the ledger invalid; nothing was written, so no line on disk is to blame."""
 

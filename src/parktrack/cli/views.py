@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -32,7 +34,7 @@ from parktrack.cli.common import (
     resolve_filters,
     task_records,
 )
-from parktrack.errors import EXIT_OVERDUE, UsageError
+from parktrack.errors import EXIT_OVERDUE, DataError, Problem, ReportedDataError, UsageError
 from parktrack.i18n import _, display, ngettext
 
 if TYPE_CHECKING:
@@ -40,25 +42,72 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
+    from parktrack.datadir import DataDir
+    from parktrack.ledger import Ledger
     from parktrack.query import Row
     from parktrack.tables import Screen
 
 
+class ProblemFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
 @app.command()
-def validate(data: DataOpt = None) -> None:
+def validate(
+    data: DataOpt = None,
+    fmt: Annotated[
+        ProblemFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text: one line a problem; json: one object for programs; github: GitHub Actions annotations, "
+            "each problem shown on its line of the pull request.",
+        ),
+    ] = ProblemFormat.text,
+) -> None:
     """Check the ledger files: shapes, dates, ids, unit references. Exit 1 listing every problem."""
     from parktrack import cache, datadir
 
     folder = datadir.find_data_dir(data)
     if folder.bundled:  # the bundled copy always validates; passing it off as yours would hide a missing ledger
         raise UsageError(_("no ledger to validate: no data/tasks.yaml at or above this folder; pass --data DIR"))
-    loaded = cache.validate(folder)  # always the full check, never from the cache: CI's guard
+    if fmt is not ProblemFormat.text:
+        _report_problems(folder, fmt)
+        return
+    print(_ok_line(folder, _counts(cache.validate(folder))))  # always the full check, never from the cache
+
+
+def _ok_line(folder: DataDir, counts: dict[str, int]) -> str:
+    text = _("{tasks} tasks, {indicators} indicators, {units} units, {groups} groups").format(**counts)
+    return _("{folder}: ok, {counts}").format(folder=folder.path, counts=text)
+
+
+def _counts(loaded: Ledger) -> dict[str, int]:
     units = sum(1 for unit in loaded.units if not unit.is_group)
-    groups = len(loaded.units) - units
-    counts = _("{tasks} tasks, {indicators} indicators, {units} units, {groups} groups").format(
-        tasks=len(loaded.tasks), indicators=len(loaded.indicators), units=units, groups=groups
-    )
-    print(_("{folder}: ok, {counts}").format(folder=folder.path, counts=counts))
+    return {"tasks": len(loaded.tasks), "indicators": len(loaded.indicators), "units": units,
+            "groups": len(loaded.units) - units}  # fmt: skip
+
+
+def _report_problems(folder: DataDir, fmt: ProblemFormat) -> None:
+    """The full check's outcome on stdout, for a program; exit 1 (the count on stderr) when it fails."""
+    from parktrack import cache, problem_report
+
+    counts: dict[str, int] | None = None
+    problems: list[Problem] = []
+    try:
+        counts = _counts(cache.validate(folder))
+    except DataError as error:
+        problems = error.problems
+    if fmt is ProblemFormat.json:
+        print(problem_report.as_json(folder.path, problems, counts))
+    elif counts is not None:
+        print(_ok_line(folder, counts))  # in the job's log
+    if problems:
+        if fmt is ProblemFormat.github:
+            print(problem_report.as_github(problems, Path.cwd()))
+        raise ReportedDataError(problems)
 
 
 @app.command("list")
