@@ -678,6 +678,19 @@ def test_a_sheet_saved_in_an_old_format_is_refused_with_how_to_save_it(cli: Cli,
     assert data_bytes(repo) == before
 
 
+def test_a_damaged_workbook_is_refused_saying_how_to_mend_it(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A sheet cut short in a chat app's download: the readers' English (File is not a zip file; invalid
+    Zip archive: Could not find EOCD) reached the office in the middle of a Chinese line."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    finance.write_bytes(finance.read_bytes()[:5000])
+    mend = "文件已损坏，或未保存为 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 重新保存"
+    for command in (("import", str(finance)), ("init", str(tmp_path / "new"), "--from", str(finance))):
+        result = cli(*command, *ZH, cwd=repo)
+        assert result.exit_code == 2, result.stdout + result.stderr
+        assert result.stderr == f"错误：{finance}：无法读取工作簿：{mend}\n"
+    assert not (tmp_path / "new").exists()
+
+
 def test_an_id_typed_over_a_huge_figure_a_cut_meta_sheet_and_utf16_are_clear_errors(
     cli: Cli, repo: Path, tmp_path: Path
 ) -> None:

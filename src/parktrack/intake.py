@@ -40,7 +40,7 @@ from parktrack.sheets import (
     unit_items,
 )
 from parktrack.store import DataDir
-from parktrack.tableread import csv_rows
+from parktrack.tableread import csv_rows, unreadable_workbook
 from parktrack.updates import Change, Figure, plan_change, write_batch
 from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
@@ -117,10 +117,10 @@ def _read_xlsx(path: Path) -> Upload:
 
     try:
         book = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise UsageError(
-            _("{path}: not a workbook that can be read ({error})").format(path=path, error=error)
-        ) from None
+    except zipfile.BadZipFile:
+        raise unreadable_workbook(path) from None
+    except (InvalidFileException, KeyError, ValueError, OSError) as error:
+        raise unreadable_workbook(path, str(error)) from None
     tables: list[Table] = []
     meta: dict[str, str] | None = None
     for sheet in book.worksheets:

@@ -85,15 +85,27 @@ def _workbook_grids(path: Path) -> list[Grid]:
 
     Read by calamine, not openpyxl: openpyxl styles the border of every merged range as it loads a
     sheet, a minute for a 10,000-row 台賬 whose section rows are merged (calamine: a second)."""
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum  # for this command only
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, ZipError  # for this command only
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [sheet.name for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet]
         grids = [_grid(path, book.get_sheet_by_name(name), len(sheets) > 1) for name in sheets]
+    except ZipError:
+        raise unreadable_workbook(path) from None
     except (CalamineError, OSError, ValueError) as exc:
-        raise UsageError(_("{path}: cannot read the workbook: {reason}").format(path=path, reason=exc)) from None
+        raise unreadable_workbook(path, str(exc)) from None
     return grids
+
+
+def unreadable_workbook(path: Path, reason: str | None = None) -> UsageError:
+    """The error for a workbook that cannot be read; without a `reason` (the reader's own words, in
+    English), what it usually means: a damaged file, or another format renamed."""
+    if reason is None:
+        reason = _(
+            "the file is damaged, or was not saved as an Excel workbook (.xlsx); save it again from Excel or WPS"
+        )
+    return UsageError(_("{path}: cannot read the workbook: {reason}").format(path=path, reason=reason))
 
 
 def _grid(path: Path, sheet: Any, named: bool) -> Grid:
