@@ -275,7 +275,8 @@ def test_a_chain_of_hand_edits_read_through_either_entry_answers_as_full_loads(
         valid = tasks.read_bytes()
         for _ in range(data.draw(st.integers(1, 4))):
             cuts = load(folder_data, replacing={TASKS: valid.decode("utf-8")}, indicators=False).task_cuts
-            assert cuts is not None
+            if cuts is None:  # an edit kept (a lone CR between items) left the file uncut: no item to aim at
+                break
             tasks.write_bytes(data.draw(chained_edit(valid, cuts)))
             indicators = data.draw(st.booleans())
             cached = _outcome(cache.load_ledger, folder_data, indicators)
