@@ -158,4 +158,4 @@ def test_messages_speak_the_interface_language(cli: Cli, data_copy: Path) -> Non
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"{tasks}:") and "有未解决的合并冲突" in lines[0]
-    assert lines[-1] == "错误:发现 1 个问题"
+    assert lines[-1] == "错误：发现 1 个问题"

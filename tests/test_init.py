@@ -125,7 +125,7 @@ def test_bundled_plan_round_trips_through_a_workbook(cli: Cli, tmp_path: Path) -
     assert rebuilt.leaders == list(dict.fromkeys(leader for task in tasks for leader in task.leaders))
 
     # the summary, and the one 完成時限 with no date, by its cell
-    assert "8 個部分, 52 項" in result.stdout and "51 項讀為日期，1 項待核對" in result.stdout
+    assert "8 個部分，52 項" in result.stdout and "51 項讀為日期，1 項待核對" in result.stdout
     assert f"台賬.xlsx!F{table.row_of['T44']}: T44：無法從完成時限" in result.stdout
     assert "在中央有關政策明確" in result.stdout
     flagged = [line for line in result.stdout.splitlines() if "台賬.xlsx!" in line]

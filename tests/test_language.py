@@ -556,3 +556,26 @@ def test_every_message_is_translated_and_the_catalogs_are_current() -> None:
         assert len(strings) > 250 and all(s if isinstance(s, str) else all(s) for s in strings)
     hant = (REPO / "src/parktrack/locale/zh_Hant/LC_MESSAGES/parktrack.po").read_text(encoding="utf-8")
     assert 'msgstr "紅燈"' in hant and 'msgstr "未啟動"' in hant
+
+
+# ASCII punctuation in a Chinese sentence: beside a Chinese character, or after a placeholder that the
+# sentence runs on from (截至{day},贵单位); YAML a user types (withdrawn: true) stays ASCII
+_HALF_WIDTH_IN_CHINESE = re.compile(r"[\u3400-\u9fff（）：；，][,:;?!()]|[,:;?!()][\u3400-\u9fff]|\}[,:;]")
+
+
+def test_chinese_messages_use_chinese_punctuation() -> None:
+    """A 催辦 notice read `截至2024年7月1日,贵单位…推进:` with half-width punctuation, a third of the
+    messages so; formal Chinese writes ，：；（）."""
+    from babel.messages.pofile import read_po
+
+    for name in ("zh_Hans", "zh_Hant"):
+        with (REPO / "src" / "parktrack" / "locale" / name / "LC_MESSAGES" / "parktrack.po").open("rb") as handle:
+            catalog = read_po(handle, locale=name)
+        texts = [text for message in catalog if message.id for text in _strings(message.string)]
+        chinese = [text for text in texts if re.search(r"[\u3400-\u9fff]", text)]
+        assert len(chinese) > 250
+        assert [text for text in chinese if _HALF_WIDTH_IN_CHINESE.search(text)] == []
+
+
+def _strings(string: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (string,) if isinstance(string, str) else string

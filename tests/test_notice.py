@@ -11,10 +11,10 @@ def test_one_unit_notice_in_chinese(cli: Cli) -> None:
     result = cli("notice", "--unit", "组织部", "--as-of", "2024-07-01", "--lang", "zh-Hans")
     assert result.exit_code == 0, result.stderr
     text = result.stdout
-    assert text.startswith("催办通知\n\n县委组织部:\n")
-    assert "截至2024年7月1日" in text and "已逾期事项(2项)" in text
+    assert text.startswith("催办通知\n\n县委组织部：\n")
+    assert "截至2024年7月1日" in text and "已逾期事项（2项）" in text
     assert "1. T02 进一步压实县委责任" in text and "2. T05 " in text
-    assert "完成时限:2024年6月底以前,并长期坚持;已逾期1天;牵头领导:潘德志;最近一次进展记录:暂无。" in text
+    assert "完成时限：2024年6月底以前,并长期坚持；已逾期1天；牵头领导：潘德志；最近一次进展记录：暂无。" in text
     assert "到期事项" not in text  # nothing else falls due within 15 days
     assert text.rstrip().endswith("云南武定产业园区领导小组办公室\n2024年7月1日")
 
