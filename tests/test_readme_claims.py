@@ -4,10 +4,8 @@ compares what happens with what the README says."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-
 from tests.conftest import Cli
 
 
