@@ -3,7 +3,10 @@ compares what happens with what the README says."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 
 import pytest
 from tests.conftest import Cli
@@ -33,3 +36,36 @@ def indicator_json(cli: Cli, indicator: str, as_of: str) -> dict[str, object]:
 def test_pace_is_the_share_of_the_plan_year_elapsed(cli: Cli, as_of: str, pace: float) -> None:
     record = indicator_json(cli, "gross-output", as_of)
     assert record["pace"] == pytest.approx(pace, abs=1e-4)
+
+
+def csv_rows(cli: Cli, lang: str, *args: str) -> list[list[str]]:
+    outcome = cli(*args, "-f", "csv", "--lang", lang)
+    assert outcome.exit_code == 0, outcome.stderr
+    return list(csv.reader(io.StringIO(outcome.stdout.lstrip("\ufeff"))))
+
+
+# README, "Languages": "CSV is for spreadsheets, so its headers and values (statuses, lights, yes/no, the
+# ledger's text) follow the language; in English a CSV has the JSON keys as headers and the codes as
+# values." So in Chinese no header is an English key and no coded value is left as its code.
+@pytest.mark.parametrize(
+    ("view", "coded"),
+    [
+        (("indicators", "--as-of", "2024-06-30"), ("kind", "comparison", "period")),
+        (("units", "--as-of", "2024-06-30"), ("kind",)),
+    ],
+    ids=["indicators", "units"],
+)
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_chinese_csv_has_no_english_header_or_code(
+    cli: Cli, lang: str, view: tuple[str, ...], coded: tuple[str, ...]
+) -> None:
+    english, chinese = csv_rows(cli, "en", *view), csv_rows(cli, lang, *view)
+    keys, headers = english[0], chinese[0]
+    assert len(english) == len(chinese) > 1
+    untranslated = [header for header in headers if re.fullmatch(r"[a-z_]+", header)]
+    assert not untranslated, f"{view[0]}: headers left in English: {untranslated}"
+    for key in coded:
+        column = keys.index(key)
+        codes = {row[column] for row in english[1:]}
+        words = {row[column] for row in chinese[1:]}
+        assert words and not words & codes, f"{view[0]} {key}: codes left untranslated: {words & codes}"
