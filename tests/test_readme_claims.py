@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from tests.conftest import Cli
@@ -69,3 +70,13 @@ def test_chinese_csv_has_no_english_header_or_code(
         codes = {row[column] for row in english[1:]}
         words = {row[column] for row in chinese[1:]}
         assert words and not words & codes, f"{view[0]} {key}: codes left untranslated: {words & codes}"
+
+
+# README, "The meeting report and 催辦 notices": `notice --all -o DIR` writes one file per unit, named
+# with the day and the unit in the interface's script.
+@pytest.mark.parametrize(("lang", "name"), [("zh-Hans", "县委组织部"), ("zh-Hant", "縣委組織部"), ("en", "縣委組織部")])
+def test_notice_files_are_named_in_the_interface_script(cli: Cli, tmp_path: Path, lang: str, name: str) -> None:
+    folder = tmp_path / "催辦"
+    outcome = cli("notice", "--all", "-o", str(folder), "--as-of", "2024-07-01", "--lang", lang)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert (folder / f"2024-07-01-{name}.txt").is_file(), sorted(path.name for path in folder.iterdir())
