@@ -80,3 +80,13 @@ def test_notice_files_are_named_in_the_interface_script(cli: Cli, tmp_path: Path
     outcome = cli("notice", "--all", "-o", str(folder), "--as-of", "2024-07-01", "--lang", lang)
     assert outcome.exit_code == 0, outcome.stderr
     assert (folder / f"2024-07-01-{name}.txt").is_file(), sorted(path.name for path in folder.iterdir())
+
+
+# README, "Languages": the ledger's text (units ...) is shown simplified in zh-Hans; "Names as people type
+# them": a unit is found by any alias or a unique part. The message names the unit found, as shown.
+@pytest.mark.parametrize("typed", ["縣財政局", "财政", "finance"])
+def test_notice_with_nothing_to_chase_names_the_unit_found(cli: Cli, typed: str) -> None:
+    outcome = cli("notice", "--unit", typed, "--as-of", "2024-07-01", "--lang", "zh-Hans")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == ""
+    assert outcome.stderr.strip() == "县财政局截至2024-07-01无需催办事项"
