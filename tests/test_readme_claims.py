@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,35 @@ def test_notice_with_nothing_to_chase_names_the_unit_found(cli: Cli, typed: str)
     assert outcome.exit_code == 0, outcome.stderr
     assert outcome.stdout == ""
     assert outcome.stderr.strip() == "县财政局截至2024-07-01无需催办事项"
+
+
+# README, "Exit codes": 4 when git failed "after (no identity: the data was written but not committed);
+# the message says which", in the interface language, with the commands that set an identity.
+@pytest.mark.parametrize(("lang", "words"), [("zh-Hans", "设置"), ("zh-Hant", "設置"), ("en", "set one with")])
+def test_no_git_identity_is_said_in_the_interface_language(
+    cli: Cli, data_copy: Path, tmp_path: Path, lang: str, words: str
+) -> None:
+    ledger = data_copy.parent
+    subprocess.run(["git", "init", "-q", str(ledger)], check=True)
+    who = ["-c", "user.name=Office", "-c", "user.email=office@example.org"]
+    subprocess.run(["git", *who, "-C", str(ledger), "add", "data"], check=True)
+    subprocess.run(["git", *who, "-C", str(ledger), "commit", "-q", "-m", "ledger"], check=True)
+    nobody = tmp_path / "gitconfig"
+    nobody.write_text("[user]\n\tuseConfigOnly = true\n", encoding="utf-8")
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "GIT_CONFIG_GLOBAL": str(nobody)}
+    outcome = cli(
+        "note",
+        "T07",
+        "已对接",
+        "--date",
+        "2024-05-10",
+        "--lang",
+        lang,
+        cwd=ledger,
+        env=env | {"GIT_CONFIG_NOSYSTEM": "1"},
+    )
+    assert outcome.exit_code == 4, outcome.stderr
+    message = outcome.stderr.strip()
+    assert 'git config --global user.name "' in message and words in message
+    if lang != "en":
+        assert "set one with" not in message
