@@ -123,3 +123,26 @@ def test_no_git_identity_is_said_in_the_interface_language(
     assert 'git config --global user.name "' in message and words in message
     if lang != "en":
         assert "set one with" not in message
+
+
+NO_LOCALE: dict[str, str | None] = {"PARKTRACK_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
+
+
+# README, "Languages": the language is chosen from --lang, PARKTRACK_LANG, the config file, the locale,
+# "otherwise zh-Hans". A config file or a --lang that names no language is an error (exit 2); the
+# message is in the language the rest of that chain gives, not in the code's English.
+@pytest.mark.parametrize(
+    ("config", "args"),
+    [('lang = "xx"\n', ()), ("lang = \n", ()), ("", ("--lang", "xx"))],
+    ids=["unknown-language", "not-toml", "bad-option"],
+)
+def test_a_bad_language_setting_is_reported_in_the_default_language(
+    cli: Cli, tmp_path: Path, config: str, args: tuple[str, ...]
+) -> None:
+    settings = tmp_path / "config.toml"
+    settings.write_text(config, encoding="utf-8")
+    outcome = cli(*args, "leaders", env={**NO_LOCALE, "PARKTRACK_CONFIG": str(settings)})
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith("错误："), outcome.stderr
+    chinese = cli(*args, "leaders", env={**NO_LOCALE, "PARKTRACK_CONFIG": str(settings), "LANG": "zh_TW.UTF-8"})
+    assert chinese.stderr.startswith("錯誤："), chinese.stderr
