@@ -249,13 +249,16 @@ def _fail(error: ParktrackError) -> NoReturn:
 
 def _language(option: str | None, args: list[str]) -> Language:
     """The language for this run; `parktrack config ...` still runs when the config file is broken,
-    so that it can mend it."""
+    so that it can mend it. A setting that names no language is reported in the locale's language
+    (else zh-Hans), as the rest of the chain would have chosen, not in the code's English."""
     try:
         return choose_language(option, os.environ)
     except UsageError:
-        if args[:1] != ["config"] or option or os.environ.get("PARKTRACK_LANG"):
-            raise
-        return locale_language(os.environ) or DEFAULT_LANGUAGE
+        fallback = locale_language(os.environ) or DEFAULT_LANGUAGE
+        if args[:1] == ["config"] and not option and not os.environ.get("PARKTRACK_LANG"):
+            return fallback
+        set_language(fallback)
+        return choose_language(option, os.environ)  # raises again, its message now in `fallback`
 
 
 def main(argv: Sequence[str] | None = None) -> None:
