@@ -146,3 +146,36 @@ def test_a_bad_language_setting_is_reported_in_the_default_language(
     assert outcome.stderr.startswith("错误："), outcome.stderr
     chinese = cli(*args, "leaders", env={**NO_LOCALE, "PARKTRACK_CONFIG": str(settings), "LANG": "zh_TW.UTF-8"})
     assert chinese.stderr.startswith("錯誤："), chinese.stderr
+
+
+# README, "Starting a new ledger": the 完成時限 forms `init --from` reads as dates, and those it keeps as
+# conditions (listed by cell). Every form the README names, in one table.
+README_READ = {
+    "2024年6月底以前": "2024-06-30",
+    "2024年6月底前": "2024-06-30",
+    "2024年9月30日前": "2024-09-30",
+    "2024年底前": "2024-12-31",
+    "2024年上半年": "2024-06-30",
+    "2024年第三季度": "2024-09-30",
+    "2024-09-30": "2024-09-30",
+    "2024年9月30日前,并長期堅持": "2024-09-30",
+}
+README_NOT_GUESSED = ["長期堅持", "6月前", "6月底前", "2024年3月底、6月底"]
+
+
+def test_init_reads_the_deadline_forms_the_readme_names(cli: Cli, tmp_path: Path) -> None:
+    texts = [*README_READ, *README_NOT_GUESSED]
+    rows = [["序號", "具體工作舉措", "牽頭領導", "牽頭單位", "配合單位", "完成時限"], ["一、招商引資"]]
+    rows += [[str(number), f"工作{number}", "張三", "縣財政局", "", text] for number, text in enumerate(texts, 1)]
+    table = tmp_path / "台賬.csv"
+    with table.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    outcome = cli("init", str(tmp_path / "park"), "--from", str(table), "--title", "園區", "--lang", "en")
+    assert outcome.exit_code == 0, outcome.stderr
+    listed = cli("list", "-f", "json", "--as-of", "2024-07-01", cwd=tmp_path / "park")
+    items = {item["deadline_text"]: item for item in json.loads(listed.stdout)}
+    assert {text: items[text]["deadline"] for text in README_READ} == README_READ
+    assert items["2024年9月30日前,并長期堅持"]["long_term"] is True
+    for number, text in enumerate(README_NOT_GUESSED, len(README_READ) + 1):
+        assert items[text]["deadline"] is None and items[text]["condition"] == text
+        assert f"台賬.csv!F{number + 2}: T{number:02d}: no date could be read" in outcome.stdout
