@@ -80,7 +80,10 @@ def list_items(
         ),
     ] = None,
     kind: Annotated[
-        Kind | None, typer.Option(help="key: the ledger's key tasks; measure: the plan's measure items.")
+        Kind | None,
+        typer.Option(
+            help="key: the ledger's key tasks; measure: the plan's measure items; assigned: items decided at meetings."
+        ),
     ] = None,
     search: Annotated[
         str | None, typer.Option(help="Text that the item's wording contains.", show_default=False)
