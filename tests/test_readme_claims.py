@@ -196,3 +196,35 @@ def test_list_kind_help_explains_assigned(cli: Cli, lang: str, words: tuple[str,
     assert outcome.exit_code == 0
     (line,) = [line for line in outcome.stdout.splitlines() if "<key|measure|assigned>" in line]
     assert line.split()[1] == "--kind" and all(word in line for word in words)
+
+
+# README, "Languages": CSV and TSV values follow the language ("in English ... the codes"), and the
+# table's words too. `history` reports status changes, notes, and an indicator's figures, corrections
+# and withdrawals: in Chinese none of them is left as its English code.
+def test_history_words_its_changes_in_chinese(cli: Cli, repo: Path) -> None:
+    steps = [
+        ("update", "T07", "--status", "in_progress", "--date", "2024-05-10"),
+        ("note", "T07", "已对接", "--date", "2024-05-20"),
+        ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-05"),
+        ("record", "gross-output", "20.1", "--period", "2024Q2", "--correct", "--date", "2024-07-06"),
+        ("record", "gross-output", "--period", "2024Q2", "--withdraw", "--date", "2024-07-07"),
+    ]
+    for step in steps:
+        outcome = cli(*step, cwd=repo)
+        assert outcome.exit_code == 0, outcome.stderr
+    english = csv_rows_in(cli, repo, "en")
+    codes = {"status", "note", "figure", "correction", "withdrawal"}
+    column = english[0].index("change")
+    assert {row[column] for row in english[1:]} == codes
+    for lang in ("zh-Hans", "zh-Hant"):
+        chinese = csv_rows_in(cli, repo, lang)
+        words = {row[column] for row in chinese[1:]}
+        assert len(words) == len(codes) and not words & codes, words
+        table = cli("history", "--lang", lang, "-f", "table", cwd=repo, env={"COLUMNS": "200"})
+        assert not re.search(r"\b(figure|correction|withdrawal)\b", table.stdout), table.stdout
+
+
+def csv_rows_in(cli: Cli, repo: Path, lang: str) -> list[list[str]]:
+    outcome = cli("history", "-f", "csv", "--lang", lang, cwd=repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    return list(csv.reader(io.StringIO(outcome.stdout.lstrip("\ufeff"))))
