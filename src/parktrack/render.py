@@ -267,6 +267,8 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
         label = verdict_text
     elif key == "roles":
         label = vocab.role_label
+    elif key == "change":
+        label = vocab.change_label
     elif key in ("comparison", "period"):  # an indicator's; a history row's period (2024Q2) reads as it is
         label = vocab.comparison_label if key == "comparison" else vocab.period_label
     if label is not None:

@@ -21,7 +21,14 @@ from rich.text import Text
 
 from parktrack.i18n import N_, _, display, ngettext
 from parktrack.render import iso
-from parktrack.vocab import COMPARISON_WORDS, INDICATOR_KIND_WORDS, kind_label, light_label, status_label
+from parktrack.vocab import (
+    COMPARISON_WORDS,
+    INDICATOR_KIND_WORDS,
+    change_label,
+    kind_label,
+    light_label,
+    status_label,
+)
 
 if TYPE_CHECKING:  # the item tables need none of these at run time: no git plumbing, no indicator arithmetic
     from parktrack.history import AuditRow
@@ -384,7 +391,7 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
         elif row.change == "edit":
             change = _("edited {field}").format(field=row.new)
         elif row.period is not None:  # an indicator's figure, correction or withdrawal
-            change = f"{row.period} {row.change}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
+            change = f"{row.period} {change_label(row.change)}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
         else:
             change = _("progress note")
         effective = iso(row.effective) or ""

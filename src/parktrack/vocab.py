@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parktrack.errors import UsageError
-from parktrack.i18n import N_, _, current_language
+from parktrack.i18n import N_, _, current_language, pgettext
 
 # The ledger's own labels, as the document writes them (commit messages and trailers use these).
 STATUS_LABELS = {
@@ -100,6 +100,20 @@ def kind_label(kind: str) -> str:
 
 def comparison_label(comparison: str) -> str:
     return _(COMPARISON_WORDS[comparison]) if comparison in COMPARISON_WORDS else comparison
+
+
+def change_label(change: str) -> str:
+    """A kind of change in the audit trail (history.AuditRow.change) in the interface language; in
+    English the code itself. pgettext: the same English words mean other things elsewhere."""
+    words = {
+        "status": pgettext("change", "status"),
+        "note": pgettext("change", "note"),
+        "edit": pgettext("change", "edit"),
+        "figure": pgettext("change", "figure"),
+        "correction": pgettext("change", "correction"),
+        "withdrawal": pgettext("change", "withdrawal"),
+    }
+    return words.get(change, change)
 
 
 def period_label(period: str) -> str:
