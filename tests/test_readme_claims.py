@@ -228,3 +228,19 @@ def csv_rows_in(cli: Cli, repo: Path, lang: str) -> list[list[str]]:
     outcome = cli("history", "-f", "csv", "--lang", lang, cwd=repo)
     assert outcome.exit_code == 0, outcome.stderr
     return list(csv.reader(io.StringIO(outcome.stdout.lstrip("\ufeff"))))
+
+
+# README, "Languages": messages follow the interface language; "Names as people type them": a typo gets
+# a "did you mean". A mistyped command is both, with no English left in a Chinese message.
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "error: No such command: 'lsit' (did you mean 'list'?)."),
+        ("zh-Hans", "错误：没有这个命令：'lsit'（您是不是要找 'list'？）。"),
+        ("zh-Hant", "錯誤：沒有這個命令：'lsit'（您是不是要找 'list'？）。"),
+    ],
+)
+def test_a_mistyped_command_gets_did_you_mean_in_the_interface_language(cli: Cli, lang: str, expected: str) -> None:
+    outcome = cli("--lang", lang, "lsit")
+    assert outcome.exit_code == 2
+    assert expected in outcome.stderr.splitlines()
