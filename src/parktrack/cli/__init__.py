@@ -170,7 +170,11 @@ def _click_message(error: Any) -> str:
         extra = error.message.rpartition("(")[2].rstrip(")")
         return _("Unexpected extra arguments: {arguments}.").format(arguments=extra)
     if error.message.startswith("No such command"):
-        return _("No such command: {name}.").format(name=error.message.removeprefix("No such command ").rstrip("."))
+        # Click's "No such command 'lsit'.", to which Typer adds " Did you mean 'list'?"
+        name, _dot, suggested = error.message.removeprefix("No such command ").partition(". Did you mean ")
+        if suggested:
+            name += _(" (did you mean {names}?)").format(names=_(" or ").join(suggested.rstrip("?").split(", ")))
+        return _("No such command: {name}.").format(name=name.rstrip("."))
     return str(error.message)
 
 
