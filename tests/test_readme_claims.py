@@ -244,3 +244,20 @@ def test_a_mistyped_command_gets_did_you_mean_in_the_interface_language(cli: Cli
     outcome = cli("--lang", lang, "lsit")
     assert outcome.exit_code == 2
     assert expected in outcome.stderr.splitlines()
+
+
+# README, "Exit codes": 2 for bad usage; "Languages": messages in the interface language. Click's and
+# Pydantic's own English must not show through a Chinese message.
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("list", "--as-of"), "错误：选项 --as-of 需要一个值。"),
+        (("notice", "--all", "-o"), "错误：选项 -o 需要一个值。"),
+        (("list", "--warn-days", "-3"), "错误：--warn-days 的值无效：请给出不小于 0 的数。"),
+        (("due", "--within", "-1"), "错误：--within 的值无效：请给出不小于 0 的数。"),
+    ],
+)
+def test_usage_errors_are_all_chinese(cli: Cli, args: tuple[str, ...], expected: str) -> None:
+    outcome = cli("--lang", "zh-Hans", *args)
+    assert outcome.exit_code == 2
+    assert expected in outcome.stderr.splitlines(), outcome.stderr
