@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+import re
 import sys
 from collections.abc import Sequence
 from functools import cache
@@ -164,8 +165,15 @@ def _click_message(error: Any) -> str:
             return _("Invalid value for {option}: use one of {choices}.").format(option=hint, choices=listed)
         if "integer" in error.message:
             return _("Invalid value for {option}: give a whole number.").format(option=hint)
+        minimum = re.fullmatch(r"Input should be greater than or equal to (\S+)", error.message)
+        if minimum:  # Pydantic's words for typer.Option(min=...)
+            return _("Invalid value for {option}: give a number of at least {minimum}.").format(
+                option=hint, minimum=minimum[1]
+            )
         reason = error.message.removeprefix("Value error, ").rstrip(".")
         return _("Invalid value for {option}: {reason}.").format(option=hint, reason=reason)
+    if isinstance(error, exceptions.BadOptionUsage) and error.message.endswith("requires an argument."):
+        return _("Option {option} needs a value.").format(option=error.option_name)
     if error.message.startswith("Got unexpected extra argument"):
         extra = error.message.rpartition("(")[2].rstrip(")")
         return _("Unexpected extra arguments: {arguments}.").format(arguments=extra)
