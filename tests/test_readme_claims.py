@@ -261,3 +261,24 @@ def test_usage_errors_are_all_chinese(cli: Cli, args: tuple[str, ...], expected:
     outcome = cli("--lang", "zh-Hans", *args)
     assert outcome.exit_code == 2
     assert expected in outcome.stderr.splitlines(), outcome.stderr
+
+
+# README, "Exit codes": "No input ever produces a traceback"; a folder that cannot be written is exit 5.
+# An output folder that is in fact a file (a typo, a name taken) is such input.
+@pytest.mark.parametrize(
+    "args",
+    [("sheets", "-o", "{file}"), ("export", "-o", "{file}/台賬.xlsx"), ("schema", "-o", "{file}")],
+    ids=["sheets", "export", "schema"],
+)
+def test_an_output_folder_that_is_a_file_is_an_error_not_a_traceback(
+    cli: Cli, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    taken = tmp_path / "填報"
+    taken.write_text("not a folder\n", encoding="utf-8")
+    argv = [arg.format(file=taken) for arg in args]
+    outcome = cli(*argv, "--lang", "en")
+    assert "Traceback" not in outcome.stderr
+    assert outcome.exit_code == 5, outcome.stderr
+    (line,) = outcome.stderr.splitlines()
+    assert line.startswith(f"error: {taken}") and "cannot write" in line
+    assert taken.read_text(encoding="utf-8") == "not a folder\n"
