@@ -282,3 +282,31 @@ def test_an_output_folder_that_is_a_file_is_an_error_not_a_traceback(
     (line,) = outcome.stderr.splitlines()
     assert line.startswith(f"error: {taken}") and "cannot write" in line
     assert taken.read_text(encoding="utf-8") == "not a folder\n"
+
+
+# README, "Exit codes": OS errors on writing are exit 5 and "No input ever produces a traceback". /proc
+# is a real folder in which no file can be made (as a read-only share or a full disk refuses them, which
+# root, who runs CI, is never refused): every command writing an output file is told so.
+UNWRITABLE = Path("/proc")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "-o", "{folder}/逾期.csv"),
+        ("show", "T07", "-o", "{folder}/T07.txt"),
+        ("report", "-o", "{folder}/調度會議.html", "--as-of", "2024-06-30"),
+        ("report", "-o", "{folder}/調度會議.md", "--as-of", "2024-06-30"),
+        ("notice", "--all", "-o", "{folder}/催辦", "--as-of", "2024-07-01"),
+        ("config", "lang", "en"),
+    ],
+    ids=["list", "show", "report-html", "report-md", "notice", "config"],
+)
+def test_an_output_that_cannot_be_written_is_exit_5_not_a_traceback(cli: Cli, args: tuple[str, ...]) -> None:
+    assert UNWRITABLE.is_dir(), "the test needs Linux's /proc"
+    argv = [arg.format(folder=UNWRITABLE) for arg in args]
+    outcome = cli(*argv, "--lang", "en", env={"PARKTRACK_CONFIG": str(UNWRITABLE / "parktrack.toml")})
+    assert "Traceback" not in outcome.stderr
+    assert outcome.exit_code == 5, outcome.stderr
+    (line,) = outcome.stderr.splitlines()
+    assert line.startswith(f"error: {UNWRITABLE}/") and "cannot write" in line, line
