@@ -95,8 +95,6 @@ def notice(
             print(_("nothing to chase for {unit} on {day}").format(unit=display(chased.name), day=day), file=sys.stderr)
         sys.stdout.write("\n\n".join(notices.text(each, ledger.plan.title) for each in found))
         return
-    output.mkdir(parents=True, exist_ok=True)
-    for each in found:
-        (output / notices.file_name(each)).write_text(notices.text(each, ledger.plan.title), encoding="utf-8")
+    notices.write_all(found, output, ledger.plan.title)
     message = ngettext("wrote {count} notice to {folder}", "wrote {count} notices to {folder}", len(found))
     print(message.format(count=len(found), folder=output))
