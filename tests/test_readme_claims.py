@@ -310,3 +310,22 @@ def test_an_output_that_cannot_be_written_is_exit_5_not_a_traceback(cli: Cli, ar
     assert outcome.exit_code == 5, outcome.stderr
     (line,) = outcome.stderr.splitlines()
     assert line.startswith(f"error: {UNWRITABLE}/") and "cannot write" in line, line
+
+
+# README, "Reading the tables", "Fitting the screen": on a narrow terminal the optional columns are
+# dropped (the deadline among them) before anything is broken, and the unit and its overdue count stay.
+# The per-unit and per-official tables too: a date is never split over lines, a row never overflows.
+@pytest.mark.parametrize("view", ["units", "leaders"])
+@pytest.mark.parametrize("width", [40, 60])
+def test_summary_tables_fit_a_narrow_terminal(cli: Cli, view: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    terminal = {"TTY_COMPATIBLE": "1", "COLUMNS": str(width), "PARKTRACK_FORMAT": None}
+    outcome = cli(view, "--as-of", "2024-07-01", "--lang", "en", env=terminal)
+    assert outcome.exit_code == 0, outcome.stderr
+    lines = outcome.stdout.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    text = outcome.stdout
+    assert len(re.findall(r"20\d\d", text)) == len(re.findall(r"20\d\d-\d\d-\d\d", text)), text
+    header = next(line for line in lines if "Overdue" in line)
+    assert ("Unit" if view == "units" else "Lead official") in header, text
