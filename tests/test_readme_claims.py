@@ -329,3 +329,17 @@ def test_summary_tables_fit_a_narrow_terminal(cli: Cli, view: str, width: int) -
     assert len(re.findall(r"20\d\d", text)) == len(re.findall(r"20\d\d-\d\d-\d\d", text)), text
     header = next(line for line in lines if "Overdue" in line)
     assert ("Unit" if view == "units" else "Lead official") in header, text
+
+
+# README, "The data": --data DIR names the data folder (the one holding tasks.yaml). Given the ledger's
+# own folder, the one holding data/, the error says which folder was meant ("did you mean", as the
+# team's standard asks where it helps).
+def test_data_option_given_the_ledger_folder_suggests_its_data_folder(cli: Cli, data_copy: Path) -> None:
+    ledger = data_copy.parent
+    outcome = cli("list", "--data", str(ledger), "--lang", "en")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.strip() == (
+        f"error: {ledger}: no tasks.yaml in this folder (from --data or PARKTRACK_DATA); did you mean {data_copy}?"
+    )
+    plain = cli("list", "--data", str(data_copy / "nowhere"), "--lang", "en")
+    assert plain.exit_code == 2 and "did you mean" not in plain.stderr
