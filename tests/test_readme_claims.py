@@ -343,30 +343,3 @@ def test_data_option_given_the_ledger_folder_suggests_its_data_folder(cli: Cli, 
     )
     plain = cli("list", "--data", str(data_copy / "nowhere"), "--lang", "en")
     assert plain.exit_code == 2 and "did you mean" not in plain.stderr
-
-
-# README, "The monthly round": import "prints a table of every row it would record with old and new
-# values"; "Languages": labels and statuses follow the interface language. In English the old and new
-# statuses read as English, as in every other English table (not started, done).
-@pytest.mark.parametrize(("lang", "old", "new"), [("en", "not started", "done"), ("zh-Hant", "未啟動", "已完成")])
-def test_import_preview_shows_statuses_in_the_interface_language(
-    cli: Cli, repo: Path, tmp_path: Path, lang: str, old: str, new: str
-) -> None:
-    import openpyxl
-
-    folder = tmp_path / "填報"
-    cut = cli("sheets", "-o", str(folder), "--unit", "縣財政局", "--as-of", "2024-06-30", "--lang", "zh-Hans", cwd=repo)
-    assert cut.exit_code == 0, cut.stderr
-    sheet = folder / "縣財政局.xlsx"
-    book = openpyxl.load_workbook(sheet)
-    rows = book.worksheets[0]
-    row = next(r for r in range(1, rows.max_row + 1) if rows.cell(r, 1).value == "T47")
-    headers = [cell.value for cell in rows[3]]
-    rows.cell(row, headers.index("新状态") + 1).value = "已完成"
-    rows.cell(row, headers.index("变更日期") + 1).value = "2024-06-20"
-    book.save(sheet)
-    outcome = cli("import", str(sheet), "--dry-run", "--lang", lang, cwd=repo, env={"COLUMNS": "200"})
-    assert outcome.exit_code == 0, outcome.stderr
-    (line,) = [line for line in outcome.stdout.splitlines() if "T47" in line]
-    cells = [cell.strip() for cell in line.strip("│ ").split("│")]
-    assert cells[3:5] == [old, new], line
