@@ -343,3 +343,12 @@ def test_data_option_given_the_ledger_folder_suggests_its_data_folder(cli: Cli, 
     )
     plain = cli("list", "--data", str(data_copy / "nowhere"), "--lang", "en")
     assert plain.exit_code == 2 and "did you mean" not in plain.stderr
+
+
+# README, "Languages": `--lang` works on any command, anywhere before a `--`. Given twice (a shell alias
+# with one, the user's own after it) the last wins, as a repeated option does, rather than the second
+# being taken for an unknown option ("did you mean --light?").
+def test_lang_given_twice_the_last_wins(cli: Cli) -> None:
+    outcome = cli("--lang", "en", "leaders", "--lang", "zh-Hant", "--as-of", "2024-07-01", "-f", "csv")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.lstrip("\ufeff").startswith("牽頭領導,")
