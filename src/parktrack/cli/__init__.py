@@ -44,7 +44,18 @@ LANG_HELP = N_(
 
 
 def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
-    """Take --lang out of the arguments wherever it stands before a `--`, so every command takes it."""
+    """Take --lang out of the arguments wherever it stands before a `--`, so every command takes it.
+    Given more than once (an alias's, then the user's own), the last wins, as for a repeated option."""
+    lang, rest = _take_one_lang(args)
+    while lang is not None:
+        later, rest = _take_one_lang(rest)
+        if later is None:
+            break
+        lang = later
+    return lang, rest
+
+
+def _take_one_lang(args: list[str]) -> tuple[str | None, list[str]]:
     for position, arg in enumerate(args):
         if arg == "--":
             break
