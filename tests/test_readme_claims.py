@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -352,3 +353,31 @@ def test_lang_given_twice_the_last_wins(cli: Cli) -> None:
     outcome = cli("--lang", "en", "leaders", "--lang", "zh-Hant", "--as-of", "2024-07-01", "-f", "csv")
     assert outcome.exit_code == 0, outcome.stderr
     assert outcome.stdout.lstrip("\ufeff").startswith("牽頭領導,")
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_block(heading: str) -> list[str]:
+    """The command lines of the first ```sh block under `heading`, comments and continuations joined."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(f"\n{heading}\n") :]
+    block = section[section.index("```sh\n") + len("```sh\n") :]
+    block = block[: block.index("```")].replace("\\\n", " ")
+    return [line for line in (shlex.split(row, comments=True) for row in block.splitlines()) if line]
+
+
+# README, "Everyday use": every command it shows runs, in its order, on a ledger of one's own (a git
+# repository holding a copy of the plan), and does what its exit code promises: 0, and 3 for
+# `overdue --fail-if-any` (the plan's year has ended with items open). Globs are the shell's.
+def test_every_everyday_command_runs(cli: Cli, repo: Path) -> None:
+    lines = readme_block("## Everyday use")
+    assert len(lines) > 20
+    commands = [command.split("\0") for words in lines for command in "\0".join(words).split("\0&&\0")]
+    for argv in commands:
+        assert argv[0] == "parktrack", argv
+        args = [str(path) for arg in argv[1:] for path in (sorted(repo.glob(arg)) if "*" in arg else [arg])]
+        outcome = cli(*args, cwd=repo)
+        expected = 3 if "--fail-if-any" in args else 0
+        assert outcome.exit_code == expected, f"{argv}: {outcome.stderr}"
+        assert "Traceback" not in outcome.stderr
