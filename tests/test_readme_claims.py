@@ -367,12 +367,23 @@ def readme_block(heading: str) -> list[str]:
     return [line for line in (shlex.split(row, comments=True) for row in block.splitlines()) if line]
 
 
-# README, "Everyday use": every command it shows runs, in its order, on a ledger of one's own (a git
-# repository holding a copy of the plan), and does what its exit code promises: 0, and 3 for
-# `overdue --fail-if-any` (the plan's year has ended with items open). Globs are the shell's.
-def test_every_everyday_command_runs(cli: Cli, repo: Path) -> None:
-    lines = readme_block("## Everyday use")
-    assert len(lines) > 20
+# README: every command a section shows runs, in its order, on a ledger of one's own (a git repository
+# holding a copy of the plan), and does what its exit code promises: 0, and 3 for `overdue
+# --fail-if-any` (the plan's year has ended with items open). Globs are the shell's.
+@pytest.mark.parametrize(
+    ("heading", "count"),
+    [
+        ("## Everyday use", 20),
+        ("## Recording progress", 4),
+        ("## The monthly round", 5),
+        ("## The meeting report and 催辦 notices", 6),
+        ("## Starting a new ledger", 1),
+        ("## Adding items decided at meetings", 1),
+    ],
+)
+def test_every_command_a_section_shows_runs(cli: Cli, repo: Path, heading: str, count: int) -> None:
+    lines = readme_block(heading)
+    assert len(lines) >= count
     commands = [command.split("\0") for words in lines for command in "\0".join(words).split("\0&&\0")]
     for argv in commands:
         assert argv[0] == "parktrack", argv
