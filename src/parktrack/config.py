@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from parktrack.errors import UsageError
+from parktrack.errors import UsageError, WriteError
 from parktrack.files import atomic_write
 from parktrack.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, _, locale_language, parse_language
 
@@ -98,8 +98,11 @@ def write_setting(path: Path, key: str, value: str) -> None:
         new = pattern.sub(line.replace("\\", "\\\\"), old, count=1)
     else:
         new = old + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, new)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, new)
+    except OSError as error:  # a read-only folder, a full disk
+        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
 
 
 def choose_language(option: str | None, environ: Mapping[str, str]) -> Language:

@@ -38,7 +38,10 @@ def find_data_dir(explicit: Path | None, cwd: Path | None = None) -> DataDir:
     if explicit is not None:
         if not (explicit / TASKS_FILE).exists():
             message = _("{folder}: no {file} in this folder (from --data or {env})")
-            raise UsageError(message.format(folder=explicit, file=TASKS_FILE, env=ENV_VAR))
+            message = message.format(folder=explicit, file=TASKS_FILE, env=ENV_VAR)
+            if (explicit / "data" / TASKS_FILE).exists():  # the ledger's own folder, not its data/
+                message += _("; did you mean {folder}?").format(folder=explicit / "data")
+            raise UsageError(message)
         return DataDir(explicit)
     start = (cwd or Path.cwd()).resolve()
     for folder in (start, *start.parents):

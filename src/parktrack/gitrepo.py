@@ -16,9 +16,7 @@ from pathlib import Path
 from parktrack.errors import GitError
 from parktrack.i18n import _
 
-_IDENTITY_HINT = (
-    'set one with: git config --global user.name "Your Name" && git config --global user.email you@example.org'
-)
+_IDENTITY_COMMAND = 'git config --global user.name "Your Name" && git config --global user.email you@example.org'
 
 
 def git(cwd: Path, *args: str, stdin: str | None = None, plain: bool = False) -> subprocess.CompletedProcess[str]:
@@ -153,7 +151,7 @@ def commit(
     if result.returncode:
         if not _has_identity(repo):  # asked only once a commit failed: two git runs fewer a write
             missing = _("the data was written but not committed: git has no identity; {hint}")
-            raise GitError(missing.format(hint=_IDENTITY_HINT))
+            raise GitError(missing.format(hint=_("set one with: {command}").format(command=_IDENTITY_COMMAND)))
         error = _("the data was written but git {command} failed: {reason}")
         raise GitError(error.format(command="commit", reason=result.stderr.strip()))
     return git(repo, "rev-parse", "HEAD").stdout.strip()

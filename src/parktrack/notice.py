@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from parktrack import query
-from parktrack.files import distinct_name_parts
+from parktrack.errors import WriteError
+from parktrack.files import atomic_write, distinct_name_parts
 from parktrack.i18n import _, current_language, display, ngettext
 from parktrack.ledger import Ledger
 from parktrack.models import Task, Unit
@@ -59,6 +61,18 @@ def _notice(ledger: Ledger, unit: Unit, as_of: date, within: int) -> Notice:
 def _item(row: query.Row, as_of: date) -> NoticeItem:
     days = [entry.date for entry in row.task.history if entry.date <= as_of]
     return NoticeItem(row.task, row.state.days_overdue, row.state.days_left, days[-1] if days else None)
+
+
+def write_all(ledger: Ledger, found: list[Notice], folder: Path) -> None:
+    """Each notice as its own file in `folder` (made if needed), replaced whole; OS errors as WriteError."""
+    path = folder
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for notice in found:
+            path = folder / file_name(ledger, notice)
+            atomic_write(path, text(notice, ledger.plan.title))
+    except OSError as error:  # a read-only folder, a full disk
+        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
 
 
 def file_name(ledger: Ledger, notice: Notice) -> str:

@@ -233,7 +233,8 @@ CSV_HEADERS = {
     "commit": N_("commit"), "author": N_("author"), "email": N_("email"), "committed": N_("committed"),
     "change": N_("change"), "from": N_("from"), "to": N_("to"), "date": N_("effective date"), "note": N_("note"),
     "unit": N_("unit of measure"), "comparison": N_("comparison"), "target": N_("target"),
-    "stretch_target": N_("stretch target"), "period": N_("period"), "cumulative": N_("cumulative"),
+    "stretch_target": N_("stretch target"), "aspirational": N_("striven for"), "period": N_("period"),
+    "cumulative": N_("cumulative"),
     "reference": N_("reference"), "alternative": N_("alternative"), "units": N_("responsible units"),
     "source": N_("source"), "actuals": N_("figures"), "latest": N_("latest figure"), "value": N_("value"),
     "attainment": N_("attainment"), "stretch_attainment": N_("stretch attainment"), "pace": N_("pace"),
@@ -266,6 +267,10 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
         label = verdict_text
     elif key == "roles":
         label = vocab.role_label
+    elif key == "change":
+        label = vocab.change_label
+    elif key in ("comparison", "period"):  # an indicator's; a history row's period (2024Q2) reads as it is
+        label = vocab.comparison_label if key == "comparison" else vocab.period_label
     if label is not None:
         return _labelled(cache(label), each=key == "roles")
     return _shown if key in _LEDGER_TEXT else None

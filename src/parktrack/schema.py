@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from parktrack import models, store
+from parktrack.errors import WriteError
+from parktrack.i18n import _
 from parktrack.vocab import STATUSES
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -81,7 +83,10 @@ def schema_texts() -> dict[str, str]:
 
 def write_schemas(folder: Path) -> list[Path]:
     """Write every schema into `folder` (created if needed); returns the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file where the folder goes, a read-only parent
+        raise WriteError(_("{path}: cannot write: {reason}").format(path=folder, reason=error.strerror)) from None
     written = []
     for name, text in schema_texts().items():
         path = folder / name

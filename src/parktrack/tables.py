@@ -21,7 +21,14 @@ from rich.text import Text
 
 from parktrack.i18n import N_, _, display, ngettext
 from parktrack.render import iso
-from parktrack.vocab import kind_label, light_label, status_label
+from parktrack.vocab import (
+    COMPARISON_WORDS,
+    INDICATOR_KIND_WORDS,
+    change_label,
+    kind_label,
+    light_label,
+    status_label,
+)
 
 if TYPE_CHECKING:  # the item tables need none of these at run time: no git plumbing, no indicator arithmetic
     from parktrack.history import AuditRow
@@ -115,6 +122,8 @@ def _deadline_cell(row: Row) -> str:
 
 _COLUMN_GAP = 3  # SIMPLE_HEAD: a separator and one space of padding each side
 _UNITS_MAX = 16
+_SUMMARY_GAP = 2  # the summary tables collapse their padding: one space each side of a column
+_NAME_FOLDED = 12  # a unit's or official's name folds to this (6 characters a line) before columns go
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,9 @@ def _natural(column: Column, cells: Sequence[RenderableType | str]) -> int:
     return min(natural, column.max_width) if column.max_width else natural
 
 
-def _fit(columns: list[Column], widths: list[int], screen: Screen, comfort: int = _TEXT_COMFORT) -> list[int]:
+def _fit(
+    columns: list[Column], widths: list[int], screen: Screen, comfort: int = _TEXT_COMFORT, gap: int = _COLUMN_GAP
+) -> list[int]:
     """Which columns to show on a screen of limited width. The long text column gives way first: it
     wraps (or is cut on a terminal) down to a comfortable width, then the optional columns are dropped
     from the right, and only when it cannot get its minimum is the text column dropped. The columns
@@ -149,8 +160,8 @@ def _fit(columns: list[Column], widths: list[int], screen: Screen, comfort: int 
     text = [i for i in shown if columns[i].text]
 
     def need(text_width: int) -> int:
-        fixed = sum(widths[i] + _COLUMN_GAP for i in shown if not columns[i].text)
-        return fixed + 2 + sum(min(widths[i], text_width) + _COLUMN_GAP for i in shown if columns[i].text)
+        fixed = sum(widths[i] + gap for i in shown if not columns[i].text)
+        return fixed + 2 + sum(min(widths[i], text_width) + gap for i in shown if columns[i].text)
 
     for index in [i for i in reversed(shown) if not columns[i].keep and not columns[i].text]:
         if need(comfort) <= screen.width:
@@ -265,15 +276,39 @@ def _tally_cells(tally: Tally) -> list[str]:
     return [str(tally.done), str(tally.in_progress), str(tally.overdue), str(tally.due_soon), next_deadline]
 
 
-def _tally_headers() -> tuple[str, ...]:
-    return (_("Done"), _("In progress"), _("Overdue"), _("Due soon"), _("Next deadline"))
+def _tally_headers() -> tuple[tuple[str, int], ...]:
+    """The tally's headers, each with when a narrow screen drops it (1 first; 0 never)."""
+    return ((_("Done"), 4), (_("In progress"), 3), (_("Overdue"), 0), (_("Due soon"), 2), (_("Next deadline"), 1))
 
 
-def _summary_table(title: str, first: str, headers: Sequence[str], note: Text) -> Table:
+def _summary_table(
+    title: str,
+    first: str,
+    headers: Sequence[tuple[str, int]],
+    rows: Sequence[Sequence[str]],
+    note: Text,
+    screen: Screen,
+) -> Table:
+    """Per unit or per official. The name wraps within its width; on a narrow screen the other columns
+    are dropped in the order `headers` gives, never the name or its overdue count, and no cell is split
+    (a date over three lines said nothing)."""
+    columns = [Column(first, str, keep=True, max_width=_UNITS_MAX)]
+    columns += [Column(header, str, keep=drop == 0, justify="right") for header, drop in headers]
+    drops = [0] + [drop for _header, drop in headers]
+    widths = [_natural(column, [row[i] for row in rows]) for i, column in enumerate(columns)]
+    widths[0] = min(widths[0], _NAME_FOLDED)  # the name folds before any column is dropped
+    # _fit drops from the right: the kept columns first, then the rest, the first to go last
+    order = sorted(range(len(columns)), key=lambda i: (drops[i] != 0, -drops[i]))
+    kept = _fit([columns[i] for i in order], [widths[i] for i in order], screen, gap=_SUMMARY_GAP)
+    shown = sorted(order[i] for i in kept)
     table = _titled_table(title, note, collapse_padding=True)
-    table.add_column(first, max_width=16, min_width=6, overflow="fold")
-    for header in headers:
-        table.add_column(header, justify="right", overflow="fold")
+    for i in shown:
+        if i == 0:
+            table.add_column(first, max_width=_UNITS_MAX, min_width=6, overflow="fold")
+        else:
+            table.add_column(columns[i].header, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*(row[i] for i in shown))
     return table
 
 
@@ -281,20 +316,25 @@ def _tally_legend(warn_days: int) -> str:
     return _("Due soon: open, with the deadline within {days} days. -: no open deadline.").format(days=warn_days)
 
 
-def units_table(ledger: Ledger, summaries: Sequence[UnitSummary], title: str, warn_days: int) -> Table:
-    headers = (_("Leads"), _("Supports"), *_tally_headers(), _("Lead overdue"))
-    table = _summary_table(title, _("Unit"), headers, caption(ledger, _tally_legend(warn_days)))
-    for s in summaries:
-        table.add_row(display(s.unit.name), str(s.leads), str(s.supports), *_tally_cells(s.tally), str(s.overdue_lead))
-    return table
+def units_table(
+    ledger: Ledger, summaries: Sequence[UnitSummary], title: str, warn_days: int, screen: Screen | None = None
+) -> Table:
+    headers = ((_("Leads"), 6), (_("Supports"), 5), *_tally_headers(), (_("Lead overdue"), 7))
+    rows = [
+        [display(s.unit.name), str(s.leads), str(s.supports), *_tally_cells(s.tally), str(s.overdue_lead)]
+        for s in summaries
+    ]
+    note = caption(ledger, _tally_legend(warn_days))
+    return _summary_table(title, _("Unit"), headers, rows, note, screen or Screen())
 
 
-def leaders_table(ledger: Ledger, summaries: Sequence[LeaderSummary], title: str, warn_days: int) -> Table:
-    headers = (_("Items"), *_tally_headers())
-    table = _summary_table(title, _("Lead official"), headers, caption(ledger, _tally_legend(warn_days)))
-    for s in summaries:
-        table.add_row(display(s.leader), str(s.tally.items), *_tally_cells(s.tally))
-    return table
+def leaders_table(
+    ledger: Ledger, summaries: Sequence[LeaderSummary], title: str, warn_days: int, screen: Screen | None = None
+) -> Table:
+    headers = ((_("Items"), 5), *_tally_headers())
+    rows = [[display(s.leader), str(s.tally.items), *_tally_cells(s.tally)] for s in summaries]
+    note = caption(ledger, _tally_legend(warn_days))
+    return _summary_table(title, _("Lead official"), headers, rows, note, screen or Screen())
 
 
 # --- one item -------------------------------------------------------------------------------
@@ -384,7 +424,7 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
         elif row.change == "edit":
             change = _("edited {field}").format(field=row.new)
         elif row.period is not None:  # an indicator's figure, correction or withdrawal
-            change = f"{row.period} {row.change}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
+            change = f"{row.period} {change_label(row.change)}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
         else:
             change = _("progress note")
         effective = iso(row.effective) or ""
@@ -490,17 +530,6 @@ def _natural_lines(column: Column, cells: Sequence[RenderableType | str]) -> int
 
 
 _BAR = "█"
-_INDICATOR_KINDS = {
-    "level": N_("level"),
-    "count": N_("count added"),
-    "growth": N_("growth rate"),
-    "share": N_("share"),
-    "periodic_count": N_("count per period"),
-    "rank_change": N_("rank change"),
-    "margin": N_("margin over a reference"),
-    "milestone": N_("milestone (yes/no)"),
-}
-_COMPARISONS = {"at_least": N_("at least"), "at_most": N_("at most"), "about": N_("about")}
 
 
 def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
@@ -511,7 +540,7 @@ def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    words = [_INDICATOR_KINDS.get(indicator.kind, indicator.kind), _COMPARISONS.get(indicator.comparison, "")]
+    words = [INDICATOR_KIND_WORDS.get(indicator.kind, indicator.kind), COMPARISON_WORDS.get(indicator.comparison, "")]
     if indicator.cumulative:
         words.append(N_("cumulative"))
     kind = _(", ").join(_(word) for word in words if word)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parktrack.errors import UsageError
-from parktrack.i18n import N_, _, current_language
+from parktrack.i18n import N_, _, current_language, pgettext
 
 # The ledger's own labels, as the document writes them (commit messages and trailers use these).
 STATUS_LABELS = {
@@ -33,6 +33,20 @@ _LIGHT_WORDS = {
     "waiting": N_("waiting"),
 }
 _KIND_WORDS = {"key_task": N_("key task"), "measure": N_("measure"), "assigned": N_("assigned item")}
+# Indicators' and units' kinds share the records' `kind` key with items' kinds (no code is in two of them).
+INDICATOR_KIND_WORDS = {
+    "level": N_("level"),
+    "count": N_("count added"),
+    "growth": N_("growth rate"),
+    "share": N_("share"),
+    "periodic_count": N_("count per period"),
+    "rank_change": N_("rank change"),
+    "margin": N_("margin over a reference"),
+    "milestone": N_("milestone (yes/no)"),
+}
+_UNIT_KIND_WORDS = {"unit": N_("unit"), "group": N_("group of units")}
+COMPARISON_WORDS = {"at_least": N_("at least"), "at_most": N_("at most"), "about": N_("about")}
+_PERIOD_WORDS = {"year": N_("yearly"), "quarter": N_("quarterly"), "half": N_("half-yearly")}
 _ROLE_WORDS = {"lead": N_("lead"), "support": N_("support")}
 
 # What people type for a status, besides its id and label: English words, and Chinese words
@@ -77,7 +91,34 @@ def light_label(light: str) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return _(_KIND_WORDS[kind]) if kind in _KIND_WORDS else kind
+    """An item's, indicator's or unit's kind in the interface language."""
+    for words in (_KIND_WORDS, INDICATOR_KIND_WORDS, _UNIT_KIND_WORDS):
+        if kind in words:
+            return _(words[kind])
+    return kind
+
+
+def comparison_label(comparison: str) -> str:
+    return _(COMPARISON_WORDS[comparison]) if comparison in COMPARISON_WORDS else comparison
+
+
+def change_label(change: str) -> str:
+    """A kind of change in the audit trail (history.AuditRow.change) in the interface language; in
+    English the code itself. pgettext: the same English words mean other things elsewhere."""
+    words = {
+        "status": pgettext("change", "status"),
+        "note": pgettext("change", "note"),
+        "edit": pgettext("change", "edit"),
+        "figure": pgettext("change", "figure"),
+        "correction": pgettext("change", "correction"),
+        "withdrawal": pgettext("change", "withdrawal"),
+    }
+    return words.get(change, change)
+
+
+def period_label(period: str) -> str:
+    """An indicator's reporting period (year, quarter, half); a figure's own period (2024Q2) as it is."""
+    return _(_PERIOD_WORDS[period]) if period in _PERIOD_WORDS else period
 
 
 def role_label(role: str) -> str:

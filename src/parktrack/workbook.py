@@ -8,6 +8,7 @@ in its own column.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections import Counter
@@ -261,7 +262,8 @@ def save(book: Workbook, path: Path) -> None:
     except OSError as error:
         raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
     finally:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # NotADirectoryError when a file stands where the folder goes
+            temporary.unlink(missing_ok=True)
 
 
 def key_task_columns() -> list[Column]:

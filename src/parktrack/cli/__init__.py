@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+import re
 import sys
 from collections.abc import Sequence
 from functools import cache
@@ -43,7 +44,18 @@ LANG_HELP = N_(
 
 
 def _take_lang(args: list[str]) -> tuple[str | None, list[str]]:
-    """Take --lang out of the arguments wherever it stands before a `--`, so every command takes it."""
+    """Take --lang out of the arguments wherever it stands before a `--`, so every command takes it.
+    Given more than once (an alias's, then the user's own), the last wins, as for a repeated option."""
+    lang, rest = _take_one_lang(args)
+    while lang is not None:
+        later, rest = _take_one_lang(rest)
+        if later is None:
+            break
+        lang = later
+    return lang, rest
+
+
+def _take_one_lang(args: list[str]) -> tuple[str | None, list[str]]:
     for position, arg in enumerate(args):
         if arg == "--":
             break
@@ -164,13 +176,24 @@ def _click_message(error: Any) -> str:
             return _("Invalid value for {option}: use one of {choices}.").format(option=hint, choices=listed)
         if "integer" in error.message:
             return _("Invalid value for {option}: give a whole number.").format(option=hint)
+        minimum = re.fullmatch(r"Input should be greater than or equal to (\S+)", error.message)
+        if minimum:  # Pydantic's words for typer.Option(min=...)
+            return _("Invalid value for {option}: give a number of at least {minimum}.").format(
+                option=hint, minimum=minimum[1]
+            )
         reason = error.message.removeprefix("Value error, ").rstrip(".")
         return _("Invalid value for {option}: {reason}.").format(option=hint, reason=reason)
+    if isinstance(error, exceptions.BadOptionUsage) and error.message.endswith("requires an argument."):
+        return _("Option {option} needs a value.").format(option=error.option_name)
     if error.message.startswith("Got unexpected extra argument"):
         extra = error.message.rpartition("(")[2].rstrip(")")
         return _("Unexpected extra arguments: {arguments}.").format(arguments=extra)
     if error.message.startswith("No such command"):
-        return _("No such command: {name}.").format(name=error.message.removeprefix("No such command ").rstrip("."))
+        # Click's "No such command 'lsit'.", to which Typer adds " Did you mean 'list'?"
+        name, _dot, suggested = error.message.removeprefix("No such command ").partition(". Did you mean ")
+        if suggested:
+            name += _(" (did you mean {names}?)").format(names=_(" or ").join(suggested.rstrip("?").split(", ")))
+        return _("No such command: {name}.").format(name=name.rstrip("."))
     return str(error.message)
 
 
@@ -249,13 +272,16 @@ def _fail(error: ParktrackError) -> NoReturn:
 
 def _language(option: str | None, args: list[str]) -> Language:
     """The language for this run; `parktrack config ...` still runs when the config file is broken,
-    so that it can mend it."""
+    so that it can mend it. A setting that names no language is reported in the locale's language
+    (else zh-Hans), as the rest of the chain would have chosen, not in the code's English."""
     try:
         return choose_language(option, os.environ)
     except UsageError:
-        if args[:1] != ["config"] or option or os.environ.get("PARKTRACK_LANG"):
-            raise
-        return locale_language(os.environ) or DEFAULT_LANGUAGE
+        fallback = locale_language(os.environ) or DEFAULT_LANGUAGE
+        if args[:1] == ["config"] and not option and not os.environ.get("PARKTRACK_LANG"):
+            return fallback
+        set_language(fallback)
+        return choose_language(option, os.environ)  # raises again, its message now in `fallback`
 
 
 def main(argv: Sequence[str] | None = None) -> None:

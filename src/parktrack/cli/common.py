@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parktrack.errors import UsageError
+from parktrack.errors import UsageError, WriteError
 from parktrack.i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -234,7 +234,10 @@ def _write_atomically(path: Path, text: str) -> None:
     folder = path.resolve().parent
     if not folder.is_dir():
         raise UsageError(_("{path}: no such folder").format(path=folder))
-    atomic_write(path, text)
+    try:
+        atomic_write(path, text)
+    except OSError as error:  # a read-only folder, a full disk
+        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
 
 
 def load_ledger(data: Path | None, indicators: bool = False) -> Ledger:

@@ -10,7 +10,7 @@ import typer
 
 from parktrack.cli.common import AsOfOpt, DataOpt, WarnOpt, app, as_day, load_ledger
 from parktrack.errors import UsageError
-from parktrack.i18n import _, ngettext
+from parktrack.i18n import _, display, ngettext
 
 
 @app.command()
@@ -88,14 +88,13 @@ def notice(
         raise UsageError(_("-o DIR goes with --all; one unit's notice is printed"))
     ledger = load_ledger(data)
     day = as_day(as_of)
-    found = notices.notices(ledger, day, within, ledger.find_unit(unit) if unit else None)
+    chased = ledger.find_unit(unit) if unit else None
+    found = notices.notices(ledger, day, within, chased)
     if output is None:
-        if unit and not found:
-            print(_("nothing to chase for {unit} on {day}").format(unit=unit, day=day), file=sys.stderr)
+        if chased and not found:
+            print(_("nothing to chase for {unit} on {day}").format(unit=display(chased.name), day=day), file=sys.stderr)
         sys.stdout.write("\n\n".join(notices.text(each, ledger.plan.title) for each in found))
         return
-    output.mkdir(parents=True, exist_ok=True)
-    for each in found:
-        (output / notices.file_name(ledger, each)).write_text(notices.text(each, ledger.plan.title), encoding="utf-8")
+    notices.write_all(ledger, found, output)
     message = ngettext("wrote {count} notice to {folder}", "wrote {count} notices to {folder}", len(found))
     print(message.format(count=len(found), folder=output))

@@ -129,7 +129,10 @@ def list_items(
         ),
     ] = None,
     kind: Annotated[
-        Kind | None, typer.Option(help="key: the ledger's key tasks; measure: the plan's measure items.")
+        Kind | None,
+        typer.Option(
+            help="key: the ledger's key tasks; measure: the plan's measure items; assigned: items decided at meetings."
+        ),
     ] = None,
     search: Annotated[
         str | None, typer.Option(help="Text that the item's wording contains.", show_default=False)
@@ -295,12 +298,12 @@ def units(
     bodies = [s for s in summaries if not s.unit.is_group]
     groups = [s for s in summaries if s.unit.is_group]
 
-    def table(tables: ModuleType, _shown: Screen) -> RenderableType:
+    def table(tables: ModuleType, shown: Screen) -> RenderableType:
         group_title = _("Groups (open-ended; not one accountable unit)")
         return tables.grouped(  # type: ignore[no-any-return]
             [
-                tables.units_table(ledger, bodies, tables.as_of_title(_("Units"), day), warn_days),
-                tables.units_table(ledger, groups, tables.as_of_title(group_title, day), warn_days),
+                tables.units_table(ledger, bodies, tables.as_of_title(_("Units"), day), warn_days, shown),
+                tables.units_table(ledger, groups, tables.as_of_title(group_title, day), warn_days, shown),
             ]
         )
 
@@ -334,9 +337,9 @@ def leaders(
         return
     summaries = query.leader_summaries(ledger, day, warn_days, sort.value)
 
-    def table(tables: ModuleType, _shown: Screen) -> RenderableType:
+    def table(tables: ModuleType, shown: Screen) -> RenderableType:
         title = tables.as_of_title(_("Lead officials"), day)
-        return tables.leaders_table(ledger, summaries, title, warn_days)  # type: ignore[no-any-return]
+        return tables.leaders_table(ledger, summaries, title, warn_days, shown)  # type: ignore[no-any-return]
 
     output(fmt, lambda: [render.leader_record(s) for s in summaries], table, out)
 

@@ -60,7 +60,10 @@ def write(report: Report, path: Path) -> Written:
         from parktrack.reporting import md_writer
 
         folder = md_writer.chart_folder(path)
-        folder.mkdir(exist_ok=True)
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise _cannot_write(folder, error) from None
         for image in images:
             target = folder / md_writer.file_name(image)
             _replace(target, lambda temp, data=image.data: temp.write_bytes(data))  # type: ignore[misc]
@@ -71,7 +74,10 @@ def write(report: Report, path: Path) -> Written:
 
 def _replace(path: Path, fill: Callable[[Path], object]) -> None:
     """Write beside `path` and rename over it, so a reader never sees half a report."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:  # a read-only folder, a full disk
+        raise _cannot_write(path, error) from None
     os.close(handle)
     temp = Path(name)
     temp.chmod(0o644)  # a document to share, not mkstemp's private 0600
@@ -80,9 +86,11 @@ def _replace(path: Path, fill: Callable[[Path], object]) -> None:
         temp.replace(path)
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise WriteError(
-            _("{path}: cannot write the report: {reason}").format(path=path, reason=error.strerror or error)
-        ) from error
+        raise _cannot_write(path, error) from error
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _cannot_write(path: Path, error: OSError) -> WriteError:
+    return WriteError(_("{path}: cannot write the report: {reason}").format(path=path, reason=error.strerror or error))
