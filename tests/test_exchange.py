@@ -733,6 +733,18 @@ def test_an_id_typed_over_a_huge_figure_a_cut_meta_sheet_and_utf16_are_clear_err
     )
 
 
+def test_export_to_a_name_without_xlsx_is_refused(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """`-o 台賬` or `-o 台賬.csv` wrote a workbook under that name, which nothing opened as one."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("台賬", "台賬.csv"):
+        result = cli("export", "-o", str(out / name), "--as-of", "2024-07-01", *ZH, cwd=repo)
+        assert result.exit_code == 2, result.stdout + result.stderr
+        assert result.stderr == f"错误：{out / name}：export 写出的是 Excel 工作簿；文件名请以 .xlsx 结尾\n"
+    assert list(out.iterdir()) == []
+    assert cli("export", "-o", str(out / "台賬.XLSX"), "--as-of", "2024-07-01", *ZH, cwd=repo).exit_code == 0
+
+
 def test_export_to_a_folder_in_the_way_is_a_write_error(cli: Cli, repo: Path, tmp_path: Path) -> None:
     (tmp_path / "taken.xlsx").mkdir()
     result = cli("export", "-o", str(tmp_path / "taken.xlsx"), "--as-of", "2024-07-01", *EN, cwd=repo)

@@ -27,7 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from parktrack.deadlines import assess as assess_item
-from parktrack.errors import WriteError
+from parktrack.errors import UsageError, WriteError
 from parktrack.i18n import N_, _, display, pgettext
 from parktrack.indicators import Progress
 from parktrack.indicators import assess as assess_indicator
@@ -237,6 +237,8 @@ def build(ledger: Ledger, day: date, source: Source) -> Workbook:
 
 def export(ledger: Ledger, day: date, source: Source, path: Path) -> ExportSummary:
     """Write the 台賬 workbook to `path` (through a temporary file, so a failed save leaves no half file)."""
+    if path.suffix.lower() != ".xlsx":  # `-o 台賬` or `-o 台賬.csv` made an xlsx that nothing opened as one
+        raise UsageError(_("{path}: export writes an Excel workbook; end the file name with .xlsx").format(path=path))
     book = build(ledger, day, source)
     save(book, path)
     lights = Counter(assess_item(task, day).light for task in ledger.tasks)

@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 
     from parktrack.intake import SheetPlan as Plan
 
-if TYPE_CHECKING:
-    pass
-
 
 @app.command()
 def export(
