@@ -74,6 +74,14 @@ def test_chinese_csv_has_no_english_header_or_code(
         assert words and not words & codes, f"{view[0]} {key}: codes left untranslated: {words & codes}"
 
 
+def test_an_items_column_is_headed_by_what_it_holds(cli: Cli) -> None:
+    """An indicator's items (its related item ids) were headed 事项数, "number of items", as a unit's count is."""
+    indicators, units = csv_rows(cli, "zh-Hans", "indicators"), csv_rows(cli, "zh-Hans", "units")
+    related = [row[indicators[0].index("相关事项")] for row in indicators[1:]]
+    assert "事项数" not in indicators[0] and any(re.fullmatch(r"[TM]\d\d", ids) for ids in related)
+    assert all(units_row[units[0].index("事项数")].isdigit() for units_row in units[1:])
+
+
 # README, "The meeting report and 催辦 notices": `notice --all -o DIR` writes one file per unit, named
 # with the day and the unit in the interface's script.
 @pytest.mark.parametrize(("lang", "name"), [("zh-Hans", "县委组织部"), ("zh-Hant", "縣委組織部"), ("en", "縣委組織部")])

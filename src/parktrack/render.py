@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 FORMATS = ("table", "tsv", "json", "csv")
 
 Record = dict[str, Any]
+Headers = Mapping[str, str]  # a kind of record's own CSV headers for some keys (msgids)
 
 
 # --- records: the JSON/CSV contract ---------------------------------------------
@@ -96,29 +97,29 @@ def to_json(records: Sequence[Record] | Record) -> str:
     return "[\n" + lines + "\n]"
 
 
-def to_csv(records: Sequence[Record]) -> str:
+def to_csv(records: Sequence[Record], headers: Headers | None = None) -> str:
     """The records as CSV for people: headers and values in the interface language (see `_column`)."""
-    return _delimited(records, "excel")
+    return _delimited(records, "excel", headers=headers)
 
 
-def to_tsv(records: Sequence[Record]) -> str:
+def to_tsv(records: Sequence[Record], headers: Headers | None = None) -> str:
     """The CSV's rows, tab-separated (what Excel and WPS split into columns on paste). Tabs and line
     breaks inside a cell become spaces, so every record is one line for grep, cut and awk."""
-    return _delimited(records, "excel-tab", flatten=True)
+    return _delimited(records, "excel-tab", flatten=True, headers=headers)
 
 
-def as_fields(record: Record) -> str:
+def as_fields(record: Record, headers: Headers | None = None) -> str:
     """One record for people as label<TAB>value lines (as gh's `issue view` prints when piped): the
     labels and values of its CSV row, cells flattened as in TSV."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
     for key, value in record.items():
-        header, cell = _column(key, flatten=True)
+        header, cell = _column(key, flatten=True, headers=headers)
         writer.writerow([_flat(header), cell(value)])
     return buffer.getvalue()
 
 
-def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False) -> str:
+def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False, headers: Headers | None = None) -> str:
     """The records as rows under a header of their keys, in the interface language, each cell
     written by its column's own function (thousands of rows: one call a cell, no DictWriter)."""
     if not records:
@@ -127,20 +128,21 @@ def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False) -
     writer = csv.writer(buffer, dialect=dialect, lineterminator="\n")
     fields = list(dict.fromkeys(key for record in records for key in record))  # in order of first use
     clean = _flat if flatten else str
-    headers, cells = zip(*(_column(key, flatten) for key in fields), strict=True)
-    writer.writerow([clean(header) for header in headers])
+    names, cells = zip(*(_column(key, flatten, headers) for key in fields), strict=True)
+    writer.writerow([clean(name) for name in names])
     columns = list(zip(fields, cells, strict=True))
     writer.writerows([cell(record.get(key)) for key, cell in columns] for record in records)
     return buffer.getvalue()
 
 
-def _column(key: str, flatten: bool) -> tuple[str, Callable[[Any], str]]:
-    """A column's header and the function writing its cells: the value as the interface language
-    shows it (yes/no, `_converter`), as readable text (`_csv_cell`), on one line when `flatten`."""
+def _column(key: str, flatten: bool, headers: Headers | None = None) -> tuple[str, Callable[[Any], str]]:
+    """A column's header (`headers`' where a kind of record reads a key its own way, else CSV_HEADERS')
+    and the function writing its cells: the value as the interface language shows it (yes/no,
+    `_converter`), as readable text (`_csv_cell`), on one line when `flatten`."""
     from parktrack.i18n import current_language
 
     english = current_language() == "en"  # English is the JSON's keys and values
-    header = key if english else _(CSV_HEADERS.get(key, key))
+    header = key if english else _((headers or {}).get(key) or CSV_HEADERS.get(key, key))
     words = None if english else {True: _("yes"), False: _("no")}
     convert = None if english else _converter(key)
 
@@ -209,11 +211,11 @@ def number_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def as_data(records: Sequence[Record], fmt: str) -> str:
+def as_data(records: Sequence[Record], fmt: str, headers: Headers | None = None) -> str:
     """`records` as JSON (the contract: codes, never translated), or as CSV or TSV for people."""
     if fmt == "json":
         return to_json(list(records))
-    return to_tsv(records) if fmt == "tsv" else to_csv(records)
+    return to_tsv(records, headers) if fmt == "tsv" else to_csv(records, headers)
 
 
 # --- CSV for people: headers and values in the interface language (JSON never changes) ---------
@@ -240,6 +242,8 @@ CSV_HEADERS = {
     "attainment": N_("attainment"), "stretch_attainment": N_("stretch attainment"), "pace": N_("pace"),
     "expected": N_("expected by now"), "verdict": N_("verdict"),
 }  # fmt: skip
+# an indicator's `items` are the ids of its items, where a unit's or leader's are how many it has
+INDICATOR_HEADERS: Headers = {"items": N_("related items")}
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",

@@ -17,7 +17,7 @@ from parktrack.errors import UsageError, WriteError
 from parktrack.i18n import _, ngettext
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from types import ModuleType
 
     from rich.console import Console, RenderableType
@@ -314,11 +314,13 @@ def output(
     out: Path | None = None,
     show_all: bool = False,
     single: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Print a table (importing Rich only then) fitted to the screen, or the records as TSV, JSON or
     CSV; `out` writes a file (a table then fitted to no width and cut nowhere). Without a format asked
     for, a pipe gets TSV (see chosen_format). A `single` record (one item, one indicator) is written
-    as TSV in label<TAB>value lines, as gh's `issue view` does when piped."""
+    as TSV in label<TAB>value lines, as gh's `issue view` does when piped. `headers`: the records'
+    own CSV headers for keys they read their own way."""
     fmt = chosen_format(fmt, out)
     if fmt is Format.table:
         from parktrack import tables
@@ -328,7 +330,10 @@ def output(
     from parktrack import render
 
     found = records()
-    text = render.as_fields(found[0]) if single and fmt is Format.tsv and found else render.as_data(found, fmt.value)
+    if single and fmt is Format.tsv and found:
+        text = render.as_fields(found[0], headers)
+    else:
+        text = render.as_data(found, fmt.value, headers)
     emit(text, out, bom=fmt in (Format.csv, Format.tsv))
 
 

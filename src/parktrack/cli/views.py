@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -442,9 +442,10 @@ def indicators(
             return tables.indicator_detail(ledger, progress[0])  # type: ignore[no-any-return]
         return tables.indicators_table(ledger, progress, title, shown)  # type: ignore[no-any-return]
 
-    output(
-        fmt, lambda: [render.indicator_record(p, ledger) for p in progress], table, out, single=indicator_id is not None
-    )
+    def records() -> list[dict[str, Any]]:
+        return [render.indicator_record(p, ledger) for p in progress]
+
+    output(fmt, records, table, out, single=indicator_id is not None, headers=render.INDICATOR_HEADERS)
 
 
 def _unit_title(name: str, rows: list[Row], day: date) -> str:
