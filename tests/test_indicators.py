@@ -268,6 +268,16 @@ def _indicators(cli: Cli, repo: Path, *args: str) -> dict[str, dict[str, Any]]:
     return {row["id"]: row for row in json.loads(result.stdout)}
 
 
+def test_record_says_the_figure_as_stored_not_as_typed(cli: Cli, repo: Path) -> None:
+    """A figure typed in a Chinese input method's full width was echoed as typed (１０．５％)."""
+    typed = ("record", "value-added-growth", "１０．５％", "--period", "2024Q2", "--date", "2024-07-05")
+    result = cli(*typed, "--lang", "zh-Hans", cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "value-added-growth 2024Q2: 10.5%"
+    stored = cli("indicators", "value-added-growth", "-f", "json", cwd=repo)
+    assert json.loads(stored.stdout)[0]["actuals"][0]["value"] == 10.5
+
+
 def test_record_and_judge_one_of_each_kind(cli: Cli, repo: Path) -> None:
     records = [
         ("gross-output", "19.9", "2024-06", "2024-06-30"),  # cumulative level

@@ -166,12 +166,17 @@ class Figure:
     source: str | None
     replaces: bool | float | None = None  # the figure a correction or withdrawal supersedes
 
+    def as_actual(self) -> Actual:
+        """The figure as the ledger's series holds it (a withdrawal: no value)."""
+        return Actual(period=self.period, value=self.value, reference=self.reference, recorded=self.recorded)
+
 
 @dataclass(frozen=True)
 class FigureOutcome:
     figure: Figure
     commit: str | None
     repo: str | None
+    indicator: Indicator
 
 
 def record_figure(
@@ -207,7 +212,8 @@ def record_figure(
         return figure_message(*figures[0])
 
     sha, repo = write_change(data, prepare, message, commit)
-    return FigureOutcome(figures[0][1], sha, repo)
+    indicator, figure = figures[0]
+    return FigureOutcome(figure, sha, repo, indicator)
 
 
 def _typed_figure(
@@ -304,8 +310,7 @@ def figure_message(indicator: Indicator, figure: Figure) -> tuple[str, str, list
     if figure.value is None:
         subject = f"{indicator.id} {figure.period}: withdrawn {figure.replaces}"
     else:
-        actual = Actual(period=figure.period, value=figure.value, reference=figure.reference, recorded=figure.recorded)
-        subject = f"{indicator.id} {figure.period}: {value_text(indicator, actual)}"
+        subject = f"{indicator.id} {figure.period}: {value_text(indicator, figure.as_actual())}"
         if figure.replaces is not None:
             subject += f" (corrects {figure.replaces})"
     body = "\n\n".join(text for text in (indicator.name, figure.note, figure.source) if text)

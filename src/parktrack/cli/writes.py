@@ -114,6 +114,7 @@ def record(
 ) -> None:
     """Record an actual figure for an indicator and period (or withdraw one); one git commit."""
     from parktrack import store, updates
+    from parktrack.indicators import value_text
 
     outcome = updates.record_figure(
         store.find_data_dir(data),
@@ -133,5 +134,6 @@ def record(
         message = _("{id} {period}: withdrawn ({value})")
         print(message.format(id=figure.indicator_id, period=figure.period, value=figure.replaces))
     else:
-        print(f"{figure.indicator_id} {figure.period}: {value}" + (" " + _("(correction)") if correct else ""))
+        shown = value_text(outcome.indicator, figure.as_actual())  # as stored: 10.5%, not １０．５％ as typed
+        print(f"{figure.indicator_id} {figure.period}: {shown}" + (" " + _("(correction)") if correct else ""))
     report_commit(outcome.commit, outcome.repo, no_commit)
