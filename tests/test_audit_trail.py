@@ -173,3 +173,25 @@ def test_overdue_by_unit_groups_json_and_csv(cli: Cli) -> None:
         )
     )
     assert [row["lead_unit"] for row in rows] == [group["lead_unit"] for group in grouped for _ in group["items"]]
+
+
+def test_an_added_item_and_a_hand_added_indicator_appear_once_added(cli: Cli, repo: Path) -> None:
+    """`history` said nothing of an item `add` brought (nor of an indicator added by hand): the audit
+    trail of a 調度會議's decisions began with their first status. The commit that brought the ledger
+    adds nothing: its items were there from the start."""
+    added = ("add", "--text", "督查整改", "--lead", "縣財政局", "--leader", "鄧開榮", "--deadline", "2024年9月底以前")
+    assert cli(*added, "--meeting", "調度會議", "--date", "2024-07-15", "--lang", "en", cwd=repo).exit_code == 0
+    indicators = repo / "data" / "indicators.yaml"
+    entry = "  - id: new-metric\n    name: 新指標\n    unit: 個\n    kind: count\n    comparison: at_least\n"
+    entry += "    target: 3\n    period: year\n    units: [縣財政局]\n    items: []\n"
+    entry += "    source: 調度會議\n    actuals: []\n"
+    indicators.write_text(indicators.read_text(encoding="utf-8") + entry, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "a new indicator, by hand")
+    rows = _history(cli, repo)
+    assert [(r["id"], r["change"], r["to"], r["date"]) for r in rows] == [
+        ("J01", "add", "督查整改", "2024-07-15"),
+        ("new-metric", "add", "新指標", None),
+    ]
+    assert _history(cli, repo, "J01") == rows[:1]
+    table = cli("history", "J01", "--lang", "zh-Hans", "--format", "table", cwd=repo)
+    assert "J01    新增：督查整改" in table.stdout, table.stdout

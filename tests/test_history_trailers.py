@@ -104,7 +104,11 @@ def test_parktracks_commits_are_read_by_region_and_agree_with_full_parses(
         ("T01", "status", "in_progress", "blocked"),
     ]
     assert rows[1].note == "已召開調度會議\n\n  第二段" and rows[6].effective is not None
-    assert [(r.task_id, r.change, r.new) for r in rows[7:]] == [("T05", "edit", "text"), ("T06", "status", "done")]
+    assert [(r.task_id, r.change, r.new) for r in rows[7:]] == [
+        ("J01", "add", "協調解決供水管網問題"),
+        ("T05", "edit", "text"),
+        ("T06", "status", "done"),
+    ]
     # parsed in full: the import, the hand edit, and `add`, which also adds a section above the items;
     # every other commit parktrack wrote, by its region
     assert set(history.FULL_PARSES) == {_blob(repo, rev) for rev in (_root(repo), "HEAD~1", "HEAD~2")}

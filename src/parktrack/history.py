@@ -643,8 +643,19 @@ def _diff(old: Entries, new: Entries, only: Sequence[str] | None = None) -> Iter
     """What changed from `old` to `new`, entry by entry in `new`'s order; `only`: just these (in that order)."""
     for task_id, after in _chosen(new, only):
         before = old.get(task_id, {})
+        yield from _addition(old, task_id, after)
         yield from _history_changes(task_id, before, after)
         yield from _edits(task_id, before, after, "history")
+
+
+def _addition(old: Entries, entry_id: str, after: dict[str, Any]) -> Iterator[_Change]:
+    """An entry new to a file that had entries (`add`'s 交辦事項, or one added by hand), with its text (an
+    indicator's name), dated by the meeting that decided it where it names one; the version that
+    brought the file adds nothing."""
+    if old and entry_id not in old:
+        source = after.get("source")
+        decided = _as_date(source.get("date")) if isinstance(source, dict) else None
+        yield entry_id, "add", None, _text(after.get("text", after.get("name"))), decided, None, None
 
 
 def _chosen(new: Entries, only: Sequence[str] | None) -> Iterable[tuple[str, dict[str, Any]]]:
@@ -674,6 +685,7 @@ def _history_changes(task_id: str, before: dict[str, Any], after: dict[str, Any]
 def _figure_diff(old: Entries, new: Entries, only: Sequence[str] | None = None) -> Iterator[_Change]:
     for indicator_id, after in _chosen(new, only):
         before = old.get(indicator_id, {})
+        yield from _addition(old, indicator_id, after)
         actuals = after.get("actuals") or []
         for position in _added(before.get("actuals") or [], actuals) or []:
             entry = actuals[position]

@@ -423,6 +423,8 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
             change = f"{_label(row.old)} → {_label(row.new)}"
         elif row.change == "edit":
             change = _("edited {field}").format(field=row.new)
+        elif row.change == "add":
+            change = _("added: {text}").format(text=display(row.new or ""))
         elif row.period is not None:  # an indicator's figure, correction or withdrawal
             change = f"{row.period} {change_label(row.change)}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
         else:

@@ -109,6 +109,7 @@ def change_label(change: str) -> str:
         "status": pgettext("change", "status"),
         "note": pgettext("change", "note"),
         "edit": pgettext("change", "edit"),
+        "add": pgettext("change", "added"),
         "figure": pgettext("change", "figure"),
         "correction": pgettext("change", "correction"),
         "withdrawal": pgettext("change", "withdrawal"),
