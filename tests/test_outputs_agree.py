@@ -1,0 +1,98 @@
+"""Every output tells the same story: the office prepares the quarterly 調度會議 from parktrack's views,
+the workbook, the report and the notices, and never retypes a table. The same ledger and --as-of must give
+the same counts, lights, days overdue and percentages in each, in every interface language."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import DATA, Cli, git
+
+# A ledger with the boundary cases the office meets: done on the deadline day, done late, done on
+# 2024-02-29, ongoing before the deadline, reopened after the deadline, the item waiting on a
+# condition, figures for several periods, a margin against a 0 target.
+HISTORY = [
+    ("update", "T03", "--status", "done", "--date", "2024-04-30"),
+    ("update", "T01", "--status", "done", "--date", "2024-05-10", "--note", "已制定三張清單"),
+    ("update", "T09", "--status", "ongoing", "--date", "2024-03-20"),
+    ("update", "T16", "--status", "done", "--date", "2024-02-29"),
+    ("update", "T11", "--status", "in_progress", "--date", "2024-04-01", "--note", "對接中"),
+    ("update", "T05", "--status", "in_progress", "--date", "2024-06-01"),
+    ("update", "T44", "--status", "in_progress", "--date", "2024-05-01"),
+    ("update", "T45", "--status", "done", "--date", "2024-12-20"),
+    ("update", "T45", "--status", "in_progress", "--date", "2025-01-10", "--note", "reopened: 項目退回重報"),
+    ("record", "gross-output", "10", "--period", "2024Q1", "--date", "2024-04-10"),
+    ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10"),
+    ("record", "energy-per-value-added", "0.5", "--reference", "0.6", "--period", "2024Q2", "--date", "2024-06-30"),
+    ("record", "quarterly-project-starts", "1", "--period", "2024Q1", "--date", "2024-04-01"),
+]
+
+_BUILT: dict[str, Path] = {}
+
+
+@pytest.fixture
+def ledger(cli: Cli, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled ledger in a git repository with HISTORY written through the CLI: built once, copied."""
+    if "repo" not in _BUILT:
+        root = tmp_path_factory.mktemp("agree") / "ledger"
+        shutil.copytree(DATA, root / "data")
+        git(root, "init", "-q", "-b", "main")
+        git(root, "config", "user.name", "Liaison Zhang")
+        git(root, "config", "user.email", "zhang@example.org")
+        git(root, "add", "data")
+        git(root, "commit", "-q", "-m", "import the 2024 ledger")
+        for step in HISTORY:
+            result = cli(*step, cwd=root)
+            assert result.exit_code == 0, (step, result.stderr)
+        _BUILT["repo"] = root
+    copy = tmp_path / "ledger"
+    shutil.copytree(_BUILT["repo"], copy)
+    return copy
+
+
+def _json(cli: Cli, root: Path, *args: str) -> Any:
+    result = cli("--lang", "en", *args, "-f", "json", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _overdue_ids(cli: Cli, root: Path, day: str) -> set[str]:
+    return {row["id"] for row in _json(cli, root, "overdue", "--as-of", day)}
+
+
+def _md_section(text: str, title: str) -> str:
+    """The body of one `###` (or `##`) section of a Markdown report, up to the next heading of its level."""
+    level = "#" * (len(title) - len(title.lstrip("#")))
+    start = text.index(title + " ") if title + " " in text else text.index(title + "\n")
+    rest = text[start + len(title) :]
+    end = re.search(rf"^{level} ", rest, re.M)
+    return rest[: end.start()] if end else rest
+
+
+def _md_ids(section: str) -> list[str]:
+    return re.findall(r"^\| (?:\d{4}-\d\d-\d\d \| )?([TM][\d.]+) \|", section, re.M)
+
+
+# --- the report's "what changed" against the views -----------------------------------------------
+
+
+def test_report_lists_every_item_that_fell_overdue_in_the_window(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    """T45, done on 2024-12-20 and reopened on 2025-01-10 (after its deadline), is overdue from that day:
+    the report's headline counts it among the new overdue items, so its list of them must name it."""
+    report = tmp_path / "調度會議.md"
+    result = cli("--lang", "en", "report", "-o", str(report), "--as-of", "2025-01-31", "--since", "2025-01-01", cwd=ledger)
+    assert result.exit_code == 0, result.stderr
+    text = report.read_text(encoding="utf-8")
+    fell = _md_section(text, "### Items that fell overdue")
+    newly = _overdue_ids(cli, ledger, "2025-01-31") - _overdue_ids(cli, ledger, "2024-12-31")
+    assert "T45" in newly
+    assert newly <= set(_md_ids(fell))
+    assert re.search(r"^\| 2025-01-10 \| T45 \|", fell, re.M), fell
