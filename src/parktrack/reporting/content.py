@@ -242,9 +242,8 @@ def changes_between(ledger: Ledger, since: date, as_of: date) -> Iterator[Change
 
     for task in ledger.tasks:
         yield from _task_changes(task, inside)
-        if task.deadline is not None and inside(task.deadline + timedelta(days=1)):
-            fell = task.deadline + timedelta(days=1)
-            if assess_item(task, fell).light == "red":
+        for fell in _fell_overdue(task):
+            if inside(fell):
                 yield Change(fell, "overdue", task.id, task.text)
     for indicator in ledger.indicators:
         for actual in indicator.actuals:
@@ -260,6 +259,18 @@ def changes_between(ledger: Ledger, since: date, as_of: date) -> Iterator[Change
                     value=actual.value,
                     correction=actual.correction,
                 )
+
+
+def _fell_overdue(task: Task) -> Iterator[date]:
+    """The days an item turned red: the day after its deadline, and any later day its history reopened
+    it (done before, open again after the deadline)."""
+    if task.deadline is None:
+        return
+    after = task.deadline + timedelta(days=1)
+    days = sorted({after, *(entry.date for entry in task.history if entry.date > after)})
+    for day in days:
+        if assess_item(task, day).light == "red" and assess_item(task, day - timedelta(days=1)).light != "red":
+            yield day
 
 
 def _task_changes(task: Task, inside: Callable[[date], bool]) -> Iterator[Change]:
