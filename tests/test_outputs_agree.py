@@ -88,7 +88,9 @@ def test_report_lists_every_item_that_fell_overdue_in_the_window(cli: Cli, ledge
     """T45, done on 2024-12-20 and reopened on 2025-01-10 (after its deadline), is overdue from that day:
     the report's headline counts it among the new overdue items, so its list of them must name it."""
     report = tmp_path / "調度會議.md"
-    result = cli("--lang", "en", "report", "-o", str(report), "--as-of", "2025-01-31", "--since", "2025-01-01", cwd=ledger)
+    result = cli(
+        "--lang", "en", "report", "-o", str(report), "--as-of", "2025-01-31", "--since", "2025-01-01", cwd=ledger
+    )
     assert result.exit_code == 0, result.stderr
     text = report.read_text(encoding="utf-8")
     fell = _md_section(text, "### Items that fell overdue")
@@ -96,3 +98,28 @@ def test_report_lists_every_item_that_fell_overdue_in_the_window(cli: Cli, ledge
     assert "T45" in newly
     assert newly <= set(_md_ids(fell))
     assert re.search(r"^\| 2025-01-10 \| T45 \|", fell, re.M), fell
+
+
+# --- 序時進度 ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("day", "pace", "shown"), [("2025-01-31", 1.0, "100.0%"), ("2023-12-31", 0.0, "0.0%")])
+def test_pace_is_the_share_of_the_plans_year_outside_it_too(
+    cli: Cli, ledger: Path, tmp_path: Path, day: str, pace: float, shown: str
+) -> None:
+    """序時進度 is the share of the plan's year (2024) elapsed: all of it after the year, none before.
+    On 2025-01-31 the views, the workbook and the report said 8.5% (the share of 2025), beside 'missed'."""
+    import openpyxl
+
+    gross = next(row for row in _json(cli, ledger, "indicators", "--as-of", day) if row["id"] == "gross-output")
+    assert gross["pace"] == pace
+    book = tmp_path / "台賬.xlsx"
+    assert cli("--lang", "en", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["Indicators"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "gross-output")
+    assert row[header.index("序時進度")] == pace
+    report = tmp_path / "report.md"
+    assert cli("--lang", "en", "report", "-o", str(report), "--as-of", day, cwd=ledger).exit_code == 0
+    line = next(line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| 規上工業總產值 |"))
+    assert line.split(" | ")[6] == shown, line
