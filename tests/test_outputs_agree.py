@@ -121,5 +121,7 @@ def test_pace_is_the_share_of_the_plans_year_outside_it_too(
     assert row[header.index("序時進度")] == pace
     report = tmp_path / "report.md"
     assert cli("--lang", "en", "report", "-o", str(report), "--as-of", day, cwd=ledger).exit_code == 0
-    line = next(line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| 規上工業總產值 |"))
+    line = next(
+        line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| 規上工業總產值 |")
+    )
     assert line.split(" | ")[6] == shown, line

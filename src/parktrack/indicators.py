@@ -130,16 +130,18 @@ def assess(indicator: Indicator, day: date, year: int) -> Progress:
         return _assess_periodic(indicator, day, known, year)
     latest = known[-1] if known else None
     if latest is None:
-        return Progress(indicator, day, None, None, None, None, _pace(indicator, day), None, None, "no figure yet")
+        return Progress(
+            indicator, day, None, None, None, None, _pace(indicator, day, year), None, None, "no figure yet"
+        )
     value = effective_value(indicator, latest)
     figure_day = period_bounds(latest.period)[1]
     final = day >= year_end or figure_day >= year_end
     common = (indicator, day, latest, value, _ratio(indicator, value), _ratio(indicator, value, indicator.stretch))
     if meets(indicator, value):
         stretched = indicator.stretch is not None and meets(indicator, value, indicator.stretch)
-        return Progress(*common, _pace(indicator, day), None, "green", "stretch met" if stretched else "met")
+        return Progress(*common, _pace(indicator, day, year), None, "green", "stretch met" if stretched else "met")
     if final:
-        return Progress(*common, _pace(indicator, day), None, "red", "missed")
+        return Progress(*common, _pace(indicator, day, year), None, "red", "missed")
     if not indicator.cumulative:
         return Progress(*common, None, None, "yellow", "not yet met")
     expected = indicator.target * year_share(figure_day)
@@ -149,11 +151,19 @@ def assess(indicator: Indicator, day: date, year: int) -> Progress:
         light, verdict = "yellow", "behind pace"
     else:
         light, verdict = "red", "too far behind"
-    return Progress(*common, year_share(day), expected, light, verdict)
+    return Progress(*common, plan_share(day, year), expected, light, verdict)
 
 
-def _pace(indicator: Indicator, day: date) -> float | None:
-    return year_share(day) if indicator.cumulative else None
+def _pace(indicator: Indicator, day: date, year: int) -> float | None:
+    return plan_share(day, year) if indicator.cumulative else None
+
+
+def plan_share(day: date, year: int) -> float:
+    """序時進度 on `day` of the plan's `year`: none of it before the year began, all of it once it ended
+    (2025-01-31 is not 8% of a 2024 plan)."""
+    if day.year < year:
+        return 0.0
+    return year_share(day) if day.year == year else 1.0
 
 
 def _ratio(indicator: Indicator, value: float, goal: float | None = None) -> float | None:
