@@ -125,3 +125,50 @@ def test_pace_is_the_share_of_the_plans_year_outside_it_too(
         line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| 規上工業總產值 |")
     )
     assert line.split(" | ")[6] == shown, line
+
+
+# --- one language per output -------------------------------------------------------------------
+
+# The codes JSON carries, which a Chinese CSV or TSV must show as words (README: "CSV is for
+# spreadsheets, so its headers and values ... follow the language").
+CODES = {
+    "kind": {"key_task", "measure", "assigned", "unit", "group", "level", "count", "growth", "share",
+             "periodic_count", "rank_change", "margin", "milestone"},
+    "comparison": {"at_least", "at_most", "about"},
+    "period": {"year", "quarter", "half"},
+    "status": {"not_started", "in_progress", "done", "blocked", "ongoing"},
+    "light": {"red", "yellow", "green", "late", "waiting"},
+}  # fmt: skip
+
+
+def _table_of(text: str, fmt: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter="," if fmt == "csv" else "\t"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize(
+    ("view", "columns"),
+    [
+        (("indicators",), {"kind", "comparison", "period"}),
+        (("units",), {"kind"}),
+        (("leaders",), set()),
+        (("list",), {"kind", "status", "light"}),
+        (("overdue", "--by-unit"), {"kind", "status", "light"}),
+    ],
+)
+def test_chinese_csv_has_chinese_headers_and_words_for_codes(
+    cli: Cli, ledger: Path, lang: str, fmt: str, view: tuple[str, ...], columns: set[str]
+) -> None:
+    """A header left in English (aspirational) or a code left as it is in JSON (rank_change, at_least, year,
+    unit) is a mix of languages in a sheet the office pastes into its minutes."""
+    result = cli("--lang", lang, *view, "--as-of", "2024-07-01", "-f", fmt, cwd=ledger)
+    assert result.exit_code == 0, result.stderr
+    header, *rows = _table_of(result.stdout, fmt)
+    assert rows
+    assert [cell for cell in header if re.search("[A-Za-z]", cell)] == []
+    keys = _table_of(cli("--lang", "en", *view, "--as-of", "2024-07-01", "-f", fmt, cwd=ledger).stdout, fmt)[0]
+    for key in columns:
+        column = keys.index(key)
+        left = {row[column] for row in rows} & CODES[key]
+        assert left == set(), (key, left)
