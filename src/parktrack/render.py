@@ -237,7 +237,7 @@ CSV_HEADERS = {
     "reference": N_("reference"), "alternative": N_("alternative"), "units": N_("responsible units"),
     "source": N_("source"), "actuals": N_("figures"), "latest": N_("latest figure"), "value": N_("value"),
     "attainment": N_("attainment"), "stretch_attainment": N_("stretch attainment"), "pace": N_("pace"),
-    "expected": N_("expected by now"), "verdict": N_("verdict"),
+    "expected": N_("expected by now"), "verdict": N_("verdict"), "aspirational": N_("striven for (aspirational)"),
 }  # fmt: skip
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
@@ -266,6 +266,10 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
         label = verdict_text
     elif key == "roles":
         label = vocab.role_label
+    elif key == "comparison":
+        label = vocab.comparison_label
+    elif key == "period":  # an indicator's (year, quarter, half); a figure's own (2024Q2) stays
+        label = vocab.period_label
     if label is not None:
         return _labelled(cache(label), each=key == "roles")
     return _shown if key in _LEDGER_TEXT else None

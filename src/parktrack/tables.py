@@ -21,7 +21,7 @@ from rich.text import Text
 
 from parktrack.i18n import N_, _, display, ngettext
 from parktrack.render import iso
-from parktrack.vocab import kind_label, light_label, status_label
+from parktrack.vocab import COMPARISON_WORDS, INDICATOR_KIND_WORDS, kind_label, light_label, status_label
 
 if TYPE_CHECKING:  # the item tables need none of these at run time: no git plumbing, no indicator arithmetic
     from parktrack.history import AuditRow
@@ -490,17 +490,6 @@ def _natural_lines(column: Column, cells: Sequence[RenderableType | str]) -> int
 
 
 _BAR = "█"
-_INDICATOR_KINDS = {
-    "level": N_("level"),
-    "count": N_("count added"),
-    "growth": N_("growth rate"),
-    "share": N_("share"),
-    "periodic_count": N_("count per period"),
-    "rank_change": N_("rank change"),
-    "margin": N_("margin over a reference"),
-    "milestone": N_("milestone (yes/no)"),
-}
-_COMPARISONS = {"at_least": N_("at least"), "at_most": N_("at most"), "about": N_("about")}
 
 
 def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
@@ -511,7 +500,7 @@ def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    words = [_INDICATOR_KINDS.get(indicator.kind, indicator.kind), _COMPARISONS.get(indicator.comparison, "")]
+    words = [INDICATOR_KIND_WORDS.get(indicator.kind, indicator.kind), COMPARISON_WORDS.get(indicator.comparison, "")]
     if indicator.cumulative:
         words.append(N_("cumulative"))
     kind = _(", ").join(_(word) for word in words if word)

@@ -33,6 +33,20 @@ _LIGHT_WORDS = {
     "waiting": N_("waiting"),
 }
 _KIND_WORDS = {"key_task": N_("key task"), "measure": N_("measure"), "assigned": N_("assigned item")}
+# An indicator's kind and comparison, a unit's kind: codes in JSON, words in tables and CSV.
+INDICATOR_KIND_WORDS = {
+    "level": N_("level"),
+    "count": N_("count added"),
+    "growth": N_("growth rate"),
+    "share": N_("share"),
+    "periodic_count": N_("count per period"),
+    "rank_change": N_("rank change"),
+    "margin": N_("margin over a reference"),
+    "milestone": N_("milestone (yes/no)"),
+}
+_UNIT_KIND_WORDS = {"unit": N_("unit"), "group": N_("unit group")}
+COMPARISON_WORDS = {"at_least": N_("at least"), "at_most": N_("at most"), "about": N_("about")}
+_PERIOD_WORDS = {"year": N_("the year"), "quarter": N_("each quarter"), "half": N_("each half-year")}
 _ROLE_WORDS = {"lead": N_("lead"), "support": N_("support")}
 
 # What people type for a status, besides its id and label: English words, and Chinese words
@@ -77,7 +91,18 @@ def light_label(light: str) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return _(_KIND_WORDS[kind]) if kind in _KIND_WORDS else kind
+    """An item's, an indicator's or a unit's kind in the interface language (their codes differ)."""
+    words = _KIND_WORDS.get(kind) or INDICATOR_KIND_WORDS.get(kind) or _UNIT_KIND_WORDS.get(kind)
+    return _(words) if words else kind
+
+
+def comparison_label(comparison: str) -> str:
+    return _(COMPARISON_WORDS[comparison]) if comparison in COMPARISON_WORDS else comparison
+
+
+def period_label(period: str) -> str:
+    """An indicator's reporting period (year, quarter, half); a figure's own period (2024Q2) as it is."""
+    return _(_PERIOD_WORDS[period]) if period in _PERIOD_WORDS else period
 
 
 def role_label(role: str) -> str:
