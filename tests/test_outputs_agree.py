@@ -172,3 +172,33 @@ def test_chinese_csv_has_chinese_headers_and_words_for_codes(
         column = keys.index(key)
         left = {row[column] for row in rows} & CODES[key]
         assert left == set(), (key, left)
+
+
+# --- show: one item, the same history in every format -----------------------------------------------
+
+
+def test_show_history_is_the_as_of_days_in_every_format(cli: Cli, ledger: Path) -> None:
+    """On 2024-07-01 T45 is not started; its table leaves out the entries after that day and says so. CSV,
+    TSV and JSON listed them ('2024-12-20 done') beside the status 'not started' of the same row."""
+    table = cli("--lang", "en", "show", "T45", "--as-of", "2024-07-01", "-f", "table", cwd=ledger).stdout
+    assert "2 later entries, after 2024-07-01, not shown." in " ".join(table.split())
+    shown = _json(cli, ledger, "show", "T45", "--as-of", "2024-07-01")
+    assert (shown["status"], shown["history"]) == ("not_started", [])
+    for fmt in ("csv", "tsv"):
+        header, row = _table_of(
+            cli("--lang", "en", "show", "T45", "--as-of", "2024-07-01", "-f", fmt, cwd=ledger).stdout, fmt
+        )
+        assert dict(zip(header, row, strict=True))["history"] == ""
+    later = _json(cli, ledger, "show", "T45", "--as-of", "2024-12-31")
+    assert [(entry["date"], entry["status"]) for entry in later["history"]] == [("2024-12-20", "done")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("zh-Hans", "已完成 已制定三张清单"), ("zh-Hant", "已完成 已制定三張清單")]
+)
+def test_show_history_in_chinese_csv_has_status_words(cli: Cli, ledger: Path, lang: str, words: str) -> None:
+    """The table shows a history entry's status as 已完成; the CSV and TSV wrote the code (done)."""
+    for fmt in ("csv", "tsv"):
+        result = cli("--lang", lang, "show", "T01", "--as-of", "2024-07-01", "-f", fmt, cwd=ledger)
+        _header, row = _table_of(result.stdout, fmt)
+        assert row[-1] == f"2024-05-10 {words}", row[-1]
