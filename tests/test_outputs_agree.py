@@ -145,6 +145,15 @@ def _table_of(text: str, fmt: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter="," if fmt == "csv" else "\t"))
 
 
+def _one_record(text: str, fmt: str) -> list[tuple[str, str]]:
+    """One record's (label, value) pairs: a CSV's header and row, or TSV's label<TAB>value lines."""
+    rows = _table_of(text, fmt)
+    if fmt == "csv":
+        header, row = rows
+        return list(zip(header, row, strict=True))
+    return [(label, value) for label, value in rows]
+
+
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
 @pytest.mark.parametrize(
@@ -185,10 +194,8 @@ def test_show_history_is_the_as_of_days_in_every_format(cli: Cli, ledger: Path) 
     shown = _json(cli, ledger, "show", "T45", "--as-of", "2024-07-01")
     assert (shown["status"], shown["history"]) == ("not_started", [])
     for fmt in ("csv", "tsv"):
-        header, row = _table_of(
-            cli("--lang", "en", "show", "T45", "--as-of", "2024-07-01", "-f", fmt, cwd=ledger).stdout, fmt
-        )
-        assert dict(zip(header, row, strict=True))["history"] == ""
+        result = cli("--lang", "en", "show", "T45", "--as-of", "2024-07-01", "-f", fmt, cwd=ledger)
+        assert dict(_one_record(result.stdout, fmt))["history"] == ""
     later = _json(cli, ledger, "show", "T45", "--as-of", "2024-12-31")
     assert [(entry["date"], entry["status"]) for entry in later["history"]] == [("2024-12-20", "done")]
 
@@ -200,5 +207,5 @@ def test_show_history_in_chinese_csv_has_status_words(cli: Cli, ledger: Path, la
     """The table shows a history entry's status as 已完成; the CSV and TSV wrote the code (done)."""
     for fmt in ("csv", "tsv"):
         result = cli("--lang", lang, "show", "T01", "--as-of", "2024-07-01", "-f", fmt, cwd=ledger)
-        _header, row = _table_of(result.stdout, fmt)
-        assert row[-1] == f"2024-05-10 {words}", row[-1]
+        label, value = _one_record(result.stdout, fmt)[-1]
+        assert (label, value) == ("进展情况" if lang == "zh-Hans" else "進展情況", f"2024-05-10 {words}")
