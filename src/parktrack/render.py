@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from parktrack.history import AuditRow
     from parktrack.indicators import Progress
     from parktrack.ledger import Ledger
+    from parktrack.models import HistoryEntry
     from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 
 FORMATS = ("table", "tsv", "json", "csv")
@@ -56,6 +57,21 @@ def task_record(ledger: Ledger, row: Row) -> Record:
     if row.roles:
         record["roles"] = list(row.roles)
     return record
+
+
+def history_lines(entries: Sequence[HistoryEntry]) -> list[str]:
+    """An item's history entries as CSV and TSV show them: the day, the status and the note, in the
+    interface language as the table shows them (in English the status code, as JSON has it)."""
+    from parktrack.i18n import current_language
+    from parktrack.vocab import status_label
+
+    english = current_language() == "en"
+    lines = []
+    for entry in entries:
+        status = entry.status and (entry.status if english else status_label(entry.status))
+        note = entry.note and display(entry.note)
+        lines.append(" ".join(filter(None, (entry.date.isoformat(), status, note))))
+    return lines
 
 
 def iso(day: date | None) -> str | None:
