@@ -209,3 +209,64 @@ def test_show_history_in_chinese_csv_has_status_words(cli: Cli, ledger: Path, la
         result = cli("--lang", lang, "show", "T01", "--as-of", "2024-07-01", "-f", fmt, cwd=ledger)
         label, value = _one_record(result.stdout, fmt)[-1]
         assert (label, value) == ("进展情况" if lang == "zh-Hans" else "進展情況", f"2024-05-10 {words}")
+
+
+# --- an item naming its lead unit twice, or as a cooperating unit too -------------------------------
+
+
+def _edit_item(text: str, item: str, old: str, new: str) -> str:
+    """`old` replaced by `new` inside one item's block of tasks.yaml, and nowhere else."""
+    start = text.index(f"  - id: {item}\n")
+    end = text.index("  - id: ", start + 1)
+    block = text[start:end]
+    assert block.count(old) == 1, (item, old)
+    return text[:start] + block.replace(old, new) + text[end:]
+
+
+def _name_units_twice(root: Path) -> None:
+    """T41 names its lead unit twice (the 管委會 and its alias 武定產業園區), T17 names its lead unit among the
+    cooperating units too: both validate, as a clerk's table may well say it."""
+    tasks = root / "data" / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    text = _edit_item(
+        text, "T41", "lead_units: [云南武定產業園區管委會]", "lead_units: [云南武定產業園區管委會, 武定產業園區]"
+    )
+    text = _edit_item(text, "T17", "support_units: [縣發展改革局, ", "support_units: [縣發展改革局, 縣工信商務科技局, ")
+    tasks.write_text(text, encoding="utf-8")
+    git(root, "commit", "-q", "-am", "T41 and T17 name a unit twice")
+
+
+def test_an_item_naming_its_lead_unit_twice_counts_once(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    """overdue --by-unit, the report's overdue section and its count listed T41 twice under the 管委會,
+    where units, the notice and the overdue list count it once."""
+    _name_units_twice(ledger)
+    assert cli("validate", cwd=ledger).exit_code == 0
+    day = "2024-06-30"
+    groups = {group["lead_unit"]: group for group in _json(cli, ledger, "overdue", "--by-unit", "--as-of", day)}
+    managing = groups["云南武定產業園區管委會"]
+    ids = [item["id"] for item in managing["items"]]
+    assert "T41" in ids and len(ids) == len(set(ids)) == managing["count"]
+    units = {unit["name"]: unit for unit in _json(cli, ledger, "units", "--as-of", day)}
+    assert {name: group["count"] for name, group in groups.items()} == {
+        name: unit["overdue_lead"] for name, unit in units.items() if unit["overdue_lead"]
+    }
+    notice = cli("--lang", "en", "notice", "--unit", "管委會", "--as-of", day, cwd=ledger).stdout
+    assert f"A. Overdue items ({len(ids)})" in notice
+    report = tmp_path / "report.md"
+    assert cli("--lang", "en", "report", "-o", str(report), "--as-of", day, cwd=ledger).exit_code == 0
+    section = _md_section(report.read_text(encoding="utf-8"), f"### 云南武定產業園區管委會 ({len(ids)})")
+    assert _md_ids(section) == ids
+
+
+def test_a_lead_unit_also_cooperating_is_counted_as_lead_everywhere(cli: Cli, ledger: Path) -> None:
+    """units counts T17 once for 縣工信商務科技局, as an item it leads; list --role support listed it too, so
+    the list of items the unit supports had one more than the units table's 'Supports'."""
+    _name_units_twice(ledger)
+    day = "2024-06-30"
+    (unit,) = [unit for unit in _json(cli, ledger, "units", "--as-of", day) if unit["name"] == "縣工信商務科技局"]
+    leads = _json(cli, ledger, "list", "--unit", "工信局", "--role", "lead", "--as-of", day)
+    supports = _json(cli, ledger, "list", "--unit", "工信局", "--role", "support", "--as-of", day)
+    every = _json(cli, ledger, "list", "--unit", "工信局", "--as-of", day)
+    assert (len(leads), len(supports), len(every)) == (unit["leads"], unit["supports"], unit["items"])
+    (t17,) = [row for row in every if row["id"] == "T17"]
+    assert t17["roles"] == ["lead"]
