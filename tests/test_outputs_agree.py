@@ -77,6 +77,12 @@ def _md_section(text: str, title: str) -> str:
     return rest[: end.start()] if end else rest
 
 
+def _md_row(report: Path, first: str) -> list[str]:
+    """The cells of the Markdown report's table row that starts with `first` (cell 0 keeps the leading |)."""
+    lines = report.read_text(encoding="utf-8").splitlines()
+    return next(line for line in lines if line.startswith(f"| {first} |")).split(" | ")
+
+
 def _md_ids(section: str) -> list[str]:
     return re.findall(r"^\| (?:\d{4}-\d\d-\d\d \| )?([TM][\d.]+) \|", section, re.M)
 
@@ -121,10 +127,7 @@ def test_pace_is_the_share_of_the_plans_year_outside_it_too(
     assert row[header.index("序時進度")] == pace
     report = tmp_path / "report.md"
     assert cli("--lang", "en", "report", "-o", str(report), "--as-of", day, cwd=ledger).exit_code == 0
-    line = next(
-        line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| 規上工業總產值 |")
-    )
-    assert line.split(" | ")[6] == shown, line
+    assert _md_row(report, "規上工業總產值")[6] == shown
 
 
 # --- one language per output -------------------------------------------------------------------
@@ -270,3 +273,41 @@ def test_a_lead_unit_also_cooperating_is_counted_as_lead_everywhere(cli: Cli, le
     assert (len(leads), len(supports), len(every)) == (unit["leads"], unit["supports"], unit["items"])
     (t17,) = [row for row in every if row["id"] == "T17"]
     assert t17["roles"] == ["lead"]
+
+
+# --- percentages ----------------------------------------------------------------------------------
+
+
+def test_indicator_percentages_read_the_same_on_screen_in_the_workbook_and_the_report(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    """9.96% against ≥10% is not met (yellow): the report and the workbook (0.0%) say 完成率 99.6%, the
+    table said 100% beside the yellow light; its 序時進度 said 50% where they say 49.7%."""
+    import openpyxl
+
+    day = "2024-06-30"
+    recorded = cli("record", "value-added-growth", "9.96", "--period", "2024Q2", "--date", day, cwd=ledger)
+    assert recorded.exit_code == 0, recorded.stderr
+    rows = {row["id"]: row for row in _json(cli, ledger, "indicators", "--as-of", day)}
+    assert rows["value-added-growth"]["light"] == "yellow"
+    assert rows["value-added-growth"]["attainment"] == pytest.approx(0.996)
+    table = cli("--lang", "en", "indicators", "--as-of", day, "-f", "table", env={"COLUMNS": "250"}, cwd=ledger).stdout
+    growth = next(line for line in table.splitlines() if line.strip().startswith("value-added-growth "))
+    gross = next(line for line in table.splitlines() if line.strip().startswith("gross-output "))
+    assert growth.split()[-3:] == ["99.6%", "-", "yellow"], growth
+    book = tmp_path / "台賬.xlsx"
+    assert cli("--lang", "en", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["Indicators"]
+    header = [cell.value for cell in sheet[1]]
+    cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    attained = cells["value-added-growth"][header.index("完成率")]
+    pace = cells["gross-output"][header.index("序時進度")]
+    assert (attained.number_format, pace.number_format) == ("0.0%", "0.0%")
+    assert f"{attained.value * 100:.1f}%" == "99.6%"
+    assert f"{pace.value * 100:.1f}%" in gross.split()  # 49.7%
+    report = tmp_path / "report.md"
+    assert cli("--lang", "en", "report", "-o", str(report), "--as-of", day, cwd=ledger).exit_code == 0
+    line = next(
+        line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| 規上工業增加值增速 |")
+    )
+    assert line.split(" | ")[5] == "99.6%", line
