@@ -402,7 +402,8 @@ def _label(status: str | None) -> str:
 
 
 def _percent(share: float | None) -> str:
-    return "-" if share is None else f"{share * 100:.0f}%"
+    """One decimal, as the report and the workbook (0.0%) show it: 99.6% is not met, and reads so."""
+    return "-" if share is None else f"{share * 100:.1f}%"
 
 
 def wrap_id(identifier: str, width: int) -> str:
