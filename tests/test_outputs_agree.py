@@ -33,6 +33,7 @@ HISTORY = [
     ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10"),
     ("record", "energy-per-value-added", "0.5", "--reference", "0.6", "--period", "2024Q2", "--date", "2024-06-30"),
     ("record", "quarterly-project-starts", "1", "--period", "2024Q1", "--date", "2024-04-01"),
+    ("record", "industrial-investment-margin", "12", "--reference", "9", "--period", "2024Q2", "--date", "2024-06-20"),
 ]
 
 _BUILT: dict[str, Path] = {}
@@ -311,3 +312,32 @@ def test_indicator_percentages_read_the_same_on_screen_in_the_workbook_and_the_r
         line for line in report.read_text(encoding="utf-8").splitlines() if line.startswith("| 規上工業增加值增速 |")
     )
     assert line.split(" | ")[5] == "99.6%", line
+
+
+def test_a_margin_figure_shows_its_reference_figure_wherever_it_is_judged(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    """工業固定資產增速高于全縣增速 ≥5: 12% against the county's 9% is a margin of 3, 完成率 60%, yellow. The
+    table says '12% (reference 9)'; the report and the workbook said only 12%, beside ≥5% and a yellow
+    light, so nobody reading them could tell why."""
+    import openpyxl
+
+    day = "2024-06-30"
+    (margin,) = [row for row in _json(cli, ledger, "indicators", "--as-of", day) if row["id"].endswith("-margin")]
+    assert (margin["value"], margin["attainment"], margin["light"]) == (3, 0.6, "yellow")
+    table = cli("--lang", "en", "indicators", "--as-of", day, "-f", "table", env={"COLUMNS": "250"}, cwd=ledger).stdout
+    assert "12% (reference 9) 2024Q2" in " ".join(table.split())
+    report = tmp_path / "report.md"
+    assert (
+        cli("--lang", "en", "report", "-o", str(report), "--as-of", day, "--since", "2024-06-01", cwd=ledger).exit_code
+        == 0
+    )
+    assert _md_row(report, "工業固定資產增速高于全縣增速")[3] == "12% (reference 9)"
+    assert _md_row(report, "2024-06-20")[1:4] == ["工業固定資產增速高于全縣增速", "2024Q2", "12% (reference 9)"]
+    book = tmp_path / "台賬.xlsx"
+    assert cli("--lang", "en", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["Indicators"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == margin["id"])
+    assert (row[header.index("Latest figure")], row[header.index("Reference figure")]) == (12, 9)
+    assert (row[header.index("完成率")], row[header.index("Light")]) == (0.6, "yellow")
