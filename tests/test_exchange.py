@@ -143,11 +143,11 @@ def test_export_is_the_ledger_as_a_workbook(cli: Cli, repo: Path, tmp_path: Path
     assert len(indicators) == len(INDICATORS) and set(indicators) == INDICATORS
     gross = indicators["gross-output"]
     assert gross[1:5] == ["规上工业总产值", "亿元", "≥41.9", ""]
-    assert gross[6:8] == [19.9, "2024Q2"]
-    assert gross[8] == pytest.approx(19.9 / 41.9)
-    assert gross[9] == pytest.approx(day.timetuple().tm_yday / 366)
+    assert gross[6:9] == [19.9, "", "2024Q2"]  # no reference figure: gross output is no margin
+    assert gross[9] == pytest.approx(19.9 / 41.9)
+    assert gross[10] == pytest.approx(day.timetuple().tm_yday / 366)
     # 19.9 against 41.9 x (182/366) = 20.8 expected by the end of June: behind pace, not too far
-    assert gross[10] == LIGHTS_ZH["yellow"]
+    assert gross[11] == LIGHTS_ZH["yellow"]
     assert indicators["value-added-growth"][4] == 11.0  # 力爭 11%
 
     cover = {row[0]: row[1] for row in rows_of(out, "封面") if row and row[0]}

@@ -454,6 +454,7 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
         (doc("力爭"), 8),
         (_("Reference"), 18),
         (_("Latest figure"), 12),
+        (_("Reference figure"), 10),
         (_("Period"), 10),
         (doc("完成率"), 10),
         (doc("序時進度"), 10),
@@ -474,6 +475,7 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
                 indicator.stretch,
                 display(indicator.reference) if indicator.reference else None,
                 latest_cell(item),
+                item.latest.reference if item.latest else None,
                 item.latest.period if item.latest else None,
                 item.attainment,
                 item.pace,
@@ -482,9 +484,9 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
             ],
             widths,
         )
-        for column in (9, 10):
+        for column in (10, 11):
             sheet.cell(row=row, column=column).number_format = "0.0%"
-        paint_light(sheet, row, 11, item.light)
+        paint_light(sheet, row, 12, item.light)
     print_setup(sheet, "1:1", "C2")
 
 

@@ -66,6 +66,7 @@ class Change:
     period: str | None = None
     value: bool | float | None = None
     correction: bool = False
+    reference: float | None = None  # a margin's reference figure, recorded with the figure
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,7 @@ def changes_between(ledger: Ledger, since: date, as_of: date) -> Iterator[Change
                     period=actual.period,
                     value=actual.value,
                     correction=actual.correction,
+                    reference=actual.reference,
                 )
 
 

@@ -132,12 +132,16 @@ def target_text(indicator: Indicator, value: float | None) -> str:
     return text
 
 
-def figure_text(indicator: Indicator, value: bool | float | None) -> str:
+def figure_text(indicator: Indicator, value: bool | float | None, reference: float | None = None) -> str:
+    """A recorded figure, with the reference figure a margin is judged against (12% (reference 9))."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    return f"{number(value)}{unit_text(indicator)}"
+    text = f"{number(value)}{unit_text(indicator)}"
+    if reference is not None:
+        text += " " + _("(reference {figure})").format(figure=number(reference))
+    return text
 
 
 # --- the document ------------------------------------------------------------------------
@@ -247,7 +251,7 @@ def _changes_section(report: Report) -> Section:
 
 
 def _figure_cell(change: Change) -> str:
-    text = figure_text(change.figure, change.value) if change.figure else ""
+    text = figure_text(change.figure, change.value, change.reference) if change.figure else ""
     return text + _(" (correction)") if change.correction else text
 
 
@@ -356,7 +360,7 @@ def _indicator_row(progress: Progress) -> list[str]:
         display(indicator.name),
         target_text(indicator, indicator.target),
         target_text(indicator, indicator.stretch) if indicator.stretch is not None else "—",
-        figure_text(indicator, latest.value) if latest else "—",
+        figure_text(indicator, latest.value, latest.reference) if latest else "—",
         latest.period if latest else "—",
         percent(progress.attainment),
         percent(progress.pace),
