@@ -341,3 +341,30 @@ def test_a_margin_figure_shows_its_reference_figure_wherever_it_is_judged(
     row = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == margin["id"])
     assert (row[header.index("Latest figure")], row[header.index("Reference figure")]) == (12, 9)
     assert (row[header.index("完成率")], row[header.index("Light")]) == (0.6, "yellow")
+
+
+def test_the_report_writes_the_documents_targets_and_figures_to_their_last_digit(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    """閑置土地處置不少于79.703畝: the table and the workbook say 79.703, the report said 79.7; a figure of
+    40.125畝 became 40.12 (two decimals, rounded half to even)."""
+    import openpyxl
+
+    day = "2024-06-30"
+    recorded = cli("record", "idle-land-disposed", "40.125", "--period", "2024Q2", "--date", day, cwd=ledger)
+    assert recorded.exit_code == 0, recorded.stderr
+    table = cli("--lang", "en", "indicators", "--as-of", day, "-f", "table", env={"COLUMNS": "250"}, cwd=ledger).stdout
+    idle = next(line for line in table.splitlines() if line.strip().startswith("idle-land-disposed "))
+    assert "≥79.703畝" in idle and "40.125畝" in idle
+    book = tmp_path / "台賬.xlsx"
+    assert cli("--lang", "en", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["Indicators"]
+    row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "idle-land-disposed")
+    assert (row[3], row[6]) == ("≥79.703", 40.125)
+    report = tmp_path / "report.md"
+    since = ("--since", "2024-06-01")
+    assert cli("--lang", "en", "report", "-o", str(report), "--as-of", day, *since, cwd=ledger).exit_code == 0
+    assert _md_row(report, "閑置土地處置")[1:4] == ["≥79.703畝", "—", "40.125畝"]
+    lines = report.read_text(encoding="utf-8").splitlines()
+    figures = [line.split(" | ")[1:4] for line in lines if line.startswith(f"| {day} |")]
+    assert ["閑置土地處置", "2024Q2", "40.125畝"] in figures
