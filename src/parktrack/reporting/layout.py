@@ -13,6 +13,7 @@ from datetime import date
 from parktrack.i18n import N_, _, current_language, display, pgettext
 from parktrack.indicators import Progress
 from parktrack.models import Indicator
+from parktrack.render import CSV_DECIMALS
 from parktrack.reporting.content import Change, ChangeKind, Headline, Report
 from parktrack.vocab import STATUS_LABELS
 
@@ -107,7 +108,12 @@ def percent(share: float | None) -> str:
 
 
 def number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{int(value):,}"
+    """A target or figure to its last digit, as the tables and the workbook show it (79.703畝, not 79.7),
+    rounded to the 4 decimals of the CSV; thousands grouped."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{round(value, CSV_DECIMALS):,.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def signed(delta: int) -> str:
