@@ -33,6 +33,7 @@ HISTORY = [
     ("record", "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10"),
     ("record", "energy-per-value-added", "0.5", "--reference", "0.6", "--period", "2024Q2", "--date", "2024-06-30"),
     ("record", "quarterly-project-starts", "1", "--period", "2024Q1", "--date", "2024-04-01"),
+    ("record", "provincial-green-park", "是", "--period", "2024Q2", "--date", "2024-06-25"),
     ("record", "industrial-investment-margin", "12", "--reference", "9", "--period", "2024Q2", "--date", "2024-06-20"),
 ]
 
@@ -368,3 +369,18 @@ def test_the_report_writes_the_documents_targets_and_figures_to_their_last_digit
     lines = report.read_text(encoding="utf-8").splitlines()
     figures = [line.split(" | ")[1:4] for line in lines if line.startswith(f"| {day} |")]
     assert ["閑置土地處置", "2024Q2", "40.125畝"] in figures
+
+
+@pytest.mark.parametrize(("lang", "yes"), [("en", "yes"), ("zh-Hans", "是"), ("zh-Hant", "是")])
+def test_a_milestone_reads_yes_in_the_workbooks_language(
+    cli: Cli, ledger: Path, tmp_path: Path, lang: str, yes: str
+) -> None:
+    """創建省級綠美園區 (yes/no): the English workbook wrote its target and figure as 是 under English headers,
+    where the English table and report say yes."""
+    import openpyxl
+
+    book = tmp_path / "台賬.xlsx"
+    assert cli("--lang", lang, "export", "-o", str(book), "--as-of", "2024-06-30", cwd=ledger).exit_code == 0
+    sheet = openpyxl.load_workbook(book).worksheets[-1]
+    row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "provincial-green-park")
+    assert (row[3], row[6]) == (yes, yes)
