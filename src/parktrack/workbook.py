@@ -429,7 +429,7 @@ def comparison_sign(indicator: Indicator) -> str:
 
 def target_cell(indicator: Indicator) -> str:
     if indicator.kind == "milestone":
-        return "是"
+        return _("yes")  # 是 in Chinese, as `record` and `import` take it; yes in English
     text = f"{comparison_sign(indicator)}{indicator.target:g}"
     if indicator.period != "year":
         text += " " + (_("per quarter") if indicator.period == "quarter" else _("per half-year"))
@@ -441,7 +441,7 @@ def latest_cell(progress: Progress) -> Any:
     if latest is None:
         return None
     if isinstance(latest.value, bool):
-        return "是" if latest.value else "否"
+        return _("yes") if latest.value else _("no")
     return latest.value
 
 
