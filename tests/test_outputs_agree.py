@@ -384,3 +384,23 @@ def test_a_milestone_reads_yes_in_the_workbooks_language(
     sheet = openpyxl.load_workbook(book).worksheets[-1]
     row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "provincial-green-park")
     assert (row[3], row[6]) == (yes, yes)
+
+
+def test_the_report_says_a_withdrawn_figure_was_withdrawn(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    """A figure withdrawn on 06-25 was listed under 'Figures recorded' with the figure '—', as if an empty
+    figure had been recorded; `history` calls it a withdrawal, and the indicator has no figure again."""
+    steps = [
+        ("record", "new-tech-smes", "2", "--period", "2024Q2", "--date", "2024-06-20"),
+        ("record", "new-tech-smes", "--period", "2024Q2", "--withdraw", "--date", "2024-06-25"),
+    ]
+    for step in steps:
+        assert cli(*step, cwd=ledger).exit_code == 0
+    (smes,) = [row for row in _json(cli, ledger, "indicators", "--as-of", "2024-06-30") if row["id"] == "new-tech-smes"]
+    assert (smes["latest"], smes["verdict"]) == (None, "no figure yet")
+    for lang, withdrawn in (("en", "withdrawn"), ("zh-Hans", "已撤回")):
+        report = tmp_path / f"report-{lang}.md"
+        since = ("--since", "2024-06-01")
+        assert (
+            cli("--lang", lang, "report", "-o", str(report), "--as-of", "2024-06-30", *since, cwd=ledger).exit_code == 0
+        )
+        assert _md_row(report, "2024-06-25")[2:4] == ["2024Q2", withdrawn]
