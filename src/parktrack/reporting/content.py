@@ -67,6 +67,7 @@ class Change:
     value: bool | float | None = None
     correction: bool = False
     reference: float | None = None  # a margin's reference figure, recorded with the figure
+    withdrawn: bool = False  # the period's figure withdrawn (it has none again)
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ def changes_between(ledger: Ledger, since: date, as_of: date) -> Iterator[Change
                     value=actual.value,
                     correction=actual.correction,
                     reference=actual.reference,
+                    withdrawn=actual.withdrawn,
                 )
 
 

@@ -257,6 +257,8 @@ def _changes_section(report: Report) -> Section:
 
 
 def _figure_cell(change: Change) -> str:
+    if change.withdrawn:
+        return pgettext("figure", "withdrawn")
     text = figure_text(change.figure, change.value, change.reference) if change.figure else ""
     return text + _(" (correction)") if change.correction else text
 
