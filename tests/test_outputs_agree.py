@@ -404,3 +404,13 @@ def test_the_report_says_a_withdrawn_figure_was_withdrawn(cli: Cli, ledger: Path
             cli("--lang", lang, "report", "-o", str(report), "--as-of", "2024-06-30", *since, cwd=ledger).exit_code == 0
         )
         assert _md_row(report, "2024-06-25")[2:4] == ["2024Q2", withdrawn]
+
+
+def test_english_outputs_name_the_pace_as_the_document_writes_it(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    """The English report and workbook keep the document's own term 序時進度; the English table's caption
+    said 序时进度, in simplified characters, which no English output uses for the document's words."""
+    table = cli("--lang", "en", "indicators", "--as-of", "2024-06-30", "-f", "table", cwd=ledger).stdout
+    report = tmp_path / "report.md"
+    assert cli("--lang", "en", "report", "-o", str(report), "--as-of", "2024-06-30", cwd=ledger).exit_code == 0
+    for text in (table, report.read_text(encoding="utf-8")):
+        assert "序時進度" in text and "序时进度" not in text
