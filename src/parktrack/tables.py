@@ -455,7 +455,7 @@ def indicators_table(ledger: Ledger, progress: Sequence[Progress], title: str, s
     shown = sorted(_fit([columns[i] for i in order], [widths[i] for i in order], screen, comfort=_TEXT_MIN))
     shown = sorted(order[i] for i in shown)
     notes = [
-        _("Attained: the figure against the year's target. Pace (序时进度): the share of the year elapsed."),
+        _("Attained: the figure against the year's target. Pace (序時進度): the share of the year elapsed."),
         _("-: no figure recorded yet."),
     ]
     table = _titled_table(title, caption(ledger, *notes))
