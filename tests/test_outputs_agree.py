@@ -414,3 +414,27 @@ def test_english_outputs_name_the_pace_as_the_document_writes_it(cli: Cli, ledge
     assert cli("--lang", "en", "report", "-o", str(report), "--as-of", "2024-06-30", cwd=ledger).exit_code == 0
     for text in (table, report.read_text(encoding="utf-8")):
         assert "序時進度" in text and "序时进度" not in text
+
+
+def test_the_english_workbook_names_statuses_in_english_like_its_lights(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    """The English workbook wrote its lights in English (red, done late) and its statuses as 已完成 and 推進中,
+    and its cover counted 'Items: 未啟動': one sheet in two languages, where the English list and report say
+    done and in progress."""
+    import openpyxl
+
+    day = "2024-07-01"
+    book = tmp_path / "ledger.xlsx"
+    assert cli("--lang", "en", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    workbook = openpyxl.load_workbook(book)
+    sheet = workbook["Key tasks"]
+    header = [cell.value for cell in sheet[1]]
+    rows = {row[header.index("ID")]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    listed = cli("--lang", "en", "list", "--as-of", day, "-f", "table", env={"COLUMNS": "300"}, cwd=ledger).stdout
+    t11 = next(line for line in listed.splitlines() if line.strip().startswith("T11 "))
+    assert "in progress" in t11
+    assert (rows["T01"][header.index("Status")], rows["T11"][header.index("Status")]) == ("done", "in progress")
+    assert (rows["T01"][header.index("Light")], rows["T11"][header.index("Light")]) == ("done late", "red")
+    cover = {row[0]: row[1] for row in workbook["Cover"].iter_rows(values_only=True) if row[0]}
+    assert cover["Items: not started"] + cover["Items: in progress"] + cover["Items: done"] > 0
+    counts = [str(label) for label in cover if str(label).startswith(("Items: ", "Indicators: "))]
+    assert len(counts) == 14 and not [label for label in counts if re.search(r"[\u4e00-\u9fff]", label)]
