@@ -25,6 +25,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parktrack import vocab
 from parktrack.deadlines import assess as assess_item
 from parktrack.errors import WriteError
 from parktrack.i18n import N_, _, display, pgettext
@@ -123,8 +124,15 @@ def light_label(light: str | None) -> str:
 
 
 def status_label(status: str) -> str:
-    """The ledger's own word for a status (未啟動 …), in the interface's script."""
+    """The ledger's own word for a status (未啟動 …), in the interface's script: what a unit's fill-in sheet
+    offers and `import` reads back, whatever the language."""
     return display(STATUS_LABELS[status])
+
+
+def status_word(status: str) -> str:
+    """A status as the export shows it, in the interface language like its lights and headers (done in
+    English; 已完成 in Chinese, the ledger's own word)."""
+    return vocab.status_label(status)
 
 
 def write_header(sheet: Worksheet, row: int, columns: Sequence[Column]) -> list[float]:
@@ -293,7 +301,7 @@ def _tracking_cells(task: Task, day: date) -> tuple[list[Any], str]:
     noted = [entry for entry in task.history if entry.note and entry.date <= day]
     latest = noted[-1] if noted else None
     cells = [
-        status_label(state.status),
+        status_word(state.status),
         light_label(state.light),
         latest.note if latest else None,
         latest.date if latest else None,
@@ -509,7 +517,7 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
         (_("Indicators"), len(ledger.indicators)),
     ]
     rows = facts + [(_("Items: {light}").format(light=light_label(light)), lights[light]) for light in LIGHT_FILLS]
-    rows += [(_("Items: {status}").format(status=status_label(status)), statuses[status]) for status in STATUS_LABELS]
+    rows += [(_("Items: {status}").format(status=status_word(status)), statuses[status]) for status in STATUS_LABELS]
     indicator_lights = Counter(item.light for item in progress)
     rows += [
         (_("Indicators: {light}").format(light=light_label(light)), indicator_lights[light])
