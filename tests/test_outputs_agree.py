@@ -438,3 +438,21 @@ def test_the_english_workbook_names_statuses_in_english_like_its_lights(cli: Cli
     assert cover["Items: not started"] + cover["Items: in progress"] + cover["Items: done"] > 0
     counts = [str(label) for label in cover if str(label).startswith(("Items: ", "Indicators: "))]
     assert len(counts) == 14 and not [label for label in counts if re.search(r"[\u4e00-\u9fff]", label)]
+
+
+def test_an_indicators_figures_are_the_as_of_days_in_every_format(cli: Cli, ledger: Path) -> None:
+    """On 2024-06-30 規上工業總產值 has its 2024Q1 figure only (2024Q2's was recorded on 07-10): the table's
+    series shows that one; JSON, CSV and TSV listed the 2024Q2 figure too, beside 'latest: 2024Q1'."""
+    day = "2024-06-30"
+    table = cli("--lang", "en", "indicators", "gross-output", "--as-of", day, "-f", "table", cwd=ledger).stdout
+    assert "2024Q1" in table and "2024Q2" not in table
+    for view in (("indicators", "gross-output"), ("indicators",)):
+        (gross,) = [row for row in _json(cli, ledger, *view, "--as-of", day) if row["id"] == "gross-output"]
+        assert [actual["period"] for actual in gross["actuals"]] == ["2024Q1"], view
+        assert gross["latest"]["period"] == "2024Q1"
+    for fmt in ("csv", "tsv"):
+        result = cli("--lang", "en", "indicators", "gross-output", "--as-of", day, "-f", fmt, cwd=ledger)
+        record = dict(_one_record(result.stdout, fmt))
+        assert "2024Q2" not in record["actuals"] and record["actuals"].startswith("period: 2024Q1, value: 10")
+    later = _json(cli, ledger, "indicators", "gross-output", "--as-of", "2024-07-10")[0]
+    assert [actual["period"] for actual in later["actuals"]] == ["2024Q1", "2024Q2"]
