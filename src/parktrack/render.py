@@ -352,7 +352,11 @@ def indicator_record(progress: Progress, ledger: Ledger) -> Record:
         "units": [ledger.canonical(name) for name in indicator.units],
         "items": list(indicator.items),
         "source": indicator.source,
-        "actuals": [actual.model_dump(mode="json", exclude_none=True) for actual in indicator.actuals],
+        "actuals": [  # as the table's series: what was recorded by the as-of day, corrections and withdrawals too
+            actual.model_dump(mode="json", exclude_none=True)
+            for actual in indicator.actuals
+            if actual.recorded <= progress.day
+        ],
         "latest": progress.latest.model_dump(mode="json", exclude_none=True) if progress.latest else None,
         "value": progress.value,
         "attainment": progress.attainment,
