@@ -456,3 +456,15 @@ def test_an_indicators_figures_are_the_as_of_days_in_every_format(cli: Cli, ledg
         assert "2024Q2" not in record["actuals"] and record["actuals"].startswith("period: 2024Q1, value: 10")
     later = _json(cli, ledger, "indicators", "gross-output", "--as-of", "2024-07-10")[0]
     assert [actual["period"] for actual in later["actuals"]] == ["2024Q1", "2024Q2"]
+
+
+@pytest.mark.parametrize("window", [("--as-of", "0001-03-01"), ("--as-of", "0001-01-02", "--since", "0001-01-01")])
+def test_a_report_starting_on_the_first_day_of_the_calendar_is_a_usage_error(
+    cli: Cli, ledger: Path, tmp_path: Path, window: tuple[str, ...]
+) -> None:
+    """A report compares with the day before its window: from 0001-01-01 there is none, which was an
+    OverflowError and a traceback."""
+    result = cli("--lang", "en", "report", "-o", str(tmp_path / "r.md"), *window, cwd=ledger)
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "0001-01-01" in result.stderr and not (tmp_path / "r.md").exists()
