@@ -146,12 +146,17 @@ def default_since(as_of: date, previous_reports: list[date]) -> tuple[date, Sinc
 def window_start(
     as_of: date, asked: date | None, previous_reports: Callable[[], list[date]]
 ) -> tuple[date, SinceSource]:
-    """--since as asked, else the default; never after the as-of day."""
+    """--since as asked, else the default; never after the as-of day, nor on the calendar's first day (the
+    report compares with the day before its window)."""
     if asked is None:
-        return default_since(as_of, previous_reports())
-    if asked > as_of:
+        start, source = default_since(as_of, previous_reports())
+    elif asked > as_of:
         raise UsageError(_("--since {since} is after --as-of {as_of}").format(since=asked, as_of=as_of))
-    return asked, "option"
+    else:
+        start, source = asked, "option"
+    if start == date.min:
+        raise UsageError(_("a report cannot start on {day}: it compares with the day before").format(day=start))
+    return start, source
 
 
 def compose(
