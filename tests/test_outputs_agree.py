@@ -468,3 +468,48 @@ def test_a_report_starting_on_the_first_day_of_the_calendar_is_a_usage_error(
     assert result.exit_code == 2, result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "0001-01-01" in result.stderr and not (tmp_path / "r.md").exists()
+
+
+def _workbook_items(book: Path) -> dict[str, tuple[str, str, str]]:
+    """Each item's (status, light, days overdue) in an export's item sheets (between cover and indicators)."""
+    import openpyxl
+
+    found = {}
+    for sheet in openpyxl.load_workbook(book).worksheets[1:-1]:
+        header = [cell.value for cell in sheet[1]]
+        at = [header.index(name) for name in header[6:9] + header[-1:]]  # id, status, light, days overdue
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            if row[at[0]]:
+                found[row[at[0]]] = (row[at[1]], row[at[2]], "" if row[at[3]] is None else str(row[at[3]]))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_the_workbook_and_the_list_say_each_items_status_light_and_days_in_the_same_words(
+    cli: Cli, ledger: Path, tmp_path: Path, lang: str
+) -> None:
+    """The office pastes `list` into one sheet and opens the export beside it: T01's light read 逾期完成 in
+    both, but T44's read 等待条件 in the list and 待条件 in the workbook."""
+    day = "2024-07-01"
+    book = tmp_path / "ledger.xlsx"
+    assert cli("--lang", lang, "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    keys = _table_of(cli("--lang", "en", "list", "--as-of", day, "-f", "csv", cwd=ledger).stdout, "csv")[0]
+    listed = _table_of(cli("--lang", lang, "list", "--as-of", day, "-f", "csv", cwd=ledger).stdout, "csv")[1:]
+    at = [keys.index(key) for key in ("id", "status", "light", "days_overdue")]
+    assert _workbook_items(book) == {row[at[0]]: (row[at[1]], row[at[2]], row[at[3]]) for row in listed}
+
+
+def test_the_english_workbook_and_table_say_each_items_light_in_the_same_words(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    """In English the list's table says late and waiting where the workbook said done late and waiting on
+    a condition (the CSV has the codes, as JSON)."""
+    day = "2024-07-01"
+    book = tmp_path / "ledger.xlsx"
+    assert cli("--lang", "en", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    table = cli("--lang", "en", "list", "--as-of", day, "-f", "table", env={"COLUMNS": "400"}, cwd=ledger).stdout
+    rows = {line.split()[0]: line.split() for line in table.splitlines() if re.match(r"\s+[TMJ][\d.]+ ", line)}
+    found = _workbook_items(book)
+    assert set(found) == set(rows)
+    for item, (_status, light, _days) in found.items():
+        assert rows[item][-1] == light, item
