@@ -31,7 +31,7 @@ EN = ("--lang", "en")
 FINANCE = "縣財政局"
 INDUSTRY = "縣工信商務科技局"
 AUTHOR = "张丽 <zhangli@example.org>"
-LIGHTS_ZH = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "late": "逾期完成", "waiting": "待条件"}
+LIGHTS_ZH = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "late": "逾期完成", "waiting": "等待条件"}
 
 
 def rows_of(path: Path, sheet: int | str) -> list[list[Any]]:
@@ -192,7 +192,7 @@ def test_export_looks_finished(cli: Cli, repo: Path, tmp_path: Path) -> None:
         if cover.cell(row=row, column=2).fill.fill_type == "solid"
     }
     assert painted.keys() == {f"事项：{label}" for label in LIGHTS_ZH.values()}, painted
-    assert painted["事项：红灯"].endswith("FFC7CE") and painted["事项：待条件"].endswith("D9D9D9")
+    assert painted["事项：红灯"].endswith("FFC7CE") and painted["事项：等待条件"].endswith("D9D9D9")
     as_of = next(row for row in range(3, cover.max_row + 1) if cover.cell(row=row, column=1).value == "截至")
     assert cover.cell(row=as_of, column=2).number_format == "yyyy-mm-dd"
 

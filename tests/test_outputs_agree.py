@@ -417,7 +417,7 @@ def test_english_outputs_name_the_pace_as_the_document_writes_it(cli: Cli, ledge
 
 
 def test_the_english_workbook_names_statuses_in_english_like_its_lights(cli: Cli, ledger: Path, tmp_path: Path) -> None:
-    """The English workbook wrote its lights in English (red, done late) and its statuses as 已完成 and 推進中,
+    """The English workbook wrote its lights in English (red, late) and its statuses as 已完成 and 推進中,
     and its cover counted 'Items: 未啟動': one sheet in two languages, where the English list and report say
     done and in progress."""
     import openpyxl
@@ -433,7 +433,7 @@ def test_the_english_workbook_names_statuses_in_english_like_its_lights(cli: Cli
     t11 = next(line for line in listed.splitlines() if line.strip().startswith("T11 "))
     assert "in progress" in t11
     assert (rows["T01"][header.index("Status")], rows["T11"][header.index("Status")]) == ("done", "in progress")
-    assert (rows["T01"][header.index("Light")], rows["T11"][header.index("Light")]) == ("done late", "red")
+    assert (rows["T01"][header.index("Light")], rows["T11"][header.index("Light")]) == ("late", "red")
     cover = {row[0]: row[1] for row in workbook["Cover"].iter_rows(values_only=True) if row[0]}
     assert cover["Items: not started"] + cover["Items: in progress"] + cover["Items: done"] > 0
     counts = [str(label) for label in cover if str(label).startswith(("Items: ", "Indicators: "))]

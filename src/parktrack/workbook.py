@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from parktrack import vocab
 from parktrack.deadlines import assess as assess_item
 from parktrack.errors import WriteError
-from parktrack.i18n import N_, _, display, pgettext
+from parktrack.i18n import _, display, pgettext
 from parktrack.indicators import Progress
 from parktrack.indicators import assess as assess_indicator
 from parktrack.ledger import Ledger
@@ -37,13 +37,6 @@ from parktrack.vocab import STATUS_LABELS
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 LIGHT_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE", "late": "F8CBAD", "waiting": "D9D9D9"}
-LIGHT_LABELS = {
-    "red": N_("red"),
-    "yellow": N_("yellow"),
-    "green": N_("green"),
-    "late": N_("done late"),
-    "waiting": N_("waiting on a condition"),
-}
 HEADER_FILL = "DDEBF7"
 SECTION_FILL = "F2F2F2"
 OPEN_FILL = "FFF9DB"  # the cells a liaison fills in
@@ -120,7 +113,8 @@ def new_workbook() -> Workbook:
 
 
 def light_label(light: str | None) -> str:
-    return _(LIGHT_LABELS[light]) if light else ""
+    """A light in the words the tables and CSV use (late, 等待条件 …); empty for none."""
+    return vocab.light_label(light) if light else ""
 
 
 def status_label(status: str) -> str:
