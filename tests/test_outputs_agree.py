@@ -476,11 +476,10 @@ def _workbook_items(book: Path) -> dict[str, tuple[str, str, str]]:
 
     found = {}
     for sheet in openpyxl.load_workbook(book).worksheets[1:-1]:
-        header = [cell.value for cell in sheet[1]]
-        at = [header.index(name) for name in header[6:9] + header[-1:]]  # id, status, light, days overdue
+        # ID, status, light, latest progress, its date, days overdue end every item sheet
         for row in sheet.iter_rows(min_row=2, values_only=True):
-            if row[at[0]]:
-                found[row[at[0]]] = (row[at[1]], row[at[2]], "" if row[at[3]] is None else str(row[at[3]]))
+            if row[-6]:
+                found[row[-6]] = (row[-5], row[-4], "" if row[-1] is None else str(row[-1]))
     return found
 
 
@@ -513,3 +512,33 @@ def test_the_english_workbook_and_table_say_each_items_light_in_the_same_words(
     assert set(found) == set(rows)
     for item, (_status, light, _days) in found.items():
         assert rows[item][-1] == light, item
+
+
+def test_an_assigned_items_meeting_is_in_every_format(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    """An item decided at a meeting: `show` as a table and the workbook name the meeting and its day; JSON,
+    CSV and TSV (of show and list) did not, so a pasted list lost where the item came from."""
+    import openpyxl
+
+    added = cli(
+        "add", "--text", "協調解決供水管網問題", "--lead", "縣財政局", "--deadline", "2024年2月29日前",
+        "--meeting", "一季度調度會議", "--date", "2024-02-01", cwd=ledger,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    day = "2024-03-01"
+    table = cli("--lang", "en", "show", "J01", "--as-of", day, "-f", "table", cwd=ledger).stdout
+    assert "一季度調度會議 2024-02-01" in table
+    shown = _json(cli, ledger, "show", "J01", "--as-of", day)
+    assert (shown["meeting"], shown["decided_on"], shown["days_overdue"]) == ("一季度調度會議", "2024-02-01", 1)
+    (listed,) = [row for row in _json(cli, ledger, "list", "--as-of", day) if row["id"] == "J01"]
+    assert (listed["meeting"], listed["decided_on"]) == ("一季度調度會議", "2024-02-01")
+    assert "meeting" not in _json(cli, ledger, "show", "T01", "--as-of", day)  # only items decided at a meeting
+    for fmt in ("csv", "tsv"):
+        record = dict(
+            _one_record(cli("--lang", "zh-Hans", "show", "J01", "--as-of", day, "-f", fmt, cwd=ledger).stdout, fmt)
+        )
+        assert (record["会议"], record["交办日期"]) == ("一季度调度会议", "2024-02-01")
+    book = tmp_path / "ledger.xlsx"
+    assert cli("--lang", "zh-Hans", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    sheet = openpyxl.load_workbook(book).worksheets[-2]
+    row = next(row for row in sheet.iter_rows(values_only=True) if "J01" in row)
+    assert "一季度调度会议" in row and _workbook_items(book)["J01"][1:] == ("红灯", "1")
