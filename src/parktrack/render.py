@@ -54,6 +54,9 @@ def task_record(ledger: Ledger, row: Row) -> Record:
         "days_left": state.days_left,
         "as_of": state.day.isoformat(),
     }
+    if task.source is not None:  # an item decided at a meeting (交辦事項): where it came from, as the table says
+        record["meeting"] = task.source.meeting
+        record["decided_on"] = iso(task.source.date)
     if row.roles:
         record["roles"] = list(row.roles)
     return record
@@ -245,7 +248,7 @@ CSV_HEADERS = {
     "leads": N_("leads"), "supports": N_("supports"), "items": N_("items"), "done": N_("items done"),
     "in_progress": N_("items in progress"), "overdue": N_("items overdue"), "due_soon": N_("items due soon"),
     "next_deadline": N_("next deadline"), "overdue_lead": N_("overdue where it leads"), "leader": N_("lead official"),
-    "lead_unit": N_("lead unit (group)"),
+    "lead_unit": N_("lead unit (group)"), "meeting": N_("meeting"), "decided_on": N_("decided on"),
     "commit": N_("commit"), "author": N_("author"), "email": N_("email"), "committed": N_("committed"),
     "change": N_("change"), "from": N_("from"), "to": N_("to"), "date": N_("effective date"), "note": N_("note"),
     "unit": N_("unit of measure"), "comparison": N_("comparison"), "target": N_("target"),
@@ -258,7 +261,7 @@ CSV_HEADERS = {
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
-     "leader", "units", "source", "reference", "unit", "note", "lead_unit"}
+     "leader", "units", "source", "reference", "unit", "note", "lead_unit", "meeting"}
 )  # fmt: skip
 
 
