@@ -542,3 +542,19 @@ def test_an_assigned_items_meeting_is_in_every_format(cli: Cli, ledger: Path, tm
     sheet = openpyxl.load_workbook(book).worksheets[-2]
     row = next(row for row in sheet.iter_rows(values_only=True) if "J01" in row)
     assert "一季度调度会议" in row and _workbook_items(book)["J01"][1:] == ("红灯", "1")
+
+
+def test_the_years_last_day_is_still_inside_the_year_for_indicators_as_for_items(cli: Cli, ledger: Path) -> None:
+    """On 2024-12-31 the items due 2024年12月底 are due today (yellow), not overdue: the deadline day is on
+    time. The indicators judged the year over that same day: 12% against the county's 9% (a margin of 3,
+    short of 5) was already red, 'missed', before the year's figure could be in."""
+    (margin,) = [
+        row for row in _json(cli, ledger, "indicators", "--as-of", "2024-12-31") if row["id"].endswith("-margin")
+    ]
+    (t04,) = [row for row in _json(cli, ledger, "list", "--as-of", "2024-12-31") if row["id"] == "T04"]
+    assert (t04["light"], t04["days_left"]) == ("yellow", 0)
+    assert (margin["light"], margin["verdict"]) == ("yellow", "not yet met")
+    (after,) = [
+        row for row in _json(cli, ledger, "indicators", "--as-of", "2025-01-01") if row["id"].endswith("-margin")
+    ]
+    assert (after["light"], after["verdict"]) == ("red", "missed")
