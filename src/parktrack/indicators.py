@@ -135,7 +135,7 @@ def assess(indicator: Indicator, day: date, year: int) -> Progress:
         )
     value = effective_value(indicator, latest)
     figure_day = period_bounds(latest.period)[1]
-    final = day >= year_end or figure_day >= year_end
+    final = day > year_end or figure_day >= year_end  # the year's last day is on time, as an item's deadline day
     common = (indicator, day, latest, value, _ratio(indicator, value), _ratio(indicator, value, indicator.stretch))
     if meets(indicator, value):
         stretched = indicator.stretch is not None and meets(indicator, value, indicator.stretch)
