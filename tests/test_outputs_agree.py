@@ -558,3 +558,19 @@ def test_the_years_last_day_is_still_inside_the_year_for_indicators_as_for_items
         row for row in _json(cli, ledger, "indicators", "--as-of", "2025-01-01") if row["id"].endswith("-margin")
     ]
     assert (after["light"], after["verdict"]) == ("red", "missed")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_the_items_column_is_named_for_what_it_holds(cli: Cli, ledger: Path, fmt: str) -> None:
+    """`items` is a count in units and leaders (事项数: 81) but the ids of the items an indicator belongs to
+    in indicators (M06.2、T14), which the Chinese CSV also headed 事项数."""
+    day = "2024-07-01"
+    units = _table_of(cli("--lang", "zh-Hans", "units", "--as-of", day, "-f", fmt, cwd=ledger).stdout, fmt)
+    keys = _table_of(cli("--lang", "en", "indicators", "--as-of", day, "-f", fmt, cwd=ledger).stdout, fmt)[0]
+    indicators = _table_of(cli("--lang", "zh-Hans", "indicators", "--as-of", day, "-f", fmt, cwd=ledger).stdout, fmt)
+    assert "事项数" in units[0] and units[1][units[0].index("事项数")].isdigit()
+    column = keys.index("items")
+    assert {row[column] for row in indicators[1:]} >= {"M06.2、T14"}
+    assert indicators[0][column] == "相关事项"
+    single = cli("--lang", "zh-Hans", "indicators", "new-above-scale-firms", "--as-of", day, "-f", "tsv", cwd=ledger)
+    assert "相关事项\tM06.2、T14" in single.stdout.splitlines()
