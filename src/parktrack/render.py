@@ -132,7 +132,7 @@ def as_fields(record: Record) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect="excel-tab", lineterminator="\n")
     for key, value in record.items():
-        header, cell = _column(key, flatten=True)
+        header, cell = _column(key, flatten=True, listed=isinstance(value, list))
         writer.writerow([_flat(header), cell(value)])
     return buffer.getvalue()
 
@@ -146,20 +146,22 @@ def _delimited(records: Sequence[Record], dialect: str, flatten: bool = False) -
     writer = csv.writer(buffer, dialect=dialect, lineterminator="\n")
     fields = list(dict.fromkeys(key for record in records for key in record))  # in order of first use
     clean = _flat if flatten else str
-    headers, cells = zip(*(_column(key, flatten) for key in fields), strict=True)
+    listed = {key for key in fields if isinstance(next((r[key] for r in records if key in r), None), list)}
+    headers, cells = zip(*(_column(key, flatten, key in listed) for key in fields), strict=True)
     writer.writerow([clean(header) for header in headers])
     columns = list(zip(fields, cells, strict=True))
     writer.writerows([cell(record.get(key)) for key, cell in columns] for record in records)
     return buffer.getvalue()
 
 
-def _column(key: str, flatten: bool) -> tuple[str, Callable[[Any], str]]:
+def _column(key: str, flatten: bool, listed: bool = False) -> tuple[str, Callable[[Any], str]]:
     """A column's header and the function writing its cells: the value as the interface language
-    shows it (yes/no, `_converter`), as readable text (`_csv_cell`), on one line when `flatten`."""
+    shows it (yes/no, `_converter`), as readable text (`_csv_cell`), on one line when `flatten`. A key
+    holding a list where others hold a count (an indicator's `items`) is headed for what it holds."""
     from parktrack.i18n import current_language
 
     english = current_language() == "en"  # English is the JSON's keys and values
-    header = key if english else _(CSV_HEADERS.get(key, key))
+    header = key if english else _((listed and LIST_HEADERS.get(key)) or CSV_HEADERS.get(key, key))
     words = None if english else {True: _("yes"), False: _("no")}
     convert = None if english else _converter(key)
 
@@ -258,6 +260,7 @@ CSV_HEADERS = {
     "attainment": N_("attainment"), "stretch_attainment": N_("stretch attainment"), "pace": N_("pace"),
     "expected": N_("expected by now"), "verdict": N_("verdict"), "aspirational": N_("striven for (aspirational)"),
 }  # fmt: skip
+LIST_HEADERS = {"items": N_("items concerned")}  # an indicator's item ids, where units count their items
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
