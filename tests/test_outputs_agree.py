@@ -574,3 +574,22 @@ def test_the_items_column_is_named_for_what_it_holds(cli: Cli, ledger: Path, fmt
     assert indicators[0][column] == "相关事项"
     single = cli("--lang", "zh-Hans", "indicators", "new-above-scale-firms", "--as-of", day, "-f", "tsv", cwd=ledger)
     assert "相关事项\tM06.2、T14" in single.stdout.splitlines()
+
+
+def test_a_target_the_plan_strives_for_reads_striven_everywhere(cli: Cli, ledger: Path, tmp_path: Path) -> None:
+    """力爭全年完成規上工業總產值41.9億元: the table shows the target as '力爭 ≥41.9億元' (README: 'shown as
+    力爭 before the target'); the report and the workbook showed a plain ≥41.9, a firm target."""
+    import openpyxl
+
+    day = "2024-06-30"
+    table = cli("--lang", "en", "indicators", "--as-of", day, "-f", "table", env={"COLUMNS": "250"}, cwd=ledger).stdout
+    assert "力爭 ≥41.9億元" in next(line for line in table.splitlines() if line.strip().startswith("gross-output "))
+    report = tmp_path / "report.md"
+    assert cli("--lang", "en", "report", "-o", str(report), "--as-of", day, cwd=ledger).exit_code == 0
+    assert _md_row(report, "規上工業總產值")[1] == "力爭 ≥41.9億元"
+    assert _md_row(report, "營業收入增速")[1] == "≥10%"  # a firm target stays as it is
+    book = tmp_path / "台賬.xlsx"
+    assert cli("--lang", "en", "export", "-o", str(book), "--as-of", day, cwd=ledger).exit_code == 0
+    sheet = openpyxl.load_workbook(book)["Indicators"]
+    row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "gross-output")
+    assert row[3] == "力爭 ≥41.9"
