@@ -142,7 +142,7 @@ def test_export_is_the_ledger_as_a_workbook(cli: Cli, repo: Path, tmp_path: Path
     indicators = {row[0]: row for row in rows_of(out, "指标")[1:]}
     assert len(indicators) == len(INDICATORS) and set(indicators) == INDICATORS
     gross = indicators["gross-output"]
-    assert gross[1:5] == ["规上工业总产值", "亿元", "≥41.9", ""]
+    assert gross[1:5] == ["规上工业总产值", "亿元", "力争 ≥41.9", ""]  # 力爭: the plan strives for it
     assert gross[6:9] == [19.9, "", "2024Q2"]  # no reference figure: gross output is no margin
     assert gross[9] == pytest.approx(19.9 / 41.9)
     assert gross[10] == pytest.approx(day.timetuple().tm_yday / 366)

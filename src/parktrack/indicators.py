@@ -210,7 +210,7 @@ def _assess_periodic(indicator: Indicator, day: date, known: Sequence[Actual], y
     return Progress(indicator, day, latest, value, attainment, None, None, None, light, verdict)
 
 
-def _striven(indicator: Indicator) -> str:
+def striven(indicator: Indicator) -> str:
     """The document's 力爭 before an aspirational target, in the ledger's own word."""
     return display("力爭") + " " if indicator.aspirational else ""
 
@@ -219,9 +219,9 @@ def target_text(indicator: Indicator) -> str:
     """The target as people read it, in the interface language (the ledger's units through display)."""
     sign = {"at_least": "≥", "at_most": "≤", "about": "≈"}[indicator.comparison]
     if indicator.kind == "milestone":
-        return _striven(indicator) + _("yes (achieved)")
+        return striven(indicator) + _("yes (achieved)")
     unit = "" if indicator.unit == "%" and indicator.kind == "margin" else display(indicator.unit)
-    text = f"{_striven(indicator)}{sign}{_number(indicator.target)}{unit}"
+    text = f"{striven(indicator)}{sign}{_number(indicator.target)}{unit}"
     if indicator.kind == "margin":
         reference = display(indicator.reference) if indicator.reference else _("the reference")
         text = _("{target} over {reference}").format(target=text, reference=reference)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parktrack.i18n import N_, _, current_language, display, pgettext
-from parktrack.indicators import Progress
+from parktrack.indicators import Progress, striven
 from parktrack.models import Indicator
 from parktrack.render import CSV_DECIMALS
 from parktrack.reporting.content import Change, ChangeKind, Headline, Report
@@ -366,7 +366,7 @@ def _indicator_row(progress: Progress) -> list[str]:
     indicator, latest = progress.indicator, progress.latest
     return [
         display(indicator.name),
-        target_text(indicator, indicator.target),
+        striven(indicator) + target_text(indicator, indicator.target),  # 力爭 ≥41.9億元, as the table
         target_text(indicator, indicator.stretch) if indicator.stretch is not None else "—",
         figure_text(indicator, latest.value, latest.reference) if latest else "—",
         latest.period if latest else "—",
