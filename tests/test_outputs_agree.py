@@ -593,3 +593,15 @@ def test_a_target_the_plan_strives_for_reads_striven_everywhere(cli: Cli, ledger
     sheet = openpyxl.load_workbook(book)["Indicators"]
     row = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "gross-output")
     assert row[3] == "力爭 ≥41.9"
+
+
+def test_a_margin_exactly_on_target_is_met(cli: Cli, ledger: Path) -> None:
+    """10.2% against the county's 5.2% is 5 points over, the target (高于全縣增速5%以上): met. In binary
+    floating point 10.2 - 5.2 is 4.999999999999999, so every output said 100.0% and yellow, 'not yet met'."""
+    step = ("record", "industrial-investment-margin", "10.2", "--reference", "5.2", "--period", "2024Q3")
+    recorded = cli(*step, "--date", "2024-10-10", cwd=ledger)
+    assert recorded.exit_code == 0, recorded.stderr
+    (margin,) = [
+        row for row in _json(cli, ledger, "indicators", "--as-of", "2024-10-31") if row["id"].endswith("-margin")
+    ]
+    assert (margin["value"], margin["attainment"], margin["light"], margin["verdict"]) == (5, 1, "green", "met")
