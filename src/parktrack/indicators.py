@@ -16,6 +16,7 @@ from parktrack.models import Actual, Indicator
 PERCENT_KINDS = frozenset({"growth", "share"})
 WHOLE_UNITS = frozenset({"個", "戶", "家", "人", "篇", "次", "位次"})
 ABOUT_TOLERANCE = 0.10  # 左右: within 10% of the target
+MARGIN_DECIMALS = 9  # a difference of two typed figures, rid of binary floating point's last-digit noise
 TOO_FAR_BEHIND = 0.5  # below half of 序時進度 cannot reasonably be made up
 _YES = {"是", "yes"}  # a milestone takes these words only: `1` or `done` could be a slip of the finger
 _NO = {"否", "no"}
@@ -93,8 +94,8 @@ def effective_value(indicator: Indicator, actual: Actual) -> float:
         return 0.0
     if isinstance(actual.value, bool):
         return 1.0 if actual.value else 0.0
-    if indicator.kind == "margin":
-        return actual.value - (actual.reference or 0.0)
+    if indicator.kind == "margin":  # figures are typed decimals: 10.2 - 5.2 is 5, not 4.999999999999999
+        return round(actual.value - (actual.reference or 0.0), MARGIN_DECIMALS)
     return actual.value
 
 
