@@ -30,7 +30,7 @@ EN = ("--lang", "en")
 FINANCE = "縣財政局"
 INDUSTRY = "縣工信商務科技局"
 AUTHOR = "张丽 <zhangli@example.org>"
-LIGHTS_ZH = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "late": "逾期完成", "waiting": "待条件"}
+LIGHTS_ZH = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "late": "逾期完成", "waiting": "等待条件"}
 
 
 def rows_of(path: Path, sheet: int | str) -> list[list[Any]]:
@@ -141,12 +141,12 @@ def test_export_is_the_ledger_as_a_workbook(cli: Cli, repo: Path, tmp_path: Path
     indicators = {row[0]: row for row in rows_of(out, "指标")[1:]}
     assert len(indicators) == len(INDICATORS) and set(indicators) == INDICATORS
     gross = indicators["gross-output"]
-    assert gross[1:5] == ["规上工业总产值", "亿元", "≥41.9", ""]
-    assert gross[6:8] == [19.9, "2024Q2"]
-    assert gross[8] == pytest.approx(19.9 / 41.9)
-    assert gross[9] == pytest.approx(day.timetuple().tm_yday / 366)
+    assert gross[1:5] == ["规上工业总产值", "亿元", "力争 ≥41.9", ""]  # 力爭: the plan strives for it
+    assert gross[6:9] == [19.9, "", "2024Q2"]  # no reference figure: gross output is no margin
+    assert gross[9] == pytest.approx(19.9 / 41.9)
+    assert gross[10] == pytest.approx(day.timetuple().tm_yday / 366)
     # 19.9 against 41.9 x (182/366) = 20.8 expected by the end of June: behind pace, not too far
-    assert gross[10] == LIGHTS_ZH["yellow"]
+    assert gross[11] == LIGHTS_ZH["yellow"]
     assert indicators["value-added-growth"][4] == 11.0  # 力爭 11%
 
     cover = {row[0]: row[1] for row in rows_of(out, "封面") if row and row[0]}
@@ -191,7 +191,7 @@ def test_export_looks_finished(cli: Cli, repo: Path, tmp_path: Path) -> None:
         if cover.cell(row=row, column=2).fill.fill_type == "solid"
     }
     assert painted.keys() == {f"事项：{label}" for label in LIGHTS_ZH.values()}, painted
-    assert painted["事项：红灯"].endswith("FFC7CE") and painted["事项：待条件"].endswith("D9D9D9")
+    assert painted["事项：红灯"].endswith("FFC7CE") and painted["事项：等待条件"].endswith("D9D9D9")
     as_of = next(row for row in range(3, cover.max_row + 1) if cover.cell(row=row, column=1).value == "截至")
     assert cover.cell(row=as_of, column=2).number_format == "yyyy-mm-dd"
 

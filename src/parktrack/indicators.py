@@ -16,6 +16,7 @@ from parktrack.models import Actual, Indicator
 PERCENT_KINDS = frozenset({"growth", "share"})
 WHOLE_UNITS = frozenset({"個", "戶", "家", "人", "篇", "次", "位次"})
 ABOUT_TOLERANCE = 0.10  # 左右: within 10% of the target
+MARGIN_DECIMALS = 9  # a difference of two typed figures, rid of binary floating point's last-digit noise
 TOO_FAR_BEHIND = 0.5  # below half of 序時進度 cannot reasonably be made up
 _YES = {"是", "yes"}  # a milestone takes these words only: `1` or `done` could be a slip of the finger
 _NO = {"否", "no"}
@@ -93,8 +94,8 @@ def effective_value(indicator: Indicator, actual: Actual) -> float:
         return 0.0
     if isinstance(actual.value, bool):
         return 1.0 if actual.value else 0.0
-    if indicator.kind == "margin":
-        return actual.value - (actual.reference or 0.0)
+    if indicator.kind == "margin":  # figures are typed decimals: 10.2 - 5.2 is 5, not 4.999999999999999
+        return round(actual.value - (actual.reference or 0.0), MARGIN_DECIMALS)
     return actual.value
 
 
@@ -130,11 +131,12 @@ def assess(indicator: Indicator, day: date, year: int) -> Progress:
         return _assess_periodic(indicator, day, known, year)
     latest = known[-1] if known else None
     if latest is None:
-        pace = _pace(indicator, day, year)
-        return Progress(indicator, day, None, None, None, None, pace, None, None, "no figure yet")
+        return Progress(
+            indicator, day, None, None, None, None, _pace(indicator, day, year), None, None, "no figure yet"
+        )
     value = effective_value(indicator, latest)
     figure_day = period_bounds(latest.period)[1]
-    final = day >= year_end or figure_day >= year_end
+    final = day > year_end or figure_day >= year_end  # the year's last day is on time, as an item's deadline day
     common = (indicator, day, latest, value, _ratio(indicator, value), _ratio(indicator, value, indicator.stretch))
     if meets(indicator, value):
         stretched = indicator.stretch is not None and meets(indicator, value, indicator.stretch)
@@ -150,16 +152,19 @@ def assess(indicator: Indicator, day: date, year: int) -> Progress:
         light, verdict = "yellow", "behind pace"
     else:
         light, verdict = "red", "too far behind"
-    return Progress(*common, _pace(indicator, day, year), expected, light, verdict)
+    return Progress(*common, plan_share(day, year), expected, light, verdict)
 
 
 def _pace(indicator: Indicator, day: date, year: int) -> float | None:
-    """序時進度 of the plan's year on `day`: none of it before the year begins, all of it once it ended."""
-    if not indicator.cumulative:
-        return None
-    if day.year != year:
-        return 0.0 if day.year < year else 1.0
-    return year_share(day)
+    return plan_share(day, year) if indicator.cumulative else None
+
+
+def plan_share(day: date, year: int) -> float:
+    """序時進度 on `day` of the plan's `year`: none of it before the year began, all of it once it ended
+    (2025-01-31 is not 8% of a 2024 plan)."""
+    if day.year < year:
+        return 0.0
+    return year_share(day) if day.year == year else 1.0
 
 
 def _ratio(indicator: Indicator, value: float, goal: float | None = None) -> float | None:
@@ -206,7 +211,7 @@ def _assess_periodic(indicator: Indicator, day: date, known: Sequence[Actual], y
     return Progress(indicator, day, latest, value, attainment, None, None, None, light, verdict)
 
 
-def _striven(indicator: Indicator) -> str:
+def striven(indicator: Indicator) -> str:
     """The document's 力爭 before an aspirational target, in the ledger's own word."""
     return display("力爭") + " " if indicator.aspirational else ""
 
@@ -215,9 +220,9 @@ def target_text(indicator: Indicator) -> str:
     """The target as people read it, in the interface language (the ledger's units through display)."""
     sign = {"at_least": "≥", "at_most": "≤", "about": "≈"}[indicator.comparison]
     if indicator.kind == "milestone":
-        return _striven(indicator) + _("yes (achieved)")
+        return striven(indicator) + _("yes (achieved)")
     unit = "" if indicator.unit == "%" and indicator.kind == "margin" else display(indicator.unit)
-    text = f"{_striven(indicator)}{sign}{_number(indicator.target)}{unit}"
+    text = f"{striven(indicator)}{sign}{_number(indicator.target)}{unit}"
     if indicator.kind == "margin":
         reference = display(indicator.reference) if indicator.reference else _("the reference")
         text = _("{target} over {reference}").format(target=text, reference=reference)

@@ -37,13 +37,13 @@ class Row:
 
 
 def roles_of(ledger: Ledger, task: Task, unit: Unit) -> tuple[str, ...]:
-    """How `unit` takes part in `task`: lead, support, or neither."""
-    roles = []
+    """How `unit` takes part in `task`: lead, support, or neither. A unit named both as lead and as
+    cooperating unit leads, as `unit_summaries` counts it."""
     if any(ledger.canonical(name) == unit.name for name in task.lead_units):
-        roles.append("lead")
+        return ("lead",)
     if any(ledger.canonical(name) == unit.name for name in (*task.support_units, *task.groups)):
-        roles.append("support")
-    return tuple(roles)
+        return ("support",)
+    return ()
 
 
 def select(ledger: Ledger, day: date, filters: Filters = Filters(), warn_days: int = DEFAULT_WARN_DAYS) -> list[Row]:
@@ -132,11 +132,12 @@ def due_within(ledger: Ledger, day: date, days: int, filters: Filters = Filters(
 
 
 def by_lead_unit(ledger: Ledger, rows: Iterable[Row]) -> dict[str, list[Row]]:
-    """Group rows under each lead unit; an item with two lead units shows under both."""
+    """Group rows under each lead unit; an item with two lead units shows under both, and once under a
+    unit it names twice (by two of its names)."""
     groups: dict[str, list[Row]] = {}
     for row in rows:
-        for name in row.task.lead_units:
-            groups.setdefault(ledger.canonical(name), []).append(row)
+        for name in dict.fromkeys(ledger.canonical(name) for name in row.task.lead_units):
+            groups.setdefault(name, []).append(row)
     return groups
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from parktrack.history import AuditRow
     from parktrack.indicators import Progress
     from parktrack.ledger import Ledger
+    from parktrack.models import HistoryEntry
     from parktrack.query import LeaderSummary, Row, Tally, UnitSummary
 
 FORMATS = ("table", "tsv", "json", "csv")
@@ -54,9 +55,27 @@ def task_record(ledger: Ledger, row: Row) -> Record:
         "days_left": state.days_left,
         "as_of": state.day.isoformat(),
     }
+    if task.source is not None:  # an item decided at a meeting (交辦事項): where it came from, as the table says
+        record["meeting"] = task.source.meeting
+        record["decided_on"] = iso(task.source.date)
     if row.roles:
         record["roles"] = list(row.roles)
     return record
+
+
+def history_lines(entries: Sequence[HistoryEntry]) -> list[str]:
+    """An item's history entries as CSV and TSV show them: the day, the status and the note, in the
+    interface language as the table shows them (in English the status code, as JSON has it)."""
+    from parktrack.i18n import current_language
+    from parktrack.vocab import status_label
+
+    english = current_language() == "en"
+    lines = []
+    for entry in entries:
+        status = entry.status and (entry.status if english else status_label(entry.status))
+        note = entry.note and display(entry.note)
+        lines.append(" ".join(filter(None, (entry.date.isoformat(), status, note))))
+    return lines
 
 
 def iso(day: date | None) -> str | None:
@@ -231,7 +250,7 @@ CSV_HEADERS = {
     "leads": N_("leads"), "supports": N_("supports"), "items": N_("items"), "done": N_("items done"),
     "in_progress": N_("items in progress"), "overdue": N_("items overdue"), "due_soon": N_("items due soon"),
     "next_deadline": N_("next deadline"), "overdue_lead": N_("overdue where it leads"), "leader": N_("lead official"),
-    "lead_unit": N_("lead unit (group)"),
+    "lead_unit": N_("lead unit (group)"), "meeting": N_("meeting"), "decided_on": N_("decided on"),
     "commit": N_("commit"), "author": N_("author"), "email": N_("email"), "committed": N_("committed"),
     "change": N_("change"), "from": N_("from"), "to": N_("to"), "date": N_("effective date"), "note": N_("note"),
     "unit": N_("unit of measure"), "comparison": N_("comparison"), "target": N_("target"),
@@ -247,7 +266,7 @@ INDICATOR_HEADERS: Headers = {"items": N_("related items")}
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
-     "leader", "units", "source", "reference", "unit", "note", "lead_unit"}
+     "leader", "units", "source", "reference", "unit", "note", "lead_unit", "meeting"}
 )  # fmt: skip
 
 
@@ -341,7 +360,11 @@ def indicator_record(progress: Progress, ledger: Ledger) -> Record:
         "units": [ledger.canonical(name) for name in indicator.units],
         "items": list(indicator.items),
         "source": indicator.source,
-        "actuals": [actual.model_dump(mode="json", exclude_none=True) for actual in indicator.actuals],
+        "actuals": [  # as the table's series: what was recorded by the as-of day, corrections and withdrawals too
+            actual.model_dump(mode="json", exclude_none=True)
+            for actual in indicator.actuals
+            if actual.recorded <= progress.day
+        ],
         "latest": progress.latest.model_dump(mode="json", exclude_none=True) if progress.latest else None,
         "value": progress.value,
         "attainment": progress.attainment,

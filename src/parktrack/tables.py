@@ -444,7 +444,8 @@ def _label(status: str | None) -> str:
 
 
 def _percent(share: float | None) -> str:
-    return "-" if share is None else f"{share * 100:.0f}%"
+    """One decimal, as the report and the workbook (0.0%) show it: 99.6% is not met, and reads so."""
+    return "-" if share is None else f"{share * 100:.1f}%"
 
 
 def wrap_id(identifier: str, width: int) -> str:
@@ -496,7 +497,7 @@ def indicators_table(ledger: Ledger, progress: Sequence[Progress], title: str, s
     shown = sorted(_fit([columns[i] for i in order], [widths[i] for i in order], screen, comfort=_TEXT_MIN))
     shown = sorted(order[i] for i in shown)
     notes = [
-        _("Attained: the figure against the year's target. Pace (序时进度): the share of the year elapsed."),
+        _("Attained: the figure against the year's target. Pace (序時進度): the share of the year elapsed."),
         _("-: no figure recorded yet."),
     ]
     table = _titled_table(title, caption(ledger, *notes))

@@ -26,10 +26,11 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from parktrack import vocab
 from parktrack.deadlines import assess as assess_item
 from parktrack.errors import UsageError, WriteError
-from parktrack.i18n import N_, _, display, pgettext
-from parktrack.indicators import Progress
+from parktrack.i18n import _, display, pgettext
+from parktrack.indicators import Progress, striven
 from parktrack.indicators import assess as assess_indicator
 from parktrack.ledger import Ledger
 from parktrack.models import Indicator, Task
@@ -37,13 +38,6 @@ from parktrack.vocab import STATUS_LABELS
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 LIGHT_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "green": "C6EFCE", "late": "F8CBAD", "waiting": "D9D9D9"}
-LIGHT_LABELS = {
-    "red": N_("red"),
-    "yellow": N_("yellow"),
-    "green": N_("green"),
-    "late": N_("done late"),
-    "waiting": N_("waiting on a condition"),
-}
 HEADER_FILL = "DDEBF7"
 SECTION_FILL = "F2F2F2"
 OPEN_FILL = "FFF9DB"  # the cells a liaison fills in
@@ -120,12 +114,20 @@ def new_workbook() -> Workbook:
 
 
 def light_label(light: str | None) -> str:
-    return _(LIGHT_LABELS[light]) if light else ""
+    """A light in the words the tables and CSV use (late, 等待条件 …); empty for none."""
+    return vocab.light_label(light) if light else ""
 
 
 def status_label(status: str) -> str:
-    """The ledger's own word for a status (未啟動 …), in the interface's script."""
+    """The ledger's own word for a status (未啟動 …), in the interface's script: what a unit's fill-in sheet
+    offers and `import` reads back, whatever the language."""
     return display(STATUS_LABELS[status])
+
+
+def status_word(status: str) -> str:
+    """A status as the export shows it, in the interface language like its lights and headers (done in
+    English; 已完成 in Chinese, the ledger's own word)."""
+    return vocab.status_label(status)
 
 
 def write_header(sheet: Worksheet, row: int, columns: Sequence[Column]) -> list[float]:
@@ -297,7 +299,7 @@ def _tracking_cells(task: Task, day: date) -> tuple[list[Any], str]:
     noted = [entry for entry in task.history if entry.note and entry.date <= day]
     latest = noted[-1] if noted else None
     cells = [
-        status_label(state.status),
+        status_word(state.status),
         light_label(state.light),
         latest.note if latest else None,
         latest.date if latest else None,
@@ -433,7 +435,7 @@ def comparison_sign(indicator: Indicator) -> str:
 
 def target_cell(indicator: Indicator) -> str:
     if indicator.kind == "milestone":
-        return "是"
+        return _("yes")  # 是 in Chinese, as `record` and `import` take it; yes in English
     text = f"{comparison_sign(indicator)}{indicator.target:g}"
     if indicator.period != "year":
         text += " " + (_("per quarter") if indicator.period == "quarter" else _("per half-year"))
@@ -445,7 +447,7 @@ def latest_cell(progress: Progress) -> Any:
     if latest is None:
         return None
     if isinstance(latest.value, bool):
-        return "是" if latest.value else "否"
+        return _("yes") if latest.value else _("no")
     return latest.value
 
 
@@ -458,6 +460,7 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
         (doc("力爭"), 8),
         (_("Reference"), 18),
         (_("Latest figure"), 12),
+        (_("Reference figure"), 10),
         (_("Period"), 10),
         (doc("完成率"), 10),
         (doc("序時進度"), 10),
@@ -474,10 +477,11 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
                 indicator.id,
                 display(indicator.name),
                 display(indicator.unit),
-                target_cell(indicator),
+                striven(indicator) + target_cell(indicator),  # 力爭 ≥41.9, as the table
                 indicator.stretch,
                 display(indicator.reference) if indicator.reference else None,
                 latest_cell(item),
+                item.latest.reference if item.latest else None,
                 item.latest.period if item.latest else None,
                 item.attainment,
                 item.pace,
@@ -486,9 +490,9 @@ def _indicator_sheet(sheet: Worksheet, ledger: Ledger, progress: Sequence[Progre
             ],
             widths,
         )
-        for column in (9, 10):
+        for column in (10, 11):
             sheet.cell(row=row, column=column).number_format = "0.0%"
-        paint_light(sheet, row, 11, item.light)
+        paint_light(sheet, row, 12, item.light)
     print_setup(sheet, "1:1", "C2")
 
 
@@ -511,7 +515,7 @@ def _cover_sheet(sheet: Worksheet, ledger: Ledger, day: date, source: Source, pr
         (_("Indicators"), len(ledger.indicators)),
     ]
     rows = facts + [(_("Items: {light}").format(light=light_label(light)), lights[light]) for light in LIGHT_FILLS]
-    rows += [(_("Items: {status}").format(status=status_label(status)), statuses[status]) for status in STATUS_LABELS]
+    rows += [(_("Items: {status}").format(status=status_word(status)), statuses[status]) for status in STATUS_LABELS]
     indicator_lights = Counter(item.light for item in progress)
     rows += [
         (_("Indicators: {light}").format(light=light_label(light)), indicator_lights[light])

@@ -191,11 +191,12 @@ def show(
     from parktrack import render
 
     record = render.task_record(ledger, row)
-    record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in task.history]
+    known = [entry for entry in task.history if entry.date <= row.state.day]  # as the table: none after the day
+    record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in known]
     if fmt is Format.json:
         emit(render.to_json(record) + "\n", out)
         return
-    record["history"] = [f"{e['date']} {e.get('status', '')} {e.get('note', '')}".strip() for e in record["history"]]
+    record["history"] = render.history_lines(known)
     output(fmt, lambda: [record], lambda tables, _shown: tables.task_detail(ledger, row), out, single=True)
 
 

@@ -66,6 +66,8 @@ class Change:
     period: str | None = None
     value: bool | float | None = None
     correction: bool = False
+    reference: float | None = None  # a margin's reference figure, recorded with the figure
+    withdrawn: bool = False  # the period's figure withdrawn (it has none again)
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,17 @@ def default_since(as_of: date, previous_reports: list[date]) -> tuple[date, Sinc
 def window_start(
     as_of: date, asked: date | None, previous_reports: Callable[[], list[date]]
 ) -> tuple[date, SinceSource]:
-    """--since as asked, else the default; never after the as-of day."""
+    """--since as asked, else the default; never after the as-of day, nor on the calendar's first day (the
+    report compares with the day before its window)."""
     if asked is None:
-        return default_since(as_of, previous_reports())
-    if asked > as_of:
+        start, source = default_since(as_of, previous_reports())
+    elif asked > as_of:
         raise UsageError(_("--since {since} is after --as-of {as_of}").format(since=asked, as_of=as_of))
-    return asked, "option"
+    else:
+        start, source = asked, "option"
+    if start == date.min:
+        raise UsageError(_("a report cannot start on {day}: it compares with the day before").format(day=start))
+    return start, source
 
 
 def compose(
@@ -242,9 +249,8 @@ def changes_between(ledger: Ledger, since: date, as_of: date) -> Iterator[Change
 
     for task in ledger.tasks:
         yield from _task_changes(task, inside)
-        if task.deadline is not None and inside(task.deadline + timedelta(days=1)):
-            fell = task.deadline + timedelta(days=1)
-            if assess_item(task, fell).light == "red":
+        for fell in _fell_overdue(task):
+            if inside(fell):
                 yield Change(fell, "overdue", task.id, task.text)
     for indicator in ledger.indicators:
         for actual in indicator.actuals:
@@ -259,7 +265,21 @@ def changes_between(ledger: Ledger, since: date, as_of: date) -> Iterator[Change
                     period=actual.period,
                     value=actual.value,
                     correction=actual.correction,
+                    reference=actual.reference,
+                    withdrawn=actual.withdrawn,
                 )
+
+
+def _fell_overdue(task: Task) -> Iterator[date]:
+    """The days an item turned red: the day after its deadline, and any later day its history reopened
+    it (done before, open again after the deadline)."""
+    if task.deadline is None:
+        return
+    after = task.deadline + timedelta(days=1)
+    days = sorted({after, *(entry.date for entry in task.history if entry.date > after)})
+    for day in days:
+        if assess_item(task, day).light == "red" and assess_item(task, day - timedelta(days=1)).light != "red":
+            yield day
 
 
 def _task_changes(task: Task, inside: Callable[[date], bool]) -> Iterator[Change]:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parktrack.i18n import N_, _, current_language, display, pgettext
-from parktrack.indicators import Progress
+from parktrack.indicators import Progress, striven
 from parktrack.models import Indicator
+from parktrack.render import CSV_DECIMALS
 from parktrack.reporting.content import Change, ChangeKind, Headline, Report
 from parktrack.vocab import STATUS_LABELS
 
@@ -107,7 +108,12 @@ def percent(share: float | None) -> str:
 
 
 def number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{int(value):,}"
+    """A target or figure to its last digit, as the tables and the workbook show it (79.703畝, not 79.7),
+    rounded to the 4 decimals of the CSV; thousands grouped."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{round(value, CSV_DECIMALS):,.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def signed(delta: int) -> str:
@@ -132,12 +138,16 @@ def target_text(indicator: Indicator, value: float | None) -> str:
     return text
 
 
-def figure_text(indicator: Indicator, value: bool | float | None) -> str:
+def figure_text(indicator: Indicator, value: bool | float | None, reference: float | None = None) -> str:
+    """A recorded figure, with the reference figure a margin is judged against (12% (reference 9))."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    return f"{number(value)}{unit_text(indicator)}"
+    text = f"{number(value)}{unit_text(indicator)}"
+    if reference is not None:
+        text += " " + _("(reference {figure})").format(figure=number(reference))
+    return text
 
 
 # --- the document ------------------------------------------------------------------------
@@ -247,7 +257,9 @@ def _changes_section(report: Report) -> Section:
 
 
 def _figure_cell(change: Change) -> str:
-    text = figure_text(change.figure, change.value) if change.figure else ""
+    if change.withdrawn:
+        return pgettext("figure", "withdrawn")
+    text = figure_text(change.figure, change.value, change.reference) if change.figure else ""
     return text + _(" (correction)") if change.correction else text
 
 
@@ -354,9 +366,9 @@ def _indicator_row(progress: Progress) -> list[str]:
     indicator, latest = progress.indicator, progress.latest
     return [
         display(indicator.name),
-        target_text(indicator, indicator.target),
+        striven(indicator) + target_text(indicator, indicator.target),  # 力爭 ≥41.9億元, as the table
         target_text(indicator, indicator.stretch) if indicator.stretch is not None else "—",
-        figure_text(indicator, latest.value) if latest else "—",
+        figure_text(indicator, latest.value, latest.reference) if latest else "—",
         latest.period if latest else "—",
         percent(progress.attainment),
         percent(progress.pace),
