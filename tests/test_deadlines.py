@@ -22,6 +22,7 @@ class Entry:
 class Item:
     deadline: date | None
     history: list[Entry] = field(default_factory=list)
+    long_term: bool = False
 
 
 @pytest.mark.parametrize(
@@ -117,6 +118,22 @@ def test_long_term_item_is_ongoing_once_its_milestone_is_met() -> None:
 def test_waiting_on_a_condition_is_never_overdue() -> None:
     assert assess(Item(None), date(2030, 1, 1)).light == "waiting"
     assert assess(Item(None, [Entry(date(2024, 9, 1), "done")]), date(2024, 9, 2)).light == "green"
+
+
+def test_a_long_term_item_reopened_after_meeting_its_deadline_is_not_overdue_again() -> None:
+    """README: once met (done, or ongoing), a long-term item is never overdue again. Reopened (blocked)
+    after meeting its deadline, it was red, counting days from a deadline it had met."""
+    history = [Entry(date(2024, 4, 28), "done"), Entry(date(2024, 6, 1), "blocked")]
+    reopened = assess(Item(date(2024, 4, 30), history, long_term=True), date(2024, 7, 1))
+    assert (reopened.light, reopened.status, reopened.completed, reopened.days_overdue) == (
+        "green",
+        "blocked",
+        date(2024, 4, 28),
+        None,
+    )
+    late = [Entry(date(2024, 5, 20), "ongoing"), Entry(date(2024, 6, 1), "blocked")]
+    assert assess(Item(date(2024, 4, 30), late, long_term=True), date(2024, 7, 1)).light == "late"
+    assert assess(Item(date(2024, 4, 30), history), date(2024, 7, 1)).light == "red"  # not long-term: open again
 
 
 def test_reopened_item_is_not_complete() -> None:

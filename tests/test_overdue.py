@@ -8,6 +8,7 @@ import io
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,23 @@ def test_leaders_view(cli: Cli) -> None:
     assert sum(row["overdue"] for row in rows.values()) == 12
     one = _json(cli, "leaders", "潘德志", "--as-of", "2024-07-01")
     assert [row["id"] for row in one] == [t.id for t in PLAN.key_tasks if t.leaders == ["潘德志"]]
+
+
+def test_a_long_term_item_blocked_after_meeting_its_deadline_is_overdue_nowhere(cli: Cli, repo: Path) -> None:
+    """T01 (2024年4月底以前,并長期堅持) done on time, then blocked in June: every view counted it overdue
+    since 04-30, a deadline it had met (README: once met, a long-term item is never overdue again)."""
+    for status, day in (("done", "2024-04-20"), ("blocked", "2024-06-01")):
+        assert cli("update", "T01", "--status", status, "--date", day, "--lang", "en", cwd=repo).exit_code == 0
+    overdue = json.loads(cli("overdue", "--as-of", "2024-07-01", "-f", "json", cwd=repo).stdout)
+    assert "T01" not in [row["id"] for row in overdue]
+    shown = json.loads(cli("show", "T01", "--as-of", "2024-07-01", "-f", "json", cwd=repo).stdout)
+    assert (shown["status"], shown["light"], shown["completed"], shown["days_overdue"]) == (
+        "blocked",
+        "green",
+        "2024-04-20",
+        None,
+    )
+    lead = shown["lead_units"][0]
+    units = json.loads(cli("units", "--as-of", "2024-07-01", "-f", "json", cwd=repo).stdout)
+    from_units = next(row["overdue_lead"] for row in units if row["name"] == lead)
+    assert from_units == len([row for row in overdue if lead in row["lead_units"]])

@@ -157,6 +157,8 @@ class Trackable(Protocol):
     def deadline(self) -> date | None: ...
     @property
     def history(self) -> Sequence[Dated]: ...
+    @property
+    def long_term(self) -> bool: ...
 
 
 def status_on(history: Sequence[Dated], day: date) -> str:
@@ -186,6 +188,12 @@ def completed_on(history: Sequence[Dated], day: date) -> date | None:
     return since
 
 
+def met_on(history: Sequence[Dated], day: date) -> date | None:
+    """The day a long-term item first met its deadline (done, or ongoing 常態化推進), on or before `day`:
+    what it continues afterwards has no deadline, so reopening it makes it no later than it was."""
+    return next((entry.date for entry in history if entry.date <= day and entry.status in DONE_STATUSES), None)
+
+
 @dataclass(frozen=True)
 class Assessment:
     """Where one item stands on one day."""
@@ -200,7 +208,7 @@ class Assessment:
 
 def assess(item: Trackable, day: date, warn_days: int = DEFAULT_WARN_DAYS) -> Assessment:
     status = status_on(item.history, day)
-    completed = completed_on(item.history, day)
+    completed = completed_on(item.history, day) or (met_on(item.history, day) if item.long_term else None)
     deadline = item.deadline
     if deadline is None:
         light = "green" if completed else "waiting"

@@ -50,7 +50,8 @@ class StatusChange(NamedTuple):
 
 class Sketch(NamedTuple):
     """What the accountability views (`units`, `leaders`) need of an item: its units and officials,
-    its deadline and its dated statuses. `deadlines.assess` reads it as it reads the item itself."""
+    its deadline, its dated statuses and whether it is long-term. `deadlines.assess` reads it as it
+    reads the item itself."""
 
     lead_units: tuple[str, ...]
     support_units: tuple[str, ...]
@@ -58,6 +59,7 @@ class Sketch(NamedTuple):
     leaders: tuple[str, ...]
     deadline: date | None
     history: tuple[StatusChange, ...]
+    long_term: bool
 
     @staticmethod
     def plain(task: Task) -> tuple[Any, ...]:
@@ -65,14 +67,15 @@ class Sketch(NamedTuple):
         statuses are interned, so marshal writes one mentioned twice in an item once."""
         history = tuple((entry.date.toordinal(), entry.status and intern(entry.status)) for entry in task.history)
         deadline = task.deadline.toordinal() if task.deadline else None
-        return (*(tuple(map(intern, listed)) for listed in _sketched_names(task)), deadline, history)
+        names = (tuple(map(intern, listed)) for listed in _sketched_names(task))
+        return (*names, deadline, history, task.long_term)
 
     @classmethod
     def from_plain(cls, plain: Sequence[Any]) -> Sketch:
-        lead_units, support_units, groups, leaders, deadline, history = plain
+        lead_units, support_units, groups, leaders, deadline, history, long_term = plain
         day = date.fromordinal
         changes = tuple([StatusChange(day(number), status) for number, status in history])
-        return cls(lead_units, support_units, groups, leaders, day(deadline) if deadline else None, changes)
+        return cls(lead_units, support_units, groups, leaders, day(deadline) if deadline else None, changes, long_term)
 
 
 def _sketched_names(task: Task) -> tuple[list[str], ...]:
