@@ -39,7 +39,9 @@ if TYPE_CHECKING:
     from parktrack.ledger import Ledger
     from parktrack.models import Indicator, Task
 
-FORMAT = 5  # 2: an item a blob, with byte offsets; 3: sketches; 4: a frame (refresh.py); 5: a sketch a blob
+# 2: an item a blob, with byte offsets; 3: sketches; 4: a frame (refresh.py); 5: a sketch a blob;
+# 6: the sketch says whether the item is long-term
+FORMAT = 6
 MAGIC = b"parktrack-cache\n"
 CACHE_DIR_VAR = "PARKTRACK_CACHE_DIR"
 NO_CACHE_VAR = "PARKTRACK_NO_CACHE"
