@@ -217,3 +217,27 @@ def soffice_convert(source: Path, target: Path, convert_to: str, profile: Path) 
     produced = target / f"{source.stem}.{convert_to.split(':')[0]}"
     assert produced.exists(), f"LibreOffice wrote nothing for {source}"
     return produced
+
+
+_WRITTEN_REPOS: dict[str, Path] = {}
+
+
+def repo_with_history(
+    cli: Cli, tmp_path_factory: pytest.TempPathFactory, target: Path, name: str, steps: list[tuple[str, ...]]
+) -> Path:
+    """A copy at `target` of the bundled ledger in a git repository with `steps` written through the CLI
+    (each one commit): built once per test process for each `name`, copied for each test."""
+    if name not in _WRITTEN_REPOS:
+        root = tmp_path_factory.mktemp(name) / "ledger"
+        shutil.copytree(DATA, root / "data")
+        git(root, "init", "-q", "-b", "main")
+        git(root, "config", "user.name", "Liaison Zhang")
+        git(root, "config", "user.email", "zhang@example.org")
+        git(root, "add", "data")
+        git(root, "commit", "-q", "-m", "import the 2024 ledger")
+        for step in steps:
+            result = cli(*step, cwd=root)
+            assert result.exit_code == 0, (step, result.stderr)
+        _WRITTEN_REPOS[name] = root
+    shutil.copytree(_WRITTEN_REPOS[name], target)
+    return target

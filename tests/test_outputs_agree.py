@@ -8,13 +8,12 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import DATA, Cli, git
+from conftest import Cli, git, repo_with_history
 
 # A ledger with the boundary cases the office meets: done on the deadline day, done late, done on
 # 2024-02-29, ongoing before the deadline, reopened after the deadline, the item waiting on a
@@ -37,27 +36,11 @@ HISTORY = [
     ("record", "industrial-investment-margin", "12", "--reference", "9", "--period", "2024Q2", "--date", "2024-06-20"),
 ]
 
-_BUILT: dict[str, Path] = {}
-
 
 @pytest.fixture
 def ledger(cli: Cli, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled ledger in a git repository with HISTORY written through the CLI: built once, copied."""
-    if "repo" not in _BUILT:
-        root = tmp_path_factory.mktemp("agree") / "ledger"
-        shutil.copytree(DATA, root / "data")
-        git(root, "init", "-q", "-b", "main")
-        git(root, "config", "user.name", "Liaison Zhang")
-        git(root, "config", "user.email", "zhang@example.org")
-        git(root, "add", "data")
-        git(root, "commit", "-q", "-m", "import the 2024 ledger")
-        for step in HISTORY:
-            result = cli(*step, cwd=root)
-            assert result.exit_code == 0, (step, result.stderr)
-        _BUILT["repo"] = root
-    copy = tmp_path / "ledger"
-    shutil.copytree(_BUILT["repo"], copy)
-    return copy
+    return repo_with_history(cli, tmp_path_factory, tmp_path / "ledger", "agree", HISTORY)
 
 
 def _json(cli: Cli, root: Path, *args: str) -> Any:

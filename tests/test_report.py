@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DATA, REPO, Cli, git
+from conftest import DATA, REPO, Cli, git, repo_with_history
 from parktrack import ledger as ledgers
 from parktrack import store
 from parktrack.reporting import content, trail
@@ -36,30 +36,13 @@ def _raw_tasks() -> list[dict[str, object]]:
     return yaml.safe_load((DATA / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]  # type: ignore[no-any-return]
 
 
-_BUILT: dict[str, Path] = {}
-
-
 @pytest.fixture
 def history_ledger(cli: Cli, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled ledger in a git repo, with progress and figures recorded through the CLI.
 
     Built once per session (eight dated writes, each one commit), then copied for each test.
     """
-    if "repo" not in _BUILT:
-        root = tmp_path_factory.mktemp("history") / "ledger"
-        shutil.copytree(DATA, root / "data")
-        git(root, "init", "-q", "-b", "main")
-        git(root, "config", "user.name", "Liaison Zhang")
-        git(root, "config", "user.email", "zhang@example.org")
-        git(root, "add", "data")
-        git(root, "commit", "-q", "-m", "import the 2024 ledger")
-        for step in HISTORY:
-            result = cli(*step, cwd=root)
-            assert result.exit_code == 0, (step, result.stderr)
-        _BUILT["repo"] = root
-    copy = tmp_path / "ledger"
-    shutil.copytree(_BUILT["repo"], copy)
-    return copy
+    return repo_with_history(cli, tmp_path_factory, tmp_path / "ledger", "history", HISTORY)
 
 
 HISTORY = [
