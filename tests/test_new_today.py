@@ -1,0 +1,66 @@
+"""What main gained on 2026-11-30, met as its users would meet it: validate's formats for programs,
+init --from reading workbooks with calamine (.xls too), import's preview, history's added entries."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import Cli
+
+ZH = ("--lang", "zh-Hans")
+MEND = "文件已损坏，或未保存为 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 重新保存"
+
+
+def small_workbook(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序號", "具體工作舉措", "牽頭領導", "牽頭單位", "配合單位", "完成時限"])
+    sheet.append(["1", "推進標準廠房建設。", "王偉", "縣工信商務科技局", "", "2024年6月底以前"])
+    book.save(path)
+    return path
+
+
+def _web_page(path: Path) -> Path:
+    """What many government systems' 'export to Excel' download is: an HTML table named .xls."""
+    path.write_text("<html><body><table><tr><td>序號</td></tr></table></body></html>", encoding="utf-8")
+    return path
+
+
+def _xlsx_named_xls(path: Path) -> Path:
+    small_workbook(path.with_suffix(".xlsx")).rename(path)
+    return path
+
+
+def _broken_inside(path: Path) -> Path:
+    """A zip that opens, whose sheet was cut short inside (a text cell's string never written)."""
+    small_workbook(path.with_suffix(".tmp.xlsx"))
+    with zipfile.ZipFile(path.with_suffix(".tmp.xlsx")) as source, zipfile.ZipFile(path, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b'<c r="A1"')] + b'<c r="A1" t="s"><v>99</v></c>'
+            target.writestr(entry, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [("網頁導出.xls", _web_page), ("另存.xls", _xlsx_named_xls), ("內部損壞.xlsx", _broken_inside)],
+)
+def test_a_workbook_calamine_cannot_read_is_refused_in_chinese(
+    cli: Cli, tmp_path: Path, name: str, make: object
+) -> None:
+    """init --from reads .xls now; a web page or an .xlsx named .xls (both common downloads), or a sheet
+    broken inside its zip, gave calamine's English (Cfb error: Invalid OLE …; Cell string index not
+    found in shared strings table) in the middle of the Chinese line."""
+    assert callable(make)
+    table = make(tmp_path / name)
+    result = cli("init", str(tmp_path / "new"), "--from", str(table), *ZH)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stderr == f"错误：{table}：无法读取工作簿：{MEND}\n"
+    assert not (tmp_path / "new").exists()
