@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import Cli
+from conftest import Cli, git
+from test_exchange import EN, FINANCE, cut, fill, show
 
 ZH = ("--lang", "zh-Hans")
 MEND = "文件已损坏，或未保存为 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 重新保存"
@@ -64,3 +65,34 @@ def test_a_workbook_calamine_cannot_read_is_refused_in_chinese(
     assert result.exit_code == 2, result.stdout + result.stderr
     assert result.stderr == f"错误：{table}：无法读取工作簿：{MEND}\n"
     assert not (tmp_path / "new").exists()
+
+
+# --- import: several files in one run -----------------------------------------------------
+
+
+def test_a_note_dated_before_an_earlier_files_change_is_refused_before_anything_is_written(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """The park committee (lead) marks T07 done on 06-20; the finance bureau (supporting) sends a progress
+    note dated 06-12. The preview promised to record both; import then committed the committee's sheet,
+    failed on the bureau's date with exit 1 and never said the first sheet was committed."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(committee, {"T07": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    rows = fill(finance, {"T07": {"进展情况": "配合梳理财税体系", "变更日期": "2024-06-12"}})
+    before = git(repo, "rev-parse", "HEAD")
+    said = (
+        f"{FINANCE}.xlsx!A{rows['T07']}: T07 is dated 2024-06-12, before the change 云南武定產業園區管委會.xlsx "
+        "above records on 2024-06-20; import this file first, or date the row later"
+    )
+    for dry_run in (("--dry-run",), ()):
+        result = cli("import", str(committee), str(finance), *dry_run, *EN, cwd=repo)
+        assert result.exit_code == 1, result.stdout + result.stderr
+        assert result.stderr.splitlines()[0] == said
+        assert git(repo, "rev-parse", "HEAD") == before and git(repo, "status", "--porcelain") == ""
+    in_order = cli("import", str(finance), str(committee), *EN, cwd=repo)
+    assert in_order.exit_code == 0, in_order.stderr
+    assert show(cli, repo, "T07")["history"] == [
+        {"date": "2024-06-12", "status": "not_started", "note": "配合梳理财税体系"},
+        {"date": "2024-06-20", "status": "done"},
+    ]
