@@ -93,6 +93,6 @@ def test_a_note_dated_before_an_earlier_files_change_is_refused_before_anything_
     in_order = cli("import", str(finance), str(committee), *EN, cwd=repo)
     assert in_order.exit_code == 0, in_order.stderr
     assert show(cli, repo, "T07")["history"] == [
-        {"date": "2024-06-12", "status": "not_started", "note": "配合梳理财税体系"},
+        {"date": "2024-06-12", "note": "配合梳理财税体系"},
         {"date": "2024-06-20", "status": "done"},
     ]

@@ -846,6 +846,7 @@ def read_all(paths: Sequence[Path]) -> list[Upload]:
 def preview(data: DataDir, uploads: Sequence[Upload], today: date, theirs: bool = False) -> list[SheetPlan]:
     """Check the files as read and say what importing them would record; writes nothing."""
     plans = plan_all(_ledger(data), uploads, today, theirs)
+    _dated_after_earlier_files(plans)
     if not theirs:
         _first_file_goes_first(plans)
     return plans
@@ -866,6 +867,38 @@ def _first_file_goes_first(plans: list[SheetPlan]) -> None:
             earlier, its_value = first.setdefault(key, (plan, value))
             if earlier is not plan and its_value != value:
                 plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
+
+
+def _dated_after_earlier_files(plans: list[SheetPlan]) -> None:
+    """Raise DataError for every item row dated before a change an earlier file of the run records on
+    that item: written after it, the row would break the history's date order, and the import would
+    stop there with the earlier files already committed. Each file alone passed (planned against the
+    ledger as it stands)."""
+    problems: list[Problem] = []
+    latest: dict[str, tuple[date, str]] = {}  # item id -> the last day an earlier file writes, and that file
+    status: dict[str, str] = {}  # item id -> the status earlier files leave it in
+    for plan in plans:
+        for line in plan.lines:
+            change = line.change if line.writes else None
+            if change is None or line.item_id not in latest:
+                continue
+            last, file = latest[line.item_id]
+            already_so = change.new_status == status.get(line.item_id) and not change.note  # found recorded
+            if change.day < last and not already_so:
+                message = _(
+                    "{id} is dated {day}, before the change {file} above records on {last}; "
+                    "import this file first, or date the row later"
+                )
+                text = message.format(id=line.item_id, day=change.day.isoformat(), file=file, last=last.isoformat())
+                problems.append(Problem(line.ref, None, None, "", text))
+        for line in plan.lines:
+            if line.writes and line.change is not None:
+                change = line.change
+                latest[line.item_id] = (max(change.day, latest.get(line.item_id, (change.day, ""))[0]), plan.path.name)
+                if change.new_status is not None:
+                    status[line.item_id] = change.new_status
+    if problems:
+        raise DataError(problems)
 
 
 def _ledger(data: DataDir) -> Ledger:
@@ -889,7 +922,8 @@ def apply(
     check_author(author)
     outcomes = []
     with store.locked(data):
-        plan_all(_ledger(data), uploads, today, theirs)  # every file is checked before anything is written
+        # every file is checked before anything is written, each alone and after the files before it
+        _dated_after_earlier_files(plan_all(_ledger(data), uploads, today, theirs))
         for upload in uploads:
             plan = plan_all(_ledger(data), [upload], today, theirs)[0]  # against the ledger as it now is
             sha, repo = None, None
