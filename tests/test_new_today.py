@@ -96,3 +96,22 @@ def test_a_note_dated_before_an_earlier_files_change_is_refused_before_anything_
         {"date": "2024-06-12", "note": "配合梳理财税体系"},
         {"date": "2024-06-20", "status": "done"},
     ]
+
+
+def test_a_figure_dated_before_an_earlier_files_figure_is_refused_before_anything_is_written(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """gigabit-coverage is reported by two units; with --theirs the later sheet's figure is taken, but
+    it is dated before the first sheet's: the first sheet was committed, then the import stopped (exit 1)."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    reform = cut(cli, repo, tmp_path / "round", "縣發展改革局")
+    fill(committee, {"gigabit-coverage": {"本期数值": 90, "所属期间": "2024", "变更日期": "2024-06-28"}}, 1)
+    rows = fill(reform, {"gigabit-coverage": {"本期数值": 85, "所属期间": "2024", "变更日期": "2024-06-20"}}, 1)
+    before = git(repo, "rev-parse", "HEAD")
+    result = cli("import", str(committee), str(reform), "--theirs", *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"縣發展改革局.xlsx!指标!A{rows['gigabit-coverage']}: gigabit-coverage is dated 2024-06-20, before the change "
+        "云南武定產業園區管委會.xlsx above records on 2024-06-28; import this file first, or date the row later"
+    )
+    assert git(repo, "rev-parse", "HEAD") == before and git(repo, "status", "--porcelain") == ""
