@@ -870,35 +870,46 @@ def _first_file_goes_first(plans: list[SheetPlan]) -> None:
 
 
 def _dated_after_earlier_files(plans: list[SheetPlan]) -> None:
-    """Raise DataError for every item row dated before a change an earlier file of the run records on
-    that item: written after it, the row would break the history's date order, and the import would
-    stop there with the earlier files already committed. Each file alone passed (planned against the
-    ledger as it stands)."""
+    """Raise DataError for every row dated before a change or figure an earlier file of the run records
+    on that item or indicator: written after it, the row would break the date order, and the import
+    would stop there with the earlier files already committed. Each file alone passed (planned against
+    the ledger as it stands)."""
     problems: list[Problem] = []
-    latest: dict[str, tuple[date, str]] = {}  # item id -> the last day an earlier file writes, and that file
-    status: dict[str, str] = {}  # item id -> the status earlier files leave it in
+    latest: dict[str, tuple[date, str]] = {}  # item or indicator id -> the last day an earlier file writes, its file
+    sets: dict[tuple[str, ...], object] = {}  # what earlier files leave each status or period's figure at
     for plan in plans:
         for line in plan.lines:
-            change = line.change if line.writes else None
-            if change is None or line.item_id not in latest:
+            day = _day_written(line)
+            if day is None or line.item_id not in latest:
                 continue
             last, file = latest[line.item_id]
-            already_so = change.new_status == status.get(line.item_id) and not change.note  # found recorded
-            if change.day < last and not already_so:
+            what = line.what_it_sets()
+            already_so = what is not None and sets.get(what[0]) == what[1] and not line.note  # found recorded
+            if day < last and not already_so:
                 message = _(
                     "{id} is dated {day}, before the change {file} above records on {last}; "
                     "import this file first, or date the row later"
                 )
-                text = message.format(id=line.item_id, day=change.day.isoformat(), file=file, last=last.isoformat())
+                text = message.format(id=line.item_id, day=day.isoformat(), file=file, last=last.isoformat())
                 problems.append(Problem(line.ref, None, None, "", text))
         for line in plan.lines:
-            if line.writes and line.change is not None:
-                change = line.change
-                latest[line.item_id] = (max(change.day, latest.get(line.item_id, (change.day, ""))[0]), plan.path.name)
-                if change.new_status is not None:
-                    status[line.item_id] = change.new_status
+            day = _day_written(line)
+            if day is not None:
+                latest[line.item_id] = (max(day, latest.get(line.item_id, (day, ""))[0]), plan.path.name)
+                what = line.what_it_sets()
+                if what is not None:
+                    sets[what[0]] = what[1]
     if problems:
         raise DataError(problems)
+
+
+def _day_written(line: Line) -> date | None:
+    """The day of the history entry or figure a row writes; None for a row not written."""
+    if not line.writes:
+        return None
+    if line.change is not None:
+        return line.change.day
+    return line.figure.recorded if line.figure is not None else None
 
 
 def _ledger(data: DataDir) -> Ledger:
