@@ -3,6 +3,8 @@ init --from reading workbooks with calamine (.xls too), import's preview, histor
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
 from pathlib import Path
 
@@ -115,3 +117,23 @@ def test_a_figure_dated_before_an_earlier_files_figure_is_refused_before_anythin
         "云南武定產業園區管委會.xlsx above records on 2024-06-28; import this file first, or date the row later"
     )
     assert git(repo, "rev-parse", "HEAD") == before and git(repo, "status", "--porcelain") == ""
+
+
+# --- history: added items ---------------------------------------------------------------
+
+
+def test_an_item_added_by_hand_reads_simplified_in_a_chinese_csv_as_in_the_table(cli: Cli, repo: Path) -> None:
+    """history's table shows an added item's text simplified in zh-Hans (新增：压紧压实…), and the CSV its
+    notes (已对接银行); the CSV gave the added text as stored (壓緊壓實…)."""
+    tasks = repo / "data" / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    first, second = text.index("  - id: T01\n"), text.index("  - id: T02\n")
+    tasks.write_text(text[:second] + text[first:second].replace("id: T01", "id: T99", 1) + text[second:], "utf-8")
+    git(repo, "commit", "-qam", "T99 added by hand")
+    rows = list(csv.reader(io.StringIO(cli("history", "T99", "-f", "csv", *ZH, cwd=repo).stdout.lstrip("\ufeff"))))
+    header, added = rows
+    assert (added[header.index("变更")], added[header.index("编号")]) == ("新增", "T99")
+    shown = added[header.index("新状态")]
+    assert shown.startswith("压紧压实产业园区党工委主体责任") and "壓" not in shown
+    table = cli("history", "T99", "-f", "table", *ZH, env={"COLUMNS": "400"}, cwd=repo).stdout
+    assert f"新增：{shown}" in table
