@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import Cli, git
-from test_exchange import EN, FINANCE, cut, fill, show
+from test_exchange import EN, FINANCE, INDUSTRY, cut, fill, show
 
 ZH = ("--lang", "zh-Hans")
 MEND = "文件已损坏，或未保存为 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 重新保存"
@@ -137,3 +137,22 @@ def test_an_item_added_by_hand_reads_simplified_in_a_chinese_csv_as_in_the_table
     assert shown.startswith("压紧压实产业园区党工委主体责任") and "壓" not in shown
     table = cli("history", "T99", "-f", "table", *ZH, env={"COLUMNS": "400"}, cwd=repo).stdout
     assert f"新增：{shown}" in table
+
+
+def test_a_sheet_sent_twice_in_one_run_is_previewed_as_already_recorded_the_second_time(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """A chat download saved twice (縣工信商務科技局.xlsx and …(1).xlsx) imported together: the preview said
+    the second would record the status and the figure again; import found them recorded."""
+    industry = cut(cli, repo, tmp_path / "round", INDUSTRY)
+    fill(industry, {"T08": {"新状态": "推进中", "进展情况": "已对接三家企业", "变更日期": "2024-06-12"}})
+    fill(industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
+    copy = tmp_path / f"{INDUSTRY}(1).xlsx"
+    copy.write_bytes(industry.read_bytes())
+    preview = cli("import", str(industry), str(copy), "--dry-run", *EN, env={"COLUMNS": "200"}, cwd=repo)
+    assert preview.exit_code == 0, preview.stderr
+    outcomes = [line.split("│")[-2].strip() for line in preview.stdout.splitlines() if line.startswith("│ ")]
+    assert outcomes == ["will record", "will record", "already recorded", "already recorded"]
+    result = cli("import", str(industry), str(copy), *EN, cwd=repo)
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    assert f"{copy.name}: nothing new to record" in result.stdout
