@@ -857,16 +857,28 @@ def _first_file_goes_first(plans: list[SheetPlan]) -> None:
     or figure set otherwise by that file, which is written first (the lead unit's sheet and a
     supporting unit's, both reporting on one item). Each file is planned against the ledger as it
     stands, so without this the preview promised to record both."""
-    first: dict[tuple[str, ...], tuple[SheetPlan, object]] = {}
+    first: dict[tuple[str, ...], tuple[SheetPlan, Line]] = {}
     for plan in plans:
         for index, line in enumerate(plan.lines):
             sets = line.what_it_sets() if line.writes else None
             if sets is None:
                 continue
-            key, value = sets
-            earlier, its_value = first.setdefault(key, (plan, value))
-            if earlier is not plan and its_value != value:
+            key = sets[0]
+            earlier, its_line = first.setdefault(key, (plan, line))
+            if earlier is plan:
+                continue
+            if its_line.what_it_sets() != sets:
                 plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
+            elif _found_recorded_after(line, its_line):
+                plan.lines[index] = replace(line, state="recorded")  # as import will find it (a copy sent twice)
+
+
+def _found_recorded_after(line: Line, earlier: Line) -> bool:
+    """Whether `line`, setting what `earlier` (of an earlier file) sets, finds nothing new once that is
+    written: no note, or the same note (an item's on the same day, as its history entry is matched)."""
+    if line.note is None:
+        return True
+    return line.note == earlier.note and (line.figure is not None or _day_written(line) == _day_written(earlier))
 
 
 def _dated_after_earlier_files(plans: list[SheetPlan]) -> None:
