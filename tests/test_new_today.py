@@ -156,3 +156,17 @@ def test_a_sheet_sent_twice_in_one_run_is_previewed_as_already_recorded_the_seco
     result = cli("import", str(industry), str(copy), *EN, cwd=repo)
     assert result.exit_code == 0 and result.stderr == "", result.stderr
     assert f"{copy.name}: nothing new to record" in result.stdout
+
+
+def test_a_status_not_taken_is_no_date_problem(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The finance bureau's other status for T07, dated before the committee's, is not taken (the first
+    file goes first): its date breaks no order, so the import goes on, as without the date check."""
+    committee = cut(cli, repo, tmp_path / "round", "云南武定產業園區管委會")
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(committee, {"T07": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    fill(finance, {"T07": {"新状态": "推进中", "变更日期": "2024-06-12"}})
+    for dry_run in (("--dry-run",), ()):
+        result = cli("import", str(committee), str(finance), *dry_run, *EN, env={"COLUMNS": "200"}, cwd=repo)
+        assert result.exit_code == 0, result.stdout + result.stderr
+    assert "T07 changed in the ledger since the sheet was cut" in result.stderr
+    assert show(cli, repo, "T07")["history"] == [{"date": "2024-06-20", "status": "done"}]

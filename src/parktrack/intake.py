@@ -846,10 +846,16 @@ def read_all(paths: Sequence[Path]) -> list[Upload]:
 def preview(data: DataDir, uploads: Sequence[Upload], today: date, theirs: bool = False) -> list[SheetPlan]:
     """Check the files as read and say what importing them would record; writes nothing."""
     plans = plan_all(_ledger(data), uploads, today, theirs)
-    _dated_after_earlier_files(plans)
+    _across_files(plans, theirs)
+    return plans
+
+
+def _across_files(plans: list[SheetPlan], theirs: bool) -> None:
+    """What each file's rows do after the files before it: not taken, found recorded, or (DataError) dated
+    before what an earlier file writes."""
     if not theirs:
         _first_file_goes_first(plans)
-    return plans
+    _dated_after_earlier_files(plans)
 
 
 def _first_file_goes_first(plans: list[SheetPlan]) -> None:
@@ -946,7 +952,7 @@ def apply(
     outcomes = []
     with store.locked(data):
         # every file is checked before anything is written, each alone and after the files before it
-        _dated_after_earlier_files(plan_all(_ledger(data), uploads, today, theirs))
+        _across_files(plan_all(_ledger(data), uploads, today, theirs), theirs)
         for upload in uploads:
             plan = plan_all(_ledger(data), [upload], today, theirs)[0]  # against the ledger as it now is
             sha, repo = None, None
