@@ -170,3 +170,84 @@ def test_a_status_not_taken_is_no_date_problem(cli: Cli, repo: Path, tmp_path: P
         assert result.exit_code == 0, result.stdout + result.stderr
     assert "T07 changed in the ledger since the sheet was cut" in result.stderr
     assert show(cli, repo, "T07")["history"] == [{"date": "2024-06-20", "status": "done"}]
+
+
+# --- init --from: calamine reads what openpyxl read -----------------------------------------
+
+
+def _openpyxl_grids(path: Path) -> dict[str, list[list[str]]]:
+    """The grid the openpyxl reader gave before calamine (7891231): every cell from A1, merged ranges
+    filled with their first cell's value; sheets by name."""
+    from openpyxl import load_workbook
+
+    from parktrack.tableread import cell_text
+
+    book = load_workbook(path, data_only=True)
+    grids = {}
+    for sheet in book.worksheets:
+        rows = [[cell_text(cell.value) for cell in row] for row in sheet.iter_rows()]
+        for merged in sheet.merged_cells.ranges:
+            value = cell_text(sheet.cell(merged.min_row, merged.min_col).value)
+            for row in range(merged.min_row - 1, merged.max_row):
+                for column in range(merged.min_col - 1, merged.max_col):
+                    if row < len(rows) and column < len(rows[row]):
+                        rows[row][column] = value
+        grids[sheet.title] = rows
+    return grids
+
+
+def _trimmed(rows: list[list[str]]) -> list[list[str]]:
+    """Rows without trailing empty cells and trailing empty rows: what either reader adds past the data."""
+    kept = [list(row) for row in rows]
+    for row in kept:
+        while row and row[-1] == "":
+            row.pop()
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
+def test_calamine_reads_an_awkward_workbook_as_openpyxl_did(tmp_path: Path) -> None:
+    """A two-row header merged over both rows (序號, 具體工作舉措, 完成時限) and across (責任分工), a lead unit
+    merged down three items, a section row merged across, dates, a date and time, a time, a percentage,
+    a boolean, a whole float, a hidden sheet and a chart sheet: the grids agree cell for cell."""
+    from datetime import date, datetime, time
+
+    from openpyxl.chart import BarChart, Reference
+
+    from parktrack.tableread import read_grids
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "重點任務"
+    sheet.append(["武定縣園區台賬"])
+    sheet.merge_cells("A1:F1")
+    sheet.append(["序號", "具體工作舉措", "責任分工", None, None, "完成時限"])
+    sheet.append([None, None, "牽頭領導", "牽頭單位", "配合單位", None])
+    for column in "ABF":
+        sheet.merge_cells(f"{column}2:{column}3")
+    sheet.merge_cells("C2:E2")
+    sheet.append(["一、招商引資"])
+    sheet.merge_cells("A4:F4")
+    sheet.append([1.0, "引進項目。", "趙剛", "縣投資促進局", True, date(2024, 6, 30)])
+    sheet.append([2, "舉辦推介會。", "趙剛", None, 0.125, datetime(2024, 9, 30, 17, 45)])
+    sheet.append([3, "走訪企業。", "趙剛", None, time(9, 30), "2024年底前"])
+    sheet["E6"].number_format = "0.0%"
+    sheet.merge_cells("D5:D7")
+    hidden = book.create_sheet("舊表")
+    hidden.append(["序號", "具體工作舉措"])
+    hidden.sheet_state = "hidden"
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=1, min_row=5, max_row=7))
+    book.create_chartsheet("圖表").add_chart(chart)
+    path = tmp_path / "台賬.xlsx"
+    book.save(path)
+
+    grids = read_grids(path)
+    assert [grid.sheet for grid in grids] == ["重點任務", "舊表"]
+    expected = _openpyxl_grids(path)
+    assert {grid.sheet: _trimmed(grid.rows) for grid in grids} == {
+        name: _trimmed(rows) for name, rows in expected.items()
+    }
+    assert _trimmed(grids[0].rows)[6] == ["3", "走訪企業。", "趙剛", "縣投資促進局", "09:30:00", "2024年底前"]
