@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from conftest import Cli, git
+from conftest import DATA, Cli, git
 from test_exchange import EN, FINANCE, INDUSTRY, cut, fill, show
 
 ZH = ("--lang", "zh-Hans")
@@ -251,3 +253,34 @@ def test_calamine_reads_an_awkward_workbook_as_openpyxl_did(tmp_path: Path) -> N
         name: _trimmed(rows) for name, rows in expected.items()
     }
     assert _trimmed(grids[0].rows)[6] == ["3", "走訪企業。", "趙剛", "縣投資促進局", "09:30:00", "2024年底前"]
+
+
+# --- validate for programs ----------------------------------------------------------------
+
+
+def test_github_annotations_escape_a_folder_named_with_commas_colons_and_percent(cli: Cli, tmp_path: Path) -> None:
+    """Two files broken at once in a folder named `台賬,2024:第1版%` beside the job's folder: each problem
+    is one workflow command, its file property escaped (, : %) and its message's % too; the JSON names
+    the same files unescaped; the count goes to stderr, in the interface language."""
+    data = tmp_path / "台賬,2024:第1版%" / "data"
+    shutil.copytree(DATA, data)
+    units = data / "units.yaml"
+    units.write_bytes(units.read_bytes() + b"\xff\n")
+    tasks = data / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    tasks.write_text(text.replace("deadline: 2024-06-30", 'deadline: "50%"', 1), encoding="utf-8")
+    line = next(number for number, row in enumerate(text.splitlines(), 1) if "deadline: 2024-06-30" in row)
+    units_line = units.read_bytes().count(b"\n")
+
+    result = cli("validate", "-f", "github", "--data", "台賬,2024:第1版%/data", *ZH, cwd=tmp_path)
+    assert result.exit_code == 1 and result.stderr == "错误：发现 2 个问题\n", result.stderr
+    escaped = "台賬%2C2024%3A第1版%25/data"
+    assert result.stdout.splitlines() == [
+        f"::error file={escaped}/units.yaml,line={units_line},col=1::"
+        "不是有效的 UTF-8（字节 0xff）；请以 UTF-8 保存文件",
+        f"::error file={escaped}/tasks.yaml,line={line},col=15::"
+        "T02.deadline: 应为 YYYY-MM-DD 格式的日期，实际为 '50%25'",
+    ]
+    report = cli("validate", "-f", "json", "--data", str(data), *ZH, cwd=tmp_path)
+    assert report.exit_code == 1
+    assert [problem["file"] for problem in json.loads(report.stdout)["problems"]] == [str(units), str(tasks)]
