@@ -284,3 +284,24 @@ def test_github_annotations_escape_a_folder_named_with_commas_colons_and_percent
     report = cli("validate", "-f", "json", "--data", str(data), *ZH, cwd=tmp_path)
     assert report.exit_code == 1
     assert [problem["file"] for problem in json.loads(report.stdout)["problems"]] == [str(units), str(tasks)]
+
+
+# --- record: the confirmation --------------------------------------------------------------
+
+
+def test_records_confirmation_reads_as_chinese_and_a_withdrawal_names_the_figure_as_shown(cli: Cli, repo: Path) -> None:
+    """record says the figure as stored (10.5%, not as typed); its Chinese line kept a half-width colon
+    and a space before （更正） (gross-output 2024Q1: 5亿元 （更正）), and a withdrawal named the figure as
+    Python's float (已撤回（5.0）; withdrawn (12.0)) where the line before said 5亿元 / 12億元."""
+    args = ("record", "gross-output", "--period", "2024Q1")
+    first = cli(*args, "４１．９", "--date", "2024-04-05", *ZH, cwd=repo)
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.splitlines()[0] == "gross-output 2024Q1：41.9亿元"
+    corrected = cli(*args, "5", "--correct", "--date", "2024-04-06", *ZH, cwd=repo)
+    assert corrected.stdout.splitlines()[0] == "gross-output 2024Q1：5亿元（更正）"
+    withdrawn = cli(*args, "--withdraw", "--date", "2024-04-07", *ZH, cwd=repo)
+    assert withdrawn.exit_code == 0, withdrawn.stderr
+    assert withdrawn.stdout.splitlines()[0] == "gross-output 2024Q1：已撤回（5亿元）"
+    cli("record", "gross-output", "12", "--period", "2024Q2", "--date", "2024-07-07", *EN, cwd=repo)
+    english = cli("record", "gross-output", "--period", "2024Q2", "--withdraw", "--date", "2024-07-08", *EN, cwd=repo)
+    assert english.stdout.splitlines()[0] == "gross-output 2024Q2: withdrawn (12億元)"
