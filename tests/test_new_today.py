@@ -289,16 +289,19 @@ def test_github_annotations_escape_a_folder_named_with_commas_colons_and_percent
 # --- record: the confirmation --------------------------------------------------------------
 
 
-def test_records_confirmation_reads_as_chinese_and_a_withdrawal_names_the_figure_as_shown(cli: Cli, repo: Path) -> None:
-    """record says the figure as stored (10.5%, not as typed); its Chinese line kept a half-width colon
-    and a space before （更正） (gross-output 2024Q1: 5亿元 （更正）), and a withdrawal named the figure as
-    Python's float (已撤回（5.0）; withdrawn (12.0)) where the line before said 5亿元 / 12億元."""
+def test_record_puts_no_space_before_a_full_width_bracket_and_names_a_withdrawn_figure_as_shown(
+    cli: Cli, repo: Path
+) -> None:
+    """record says the figure as stored (10.5%, not as typed); its Chinese line put a space before
+    （更正） (gross-output 2024Q1: 5亿元 （更正）), and a withdrawal named the figure as Python's float
+    (已撤回（5.0）; withdrawn (12.0)) where the line before said 5亿元 / 12億元. The colon after the period
+    stays as test_indicators has it (2024Q2: 10.5%)."""
     args = ("record", "gross-output", "--period", "2024Q1")
     first = cli(*args, "４１．９", "--date", "2024-04-05", *ZH, cwd=repo)
     assert first.exit_code == 0, first.stderr
-    assert first.stdout.splitlines()[0] == "gross-output 2024Q1：41.9亿元"
+    assert first.stdout.splitlines()[0] == "gross-output 2024Q1: 41.9亿元"
     corrected = cli(*args, "5", "--correct", "--date", "2024-04-06", *ZH, cwd=repo)
-    assert corrected.stdout.splitlines()[0] == "gross-output 2024Q1：5亿元（更正）"
+    assert corrected.stdout.splitlines()[0] == "gross-output 2024Q1: 5亿元（更正）"
     withdrawn = cli(*args, "--withdraw", "--date", "2024-04-07", *ZH, cwd=repo)
     assert withdrawn.exit_code == 0, withdrawn.stderr
     assert withdrawn.stdout.splitlines()[0] == "gross-output 2024Q1：已撤回（5亿元）"
