@@ -308,3 +308,25 @@ def test_record_puts_no_space_before_a_full_width_bracket_and_names_a_withdrawn_
     cli("record", "gross-output", "12", "--period", "2024Q2", "--date", "2024-07-07", *EN, cwd=repo)
     english = cli("record", "gross-output", "--period", "2024Q2", "--withdraw", "--date", "2024-07-08", *EN, cwd=repo)
     assert english.stdout.splitlines()[0] == "gross-output 2024Q2: withdrawn (12億元)"
+
+
+def test_a_hand_edit_names_its_fields_in_the_interface_language(cli: Cli, repo: Path) -> None:
+    """history words its kinds of change in Chinese (编辑), but the fields a hand edit changed stayed
+    YAML's English keys: 编辑了 deadline, text."""
+    tasks = repo / "data" / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    start = text.index("  - id: T02\n")
+    edited = text[start:].replace("deadline: 2024-06-30", "deadline: 2024-07-31", 1)
+    edited = edited.replace("deadline_text: 2024年6月底以前", "deadline_text: 2024年7月底以前", 1)
+    edited = edited.replace("text: ", "text: 【已調整】", 1)
+    tasks.write_text(text[:start] + edited, encoding="utf-8")
+    assert cli("validate", cwd=repo).exit_code == 0
+    git(repo, "commit", "-qam", "T02 moved to July by hand")
+    shown = {}
+    for lang in ("zh-Hans", "en"):
+        table = cli("history", "T02", "-f", "table", "--lang", lang, env={"COLUMNS": "200"}, cwd=repo)
+        assert table.exit_code == 0, table.stderr
+        shown[lang] = table.stdout
+    assert "编辑了 完成时限，时限原文，具体工作举措" in shown["zh-Hans"]
+    assert not any(key in shown["zh-Hans"] for key in ("deadline", "text"))
+    assert "edited deadline, deadline as written, task text" in shown["en"]
