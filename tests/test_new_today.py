@@ -330,3 +330,30 @@ def test_a_hand_edit_names_its_fields_in_the_interface_language(cli: Cli, repo: 
     assert "编辑了 完成时限，时限原文，具体工作举措" in shown["zh-Hans"]
     assert not any(key in shown["zh-Hans"] for key in ("deadline", "text"))
     assert "edited deadline, deadline as written, task text" in shown["en"]
+
+
+def test_a_hidden_template_sheet_before_the_table_does_not_stop_init(cli: Cli, tmp_path: Path) -> None:
+    """A workbook whose first sheet is a hidden, empty template (a header, no rows) and whose visible
+    sheet holds the 台賬: init stopped on the sheet the office cannot see (hid.xlsx!模板: the table has a
+    header but no items)."""
+    book = Workbook()
+    template = book.active
+    assert template is not None
+    template.title = "模板"
+    template.append(["序號", "具體工作舉措", "牽頭領導", "牽頭單位", "配合單位", "完成時限"])
+    template.sheet_state = "hidden"
+    table = book.create_sheet("台賬")
+    table.append(["序號", "具體工作舉措", "牽頭領導", "牽頭單位", "配合單位", "完成時限"])
+    table.append(["1", "推進標準廠房建設。", "王偉", "縣工信商務科技局", "", "2024年6月底以前"])
+    book.active = 1
+    book.save(tmp_path / "hid.xlsx")
+    result = cli("init", "north", "--from", str(tmp_path / "hid.xlsx"), "--lang", "en", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "read hid.xlsx!台賬: 1 section, 1 item" in result.stdout.lower()
+    only_template = tmp_path / "template.xlsx"
+    book.remove(table)
+    book.save(only_template)
+    refused = cli("init", "south", "--from", str(only_template), "--lang", "en", cwd=tmp_path)
+    assert (
+        refused.exit_code == 2 and refused.stderr == "error: template.xlsx!模板: the table has a header but no items\n"
+    )
