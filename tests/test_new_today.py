@@ -151,10 +151,11 @@ def test_a_sheet_sent_twice_in_one_run_is_previewed_as_already_recorded_the_seco
     fill(industry, {"new-tech-smes": {"本期数值": 3, "所属期间": "2024H1", "变更日期": "2024-07-05"}}, 1)
     copy = tmp_path / f"{INDUSTRY}(1).xlsx"
     copy.write_bytes(industry.read_bytes())
-    preview = cli("import", str(industry), str(copy), "--dry-run", *EN, env={"COLUMNS": "200"}, cwd=repo)
-    assert preview.exit_code == 0, preview.stderr
-    outcomes = [line.split("│")[-2].strip() for line in preview.stdout.splitlines() if line.startswith("│ ")]
-    assert outcomes == ["will record", "will record", "already recorded", "already recorded"]
+    for theirs in ((), ("--theirs",)):
+        preview = cli("import", str(industry), str(copy), *theirs, "--dry-run", *EN, env={"COLUMNS": "200"}, cwd=repo)
+        assert preview.exit_code == 0, preview.stderr
+        outcomes = [line.split("│")[-2].strip() for line in preview.stdout.splitlines() if line.startswith("│ ")]
+        assert outcomes == ["will record", "will record", "already recorded", "already recorded"], theirs
     result = cli("import", str(industry), str(copy), *EN, cwd=repo)
     assert result.exit_code == 0 and result.stderr == "", result.stderr
     assert f"{copy.name}: nothing new to record" in result.stdout
