@@ -357,3 +357,24 @@ def test_a_hidden_template_sheet_before_the_table_does_not_stop_init(cli: Cli, t
     book.save(only_template)
     refused = cli("init", "south", "--from", str(only_template), "--lang", "en", cwd=tmp_path)
     assert refused.exit_code == 2 and refused.stderr == "error: template.xlsx: the table has a header but no items\n"
+
+
+def test_three_files_with_theirs_each_taken_in_turn(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """With --theirs every sheet's status is taken in turn: the third file setting again the first
+    file's status is a change after the second's, not already recorded."""
+    sheets = [cut(cli, repo, tmp_path / "round", unit) for unit in ("云南武定產業園區管委會", FINANCE, "縣稅務局")]
+    for sheet, (status, day) in zip(
+        sheets, (("已完成", "2024-06-10"), ("推进中", "2024-06-12"), ("已完成", "2024-06-15")), strict=True
+    ):
+        fill(sheet, {"T07": {"新状态": status, "变更日期": day}})
+    files = [str(sheet) for sheet in sheets]
+    preview = cli("import", *files, "--theirs", "--dry-run", *EN, env={"COLUMNS": "200"}, cwd=repo)
+    assert preview.exit_code == 0, preview.stderr
+    outcomes = [line.split("│")[-2].strip() for line in preview.stdout.splitlines() if "│ T07 " in line]
+    assert outcomes == ["will record"] * 3
+    assert cli("import", *files, "--theirs", *EN, cwd=repo).exit_code == 0
+    assert show(cli, repo, "T07")["history"] == [
+        {"date": "2024-06-10", "status": "done"},
+        {"date": "2024-06-12", "status": "in_progress"},
+        {"date": "2024-06-15", "status": "done"},
+    ]

@@ -853,28 +853,31 @@ def preview(data: DataDir, uploads: Sequence[Upload], today: date, theirs: bool 
 def _across_files(plans: list[SheetPlan], theirs: bool) -> None:
     """What each file's rows do after the files before it: not taken, found recorded, or (DataError) dated
     before what an earlier file writes."""
-    if not theirs:
-        _first_file_goes_first(plans)
+    _first_file_goes_first(plans, theirs)
     _dated_after_earlier_files(plans)
 
 
-def _first_file_goes_first(plans: list[SheetPlan]) -> None:
+def _first_file_goes_first(plans: list[SheetPlan], theirs: bool) -> None:
     """Mark the rows that `apply` will find in conflict with an earlier file of the same run: a status
     or figure set otherwise by that file, which is written first (the lead unit's sheet and a
     supporting unit's, both reporting on one item). Each file is planned against the ledger as it
-    stands, so without this the preview promised to record both."""
-    first: dict[tuple[str, ...], tuple[SheetPlan, Line]] = {}
+    stands, so without this the preview promised to record both. With --theirs each file's value is
+    taken in turn; either way a row setting again what the file before it set is found recorded."""
+    taken: dict[tuple[str, ...], tuple[SheetPlan, Line]] = {}  # the first file's, or the last with --theirs
     for plan in plans:
         for index, line in enumerate(plan.lines):
             sets = line.what_it_sets() if line.writes else None
             if sets is None:
                 continue
             key = sets[0]
-            earlier, its_line = first.setdefault(key, (plan, line))
+            earlier, its_line = taken.setdefault(key, (plan, line))
             if earlier is plan:
                 continue
             if its_line.what_it_sets() != sets:
-                plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
+                if theirs:
+                    taken[key] = (plan, line)
+                else:
+                    plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
             elif _found_recorded_after(line, its_line):
                 plan.lines[index] = replace(line, state="recorded")  # as import will find it (a copy sent twice)
 
