@@ -86,7 +86,7 @@ def test_a_note_dated_before_an_earlier_files_change_is_refused_before_anything_
     rows = fill(finance, {"T07": {"进展情况": "配合梳理财税体系", "变更日期": "2024-06-12"}})
     before = git(repo, "rev-parse", "HEAD")
     said = (
-        f"{FINANCE}.xlsx!A{rows['T07']}: T07 is dated 2024-06-12, before the change 云南武定產業園區管委會.xlsx "
+        f"{FINANCE}.xlsx!H{rows['T07']}: T07 is dated 2024-06-12, before the change 云南武定產業園區管委會.xlsx "
         "above records on 2024-06-20; import this file first, or date the row later"
     )
     for dry_run in (("--dry-run",), ()):
@@ -115,7 +115,7 @@ def test_a_figure_dated_before_an_earlier_files_figure_is_refused_before_anythin
     result = cli("import", str(committee), str(reform), "--theirs", *EN, cwd=repo)
     assert result.exit_code == 1, result.stdout + result.stderr
     assert result.stderr.splitlines()[0] == (
-        f"縣發展改革局.xlsx!指标!A{rows['gigabit-coverage']}: gigabit-coverage is dated 2024-06-20, before the change "
+        f"縣發展改革局.xlsx!指标!I{rows['gigabit-coverage']}: gigabit-coverage is dated 2024-06-20, before the change "
         "云南武定產業園區管委會.xlsx above records on 2024-06-28; import this file first, or date the row later"
     )
     assert git(repo, "rev-parse", "HEAD") == before and git(repo, "status", "--porcelain") == ""

@@ -167,6 +167,7 @@ class Line:
     change: Change | None = None
     figure: Figure | None = None
     earlier: str | None = None  # state "after": the file of the run whose change goes first
+    date_ref: str | None = None  # the cell of the row's date, where a written row's date is refused
 
     @property
     def writes(self) -> bool:
@@ -541,7 +542,8 @@ class _Checker:
         except UsageError as error:
             self.bad(ref, str(error))
             return None
-        return Line(ref, task.id, what, old, new, note, "theirs" if conflict else "record", change=change)
+        state: State = "theirs" if conflict else "record"
+        return Line(ref, task.id, what, old, new, note, state, change=change, date_ref=date_ref)
 
     # indicators
 
@@ -691,7 +693,7 @@ class _Checker:
         if state != "conflict":
             self._before_last_figure(date_ref, indicator, figure.recorded)
         new = f"{shown} ({figure.period})"
-        return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure)
+        return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure, date_ref=date_ref)
 
 
 def _recorded_since(indicator: Indicator, period: str, entries: int) -> bool:
@@ -912,7 +914,7 @@ def _dated_after_earlier_files(plans: list[SheetPlan]) -> None:
                     "import this file first, or date the row later"
                 )
                 text = message.format(id=line.item_id, day=day.isoformat(), file=file, last=last.isoformat())
-                problems.append(Problem(line.ref, None, None, "", text))
+                problems.append(Problem(line.date_ref or line.ref, None, None, "", text))
         for line in plan.lines:
             day = _day_written(line)
             if day is not None:
