@@ -167,6 +167,7 @@ class Line:
     change: Change | None = None
     figure: Figure | None = None
     earlier: str | None = None  # state "after": the file of the run whose change goes first
+    date_ref: str | None = None  # the cell of the row's date, where a written row's date is refused
 
     @property
     def writes(self) -> bool:
@@ -541,7 +542,8 @@ class _Checker:
         except UsageError as error:
             self.bad(ref, str(error))
             return None
-        return Line(ref, task.id, what, old, new, note, "theirs" if conflict else "record", change=change)
+        state: State = "theirs" if conflict else "record"
+        return Line(ref, task.id, what, old, new, note, state, change=change, date_ref=date_ref)
 
     # indicators
 
@@ -691,7 +693,7 @@ class _Checker:
         if state != "conflict":
             self._before_last_figure(date_ref, indicator, figure.recorded)
         new = f"{shown} ({figure.period})"
-        return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure)
+        return Line(ref, indicator.id, "figure", old, new, figure.note, state, figure=figure, date_ref=date_ref)
 
 
 def _recorded_since(indicator: Indicator, period: str, entries: int) -> bool:
@@ -846,26 +848,91 @@ def read_all(paths: Sequence[Path]) -> list[Upload]:
 def preview(data: DataDir, uploads: Sequence[Upload], today: date, theirs: bool = False) -> list[SheetPlan]:
     """Check the files as read and say what importing them would record; writes nothing."""
     plans = plan_all(_ledger(data), uploads, today, theirs)
-    if not theirs:
-        _first_file_goes_first(plans)
+    _across_files(plans, theirs)
     return plans
 
 
-def _first_file_goes_first(plans: list[SheetPlan]) -> None:
+def _across_files(plans: list[SheetPlan], theirs: bool) -> None:
+    """What each file's rows do after the files before it: not taken, found recorded, or (DataError) dated
+    before what an earlier file writes."""
+    _first_file_goes_first(plans, theirs)
+    _dated_after_earlier_files(plans)
+
+
+def _first_file_goes_first(plans: list[SheetPlan], theirs: bool) -> None:
     """Mark the rows that `apply` will find in conflict with an earlier file of the same run: a status
     or figure set otherwise by that file, which is written first (the lead unit's sheet and a
     supporting unit's, both reporting on one item). Each file is planned against the ledger as it
-    stands, so without this the preview promised to record both."""
-    first: dict[tuple[str, ...], tuple[SheetPlan, object]] = {}
+    stands, so without this the preview promised to record both. With --theirs each file's value is
+    taken in turn; either way a row setting again what the file before it set is found recorded."""
+    taken: dict[tuple[str, ...], tuple[SheetPlan, Line]] = {}  # the first file's, or the last with --theirs
     for plan in plans:
         for index, line in enumerate(plan.lines):
             sets = line.what_it_sets() if line.writes else None
             if sets is None:
                 continue
-            key, value = sets
-            earlier, its_value = first.setdefault(key, (plan, value))
-            if earlier is not plan and its_value != value:
-                plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
+            key = sets[0]
+            earlier, its_line = taken.setdefault(key, (plan, line))
+            if earlier is plan:
+                continue
+            if its_line.what_it_sets() != sets:
+                if theirs:
+                    taken[key] = (plan, line)
+                else:
+                    plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
+            elif _found_recorded_after(line, its_line):
+                plan.lines[index] = replace(line, state="recorded")  # as import will find it (a copy sent twice)
+
+
+def _found_recorded_after(line: Line, earlier: Line) -> bool:
+    """Whether `line`, setting what `earlier` (of an earlier file) sets, finds nothing new once that is
+    written: no note, or the same note (an item's on the same day, as its history entry is matched)."""
+    if line.note is None:
+        return True
+    return line.note == earlier.note and (line.figure is not None or _day_written(line) == _day_written(earlier))
+
+
+def _dated_after_earlier_files(plans: list[SheetPlan]) -> None:
+    """Raise DataError for every row dated before a change or figure an earlier file of the run records
+    on that item or indicator: written after it, the row would break the date order, and the import
+    would stop there with the earlier files already committed. Each file alone passed (planned against
+    the ledger as it stands)."""
+    problems: list[Problem] = []
+    latest: dict[str, tuple[date, str]] = {}  # item or indicator id -> the last day an earlier file writes, its file
+    sets: dict[tuple[str, ...], object] = {}  # what earlier files leave each status or period's figure at
+    for plan in plans:
+        for line in plan.lines:
+            day = _day_written(line)
+            if day is None or line.item_id not in latest:
+                continue
+            last, file = latest[line.item_id]
+            what = line.what_it_sets()
+            already_so = what is not None and sets.get(what[0]) == what[1] and not line.note  # found recorded
+            if day < last and not already_so:
+                message = _(
+                    "{id} is dated {day}, before the change {file} above records on {last}; "
+                    "import this file first, or date the row later"
+                )
+                text = message.format(id=line.item_id, day=day.isoformat(), file=file, last=last.isoformat())
+                problems.append(Problem(line.date_ref or line.ref, None, None, "", text))
+        for line in plan.lines:
+            day = _day_written(line)
+            if day is not None:
+                latest[line.item_id] = (max(day, latest.get(line.item_id, (day, ""))[0]), plan.path.name)
+                what = line.what_it_sets()
+                if what is not None:
+                    sets[what[0]] = what[1]
+    if problems:
+        raise DataError(problems)
+
+
+def _day_written(line: Line) -> date | None:
+    """The day of the history entry or figure a row writes; None for a row not written."""
+    if not line.writes:
+        return None
+    if line.change is not None:
+        return line.change.day
+    return line.figure.recorded if line.figure is not None else None
 
 
 def _ledger(data: DataDir) -> Ledger:
@@ -889,7 +956,8 @@ def apply(
     check_author(author)
     outcomes = []
     with store.locked(data):
-        plan_all(_ledger(data), uploads, today, theirs)  # every file is checked before anything is written
+        # every file is checked before anything is written, each alone and after the files before it
+        _across_files(plan_all(_ledger(data), uploads, today, theirs), theirs)
         for upload in uploads:
             plan = plan_all(_ledger(data), [upload], today, theirs)[0]  # against the ledger as it now is
             sha, repo = None, None

@@ -281,7 +281,7 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
 
     label: Callable[[str], str] | None = None
     if key in _STATUS_KEYS:
-        label = vocab.status_label
+        label = _status_or_text
     elif key in ("light", "kind"):
         label = vocab.light_label if key == "light" else vocab.kind_label
     elif key == "verdict":
@@ -297,6 +297,14 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
     if label is not None:
         return _labelled(cache(label), each=key == "roles")
     return _shown if key in _LEDGER_TEXT else None
+
+
+def _status_or_text(value: str) -> str:
+    """A status's label; anything else under a status key (history's `to` of an added item: its text)
+    is the ledger's own text, shown as displayed."""
+    from parktrack import vocab
+
+    return vocab.status_label(value) if value in vocab.STATUSES else display(value)
 
 
 def _labelled(label: Callable[[str], str], each: bool) -> Callable[[Any], Any]:

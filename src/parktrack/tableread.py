@@ -85,15 +85,15 @@ def _workbook_grids(path: Path) -> list[Grid]:
 
     Read by calamine, not openpyxl: openpyxl styles the border of every merged range as it loads a
     sheet, a minute for a 10,000-row 台賬 whose section rows are merged (calamine: a second)."""
-    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, ZipError  # for this command only
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum  # for this command only
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [sheet.name for sheet in book.sheets_metadata if sheet.typ == SheetTypeEnum.WorkSheet]
         grids = [_grid(path, book.get_sheet_by_name(name), len(sheets) > 1) for name in sheets]
-    except ZipError:
+    except (CalamineError, ValueError):  # its words are English (Cfb error: Invalid OLE …): say what it means
         raise unreadable_workbook(path) from None
-    except (CalamineError, OSError, ValueError) as exc:
+    except OSError as exc:
         raise unreadable_workbook(path, str(exc)) from None
     return grids
 

@@ -67,16 +67,23 @@ def _read_table(path: Path, sheet: str | None, year: int | None) -> TableLedger:
         grids = [grid for grid in grids if grid.sheet == sheet]
         if not grids:
             raise UsageError(_("{path}: no sheet named '{sheet}'").format(path=path, sheet=sheet))
+    # a header without rows (an empty template sheet, often hidden): a later sheet may hold the table
+    no_items: UsageError | None = None
     for grid in grids:
         parsed = parse_table(grid, year)
         if parsed is None:
             continue
         if not parsed.items:
-            raise UsageError(_("{source}: the table has a header but no items").format(source=grid.source))
+            no_items = no_items or UsageError(
+                _("{source}: the table has a header but no items").format(source=grid.source)
+            )
+            continue
         if parsed.errors:
             problems = [Problem(finding.ref, None, None, "", finding.message) for finding in parsed.errors]
             raise DataError(problems)
         return parsed
+    if no_items is not None:
+        raise no_items
     raise UsageError(
         _("{path}: no header row naming 具體工作舉措 and 牽頭單位 in the first rows of any sheet").format(path=path)
     )

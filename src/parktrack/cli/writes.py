@@ -130,10 +130,13 @@ def record(
         withdraw=withdraw,
     )
     figure = outcome.figure
-    if withdraw:
+    if withdraw:  # the figure withdrawn, shown as it was recorded (5亿元), not as Python writes the number
+        was = figure.as_actual().model_copy(update={"value": figure.replaces, "reference": None})
+        withdrawn = value_text(outcome.indicator, was)
         message = _("{id} {period}: withdrawn ({value})")
-        print(message.format(id=figure.indicator_id, period=figure.period, value=figure.replaces))
+        print(message.format(id=figure.indicator_id, period=figure.period, value=withdrawn))
     else:
         shown = value_text(outcome.indicator, figure.as_actual())  # as stored: 10.5%, not １０．５％ as typed
-        print(f"{figure.indicator_id} {figure.period}: {shown}" + (" " + _("(correction)") if correct else ""))
+        shown += _(" (correction)") if correct else ""  # （更正） in Chinese, with no space before it
+        print(f"{figure.indicator_id} {figure.period}: {shown}")
     report_commit(outcome.commit, outcome.repo, no_commit)
