@@ -1,11 +1,10 @@
-"""Reading the units' fill-in sheets back and planning what they change (`parktrack import`).
+"""Reading a unit's fill-in sheet back and planning what it changes (`parktrack import`).
 
 A sheet is read (xlsx through openpyxl, or CSV exported from one), every cell checked against
 the ledger, and turned into a plan: per row, what it records, what it would change, whether it is
 already recorded (importing twice records nothing) or conflicts with a change made in the ledger
-since the sheet was cut. Every bad cell is reported at once (`縣財政局.xlsx!F7: …`) and then
-nothing is written. Writing goes through `updates.write_batch`: one validated, atomic write and
-one commit per sheet, under the ledger's lock.
+since the sheet was cut. Every bad cell is reported at once (`縣財政局.xlsx!F7: …`). The run over
+several files, previewed together and written one by one, is `importrun`'s.
 """
 
 from __future__ import annotations
@@ -21,11 +20,11 @@ from typing import Any, Literal
 
 from parktrack import store
 from parktrack.deadlines import half_width, normal_period, parse_day, period_bounds
-from parktrack.errors import DataError, Problem, UsageError
+from parktrack.errors import Problem, UsageError
 from parktrack.i18n import _, display
 from parktrack.indicators import early_figure, parse_value
 from parktrack.ledger import Ledger
-from parktrack.models import Indicator, Task, Unit, control_problem, require_printable
+from parktrack.models import Indicator, Task, Unit, control_problem
 from parktrack.names import fold
 from parktrack.sheets import (
     FIRST_ROW,
@@ -41,11 +40,10 @@ from parktrack.sheets import (
 )
 from parktrack.store import DataDir
 from parktrack.tableread import csv_rows, unreadable_workbook
-from parktrack.updates import Change, Figure, plan_change, write_batch
+from parktrack.updates import Change, Figure, plan_change
 from parktrack.vocab import STATUS_LABELS, STATUSES, status_from_input
 
 State = Literal["record", "recorded", "conflict", "theirs", "after"]  # after: an earlier file of the run changes it
-_AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
 _COUNT = re.compile(r"^([0-9]+)(?:\.0*)?$")  # a whole number as a cell or a CSV writes it
 # what Excel, WPS and LibreOffice show (and save) for a formula that fails; LibreOffice's own CSV has Err:502
 _FORMULA_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
@@ -676,12 +674,12 @@ class _Checker:
 
     def _plan_figure(self, ref: str, date_ref: str, indicator: Indicator, figure: Figure, entries: int) -> Line:
         same_period = [index for index, actual in enumerate(indicator.actuals) if actual.period == figure.period]
-        shown = _figure_text(figure.value)
+        shown = figure_text(figure.value)
         old = ""
         state: State = "record"
         if same_period:
             latest = indicator.actuals[same_period[-1]]
-            old = f"{_figure_text(latest.value)} ({latest.period})"
+            old = f"{figure_text(latest.value)} ({latest.period})"
             same = latest.value == figure.value and latest.reference == figure.reference
             if same and (figure.note is None or any(indicator.actuals[i].note == figure.note for i in same_period)):
                 return Line(ref, indicator.id, "figure", old, f"{shown} ({figure.period})", figure.note, "recorded")
@@ -763,7 +761,7 @@ def _label(status: str) -> str:
     return display(STATUS_LABELS[status])
 
 
-def _figure_text(value: bool | float | None) -> str:
+def figure_text(value: bool | float | None) -> str:
     if value is None:  # a withdrawn figure
         return ""
     return ("是" if value else "否") if isinstance(value, bool) else f"{value:g}"
@@ -815,180 +813,13 @@ def _commit_known(data: DataDir, commit: str) -> bool:
     return gitrepo.has_commit(data.path, commit)
 
 
-# --- the two steps: preview, then write --------------------------------------------------
-
-
-def check_author(author: str | None) -> None:
-    """The liaison credited with a sheet's commits: `NAME <email>`, shown by `history` as typed."""
-    require_printable("--author", author)
-    if author is not None and not _AUTHOR.match(author.strip()):
-        raise UsageError(_("--author '{author}': write it as \"NAME <email>\"").format(author=author))
-
-
-def plan_all(ledger: Ledger, uploads: Sequence[Upload], today: date, theirs: bool) -> list[SheetPlan]:
-    """Check every cell of every upload; raise DataError listing every bad cell, else return the plans."""
-    problems: list[Problem] = []
-    plans: list[SheetPlan] = []
-    for upload in uploads:
-        checker = _Checker(ledger, upload, today, theirs)
-        plan = checker.plan()
-        problems += checker.problems
-        if plan is not None:
-            plans.append(plan)
-    if problems:
-        raise DataError(problems)
-    return plans
+def check_sheet(ledger: Ledger, upload: Upload, today: date, theirs: bool) -> tuple[SheetPlan | None, list[Problem]]:
+    """One upload checked cell by cell against `ledger`: its plan (None when it is no sheet of ours to
+    read) and every bad cell found."""
+    checker = _Checker(ledger, upload, today, theirs)
+    return checker.plan(), checker.problems
 
 
 def read_all(paths: Sequence[Path]) -> list[Upload]:
     """The files, each read once: what the preview shows is what is applied, even if a file changes meanwhile."""
     return [read(path) for path in paths]
-
-
-def preview(data: DataDir, uploads: Sequence[Upload], today: date, theirs: bool = False) -> list[SheetPlan]:
-    """Check the files as read and say what importing them would record; writes nothing."""
-    plans = plan_all(_ledger(data), uploads, today, theirs)
-    _across_files(plans, theirs)
-    return plans
-
-
-def _across_files(plans: list[SheetPlan], theirs: bool) -> None:
-    """What each file's rows do after the files before it: not taken, found recorded, or (DataError) dated
-    before what an earlier file writes."""
-    _first_file_goes_first(plans, theirs)
-    _dated_after_earlier_files(plans)
-
-
-def _first_file_goes_first(plans: list[SheetPlan], theirs: bool) -> None:
-    """Mark the rows that `apply` will find in conflict with an earlier file of the same run: a status
-    or figure set otherwise by that file, which is written first (the lead unit's sheet and a
-    supporting unit's, both reporting on one item). Each file is planned against the ledger as it
-    stands, so without this the preview promised to record both. With --theirs each file's value is
-    taken in turn; either way a row setting again what the file before it set is found recorded."""
-    taken: dict[tuple[str, ...], tuple[SheetPlan, Line]] = {}  # the first file's, or the last with --theirs
-    for plan in plans:
-        for index, line in enumerate(plan.lines):
-            sets = line.what_it_sets() if line.writes else None
-            if sets is None:
-                continue
-            key = sets[0]
-            earlier, its_line = taken.setdefault(key, (plan, line))
-            if earlier is plan:
-                continue
-            if its_line.what_it_sets() != sets:
-                if theirs:
-                    taken[key] = (plan, line)
-                else:
-                    plan.lines[index] = replace(line, state="after", earlier=earlier.path.name)
-            elif _found_recorded_after(line, its_line):
-                plan.lines[index] = replace(line, state="recorded")  # as import will find it (a copy sent twice)
-
-
-def _found_recorded_after(line: Line, earlier: Line) -> bool:
-    """Whether `line`, setting what `earlier` (of an earlier file) sets, finds nothing new once that is
-    written: no note, or the same note (an item's on the same day, as its history entry is matched)."""
-    if line.note is None:
-        return True
-    return line.note == earlier.note and (line.figure is not None or _day_written(line) == _day_written(earlier))
-
-
-def _dated_after_earlier_files(plans: list[SheetPlan]) -> None:
-    """Raise DataError for every row dated before a change or figure an earlier file of the run records
-    on that item or indicator: written after it, the row would break the date order, and the import
-    would stop there with the earlier files already committed. Each file alone passed (planned against
-    the ledger as it stands)."""
-    problems: list[Problem] = []
-    latest: dict[str, tuple[date, str]] = {}  # item or indicator id -> the last day an earlier file writes, its file
-    sets: dict[tuple[str, ...], object] = {}  # what earlier files leave each status or period's figure at
-    for plan in plans:
-        for line in plan.lines:
-            day = _day_written(line)
-            if day is None or line.item_id not in latest:
-                continue
-            last, file = latest[line.item_id]
-            what = line.what_it_sets()
-            already_so = what is not None and sets.get(what[0]) == what[1] and not line.note  # found recorded
-            if day < last and not already_so:
-                message = _(
-                    "{id} is dated {day}, before the change {file} above records on {last}; "
-                    "import this file first, or date the row later"
-                )
-                text = message.format(id=line.item_id, day=day.isoformat(), file=file, last=last.isoformat())
-                problems.append(Problem(line.date_ref or line.ref, None, None, "", text))
-        for line in plan.lines:
-            day = _day_written(line)
-            if day is not None:
-                latest[line.item_id] = (max(day, latest.get(line.item_id, (day, ""))[0]), plan.path.name)
-                what = line.what_it_sets()
-                if what is not None:
-                    sets[what[0]] = what[1]
-    if problems:
-        raise DataError(problems)
-
-
-def _day_written(line: Line) -> date | None:
-    """The day of the history entry or figure a row writes; None for a row not written."""
-    if not line.writes:
-        return None
-    if line.change is not None:
-        return line.change.day
-    return line.figure.recorded if line.figure is not None else None
-
-
-def _ledger(data: DataDir) -> Ledger:
-    """The ledger as it stands, through the read cache: each sheet's write leaves it current, so a run
-    of 27 sheets parses the ledger's YAML at most once, not three times a sheet."""
-    from parktrack import cache
-
-    return cache.load_ledger(data, indicators=True)
-
-
-def apply(
-    data: DataDir,
-    uploads: Sequence[Upload],
-    today: date,
-    theirs: bool = False,
-    author: str | None = None,
-    commit: bool = True,
-) -> list[SheetOutcome]:
-    """Import the files as read: all checked first (against the ledger as it is once the lock is held),
-    then one validated write and one commit per file."""
-    check_author(author)
-    outcomes = []
-    with store.locked(data):
-        # every file is checked before anything is written, each alone and after the files before it
-        _across_files(plan_all(_ledger(data), uploads, today, theirs), theirs)
-        for upload in uploads:
-            plan = plan_all(_ledger(data), [upload], today, theirs)[0]  # against the ledger as it now is
-            sha, repo = None, None
-            if plan.changes or plan.figures:
-                message = commit_message(plan)
-                sha, repo = write_batch(data, plan.changes, plan.figures, message, author, commit)
-            outcomes.append(SheetOutcome(plan, sha, repo))
-    return outcomes
-
-
-def commit_message(plan: SheetPlan) -> tuple[str, str, list[tuple[str, str]]]:
-    """`縣財政局: 3 items, 1 figure (縣財政局.xlsx, as of 2024-06-30)`, a line per change, trailers."""
-    changes, figures = plan.changes, plan.figures
-    subject = (
-        f"{plan.unit.name}: {len(changes)} item(s), {len(figures)} figure(s) ({plan.path.name}, as of {plan.as_of})"
-    )
-    body = []
-    for change in changes:  # in the ledger's own words, as `update` writes them
-        what = (
-            f"{STATUS_LABELS[change.old_status]} → {STATUS_LABELS[change.new_status]}"
-            if change.new_status
-            else "進展情況"
-        )
-        body.append(f"{change.task_id}: {what}" + (f" — {change.note}" if change.note else ""))
-    for figure in figures:
-        correction = f" (corrects {_figure_text(figure.replaces)})" if figure.replaces is not None else ""
-        body.append(f"{figure.indicator_id} {figure.period}: {_figure_text(figure.value)}{correction}")
-    trailers = [("Parktrack-Unit", plan.unit.name), ("Parktrack-Sheet", plan.path.name)]
-    trailers.append(("Parktrack-As-Of", plan.as_of.isoformat()))
-    if plan.commit:
-        trailers.append(("Parktrack-Cut-From", plan.commit))
-    trailers += [("Parktrack-Task", change.task_id) for change in changes]
-    trailers += [("Parktrack-Indicator", figure.indicator_id) for figure in figures]
-    return subject, "\n".join(body), trailers

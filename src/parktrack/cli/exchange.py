@@ -88,18 +88,18 @@ def import_sheets(
     no_commit: NoCommitOpt = False,
 ) -> None:
     """Import filled-in sheets: preview, check every cell, then one commit per sheet."""
-    from parktrack import intake, store
+    from parktrack import importrun, intake, store
 
     folder = store.find_data_dir(data)
-    intake.check_author(author)
+    importrun.check_author(author)
     today = date.today()
     uploads = intake.read_all(files)
-    plans = intake.preview(folder, uploads, today, theirs)
+    plans = importrun.preview(folder, uploads, today, theirs)
     emit(_preview(plans))
     if dry_run:
         print(_("dry run: nothing written"))
         return
-    outcomes = intake.apply(folder, uploads, today, theirs, author, commit=not no_commit)
+    outcomes = importrun.apply(folder, uploads, today, theirs, author, commit=not no_commit)
     for outcome in outcomes:
         plan = outcome.plan
         if not (plan.changes or plan.figures):
