@@ -40,11 +40,12 @@ class Written:
 
 def write(report: Report, path: Path) -> Written:
     """Write the report to `path` in the format its extension names (charts beside a .md file)."""
-    from parktrack.reporting import charts, layout
-
     fmt = format_of(path)
     if not path.parent.is_dir():
         raise UsageError(_("{path}: the folder {folder} does not exist").format(path=path, folder=path.parent))
+    _writable(path)  # before matplotlib is imported and the charts drawn: a second or two
+    from parktrack.reporting import charts, layout
+
     images = charts.draw(report, "png" if fmt == "docx" else "svg")
     doc = layout.document(report, images)
     files = [path]
@@ -70,6 +71,15 @@ def write(report: Report, path: Path) -> Written:
             files.append(target)
         _replace(path, lambda temp: temp.write_text(md_writer.render(doc, folder.name), encoding="utf-8"))
     return Written(files, charts.cjk_font())
+
+
+def _writable(path: Path) -> None:
+    """Fail at once where the folder refuses new files (read-only, full, or not a real folder)."""
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        raise _cannot_write(path, error) from None
 
 
 def _replace(path: Path, fill: Callable[[Path], object]) -> None:
