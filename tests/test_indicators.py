@@ -268,6 +268,24 @@ def _indicators(cli: Cli, repo: Path, *args: str) -> dict[str, dict[str, Any]]:
     return {row["id"]: row for row in json.loads(result.stdout)}
 
 
+def test_an_indicators_detail_says_what_its_verdict_weighed_the_figure_against(cli: Cli, repo: Path) -> None:
+    """A Q1 figure read in July was called behind pace with no numbers: the table's 序時進度 is July's,
+    the verdict weighs the figure against the pace at the end of Q1."""
+    recorded = cli("record", "gross-output", "10", "--period", "2024Q1", "--date", "2024-04-10", cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    shown = cli("indicators", "gross-output", "--as-of", "2024-07-15", "-f", "table", "--lang", "en", cwd=repo)
+    lines = {line.split(maxsplit=1)[0]: line.split(maxsplit=1)[1] for line in shown.stdout.splitlines()[:12] if line}
+
+    def year_share(day: date) -> float:  # README: 序時進度 is the share of the year elapsed
+        return ((day - date(2024, 1, 1)).days + 1) / 366
+
+    assert lines["Attained"] == f"{10 / 41.9:.1%}"
+    assert lines["Pace"] == f"{year_share(date(2024, 7, 15)):.1%}"
+    expected = f"{round(41.9 * year_share(date(2024, 3, 31)), 2):g}"
+    assert lines["Expected"] == f"{expected}億元 by the end of 2024Q1, the pace the verdict weighs its figure against"
+    assert lines["Verdict"] == "behind pace"
+
+
 def test_record_says_the_figure_as_stored_not_as_typed(cli: Cli, repo: Path) -> None:
     """A figure typed in a Chinese input method's full width was echoed as typed (１０．５％)."""
     typed = ("record", "value-added-growth", "１０．５％", "--period", "2024Q2", "--date", "2024-07-05")

@@ -562,6 +562,7 @@ def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
         (_("Source"), display(indicator.source)),
         (_("As of"), progress.day.isoformat()),
         (_("Verdict"), verdict_text(progress.verdict)),
+        *_standing(progress),
         (_("Light"), light_text(progress.light)),
     ]
     if indicator.alternative:
@@ -570,6 +571,19 @@ def indicator_detail(ledger: Ledger, progress: Progress) -> RenderableType:
     for label, value in rows:
         grid.add_row(label, value)
     return Group(grid, Text(""), series_chart(progress), Text(""), caption(ledger))
+
+
+def _standing(progress: Progress) -> list[tuple[str, str]]:
+    """The figure against the target and the year, and what the verdict weighed it against: the pace
+    at the end of the figure's own period, not the as-of day's (a Q1 figure read in July)."""
+    rows = [(_("Attained"), _percent(progress.attainment))] if progress.attainment is not None else []
+    if progress.pace is not None:
+        rows.append((_("Pace"), _percent(progress.pace)))
+    if progress.expected is not None and progress.latest is not None:
+        value = f"{round(progress.expected, 2):g}{display(progress.indicator.unit)}"
+        judged = _("{value} by the end of {period}, the pace the verdict weighs its figure against")
+        rows.append((_("Expected"), judged.format(value=value, period=progress.latest.period)))
+    return rows
 
 
 def series_chart(progress: Progress) -> Table:
