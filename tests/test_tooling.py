@@ -3,6 +3,7 @@ a pre-commit hook (run by pre-commit itself) and CI templates."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -186,7 +187,9 @@ def parktrack_lines(node: Any) -> list[list[str]]:
 @pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
 def test_each_template_validates_checks_overdue_and_publishes_the_report(name: str) -> None:
     commands = parktrack_lines(template(name))
-    assert ["validate", "--format", "github"] in commands if name == "github-actions.yml" else ["validate"] in commands
+    validate = {"github-actions.yml": ["validate", "--format", "github"],
+                "gitlab-ci.yml": ["validate", "--format", "gitlab", "-o", "gl-code-quality-report.json"]}  # fmt: skip
+    assert validate[name] in commands
     assert ["overdue", "--fail-if-any"] in commands
     assert ["report", "-o", "report.html"] in commands
 
@@ -199,9 +202,11 @@ def test_template_commands_exist_and_run(cli: Cli, name: str, data_copy: Path) -
             continue
         assert args[0] in known, args
         if args[0] in ("validate", "overdue"):
-            result = cli(*args, "--data", str(data_copy), "--lang", "en")
+            result = cli(*args, "--data", str(data_copy), "--lang", "en", cwd=data_copy.parent)  # -o FILE lands there
             expected = 3 if "--fail-if-any" in args else 0  # the 2024 plan is all overdue by now
             assert result.exit_code == expected, (args, result.stderr)
+            if "-o" in args:  # GitLab's code quality report: no issue in a ledger that validates
+                assert json.loads((data_copy.parent / args[args.index("-o") + 1]).read_text(encoding="utf-8")) == []
 
 
 def test_github_template_triggers() -> None:

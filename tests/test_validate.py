@@ -84,6 +84,32 @@ def test_validate_for_github_annotates_each_problem_on_its_line(cli: Cli, data_c
     )
 
 
+def test_validate_for_gitlab_writes_a_code_quality_report_and_says_each_problem(cli: Cli, data_copy: Path) -> None:
+    """GitLab lists a code quality report's issues (its subset of Code Climate's) in the merge request;
+    the report goes to a file (-o), so the job's log gets every problem as the text format says it."""
+    tasks = data_copy / "tasks.yaml"
+    deadline_line, unit_line = _two_problems(tasks)
+    report = data_copy.parent / "gl-code-quality-report.json"
+    result = cli("validate", "-f", "gitlab", "-o", str(report), "--lang", "en", cwd=data_copy.parent)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines()[-3:] == [
+        f"{tasks}:{deadline_line}:15: T02.deadline: expected a date written YYYY-MM-DD, got '50%'",
+        f"{tasks}:{unit_line}:18: T07.lead_units[0]: unknown unit '縣財正局' (did you mean 縣財政局?)",
+        "error: 2 problems found",
+    ]
+    issues = json.loads(report.read_text(encoding="utf-8"))
+    assert [(i["location"]["path"], i["location"]["lines"]["begin"], i["severity"]) for i in issues] == [
+        ("data/tasks.yaml", deadline_line, "major"),
+        ("data/tasks.yaml", unit_line, "major"),
+    ]
+    assert issues[1]["description"] == "T07.lead_units[0]: unknown unit '縣財正局' (did you mean 縣財政局?)"
+    assert len({i["fingerprint"] for i in issues}) == 2 and all(i["check_name"] == "parktrack-validate" for i in issues)
+    again = cli("validate", "-f", "gitlab", "--lang", "en", cwd=data_copy.parent)  # the same problems, the same ids
+    assert [i["fingerprint"] for i in json.loads(again.stdout)] == [i["fingerprint"] for i in issues]
+    good = cli("validate", "-f", "gitlab", "--data", "data")
+    assert good.exit_code == 0 and json.loads(good.stdout) == []
+
+
 def test_unknown_unit_is_located_with_a_suggestion(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(

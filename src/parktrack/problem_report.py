@@ -1,8 +1,10 @@
-"""`validate`'s findings for programs: JSON, and GitHub Actions annotations that show each problem on
-its line of the pull request. Returns text; never prints."""
+"""`validate`'s findings for programs: JSON, GitHub Actions annotations that show each problem on its
+line of the pull request, and GitLab's code quality report that lists them in the merge request.
+Returns text; never prints."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -41,6 +43,27 @@ def as_github(problems: Sequence[Problem], cwd: Path) -> str:
         text = f"{problem.where}: {problem.message}" if problem.where else problem.message
         lines.append(f"::error {named}::{_data(text)}")
     return "\n".join(lines)
+
+
+def as_gitlab(problems: Sequence[Problem], cwd: Path) -> str:
+    """GitLab's code quality report (its subset of Code Climate's issues): the merge request lists each
+    problem at its file and line. `[]` when the ledger validates."""
+    issues = []
+    for problem in problems:
+        path = _relative(Path(problem.path), cwd)
+        text = f"{problem.where}: {problem.message}" if problem.where else problem.message
+        issues.append(
+            {
+                "description": text,
+                "check_name": "parktrack-validate",
+                "fingerprint": hashlib.sha256(f"{path}\0{text}".encode()).hexdigest()[
+                    :32
+                ],  # the same problem, the same id
+                "severity": "major",
+                "location": {"path": path, "lines": {"begin": problem.line or 1}},
+            }
+        )
+    return json.dumps(issues, ensure_ascii=False, indent=2)
 
 
 def _relative(path: Path, cwd: Path) -> str:

@@ -52,6 +52,7 @@ class ProblemFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    gitlab = "gitlab"
 
 
 @app.command()
@@ -63,9 +64,11 @@ def validate(
             "--format",
             "-f",
             help="text: one line a problem; json: one object for programs; github: GitHub Actions annotations, "
-            "each problem shown on its line of the pull request.",
+            "each problem shown on its line of the pull request; gitlab: GitLab's code quality report, each "
+            "problem listed in the merge request (write it with -o).",
         ),
     ] = ProblemFormat.text,
+    out: OutputOpt = None,
 ) -> None:
     """Check the ledger files: shapes, dates, ids, unit references. Exit 1 listing every problem."""
     from parktrack import cache, datadir
@@ -74,9 +77,9 @@ def validate(
     if folder.bundled:  # the bundled copy always validates; passing it off as yours would hide a missing ledger
         raise UsageError(_("no ledger to validate: no data/tasks.yaml at or above this folder; pass --data DIR"))
     if fmt is not ProblemFormat.text:
-        _report_problems(folder, fmt)
+        _report_problems(folder, fmt, out)
         return
-    print(_ok_line(folder, _counts(cache.validate(folder))))  # always the full check, never from the cache
+    emit(_ok_line(folder, _counts(cache.validate(folder))) + "\n", out)  # always the full check, never the cache
 
 
 def _ok_line(folder: DataDir, counts: dict[str, int]) -> str:
@@ -90,8 +93,9 @@ def _counts(loaded: Ledger) -> dict[str, int]:
             "groups": len(loaded.units) - units}  # fmt: skip
 
 
-def _report_problems(folder: DataDir, fmt: ProblemFormat) -> None:
-    """The full check's outcome on stdout, for a program; exit 1 (the count on stderr) when it fails."""
+def _report_problems(folder: DataDir, fmt: ProblemFormat, out: Path | None) -> None:
+    """The full check's outcome for a program, on stdout or in `out`; exit 1 when it fails, with the count
+    on stderr (and, for GitLab, whose report goes to a file, every problem as the text format says it)."""
     from parktrack import cache, problem_report
 
     counts: dict[str, int] | None = None
@@ -101,13 +105,16 @@ def _report_problems(folder: DataDir, fmt: ProblemFormat) -> None:
     except DataError as error:
         problems = error.problems
     if fmt is ProblemFormat.json:
-        print(problem_report.as_json(folder.path, problems, counts))
-    elif counts is not None:
-        print(_ok_line(folder, counts))  # in the job's log
+        text = problem_report.as_json(folder.path, problems, counts)
+    elif fmt is ProblemFormat.gitlab:
+        text = problem_report.as_gitlab(problems, Path.cwd())
+    elif counts is None:
+        text = problem_report.as_github(problems, Path.cwd())
+    else:
+        text = _ok_line(folder, counts)  # GitHub's job log: the ledger validates
+    emit(text + "\n", out)
     if problems:
-        if fmt is ProblemFormat.github:
-            print(problem_report.as_github(problems, Path.cwd()))
-        raise ReportedDataError(problems)
+        raise DataError(problems) if fmt is ProblemFormat.gitlab else ReportedDataError(problems)
 
 
 @app.command("list")
