@@ -331,6 +331,10 @@ def test_a_hand_edit_names_its_fields_in_the_interface_language(cli: Cli, repo: 
     assert "编辑了 完成时限，时限原文，具体工作举措" in shown["zh-Hans"]
     assert not any(key in shown["zh-Hans"] for key in ("deadline", "text"))
     assert "edited deadline, deadline as written, task text" in shown["en"]
+    csv_zh = cli("history", "T02", "-f", "csv", "--lang", "zh-Hans", cwd=repo).stdout  # its `to` cell too
+    assert "完成时限，时限原文，具体工作举措" in csv_zh and "deadline, deadline_text" not in csv_zh
+    csv_en = cli("history", "T02", "-f", "csv", "--lang", "en", cwd=repo).stdout  # English CSV: the JSON's keys
+    assert "deadline, deadline_text, text" in csv_en
 
 
 def test_a_hidden_template_sheet_before_the_table_does_not_stop_init(cli: Cli, tmp_path: Path) -> None:

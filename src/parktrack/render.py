@@ -300,11 +300,18 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
 
 
 def _status_or_text(value: str) -> str:
-    """A status's label; anything else under a status key (history's `to` of an added item: its text)
-    is the ledger's own text, shown as displayed."""
+    """A status's label; a hand edit's fields (history's `to` of an edit) in words; anything else under a
+    status key (history's `to` of an added item: its text) is the ledger's own text, shown as displayed."""
     from parktrack import vocab
 
-    return vocab.status_label(value) if value in vocab.STATUSES else display(value)
+    if value in vocab.STATUSES:
+        return vocab.status_label(value)
+    return field_words(value) if all(key in CSV_HEADERS for key in value.split(", ")) else display(value)
+
+
+def field_words(fields: str) -> str:
+    """A hand edit's fields (`deadline, text`, as JSON gives them) in the words CSV heads them with."""
+    return _(", ").join(_(CSV_HEADERS[key]) if key in CSV_HEADERS else key for key in fields.split(", "))
 
 
 def _labelled(label: Callable[[str], str], each: bool) -> Callable[[Any], Any]:

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parktrack.i18n import N_, _, display, ngettext
-from parktrack.render import iso
+from parktrack.render import field_words, iso
 from parktrack.vocab import (
     COMPARISON_WORDS,
     INDICATOR_KIND_WORDS,
@@ -422,7 +422,7 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
         if row.change == "status":
             change = f"{_label(row.old)} → {_label(row.new)}"
         elif row.change == "edit":
-            change = _("edited {field}").format(field=_field_words(row.new or ""))
+            change = _("edited {field}").format(field=field_words(row.new or ""))
         elif row.change == "add":
             change = _("added: {text}").format(text=display(row.new or ""))
         elif row.period is not None:  # an indicator's figure, correction or withdrawal
@@ -434,13 +434,6 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
             row.commit[:7], row.committed[:10], row.author, row.task_id, change, effective, display(row.note or "")
         )
     return table
-
-
-def _field_words(fields: str) -> str:
-    """A hand edit's fields (`deadline, text`, as JSON gives them) in the words CSV heads them with."""
-    from parktrack.render import CSV_HEADERS
-
-    return _(", ").join(_(CSV_HEADERS[key]) if key in CSV_HEADERS else key for key in fields.split(", "))
 
 
 def _label(status: str | None) -> str:
