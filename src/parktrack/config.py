@@ -102,7 +102,7 @@ def write_setting(path: Path, key: str, value: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, new)
     except OSError as error:  # a read-only folder, a full disk
-        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
+        raise WriteError.refused(path, error) from None
 
 
 def choose_language(option: str | None, environ: Mapping[str, str]) -> Language:

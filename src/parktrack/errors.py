@@ -132,3 +132,10 @@ class WriteError(ParktrackError):
     """The ledger could not be written (read-only plan, lock held, disk error)."""
 
     exit_code = EXIT_WRITE
+
+    @classmethod
+    def refused(cls, path: Path | str, error: OSError) -> WriteError:
+        """A file or folder the system would not write (read-only, a full disk, a file where a folder goes)."""
+        from parktrack.i18n import _
+
+        return cls(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error))

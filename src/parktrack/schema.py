@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 
 from parktrack import models, store
 from parktrack.errors import WriteError
-from parktrack.i18n import _
 from parktrack.vocab import STATUSES
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -86,7 +85,7 @@ def write_schemas(folder: Path) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # a file where the folder goes, a read-only parent
-        raise WriteError(_("{path}: cannot write: {reason}").format(path=folder, reason=error.strerror)) from None
+        raise WriteError.refused(folder, error) from None
     written = []
     for name, text in schema_texts().items():
         path = folder / name

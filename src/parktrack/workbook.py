@@ -264,7 +264,7 @@ def save(book: Workbook, path: Path) -> None:
         book.save(temporary)
         temporary.replace(path)
     except OSError as error:
-        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
+        raise WriteError.refused(path, error) from None
     finally:
         with contextlib.suppress(OSError):  # NotADirectoryError when a file stands where the folder goes
             temporary.unlink(missing_ok=True)

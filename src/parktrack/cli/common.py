@@ -237,7 +237,7 @@ def _write_atomically(path: Path, text: str) -> None:
     try:
         atomic_write(path, text)
     except OSError as error:  # a read-only folder, a full disk
-        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
+        raise WriteError.refused(path, error) from None
 
 
 def load_ledger(data: Path | None, indicators: bool = False) -> Ledger:
