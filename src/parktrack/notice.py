@@ -64,21 +64,17 @@ def _item(row: query.Row, as_of: date) -> NoticeItem:
 
 
 def write_all(ledger: Ledger, found: list[Notice], folder: Path) -> None:
-    """Each notice as its own file in `folder` (made if needed), replaced whole; OS errors as WriteError."""
+    """Each notice as its own file in `folder` (made if needed), replaced whole, named by the day and the
+    unit, distinct from every other unit's; OS errors as WriteError."""
     path = folder
+    names = distinct_name_parts({unit.id: display(unit.name) for unit in ledger.units})  # in the interface's script
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for notice in found:
-            path = folder / file_name(ledger, notice)
+            path = folder / f"{notice.as_of.isoformat()}-{names[notice.unit.id]}.txt"  # 2024-07-01-縣財政局.txt
             atomic_write(path, text(notice, ledger.plan.title))
     except OSError as error:  # a read-only folder, a full disk
-        raise WriteError(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror)) from None
-
-
-def file_name(ledger: Ledger, notice: Notice) -> str:
-    """`2024-07-01-縣財政局.txt` (the unit's name in the interface's script, distinct from every other unit's)."""
-    names = distinct_name_parts({unit.id: display(unit.name) for unit in ledger.units})
-    return f"{notice.as_of.isoformat()}-{names[notice.unit.id]}.txt"
+        raise WriteError.refused(path, error) from None
 
 
 # --- the text ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import typer
 
 from parktrack.cli.common import DataOpt, NoCommitOpt, app, as_day, report_commit
 from parktrack.errors import DataError, Problem, UsageError
-from parktrack.i18n import _, display, ngettext, pgettext
+from parktrack.i18n import _, display, ngettext
 
 if TYPE_CHECKING:
     from parktrack.tableparse import TableLedger
@@ -100,8 +100,7 @@ def _print_summary(parsed: TableLedger) -> None:
         ),
     ]
     dated = sum(1 for item in parsed.items if item.deadline is not None and not item.deadline_implied)
-    separator = pgettext("between the counts of a list", ", ")  # Chinese: a full-width comma
-    print(_("read {source}: {counts}").format(source=parsed.source, counts=separator.join(counts)))
+    print(_("read {source}: {counts}").format(source=parsed.source, counts=_(", ").join(counts)))  # ，in Chinese
     print(_("deadlines: {dated} read as dates, {other} to check").format(dated=dated, other=len(parsed.items) - dated))
     for finding in parsed.notes:
         print(f"{finding.ref}: {display(finding.message)}")  # the file name exactly as on disk
