@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import subprocess
@@ -41,6 +42,13 @@ TERMINAL_HINTS = ("TTY_COMPATIBLE", "FORCE_COLOR")
 # the files' content, so tests share it safely; tests of the cache itself name folders of their own.
 SUITE_CACHE = Path(tempfile.mkdtemp(prefix="parktrack-test-cache-"))
 atexit.register(shutil.rmtree, SUITE_CACHE, ignore_errors=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Bytecode is written even where PYTHONDONTWRITEBYTECODE is set (this machine sets it): without it
+    # each test process compiles the test modules again (collecting takes 5 s instead of 2.5 s), and each
+    # parktrack process the suite starts compiles the package again (~70 ms each).
+    sys.dont_write_bytecode = False
 
 
 def cli_env(**extra: str) -> dict[str, str]:
@@ -110,11 +118,46 @@ def run(cache_dir: Path) -> Run:
 
 
 @pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the bundled data folder."""
+def data_copy(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A writable copy of the bundled data folder, which the suite's read cache already holds (unless
+    the test is marked `unread`: no command has read the copy yet)."""
     target = tmp_path / "ledger" / "data"
     shutil.copytree(DATA, target)
+    if request.node.get_closest_marker("unread") is None:
+        _seed_read_cache(target)
     return target
+
+
+def _seed_read_cache(copy: Path) -> None:
+    """Give a copy of the bundled data the suite cache's entries for the bundled data, as if a command
+    had read it there: entries are keyed by the files' bytes, so they answer as for the original (and
+    serve a refresh once the test edits the copy). The first command of a test then parses no YAML:
+    the bundled plan costs ~30 ms to parse, in hundreds of tests. The cache's own tests use caches of
+    their own, which start empty."""
+    from parktrack import cache
+    from parktrack.datadir import DataDir
+
+    for indicators, entry in _bundled_entries().items():
+        shutil.copyfile(entry, SUITE_CACHE / cache._entry_path(DataDir(copy), indicators).name)
+
+
+@functools.cache
+def _bundled_entries() -> dict[bool, Path]:
+    """The read cache's two entries (tasks only, and with indicators) for the bundled data, made by
+    parktrack once per test process and kept apart from the suite's cache."""
+    from parktrack import cache
+    from parktrack.datadir import DataDir
+
+    made, kept = Path(tempfile.mkdtemp(prefix="parktrack-test-entries-")), {}
+    atexit.register(shutil.rmtree, made, ignore_errors=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(cache.CACHE_DIR_VAR, str(made))
+        patch.delenv(cache.NO_CACHE_VAR, raising=False)
+        for indicators in (False, True):
+            cache.load_ledger(DataDir(DATA), indicators=indicators)
+            kept[indicators] = cache._entry_path(DataDir(DATA), indicators)
+    assert all(entry.exists() for entry in kept.values()), "parktrack wrote no cache entry for the bundled data"
+    return kept
 
 
 def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -203,14 +246,20 @@ def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
     return invoke
 
 
-def soffice_convert(source: Path, target: Path, convert_to: str, profile: Path) -> Path:
-    """`source` converted by LibreOffice (`--convert-to`), as an office that saves with it would; the
-    profile folder is LibreOffice's own, kept out of the user's."""
+# LibreOffice's profile, one per test process: a new profile costs each run ~0.4 s more, and two
+# processes must not share one (the second would hand its work to the first).
+SOFFICE_PROFILE = Path(tempfile.mkdtemp(prefix="parktrack-test-libreoffice-"))
+atexit.register(shutil.rmtree, SOFFICE_PROFILE, ignore_errors=True)
+
+
+def soffice_convert(source: Path, target: Path, convert_to: str) -> Path:
+    """`source` converted by LibreOffice (`--convert-to`), as an office that saves with it would; its
+    profile is the suite's own, kept out of the user's."""
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is needed (apt-get install libreoffice-calc-nogui; .ci/run installs it)"
     target.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", convert_to,
+        [soffice, f"-env:UserInstallation={SOFFICE_PROFILE.as_uri()}", "--headless", "--convert-to", convert_to,
          "--outdir", str(target), str(source)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip

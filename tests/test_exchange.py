@@ -6,8 +6,11 @@ by LibreOffice, read back by a second, independent reader (python-calamine).
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
 import shutil
+import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -69,11 +72,30 @@ def show(cli: Cli, repo: Path, task_id: str) -> dict[str, Any]:
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
+_CUTS: dict[tuple[str, ...], Path] = {}
+_CUTS_KEPT = Path(tempfile.mkdtemp(prefix="parktrack-test-cuts-"))
+atexit.register(shutil.rmtree, _CUTS_KEPT, ignore_errors=True)
+
+
 def cut(cli: Cli, repo: Path, folder: Path, unit: str | None = None, as_of: str = "2024-06-30") -> Path:
+    """`sheets` into `folder` (one unit's sheet, or every unit's). A unit's sheet already cut in this
+    process from the same commit and data files, for the same day, is copied from that cut: `sheets`
+    would write the same cells (openpyxl's time stamp aside)."""
+    key = (git(repo, "rev-parse", "HEAD"), as_of, unit or "", *_data_digests(repo / "data"))
+    if unit and key in _CUTS:
+        folder.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy2(_CUTS[key], folder / f"{unit}.xlsx"))
     args = ["sheets", "-o", str(folder), "--as-of", as_of, *ZH]
     result = cli(*args, *(["--unit", unit] if unit else []), cwd=repo)
     assert result.exit_code == 0, result.stderr
-    return folder / f"{unit}.xlsx" if unit else folder
+    if not unit:
+        return folder
+    _CUTS[key] = Path(shutil.copy2(folder / f"{unit}.xlsx", _CUTS_KEPT / f"{len(_CUTS)}.xlsx"))
+    return folder / f"{unit}.xlsx"
+
+
+def _data_digests(data: Path) -> list[str]:
+    return [hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(data.glob("*.yaml"))]
 
 
 def fill(path: Path, values: dict[str, dict[str, Any]], sheet: int = 0) -> dict[str, int]:
@@ -517,12 +539,11 @@ def test_resaved_by_libreoffice_or_as_csv_imports_the_same(cli: Cli, repo: Path,
             "M05": {"进展情况": "已与担保公司对接", "变更日期": datetime(2024, 6, 28)},
         },
     )
-    profile = tmp_path / "lo-profile"
-    resaved = soffice_convert(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", profile)
+    resaved = soffice_convert(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML")
     kept = openpyxl.load_workbook(resaved)
     assert kept["parktrack"].sheet_state in ("hidden", "veryHidden")  # LibreOffice keeps it (as hidden)
     assert kept.worksheets[0].protection.sheet and not kept.worksheets[0]["F4"].protection.locked
-    csv_utf8 = soffice_convert(finance, tmp_path / "csv", "csv:Text - txt - csv (StarCalc):44,34,76,1", profile)
+    csv_utf8 = soffice_convert(finance, tmp_path / "csv", "csv:Text - txt - csv (StarCalc):44,34,76,1")
     # Excel on a Chinese Windows saves CSV as GB18030: write one from the second reader's view
     seen = [
         [value.date().isoformat() if isinstance(value, datetime) else value for value in row]
@@ -668,7 +689,7 @@ def test_a_sheet_saved_in_an_old_format_is_refused_with_how_to_save_it(cli: Cli,
     refused, saying how to save it."""
     finance = cut(cli, repo, tmp_path / "round", FINANCE)
     fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
-    old_format = soffice_convert(finance, tmp_path / "saved", "xls:MS Excel 97", tmp_path / "lo")
+    old_format = soffice_convert(finance, tmp_path / "saved", "xls:MS Excel 97")
     before = data_bytes(repo)
     for lang, hint in ((EN, "save it as an Excel workbook (.xlsx)"), (ZH, "另存为 Excel 工作簿（.xlsx）")):
         result = cli("import", str(old_format), *lang, cwd=repo)
@@ -1383,7 +1404,7 @@ def test_a_cell_showing_a_formula_error_is_a_bad_cell(cli: Cli, repo: Path, tmp_
             "M05": {"进展情况": "=1/0", "变更日期": "2024-06-21"},
         },
     )
-    resaved = soffice_convert(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo-profile")
+    resaved = soffice_convert(finance, tmp_path / "resaved", "xlsx:Calc MS Excel 2007 XML")
     shown = openpyxl.load_workbook(resaved, data_only=True).worksheets[0]
     assert (shown.cell(row=rows["T45"], column=7).value, shown.cell(row=rows["M05"], column=7).value) == (
         "#NAME?",

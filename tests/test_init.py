@@ -280,7 +280,7 @@ def test_an_excel_97_workbook_gives_the_same_ledger(cli: Cli, tmp_path: Path) ->
     """The awkward workbook saved as .xls (Excel 97-2003, as many offices and WPS still save) by
     LibreOffice: merged cells and all, the ledger is the one the .xlsx gives, and cells are named alike."""
     awkward_workbook(tmp_path / "北園區台賬.xlsx")
-    old_format = soffice_convert(tmp_path / "北園區台賬.xlsx", tmp_path / "saved", "xls:MS Excel 97", tmp_path / "lo")
+    old_format = soffice_convert(tmp_path / "北園區台賬.xlsx", tmp_path / "saved", "xls:MS Excel 97")
     outcomes = {}
     for name, table in (("xlsx", tmp_path / "北園區台賬.xlsx"), ("xls", old_format)):
         (tmp_path / name).mkdir()

@@ -306,6 +306,7 @@ def kept(data: Path) -> set[str]:
     return {kinds[kind] for kind in kinds if cache._entry_path(datadir.DataDir(data), kind).exists()}
 
 
+@pytest.mark.unread
 def test_a_write_after_a_read_starts_from_the_entry_the_read_left(
     cli: Cli, repo: Path, counted: dict[str, int]
 ) -> None:
@@ -325,6 +326,7 @@ def test_a_write_after_a_read_starts_from_the_entry_the_read_left(
         assert answers(cli, data, *query) == answers(cli, data, *query, "--no-cache"), query
 
 
+@pytest.mark.unread
 def test_a_read_of_tasks_alone_refreshes_from_the_entry_with_indicators(
     cli: Cli, data_copy: Path, counted: dict[str, int]
 ) -> None:
