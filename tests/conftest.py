@@ -122,7 +122,7 @@ def data_copy(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """A writable copy of the bundled data folder, which the suite's read cache already holds (unless
     the test is marked `unread`: no command has read the copy yet)."""
     target = tmp_path / "ledger" / "data"
-    shutil.copytree(DATA, target)
+    shutil.copytree(DATA, target, copy_function=shutil.copyfile)
     if request.node.get_closest_marker("unread") is None:
         _seed_read_cache(target)
     return target
@@ -187,7 +187,7 @@ def repo(data_copy: Path, committed_data_git: Path) -> Path:
     happen once per test process, not once per test.
     """
     root = data_copy.parent
-    shutil.copytree(committed_data_git, root / ".git")
+    shutil.copytree(committed_data_git, root / ".git", copy_function=shutil.copyfile)  # no metadata: faster
     assert git(root, "status", "--porcelain") == "", "the data copy differs from the committed data"
     return root
 
@@ -288,5 +288,5 @@ def repo_with_history(
             result = cli(*step, cwd=root)
             assert result.exit_code == 0, (step, result.stderr)
         _WRITTEN_REPOS[name] = root
-    shutil.copytree(_WRITTEN_REPOS[name], target)
+    shutil.copytree(_WRITTEN_REPOS[name], target, copy_function=shutil.copyfile)
     return target
