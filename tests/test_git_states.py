@@ -12,6 +12,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import Cli, Outcome, git
 
 
@@ -39,3 +41,73 @@ def test_a_status_the_item_already_has_is_named_in_chinese(cli: Cli, repo: Path)
     again = _update(cli, repo, lang="zh-Hans")
     assert again.exit_code == 2
     assert "已完成" in again.stderr and "done" not in again.stderr
+
+
+# --- a merge, cherry-pick, revert, rebase or bisect in progress ------------------------------------------
+
+
+def _diverged(root: Path) -> None:
+    """main and side changed notes.txt differently: merging, picking or rebasing one onto the other stops."""
+    (root / "notes.txt").write_text("base\n", encoding="utf-8")
+    git(root, "add", "notes.txt")
+    git(root, "commit", "-q", "-m", "notes")
+    git(root, "checkout", "-q", "-b", "side")
+    (root / "notes.txt").write_text("side\n", encoding="utf-8")
+    git(root, "commit", "-q", "-am", "side's notes")
+    git(root, "checkout", "-q", "main")
+    (root / "notes.txt").write_text("main\n", encoding="utf-8")
+    git(root, "commit", "-q", "-am", "main's notes")
+
+
+def _stopped(root: Path, operation: str) -> None:
+    """`operation` started and stopped half-way, as git leaves it for the user to finish."""
+    _diverged(root)
+    if operation == "bisect":  # bisect stops by design: HEAD detached at a commit to test
+        git(root, "bisect", "start", "HEAD", "HEAD~3")
+        return
+    commands = {
+        "merge": ["merge", "side"],
+        "cherry-pick": ["cherry-pick", "side"],
+        "revert": ["revert", "--no-edit", "HEAD~1"],  # un-adding notes.txt, which main changed since
+        "rebase": ["rebase", "side"],
+    }
+    stopped = _git_may_fail(root, *commands[operation])
+    assert stopped.returncode != 0, f"git {operation} did not stop: {stopped.stdout}"
+
+
+@pytest.mark.parametrize("operation", ["merge", "cherry-pick", "revert", "rebase", "bisect"])
+def test_a_write_in_the_middle_of_a_git_operation_writes_nothing(cli: Cli, repo: Path, operation: str) -> None:
+    """A merge or cherry-pick refuses parktrack's commit (after the ledger was written); a commit made
+    during a rebase or bisect is dropped by `git rebase --abort` / `git bisect reset`. Refused before writing."""
+    _stopped(repo, operation)
+    before, head = _tasks(repo).read_bytes(), _head(repo)
+    result = _update(cli, repo)
+    assert result.exit_code == 4, (result.stdout, result.stderr)
+    assert "nothing was written" in result.stderr and "Traceback" not in result.stderr
+    assert _tasks(repo).read_bytes() == before and _head(repo) == head
+
+
+def _ledger_files(root: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in (root / "data").glob("*.yaml")}
+
+
+WRITES = {
+    "update": ("update", "T07", "--status", "done", "--date", "2024-06-28"),
+    "note": ("note", "T07", "調度", "--date", "2024-06-28"),
+    "record": ("record", "gross-output", "10.5", "--period", "2024Q1", "--date", "2024-04-10"),
+    "add": ("add", "--text", "會議交辦", "--lead", "縣財政局", "--deadline", "2024-09-30", "--date", "2024-06-01"),
+    "init": ("init", "second", "--title", "另一方案", "--year", "2024"),
+}
+
+
+@pytest.mark.parametrize("command", WRITES)
+def test_every_write_refuses_a_merge_under_way_in_chinese(cli: Cli, repo: Path, command: str) -> None:
+    _stopped(repo, "merge")
+    before = _ledger_files(repo)
+    status = git(repo, "status", "--porcelain")
+    result = cli("--lang", "zh-Hans", *WRITES[command], cwd=repo)
+    assert result.exit_code == 4, (result.stdout, result.stderr)
+    assert "合并" in result.stderr and "未写入" in result.stderr, result.stderr
+    assert "git merge --abort" in result.stderr
+    assert _ledger_files(repo) == before
+    assert git(repo, "status", "--porcelain") == status and not (repo / "second").exists()
