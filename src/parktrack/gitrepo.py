@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from parktrack.errors import GitError
-from parktrack.i18n import _
+from parktrack.i18n import N_, _
 
 _IDENTITY_COMMAND = 'git config --global user.name "Your Name" && git config --global user.email you@example.org'
 
@@ -78,18 +78,38 @@ def repo_root(folder: Path) -> Path | None:
 
 def repo_to_write_in(folder: Path) -> Path | None:
     """`repo_root`, refusing what could not be committed: git's index lock is held (or left by a killed
-    git). One git run for both: a write runs git four times in all, and each run costs ~20 ms."""
-    found = _rev_parse(folder, "--git-path", "index.lock")
+    git), or a merge, cherry-pick, revert, rebase or bisect is under way (git refuses a commit of one
+    file during the first two, and the others would take parktrack's commit with them when aborted or
+    reset). One git run for all: a write runs git four times in all, and each run costs ~20 ms."""
+    found = _rev_parse(folder, "--git-path", "index.lock", *(a for name in _UNDER_WAY for a in ("--git-path", name)))
     if found is None:
         return None
-    lock = (folder / found[-1]).resolve()  # git gives it relative to the folder it ran in
+    lock, *under_way = ((folder / line).resolve() for line in found[1:])  # relative to the folder git ran in
     if lock.exists():
         message = _(
             "git's index is locked ({lock}): another git command is running, or one was killed; "
             "nothing was written. If no git command is running, remove that file and run this again"
         )
         raise GitError(message.format(lock=lock))
+    for (operation, way_out), marker in zip(_UNDER_WAY.values(), under_way, strict=True):
+        if marker.exists():
+            message = _(
+                "{operation} is under way in {repo}, so parktrack cannot commit; nothing was written. "
+                "Finish it or abort it ({command}), then run this again"
+            )
+            raise GitError(message.format(operation=_(operation), repo=found[0], command=way_out))
     return Path(found[0])
+
+
+# What git leaves in its folder while an operation waits for the user: the operation and its way out.
+_UNDER_WAY = {
+    "MERGE_HEAD": (N_("a merge"), "git merge --continue / git merge --abort"),
+    "CHERRY_PICK_HEAD": (N_("a cherry-pick"), "git cherry-pick --continue / git cherry-pick --abort"),
+    "REVERT_HEAD": (N_("a revert"), "git revert --continue / git revert --abort"),
+    "rebase-merge": (N_("a rebase"), "git rebase --continue / git rebase --abort"),
+    "rebase-apply": (N_("a rebase"), "git rebase --continue / git rebase --abort"),
+    "BISECT_LOG": (N_("a bisect"), "git bisect reset"),
+}
 
 
 def _rev_parse(folder: Path, *asked: str) -> list[str] | None:
