@@ -111,3 +111,45 @@ def test_every_write_refuses_a_merge_under_way_in_chinese(cli: Cli, repo: Path, 
     assert "git merge --abort" in result.stderr
     assert _ledger_files(repo) == before
     assert git(repo, "status", "--porcelain") == status and not (repo / "second").exists()
+
+
+# --- other work in the repository when a write commits --------------------------------------------------
+
+
+NEW_UNIT = "  - id: new-bureau\n    name: 縣新設局\n    aliases: []\n    kind: unit\n"
+
+
+def test_add_does_not_commit_an_item_naming_a_unit_only_an_uncommitted_edit_knows(cli: Cli, repo: Path) -> None:
+    """The item was checked against units.yaml on disk; a commit of tasks.yaml alone would hold a ledger
+    that does not validate (a clone, CI, `history` all read 縣新設局 as unknown)."""
+    units = repo / "data" / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8") + NEW_UNIT, encoding="utf-8")
+    before, head = _ledger_files(repo), _head(repo)
+    added = cli("--lang", "en", *WRITES["add"][:3], "--lead", "縣新設局", *WRITES["add"][5:], cwd=repo)
+    assert added.exit_code == 5, (added.stdout, added.stderr)
+    assert f"{units} has changes that are not committed" in added.stderr
+    assert _ledger_files(repo) == before and _head(repo) == head
+    # the way out, as printed: the unit committed first, then the item goes in and HEAD validates
+    git(repo, "add", "--", "data/units.yaml")
+    git(repo, "commit", "-q", "-m", "hand edit", "--", "data/units.yaml")
+    again = cli("--lang", "en", *WRITES["add"][:3], "--lead", "縣新設局", *WRITES["add"][5:], cwd=repo)
+    assert again.exit_code == 0, again.stderr
+    assert git(repo, "status", "--porcelain") == ""
+    assert cli("--lang", "en", "validate", cwd=repo).exit_code == 0
+
+
+def test_the_users_staged_and_unstaged_work_stays_as_it_was(cli: Cli, repo: Path) -> None:
+    (repo / "notes.txt").write_text("會議紀要\n", encoding="utf-8")
+    (repo / "draft.txt").write_text("草稿\n", encoding="utf-8")
+    git(repo, "add", "notes.txt")
+    schema_note = repo / "data" / "README.txt"
+    schema_note.write_text("說明\n", encoding="utf-8")
+    git(repo, "add", "data/README.txt")
+    status = git(repo, "status", "--porcelain", "--untracked-files=all")
+    for command in ("update", "record"):
+        result = cli("--lang", "en", *WRITES[command], cwd=repo)
+        assert result.exit_code == 0, result.stderr
+        committed = git(repo, "show", "--format=", "--name-only", "HEAD").split()
+        assert committed == ["data/tasks.yaml" if command == "update" else "data/indicators.yaml"]
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == status
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["data/README.txt", "notes.txt"]
