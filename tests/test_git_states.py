@@ -153,3 +153,47 @@ def test_the_users_staged_and_unstaged_work_stays_as_it_was(cli: Cli, repo: Path
         assert committed == ["data/tasks.yaml" if command == "update" else "data/indicators.yaml"]
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == status
     assert git(repo, "diff", "--cached", "--name-only").split() == ["data/README.txt", "notes.txt"]
+
+
+# --- history where git's record is cut or moved --------------------------------------------------------
+
+
+def _three_changes(cli: Cli, root: Path) -> list[str]:
+    """T07, T08, T09 started, one commit each; their shas, oldest first."""
+    for task, day in (("T07", "2024-05-07"), ("T08", "2024-05-08"), ("T09", "2024-05-09")):
+        result = cli("--lang", "en", "update", task, "--status", "in_progress", "--date", day, cwd=root)
+        assert result.exit_code == 0, result.stderr
+    return git(root, "log", "-3", "--reverse", "--format=%H").split()
+
+
+def _trail(cli: Cli, root: Path, *args: str) -> tuple[list[tuple[str, str]], str]:
+    result = cli("--lang", "en", "history", "--format", "json", *args, cwd=root)
+    assert result.exit_code == 0, result.stderr
+    return [(row["id"], row["commit"]) for row in json.loads(result.stdout)], result.stderr
+
+
+def test_a_shallow_clone_says_its_trail_is_cut_where_it_is(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """CI clones shallow (GitLab's default depth is 20): the oldest commit it has holds every change made
+    before it, and `history` must not pass them off as that commit's without a word."""
+    shas = _three_changes(cli, repo)
+    full, warned = _trail(cli, repo)
+    assert full == [("T07", shas[0][:10]), ("T08", shas[1][:10]), ("T09", shas[2][:10])] and warned == ""
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", repo.as_uri(), str(clone))
+    rows, warned = _trail(cli, clone)
+    assert rows == [("T07", shas[2][:10]), ("T08", shas[2][:10]), ("T09", shas[2][:10])]  # all git can say
+    assert shas[2][:10] in warned and "git fetch --unshallow" in warned, warned
+    zh = cli("--lang", "zh-Hans", "history", "--format", "json", cwd=clone)
+    assert zh.exit_code == 0 and "git fetch --unshallow" in zh.stderr and "浅" in zh.stderr, zh.stderr
+    git(clone, "fetch", "-q", "--unshallow")
+    assert _trail(cli, clone) == (full, "")
+
+
+def test_a_moved_data_folder_says_where_its_trail_starts(cli: Cli, repo: Path) -> None:
+    shas = _three_changes(cli, repo)
+    git(repo, "mv", "data", "ledger")
+    git(repo, "commit", "-q", "-m", "move the data folder")
+    moved = _head(repo)
+    rows, warned = _trail(cli, repo, "--data", "ledger")
+    assert rows == [("T07", moved[:10]), ("T08", moved[:10]), ("T09", moved[:10])], shas
+    assert moved[:10] in warned and "data/tasks.yaml" in warned, warned
