@@ -271,6 +271,25 @@ def log(repo: Path, path: str, since: date | None) -> Iterator[Commit]:
         yield Commit(sha, parents.split(), author, email, when, pairs)
 
 
+def shallow_boundary(repo: Path) -> set[str]:
+    """The commits where a shallow clone's history stops (git shows them without parents)."""
+    found = git(repo, "rev-parse", "--git-path", "shallow")
+    shallow = repo / found.stdout.removesuffix("\n")  # relative to the folder git ran in
+    return set(shallow.read_text(encoding="ascii").split()) if found.returncode == 0 and shallow.is_file() else set()
+
+
+def renamed_from(repo: Path, commit: Commit, path: str) -> str | None:
+    """The path `path` had before `commit` moved it there (against its first parent), if it did."""
+    if not commit.parents:
+        return None
+    result = git(repo, "diff-tree", "-r", "-M", "--name-status", "-z", commit.parents[0], commit.sha, plain=True)
+    fields = result.stdout.split("\0")
+    for index, status in enumerate(fields):
+        if status.startswith("R") and fields[index + 2 : index + 3] == [path]:
+            return fields[index + 1]
+    return None
+
+
 def blob_ids(repo: Path, path: str, shas: set[str]) -> dict[str, str | None]:
     """The blob id of `path` in each commit (None where the file does not exist), through one `git cat-file`."""
     specs = sorted(shas)

@@ -99,12 +99,30 @@ def audit_trail(
             if key not in memo.diffs:
                 memo.diffs[key] = versions.changes(new, olds)
             rows += [AuditRow(c.sha[:10], c.author, c.email, c.when, *change) for change in memo.diffs[key]]
+            if memo.diffs[key] and all(blob_of[p] is None for p in c.parents):
+                _say_where_the_trail_starts(repo, path, c)
             last_good = new
             versions.done([new, *(blob_of[p] for p in c.parents)], last_good)
     memo.save()
     if last_good is not None:
         versions.keep_newest(last_good)
     return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
+
+
+def _say_where_the_trail_starts(repo: Path, path: str, brought: gitrepo.Commit) -> None:
+    """A commit that brought the file with changes in it (the oldest a shallow clone has, or a move)
+    is shown making them: say so, since git cannot say who made them."""
+    if not brought.parents and brought.sha in gitrepo.shallow_boundary(repo):
+        message = _(
+            "this is a shallow clone whose history stops at commit {sha}: the changes to {path} made "
+            "before it are shown under it; `git fetch --unshallow` reads the whole trail"
+        )
+        warn(message.format(sha=brought.sha[:10], path=path))
+        return
+    old = gitrepo.renamed_from(repo, brought, path)
+    if old is not None:
+        message = _("{path} was moved from {old} in commit {sha}: the changes made before the move are shown under it")
+        warn(message.format(path=path, old=old, sha=brought.sha[:10]))
 
 
 def _key(new: str | None, olds: Sequence[str | None]) -> str:
