@@ -197,3 +197,21 @@ def test_a_moved_data_folder_says_where_its_trail_starts(cli: Cli, repo: Path) -
     rows, warned = _trail(cli, repo, "--data", "ledger")
     assert rows == [("T07", moved[:10]), ("T08", moved[:10]), ("T09", moved[:10])], shas
     assert moved[:10] in warned and "data/tasks.yaml" in warned, warned
+
+
+def _way_out(message: str, verb: str) -> str:
+    """The command the refusal prints after `verb` (look at them with / discard them with)."""
+    return message.split(f"{verb} `", 1)[1].split("`", 1)[0]
+
+
+def test_a_staged_hand_edit_is_shown_and_discarded_by_the_commands_the_refusal_prints(cli: Cli, repo: Path) -> None:
+    tasks = _tasks(repo)
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("  - id: T10\n", "  # 重點\n  - id: T10\n"), "utf-8")
+    git(repo, "add", "data/tasks.yaml")  # staged, as an editor's git panel does
+    refused = _update(cli, repo)
+    assert refused.exit_code == 5, refused.stderr
+    shown = subprocess.run(_way_out(refused.stderr, "Look at them with"), shell=True, capture_output=True, text=True)
+    assert "+  # 重點" in shown.stdout, shown
+    subprocess.run(_way_out(refused.stderr, "discard them with"), shell=True, check=True)
+    assert git(repo, "status", "--porcelain") == ""
+    assert _update(cli, repo).exit_code == 0
