@@ -105,9 +105,9 @@ def _uncommitted(repo: Path, path: Path) -> WriteError:
     message = _(
         "{path} has changes that are not committed (a hand edit, or a write interrupted before its commit); "
         "a parktrack commit holds only its own change, so nothing was written. Look at them with "
-        "`git -C {repo} diff -- {file}`, then commit them with "
+        "`git -C {repo} diff HEAD -- {file}`, then commit them with "
         '`git -C {repo} add -- {file} && git -C {repo} commit -m "hand edit" -- {file}` '
-        "or discard them with `git -C {repo} checkout -- {file}`, and run this again"
+        "or discard them with `git -C {repo} checkout HEAD -- {file}`, and run this again"
     )
     return WriteError(message.format(path=path, repo=repo, file=relative))
 
