@@ -8,7 +8,6 @@ interface's language); `history` must not credit a change to a commit that did n
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
