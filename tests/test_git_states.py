@@ -214,3 +214,21 @@ def test_a_staged_hand_edit_is_shown_and_discarded_by_the_commands_the_refusal_p
     subprocess.run(_way_out(refused.stderr, "discard them with"), shell=True, check=True)
     assert git(repo, "status", "--porcelain") == ""
     assert _update(cli, repo).exit_code == 0
+
+
+# --- files git is told not to look at -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", ["--assume-unchanged", "--skip-worktree"])
+def test_a_data_file_git_is_told_not_to_look_at_is_not_written(cli: Cli, repo: Path, mark: str) -> None:
+    """GUI clients offer both marks to "ignore local changes". git status then hides a hand edit, which
+    the commit would carry (assume-unchanged), or git refuses to commit the file at all after the write
+    (skip-worktree: `git commit` fails without a word)."""
+    git(repo, "update-index", mark, "data/tasks.yaml")
+    tasks = _tasks(repo)
+    tasks.write_text(tasks.read_text(encoding="utf-8").replace("  - id: T10\n", "  # 重點\n  - id: T10\n"), "utf-8")
+    before, head = tasks.read_bytes(), _head(repo)
+    result = _update(cli, repo, lang="zh-Hans")
+    assert result.exit_code == 4, (result.stdout, result.stderr)
+    assert "未写入" in result.stderr and "update-index" in result.stderr and f"--no-{mark[2:]}" in result.stderr
+    assert tasks.read_bytes() == before and _head(repo) == head
