@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from parktrack import store
 from parktrack.collector import paused
-from parktrack.errors import DataError, Problem, RefusedChangeError, UsageError, WriteError
+from parktrack.errors import DataError, GitError, Problem, RefusedChangeError, UsageError, WriteError
 from parktrack.i18n import _
 from parktrack.store import DataDir, Splice
 
@@ -94,7 +94,15 @@ def commit_target(data: DataDir, file_names: Sequence[str]) -> Path | None:
     repo = gitrepo.repo_to_write_in(data.path)
     if repo is None:
         return None
-    for path in map(data.file, file_names):
+    paths = [data.file(name) for name in file_names]
+    for path in gitrepo.hidden_from_git(repo, paths):  # git status would not tell their changes
+        message = _(
+            "git's index marks {path} as not to be looked at (assume-unchanged or skip-worktree), so git would "
+            "neither show its uncommitted changes nor commit it as written; nothing was written. Clear the mark "
+            "with `git -C {repo} update-index --no-assume-unchanged --no-skip-worktree -- {file}`, then run this again"
+        )
+        raise GitError(message.format(path=path, repo=repo, file=path.resolve().relative_to(repo.resolve())))
+    for path in paths:
         if gitrepo.uncommitted(repo, path):
             raise _uncommitted(repo, path)
     return repo
