@@ -232,3 +232,20 @@ def test_a_data_file_git_is_told_not_to_look_at_is_not_written(cli: Cli, repo: P
     assert result.exit_code == 4, (result.stdout, result.stderr)
     assert "未写入" in result.stderr and "update-index" in result.stderr and f"--no-{mark[2:]}" in result.stderr
     assert tasks.read_bytes() == before and _head(repo) == head
+
+
+def test_a_data_folder_git_ignores_is_not_written_and_the_way_out_works(cli: Cli, repo: Path) -> None:
+    """A .gitignore copied from a template (`data/`): git status shows nothing, and the commit fails after
+    the write (pathspec 'data/tasks.yaml' did not match any file known to git)."""
+    git(repo, "rm", "-q", "-r", "--cached", "data")
+    (repo / ".gitignore").write_text("data/\n", encoding="utf-8")
+    git(repo, "add", ".gitignore")
+    git(repo, "commit", "-q", "-m", "ignore the data")
+    before, head = _tasks(repo).read_bytes(), _head(repo)
+    result = _update(cli, repo, lang="zh-Hans")
+    assert result.exit_code == 5, (result.stdout, result.stderr)
+    assert "未写入" in result.stderr and ".gitignore" in result.stderr, result.stderr
+    assert _tasks(repo).read_bytes() == before and _head(repo) == head
+    subprocess.run(_way_out(result.stderr, "请用"), shell=True, check=True, capture_output=True)
+    assert _update(cli, repo).exit_code == 0
+    assert git(repo, "show", "--format=", "--name-only", "HEAD").split() == ["data/tasks.yaml"]
