@@ -140,13 +140,14 @@ def _git_marker(folder: Path) -> Path | None:
     return None
 
 
-def uncommitted(repo: Path, path: Path) -> bool:
-    """Whether `path` differs from what is committed (changed, staged or untracked)."""
+def uncommitted(repo: Path, path: Path) -> str:
+    """How `path` differs from what is committed, as `git status --porcelain` says it ("" if it does not):
+    ` M` changed, `??` untracked, `!!` ignored and untracked (git would not commit it) ..."""
     relative = str(path.resolve().relative_to(repo.resolve()))
-    result = git(repo, "status", "--porcelain", "--untracked-files=all", "--", relative, plain=True)
+    result = git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored", "--", relative, plain=True)
     if result.returncode:
         raise GitError(_("git status failed: {reason}").format(reason=" ".join(result.stderr.split())))
-    return bool(result.stdout.strip())
+    return result.stdout[:2] if result.stdout.strip() else ""
 
 
 def hidden_from_git(repo: Path, paths: Sequence[Path]) -> list[Path]:

@@ -103,9 +103,22 @@ def commit_target(data: DataDir, file_names: Sequence[str]) -> Path | None:
         )
         raise GitError(message.format(path=path, repo=repo, file=path.resolve().relative_to(repo.resolve())))
     for path in paths:
-        if gitrepo.uncommitted(repo, path):
+        state = gitrepo.uncommitted(repo, path)
+        if state == "!!":
+            raise _ignored(repo, path)
+        if state:
             raise _uncommitted(repo, path)
     return repo
+
+
+def _ignored(repo: Path, path: Path) -> WriteError:
+    relative = path.resolve().relative_to(repo.resolve())
+    message = _(
+        "{path} is not tracked by git and its .gitignore ignores it, so parktrack cannot commit a change to it; "
+        "nothing was written. Track it with `git -C {repo} add -f -- {file} && "
+        'git -C {repo} commit -m "track the ledger" -- {file}`, or write with --no-commit'
+    )
+    return WriteError(message.format(path=path, repo=repo, file=relative))
 
 
 def _uncommitted(repo: Path, path: Path) -> WriteError:
