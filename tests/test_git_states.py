@@ -249,3 +249,22 @@ def test_a_data_folder_git_ignores_is_not_written_and_the_way_out_works(cli: Cli
     subprocess.run(_way_out(result.stderr, "请用"), shell=True, check=True, capture_output=True)
     assert _update(cli, repo).exit_code == 0
     assert git(repo, "show", "--format=", "--name-only", "HEAD").split() == ["data/tasks.yaml"]
+
+
+def test_a_ledger_never_committed_is_named_so_with_a_way_out_that_works(cli: Cli, data_copy: Path) -> None:
+    """The first day: the data folder copied into a fresh `git init`, nothing committed (an unborn branch).
+    The refusal must not call the file a hand edit, nor offer `git diff HEAD` / `git checkout HEAD`, which
+    fail where HEAD is not there."""
+    root = data_copy.parent
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Liaison Zhang")
+    git(root, "config", "user.email", "zhang@example.org")
+    before = _tasks(root).read_bytes()
+    refused = _update(cli, root, lang="zh-Hans")
+    assert refused.exit_code == 5, (refused.stdout, refused.stderr)
+    assert "未写入" in refused.stderr and "HEAD" not in refused.stderr and "手工修改" not in refused.stderr
+    assert _tasks(root).read_bytes() == before
+    subprocess.run(_way_out(refused.stderr, "请先用"), shell=True, check=True, capture_output=True)
+    assert _update(cli, root).exit_code == 0
+    assert git(root, "show", "--format=", "--name-only", "HEAD").split() == ["data/tasks.yaml"]
+    assert len(git(root, "rev-list", "HEAD").split()) == 2
