@@ -106,9 +106,22 @@ def commit_target(data: DataDir, file_names: Sequence[str]) -> Path | None:
         state = gitrepo.uncommitted(repo, path)
         if state == "!!":
             raise _ignored(repo, path)
+        if state == "??":
+            raise _never_committed(repo, path, data.path)
         if state:
             raise _uncommitted(repo, path)
     return repo
+
+
+def _never_committed(repo: Path, path: Path, folder: Path) -> WriteError:
+    """The whole data folder committed first: the ledger in git must validate without what is left out."""
+    relative = folder.resolve().relative_to(repo.resolve())
+    message = _(
+        "{path} has never been committed to git, so parktrack's commit would hold the whole file; nothing was "
+        "written. Commit the ledger first with "
+        '`git -C {repo} add -- {folder} && git -C {repo} commit -m "the ledger" -- {folder}`, then run this again'
+    )
+    return WriteError(message.format(path=path, repo=repo, folder=relative))
 
 
 def _ignored(repo: Path, path: Path) -> WriteError:
