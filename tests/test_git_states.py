@@ -268,3 +268,15 @@ def test_a_ledger_never_committed_is_named_so_with_a_way_out_that_works(cli: Cli
     assert _update(cli, root).exit_code == 0
     assert git(root, "show", "--format=", "--name-only", "HEAD").split() == ["data/tasks.yaml"]
     assert len(git(root, "rev-list", "HEAD").split()) == 2
+
+
+def test_init_in_a_folder_the_repository_ignores_writes_nothing(cli: Cli, repo: Path) -> None:
+    (repo / ".gitignore").write_text("ledgers/\n", encoding="utf-8")
+    git(repo, "add", ".gitignore")
+    git(repo, "commit", "-q", "-m", "ignore the ledgers")
+    head = _head(repo)
+    result = cli("--lang", "zh-Hans", "init", "ledgers/2025", "--title", "另一方案", "--year", "2025", cwd=repo)
+    assert result.exit_code == 5, (result.stdout, result.stderr)
+    assert "未写入" in result.stderr and ".gitignore" in result.stderr, result.stderr
+    assert not (repo / "ledgers").exists() and _head(repo) == head
+    assert git(repo, "status", "--porcelain") == ""
