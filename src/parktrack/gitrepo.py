@@ -150,6 +150,14 @@ def uncommitted(repo: Path, path: Path) -> str:
     return result.stdout[:2] if result.stdout.strip() else ""
 
 
+def ignored(repo: Path, path: Path) -> bool:
+    """Whether git's ignore rules (.gitignore ...) ignore `path`, which need not exist yet."""
+    result = git(repo, "check-ignore", "-q", "--", str(path.resolve().relative_to(repo.resolve())), plain=True)
+    if result.returncode > 1:
+        raise GitError(_("git check-ignore failed: {reason}").format(reason=" ".join(result.stderr.split())))
+    return result.returncode == 0
+
+
 def hidden_from_git(repo: Path, paths: Sequence[Path]) -> list[Path]:
     """Those of `paths` git's index marks assume-unchanged or skip-worktree: status does not look at them."""
     relative = {str(path.resolve().relative_to(repo.resolve())): path for path in paths}
