@@ -280,3 +280,39 @@ def test_init_in_a_folder_the_repository_ignores_writes_nothing(cli: Cli, repo: 
     assert "未写入" in result.stderr and ".gitignore" in result.stderr, result.stderr
     assert not (repo / "ledgers").exists() and _head(repo) == head
     assert git(repo, "status", "--porcelain") == ""
+
+
+# --- what held (a few representatives) -----------------------------------------------------------------
+
+
+def test_a_linked_worktree_commits_on_its_own_branch_and_minds_its_own_index_lock(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """`git worktree add`: .git is a file, the index and its lock are the worktree's own."""
+    other = tmp_path / "second"
+    git(repo, "worktree", "add", "-q", "-b", "unit-b", str(other))
+    assert (other / ".git").is_file()
+    (repo / ".git" / "index.lock").write_text("", encoding="utf-8")  # the main worktree's: not ours
+    assert _update(cli, other).exit_code == 0
+    assert git(other, "log", "-1", "--format=%s", "unit-b").startswith("T07:")
+    assert git(repo, "log", "-1", "--format=%s", "main").strip() == "import the 2024 ledger"
+    (repo / ".git" / "index.lock").unlink()
+    lock = repo / ".git" / "worktrees" / "second" / "index.lock"
+    lock.write_text("", encoding="utf-8")
+    refused = _update(cli, other, task="T08")
+    assert refused.exit_code == 4 and str(lock) in refused.stderr
+
+
+def test_a_hook_that_rejects_the_commit_is_exit_4_in_its_own_words(cli: Cli, repo: Path) -> None:
+    """Documented (README, exit 4 "after"): the data stays written, the next write names it uncommitted."""
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text('#!/bin/sh\necho "拒绝：先写周报" >&2\nexit 1\n', encoding="utf-8")
+    hook.chmod(0o755)
+    head = _head(repo)
+    result = _update(cli, repo, lang="zh-Hans")
+    assert result.exit_code == 4 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误：数据已写入，但 git commit 失败") and "拒绝：先写周报" in result.stderr
+    assert _head(repo) == head
+    following = _update(cli, repo, task="T08")
+    assert following.exit_code == 5 and "has changes that are not committed" in following.stderr
