@@ -188,14 +188,23 @@ def test_a_shallow_clone_says_its_trail_is_cut_where_it_is(cli: Cli, repo: Path,
     assert _trail(cli, clone) == (full, "")
 
 
-def test_a_moved_data_folder_says_where_its_trail_starts(cli: Cli, repo: Path) -> None:
+def test_history_follows_a_moved_data_folder(cli: Cli, repo: Path) -> None:
+    """A new year's ledger beside the old one: `git mv data 2024/data`. The changes are still the commits'
+    that made them, not the move's."""
     shas = _three_changes(cli, repo)
-    git(repo, "mv", "data", "ledger")
+    (repo / "2024").mkdir()
+    git(repo, "mv", "data", "2024/data")
     git(repo, "commit", "-q", "-m", "move the data folder")
-    moved = _head(repo)
-    rows, warned = _trail(cli, repo, "--data", "ledger")
-    assert rows == [("T07", moved[:10]), ("T08", moved[:10]), ("T09", moved[:10])], shas
-    assert moved[:10] in warned and "data/tasks.yaml" in warned, warned
+    expected = [("T07", shas[0][:10]), ("T08", shas[1][:10]), ("T09", shas[2][:10])]
+    assert _trail(cli, repo, "--data", "2024/data") == (expected, "")
+    git(repo, "mv", "2024", "archive")  # and moved again
+    git(repo, "commit", "-q", "-m", "archive the 2024 ledger")
+    result = cli(
+        "--lang", "en", "update", "T10", "--status", "done", "--date", "2024-06-28", "--data", "archive/data", cwd=repo
+    )
+    assert result.exit_code == 0, result.stderr
+    rows, warned = _trail(cli, repo, "--data", "archive/data")
+    assert rows == [*expected, ("T10", _head(repo)[:10])] and warned == ""
 
 
 def _way_out(message: str, verb: str) -> str:
