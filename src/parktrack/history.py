@@ -76,8 +76,7 @@ def audit_trail(
         raise GitError(message.format(folder=data_dir))
     path = str((data_dir / file_name).resolve().relative_to(repo.resolve()))
     kind = _INDICATORS if file_name == "indicators.yaml" else _TASKS
-    commits = list(gitrepo.log(repo, path, committed_since))
-    blob_of = gitrepo.blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
+    commits, blob_of = _commits_and_blobs(repo, path, committed_since)
 
     memo = _Memo.load(repo, path)
     rows: list[AuditRow] = []
@@ -109,20 +108,36 @@ def audit_trail(
     return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
 
 
+def _commits_and_blobs(
+    repo: Path, path: str, since: date | None, upto: str | None = None
+) -> tuple[list[gitrepo.Commit], dict[str, str | None]]:
+    """The commits that changed `path` (`upto` a commit, else HEAD), oldest first, and the file's blob in
+    each of them and their parents. A commit that moved the file there (`git mv data 2024/data`) is
+    followed to where it came from, so the changes made before a move stay under the commits that made
+    them and the move itself changes nothing."""
+    commits = list(gitrepo.log(repo, path, since, upto))
+    blob_of = gitrepo.blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
+    brought = [c for c in commits if c.parents and blob_of[c.sha] and all(blob_of[p] is None for p in c.parents)]
+    old = gitrepo.renamed_from(repo, brought[0], path) if brought else None
+    if old is None:
+        return commits, blob_of
+    before = brought[0].parents[0]
+    earlier, earlier_blobs = _commits_and_blobs(repo, old, since, before)
+    earlier_blobs.update(gitrepo.blob_ids(repo, old, {before}))  # the move's parent may not have changed it
+    known = {c.sha for c in commits}
+    merged = {**blob_of, **{sha: blob for sha, blob in earlier_blobs.items() if blob_of.get(sha) is None}}
+    return [c for c in earlier if c.sha not in known] + commits, merged
+
+
 def _say_where_the_trail_starts(repo: Path, path: str, brought: gitrepo.Commit) -> None:
-    """A commit that brought the file with changes in it (the oldest a shallow clone has, or a move)
-    is shown making them: say so, since git cannot say who made them."""
+    """The oldest commit a shallow clone has, shown making the changes made before it: say so, since git
+    cannot say who made them."""
     if not brought.parents and brought.sha in gitrepo.shallow_boundary(repo):
         message = _(
             "this is a shallow clone whose history stops at commit {sha}: the changes to {path} made "
             "before it are shown under it; `git fetch --unshallow` reads the whole trail"
         )
         warn(message.format(sha=brought.sha[:10], path=path))
-        return
-    old = gitrepo.renamed_from(repo, brought, path)
-    if old is not None:
-        message = _("{path} was moved from {old} in commit {sha}: the changes made before the move are shown under it")
-        warn(message.format(path=path, old=old, sha=brought.sha[:10]))
 
 
 def _key(new: str | None, olds: Sequence[str | None]) -> str:
