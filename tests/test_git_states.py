@@ -325,3 +325,21 @@ def test_a_hook_that_rejects_the_commit_is_exit_4_in_its_own_words(cli: Cli, rep
     assert _head(repo) == head
     following = _update(cli, repo, task="T08")
     assert following.exit_code == 5 and "has changes that are not committed" in following.stderr
+
+
+def test_a_write_on_a_detached_head_writes_nothing(cli: Cli, repo: Path) -> None:
+    """`git checkout <commit>` to look at last month's ledger, then a write: its commit is on no branch, and
+    the next `git checkout main` leaves it behind (only the reflog keeps it)."""
+    assert _update(cli, repo, task="T08").exit_code == 0
+    git(repo, "checkout", "-q", "HEAD~1")
+    before, head = _tasks(repo).read_bytes(), _head(repo)
+    result = _update(cli, repo, lang="zh-Hans")
+    assert result.exit_code == 4, (result.stdout, result.stderr)
+    assert "未写入" in result.stderr and "git -C" in result.stderr and "switch" in result.stderr, result.stderr
+    assert _tasks(repo).read_bytes() == before and _head(repo) == head
+    assert (
+        cli(
+            "--lang", "en", "update", "T07", "--status", "done", "--date", "2024-06-28", "--no-commit", cwd=repo
+        ).exit_code
+        == 0
+    )
