@@ -78,13 +78,15 @@ def repo_root(folder: Path) -> Path | None:
 
 def repo_to_write_in(folder: Path) -> Path | None:
     """`repo_root`, refusing what could not be committed: git's index lock is held (or left by a killed
-    git), or a merge, cherry-pick, revert, rebase or bisect is under way (git refuses a commit of one
+    git), a merge, cherry-pick, revert, rebase or bisect is under way (git refuses a commit of one
     file during the first two, and the others would take parktrack's commit with them when aborted or
-    reset). One git run for all: a write runs git five times in all, and each run costs ~10-20 ms."""
-    found = _rev_parse(folder, "--git-path", "index.lock", *(a for name in _UNDER_WAY for a in ("--git-path", name)))
+    reset), or HEAD is detached (a commit on no branch is left behind by the next checkout). One git run
+    for all: a write runs git five times in all, and each run costs ~10-20 ms."""
+    asked = ("index.lock", *_UNDER_WAY, "HEAD")
+    found = _rev_parse(folder, *(a for name in asked for a in ("--git-path", name)))
     if found is None:
         return None
-    lock, *under_way = ((folder / line).resolve() for line in found[1:])  # relative to the folder git ran in
+    lock, *under_way, head = ((folder / line).resolve() for line in found[1:])  # relative to the folder git ran in
     if lock.exists():
         message = _(
             "git's index is locked ({lock}): another git command is running, or one was killed; "
@@ -98,6 +100,13 @@ def repo_to_write_in(folder: Path) -> Path | None:
                 "Finish it or abort it ({command}), then run this again"
             )
             raise GitError(message.format(operation=_(operation), repo=found[0], command=way_out))
+    if head.is_file() and not head.read_bytes().startswith(b"ref:"):  # HEAD names a commit, not a branch
+        message = _(
+            "HEAD is detached in {repo} (on no branch): a commit made there is left behind by the next checkout, "
+            "so nothing was written. Go back to a branch (`git -C {repo} switch main`) or start one there "
+            "(`git -C {repo} switch -c NAME`), then run this again"
+        )
+        raise GitError(message.format(repo=found[0]))
     return Path(found[0])
 
 
