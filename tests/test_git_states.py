@@ -343,3 +343,22 @@ def test_a_write_on_a_detached_head_writes_nothing(cli: Cli, repo: Path) -> None
         ).exit_code
         == 0
     )
+
+
+LFS_POINTER = (
+    "version https://git-lfs.github.com/spec/v1\n"
+    "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+    "size 51234\n"
+)
+
+
+def test_a_git_lfs_pointer_in_place_of_the_ledger_is_named_with_the_way_out(cli: Cli, repo: Path) -> None:
+    """A repository whose YAML went to Git LFS, cloned where git-lfs is missing: each file holds a pointer."""
+    _tasks(repo).write_text(LFS_POINTER, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "tasks.yaml to LFS")
+    for command in (("validate",), ("list",), WRITES["update"]):
+        result = cli("--lang", "zh-Hans", *command, cwd=repo)
+        assert result.exit_code == 1, (command, result.stderr)
+        assert f"{_tasks(repo)}:1:1:" in result.stderr and "git lfs pull" in result.stderr, result.stderr
+        assert "LFS" in result.stderr and "映射" not in result.stderr
+    assert _tasks(repo).read_text(encoding="utf-8") == LFS_POINTER
