@@ -362,3 +362,21 @@ def test_a_git_lfs_pointer_in_place_of_the_ledger_is_named_with_the_way_out(cli:
         assert f"{_tasks(repo)}:1:1:" in result.stderr and "git lfs pull" in result.stderr, result.stderr
         assert "LFS" in result.stderr and "映射" not in result.stderr
     assert _tasks(repo).read_text(encoding="utf-8") == LFS_POINTER
+
+
+def test_history_follows_a_move_made_on_a_branch_while_main_went_on_writing(cli: Cli, repo: Path) -> None:
+    """The office moves the folder on a branch while a liaison records on main; git's merge carries the
+    record into the moved file. Each change stays under the commit that made it, not the merge."""
+    first = _three_changes(cli, repo)[0]
+    git(repo, "checkout", "-q", "-b", "reorganise")
+    (repo / "2024").mkdir()
+    git(repo, "mv", "data", "2024/data")
+    git(repo, "commit", "-q", "-m", "move the data folder")
+    git(repo, "checkout", "-q", "main")
+    assert cli("--lang", "en", "update", "T10", "--status", "done", "--date", "2024-06-28", cwd=repo).exit_code == 0
+    recorded = _head(repo)
+    git(repo, "merge", "-q", "--no-edit", "reorganise")
+    assert not _tasks(repo).exists() and "2024-06-28" in (repo / "2024" / "data" / "tasks.yaml").read_text("utf-8")
+    rows, warned = _trail(cli, repo, "--data", "2024/data")
+    assert rows[0] == ("T07", first[:10]) and rows[-1] == ("T10", recorded[:10]) and len(rows) == 4, rows
+    assert warned == ""
