@@ -108,25 +108,25 @@ def audit_trail(
     return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
 
 
-def _commits_and_blobs(
-    repo: Path, path: str, since: date | None, upto: str | None = None
-) -> tuple[list[gitrepo.Commit], dict[str, str | None]]:
-    """The commits that changed `path` (`upto` a commit, else HEAD), oldest first, and the file's blob in
-    each of them and their parents. A commit that moved the file there (`git mv data 2024/data`) is
-    followed to where it came from, so the changes made before a move stay under the commits that made
+def _commits_and_blobs(repo: Path, path: str, since: date | None) -> tuple[list[gitrepo.Commit], dict[str, str | None]]:
+    """The commits that changed `path`, oldest first, and the file's blob in each of them and their
+    parents. A commit that moved the file there (`git mv data 2024/data`) is followed to where it came
+    from: the commits that changed it there count too, and a commit's blob is the file at its path then,
+    so the changes made before a move (or on a branch merged after it) stay under the commits that made
     them and the move itself changes nothing."""
-    commits = list(gitrepo.log(repo, path, since, upto))
-    blob_of = gitrepo.blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
-    brought = [c for c in commits if c.parents and blob_of[c.sha] and all(blob_of[p] is None for p in c.parents)]
-    old = gitrepo.renamed_from(repo, brought[0], path) if brought else None
-    if old is None:
-        return commits, blob_of
-    before = brought[0].parents[0]
-    earlier, earlier_blobs = _commits_and_blobs(repo, old, since, before)
-    earlier_blobs.update(gitrepo.blob_ids(repo, old, {before}))  # the move's parent may not have changed it
-    known = {c.sha for c in commits}
-    merged = {**blob_of, **{sha: blob for sha, blob in earlier_blobs.items() if blob_of.get(sha) is None}}
-    return [c for c in earlier if c.sha not in known] + commits, merged
+    paths: list[str] = []
+    while True:
+        commits = list(gitrepo.log(repo, path, since, paths))
+        shas = {sha for c in commits for sha in (c.sha, *c.parents)}
+        blob_of = gitrepo.blob_ids(repo, path, shas)
+        for former in paths:  # the newest name first: where a commit has the file under it
+            for sha, blob in gitrepo.blob_ids(repo, former, shas).items():
+                blob_of[sha] = blob_of[sha] or blob
+        brought = [c for c in commits if c.parents and blob_of[c.sha] and all(blob_of[p] is None for p in c.parents)]
+        old = gitrepo.renamed_from(repo, brought[0], paths[-1] if paths else path) if brought else None
+        if old is None or old == path or old in paths:
+            return commits, blob_of
+        paths.append(old)
 
 
 def _say_where_the_trail_starts(repo: Path, path: str, brought: gitrepo.Commit) -> None:
