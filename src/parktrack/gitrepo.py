@@ -100,7 +100,8 @@ def repo_to_write_in(folder: Path) -> Path | None:
                 "Finish it or abort it ({command}), then run this again"
             )
             raise GitError(message.format(operation=_(operation), repo=found[0], command=way_out))
-    if head.is_file() and not head.read_bytes().startswith(b"ref:"):  # HEAD names a commit, not a branch
+    # HEAD names a commit, not a branch (a symlink HEAD, core.preferSymlinkRefs, points at a branch)
+    if head.is_file() and not head.is_symlink() and not head.read_bytes().startswith(b"ref:"):
         message = _(
             "HEAD is detached in {repo} (on no branch): a commit made there is left behind by the next checkout, "
             "so nothing was written. Go back to a branch (`git -C {repo} switch main`) or start one there "
