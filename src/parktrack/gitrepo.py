@@ -86,7 +86,8 @@ def repo_to_write_in(folder: Path) -> Path | None:
     found = _rev_parse(folder, *(a for name in asked for a in ("--git-path", name)))
     if found is None:
         return None
-    lock, *under_way, head = ((folder / line).resolve() for line in found[1:])  # relative to the folder git ran in
+    lock, *under_way = ((folder / line).resolve() for line in found[1:-1])  # relative to the folder git ran in
+    head = folder / found[-1]  # not resolved: a symlinked HEAD is a branch
     if lock.exists():
         message = _(
             "git's index is locked ({lock}): another git command is running, or one was killed; "
