@@ -175,7 +175,7 @@ def test_a_contradictory_late_entry_is_refused(cli: Cli, repo: Path) -> None:
     result = cli("--lang", "en", "update", "T01", "--status", "in_progress", "--date", "2024-04-20", cwd=repo)
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: T01 is already in_progress on 2024-04-20; add --note to record progress without a change\n"
+        "error: T01 is already in progress on 2024-04-20; add --note to record progress without a change\n"
     )
     assert _tasks(repo).read_bytes() == before
 

@@ -65,7 +65,7 @@ def test_uncommitted_changes_in_the_file_are_refused_with_the_way_out(cli: Cli, 
     result = cli("--lang", "en", "note", "T01", "調度", "--date", "2024-05-01", cwd=repo)
     assert result.exit_code == 5
     assert f"error: {tasks} has changes that are not committed" in result.stderr
-    assert f"git -C {repo} checkout -- data/tasks.yaml" in result.stderr
+    assert f"git -C {repo} checkout HEAD -- data/tasks.yaml" in result.stderr
     assert f'git -C {repo} add -- data/tasks.yaml && git -C {repo} commit -m "hand edit" -- data/tasks.yaml' in (
         result.stderr
     )

@@ -105,7 +105,8 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
             "source": {"meeting": item.meeting, "date": item.decided or date.today()},
         }
         files, validated = _validated_files(data, base, entry, names.added)
-        repo = commit_target(data, list(files)) if commit else None  # checked before writing, as every write
+        # checked before writing, as every write; units.yaml too: the item's names were resolved against it
+        repo = commit_target(data, list(dict.fromkeys([store.UNITS_FILE, *files]))) if commit else None
         for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
             if name in files:
                 store.atomic_write(data.file(name), files[name])

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from parktrack.errors import GitError
-from parktrack.i18n import _
+from parktrack.i18n import N_, _
 
 _IDENTITY_COMMAND = 'git config --global user.name "Your Name" && git config --global user.email you@example.org'
 
@@ -78,18 +78,49 @@ def repo_root(folder: Path) -> Path | None:
 
 def repo_to_write_in(folder: Path) -> Path | None:
     """`repo_root`, refusing what could not be committed: git's index lock is held (or left by a killed
-    git). One git run for both: a write runs git four times in all, and each run costs ~20 ms."""
-    found = _rev_parse(folder, "--git-path", "index.lock")
+    git), a merge, cherry-pick, revert, rebase or bisect is under way (git refuses a commit of one
+    file during the first two, and the others would take parktrack's commit with them when aborted or
+    reset), or HEAD is detached (a commit on no branch is left behind by the next checkout). One git run
+    for all: a write runs git five times in all, and each run costs ~10-20 ms."""
+    asked = ("index.lock", *_UNDER_WAY, "HEAD")
+    found = _rev_parse(folder, *(a for name in asked for a in ("--git-path", name)))
     if found is None:
         return None
-    lock = (folder / found[-1]).resolve()  # git gives it relative to the folder it ran in
+    lock, *under_way = ((folder / line).resolve() for line in found[1:-1])  # relative to the folder git ran in
+    head = folder / found[-1]  # not resolved: a symlinked HEAD is a branch
     if lock.exists():
         message = _(
             "git's index is locked ({lock}): another git command is running, or one was killed; "
             "nothing was written. If no git command is running, remove that file and run this again"
         )
         raise GitError(message.format(lock=lock))
+    for (operation, way_out), marker in zip(_UNDER_WAY.values(), under_way, strict=True):
+        if marker.exists():
+            message = _(
+                "{operation} is under way in {repo}, so parktrack cannot commit; nothing was written. "
+                "Finish it or abort it ({command}), then run this again"
+            )
+            raise GitError(message.format(operation=_(operation), repo=found[0], command=way_out))
+    # HEAD names a commit, not a branch (a symlink HEAD, core.preferSymlinkRefs, points at a branch)
+    if head.is_file() and not head.is_symlink() and not head.read_bytes().startswith(b"ref:"):
+        message = _(
+            "HEAD is detached in {repo} (on no branch): a commit made there is left behind by the next checkout, "
+            "so nothing was written. Go back to a branch (`git -C {repo} switch main`) or start one there "
+            "(`git -C {repo} switch -c NAME`), then run this again"
+        )
+        raise GitError(message.format(repo=found[0]))
     return Path(found[0])
+
+
+# What git leaves in its folder while an operation waits for the user: the operation and its way out.
+_UNDER_WAY = {
+    "MERGE_HEAD": (N_("a merge"), "git merge --continue / git merge --abort"),
+    "CHERRY_PICK_HEAD": (N_("a cherry-pick"), "git cherry-pick --continue / git cherry-pick --abort"),
+    "REVERT_HEAD": (N_("a revert"), "git revert --continue / git revert --abort"),
+    "rebase-merge": (N_("a rebase"), "git rebase --continue / git rebase --abort"),
+    "rebase-apply": (N_("a rebase"), "git rebase --continue / git rebase --abort"),
+    "BISECT_LOG": (N_("a bisect"), "git bisect reset"),
+}
 
 
 def _rev_parse(folder: Path, *asked: str) -> list[str] | None:
@@ -120,13 +151,32 @@ def _git_marker(folder: Path) -> Path | None:
     return None
 
 
-def uncommitted(repo: Path, path: Path) -> bool:
-    """Whether `path` differs from what is committed (changed, staged or untracked)."""
+def uncommitted(repo: Path, path: Path) -> str:
+    """How `path` differs from what is committed, as `git status --porcelain` says it ("" if it does not):
+    ` M` changed, `??` untracked, `!!` ignored and untracked (git would not commit it) ..."""
     relative = str(path.resolve().relative_to(repo.resolve()))
-    result = git(repo, "status", "--porcelain", "--untracked-files=all", "--", relative, plain=True)
+    result = git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored", "--", relative, plain=True)
     if result.returncode:
         raise GitError(_("git status failed: {reason}").format(reason=" ".join(result.stderr.split())))
-    return bool(result.stdout.strip())
+    return result.stdout[:2] if result.stdout.strip() else ""
+
+
+def ignored(repo: Path, path: Path) -> bool:
+    """Whether git's ignore rules (.gitignore ...) ignore `path`, which need not exist yet."""
+    result = git(repo, "check-ignore", "-q", "--", str(path.resolve().relative_to(repo.resolve())), plain=True)
+    if result.returncode > 1:
+        raise GitError(_("git check-ignore failed: {reason}").format(reason=" ".join(result.stderr.split())))
+    return result.returncode == 0
+
+
+def hidden_from_git(repo: Path, paths: Sequence[Path]) -> list[Path]:
+    """Those of `paths` git's index marks assume-unchanged or skip-worktree: status does not look at them."""
+    relative = {str(path.resolve().relative_to(repo.resolve())): path for path in paths}
+    result = git(repo, "ls-files", "-v", "-z", "--", *relative, plain=True)
+    if result.returncode:
+        raise GitError(_("git ls-files failed: {reason}").format(reason=" ".join(result.stderr.split())))
+    marked = [entry[2:] for entry in result.stdout.split("\0") if entry[:1].islower() or entry[:1] == "S"]
+    return [relative[name] for name in marked if name in relative]
 
 
 def commit(
@@ -231,12 +281,13 @@ class Commit:
         return {value for name, value in self.trailers if name == key}
 
 
-def log(repo: Path, path: str, since: date | None) -> Iterator[Commit]:
+def log(repo: Path, path: str, since: date | None, formerly: Sequence[str] = ()) -> Iterator[Commit]:
+    """The commits that changed `path` (or the paths it had before a move, `formerly`), oldest first."""
     trailers = "%(trailers:only=true,unfold=true,separator=%x1e)"
     args = ["log", "--reverse", "--topo-order", f"--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f{trailers}"]
     if since:
         args.append(f"--since={since.isoformat()}T00:00:00")
-    result = git(repo, *args, "--", path, plain=True)
+    result = git(repo, *args, "--", path, *formerly, plain=True)
     if result.returncode:
         if "does not have any commits" in result.stderr:
             return
@@ -249,6 +300,25 @@ def log(repo: Path, path: str, since: date | None) -> Iterator[Commit]:
             (key.strip(), value.strip()) for key, _sep, value in (t.partition(":") for t in found.split("\x1e"))
         )
         yield Commit(sha, parents.split(), author, email, when, pairs)
+
+
+def shallow_boundary(repo: Path) -> set[str]:
+    """The commits where a shallow clone's history stops (git shows them without parents)."""
+    found = git(repo, "rev-parse", "--git-path", "shallow")
+    shallow = repo / found.stdout.removesuffix("\n")  # relative to the folder git ran in
+    return set(shallow.read_text(encoding="ascii").split()) if found.returncode == 0 and shallow.is_file() else set()
+
+
+def renamed_from(repo: Path, commit: Commit, path: str) -> str | None:
+    """The path `path` had before `commit` moved it there (against its first parent), if it did."""
+    if not commit.parents:
+        return None
+    result = git(repo, "diff-tree", "-r", "-M", "--name-status", "-z", commit.parents[0], commit.sha, plain=True)
+    fields = result.stdout.split("\0")
+    for index, status in enumerate(fields):
+        if status.startswith("R") and fields[index + 2 : index + 3] == [path]:
+            return fields[index + 1]
+    return None
 
 
 def blob_ids(repo: Path, path: str, shas: set[str]) -> dict[str, str | None]:

@@ -76,8 +76,7 @@ def audit_trail(
         raise GitError(message.format(folder=data_dir))
     path = str((data_dir / file_name).resolve().relative_to(repo.resolve()))
     kind = _INDICATORS if file_name == "indicators.yaml" else _TASKS
-    commits = list(gitrepo.log(repo, path, committed_since))
-    blob_of = gitrepo.blob_ids(repo, path, {sha for c in commits for sha in (c.sha, *c.parents)})
+    commits, blob_of = _commits_and_blobs(repo, path, committed_since)
 
     memo = _Memo.load(repo, path)
     rows: list[AuditRow] = []
@@ -99,12 +98,46 @@ def audit_trail(
             if key not in memo.diffs:
                 memo.diffs[key] = versions.changes(new, olds)
             rows += [AuditRow(c.sha[:10], c.author, c.email, c.when, *change) for change in memo.diffs[key]]
+            if memo.diffs[key] and all(blob_of[p] is None for p in c.parents):
+                _say_where_the_trail_starts(repo, path, c)
             last_good = new
             versions.done([new, *(blob_of[p] for p in c.parents)], last_good)
     memo.save()
     if last_good is not None:
         versions.keep_newest(last_good)
     return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
+
+
+def _commits_and_blobs(repo: Path, path: str, since: date | None) -> tuple[list[gitrepo.Commit], dict[str, str | None]]:
+    """The commits that changed `path`, oldest first, and the file's blob in each of them and their
+    parents. A commit that moved the file there (`git mv data 2024/data`) is followed to where it came
+    from: the commits that changed it there count too, and a commit's blob is the file at its path then,
+    so the changes made before a move (or on a branch merged after it) stay under the commits that made
+    them and the move itself changes nothing."""
+    paths: list[str] = []
+    while True:
+        commits = list(gitrepo.log(repo, path, since, paths))
+        shas = {sha for c in commits for sha in (c.sha, *c.parents)}
+        blob_of = gitrepo.blob_ids(repo, path, shas)
+        for former in paths:  # the newest name first: where a commit has the file under it
+            for sha, blob in gitrepo.blob_ids(repo, former, shas).items():
+                blob_of[sha] = blob_of[sha] or blob
+        brought = [c for c in commits if c.parents and blob_of[c.sha] and all(blob_of[p] is None for p in c.parents)]
+        old = gitrepo.renamed_from(repo, brought[0], paths[-1] if paths else path) if brought else None
+        if old is None or old == path or old in paths:
+            return commits, blob_of
+        paths.append(old)
+
+
+def _say_where_the_trail_starts(repo: Path, path: str, brought: gitrepo.Commit) -> None:
+    """The oldest commit a shallow clone has, shown making the changes made before it: say so, since git
+    cannot say who made them."""
+    if not brought.parents and brought.sha in gitrepo.shallow_boundary(repo):
+        message = _(
+            "this is a shallow clone whose history stops at commit {sha}: the changes to {path} made "
+            "before it are shown under it; `git fetch --unshallow` reads the whole trail"
+        )
+        warn(message.format(sha=brought.sha[:10], path=path))
 
 
 def _key(new: str | None, olds: Sequence[str | None]) -> str:

@@ -175,6 +175,14 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
             )
         )
     ledger.load(DataDir(data), replacing=files)  # refuse to write what would not validate
+    existing_folder = next(parent for parent in (folder.absolute(), *folder.absolute().parents) if parent.is_dir())
+    repo = gitrepo.repo_to_write_in(existing_folder)  # git's index locked, a merge under way ...: nothing written
+    if repo is not None and gitrepo.ignored(repo, data / store.TASKS_FILE):
+        message = _(
+            "{folder} is in a folder the .gitignore of {repo} ignores, so its ledger could not be committed; "
+            "nothing was written. Choose another folder, or stop ignoring this one"
+        )
+        raise WriteError(message.format(folder=folder, repo=repo))
     try:
         data.mkdir(parents=True, exist_ok=True)
         written = []
@@ -184,7 +192,6 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
         written += write_schemas(folder / "schemas")
     except OSError as exc:
         raise WriteError(_("{folder}: cannot write the ledger: {reason}").format(folder=folder, reason=exc)) from None
-    repo = gitrepo.repo_root(folder)
     initialised = repo is None
     if repo is None:
         gitrepo.init(folder)

@@ -297,7 +297,16 @@ def _text_problems(doc: YamlDoc) -> list[Problem]:
     if "\x00" in doc.text:
         line, column = _position(doc.text.encode("utf-8"), doc.text.encode("utf-8").index(b"\x00"))
         return [Problem(doc.path, line, column, "", _("contains NUL bytes: not a text file"))]
+    if doc.text.startswith(_LFS_POINTER):
+        message = _(
+            "a Git LFS pointer, not the ledger: git-lfs has not fetched this file; install git-lfs "
+            "(https://git-lfs.com) and run `git lfs pull` in the repository"
+        )
+        return [Problem(doc.path, 1, 1, "", message)]
     return _conflict_problems(doc) or _tab_problems(doc)
+
+
+_LFS_POINTER = "version https://git-lfs.github.com/spec/"  # how every LFS pointer file starts
 
 
 _CONFLICT_MARKER = re.compile(r"^(<{7}|={7}|>{7}|\|{7})(?: |\r?$)", re.MULTILINE)

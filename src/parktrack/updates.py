@@ -18,7 +18,7 @@ from parktrack.i18n import _
 from parktrack.ledger import Ledger
 from parktrack.models import Actual, Indicator, Task, require_printable
 from parktrack.store import DataDir, Splice
-from parktrack.vocab import STATUS_LABELS
+from parktrack.vocab import STATUS_LABELS, status_label
 from parktrack.writing import Edit, write_change, write_locked
 
 
@@ -86,7 +86,7 @@ def plan_change(task: Task, status: str | None, day: date, note: str | None) -> 
         raise UsageError(_("{id}: 'ongoing' is only for long-term items (並長期堅持 / 持續推進)").format(id=task.id))
     if status is not None and status == in_effect and note is None:
         message = _("{id} is already {status} on {day}; add --note to record progress without a change")
-        raise UsageError(message.format(id=task.id, status=status, day=day.isoformat()))
+        raise UsageError(message.format(id=task.id, status=status_label(status), day=day.isoformat()))
     current = after[-1] if after else (status or task.status)
     return Change(task.id, in_effect, status, day, note, position, current)
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from parktrack import store
 from parktrack.collector import paused
-from parktrack.errors import DataError, Problem, RefusedChangeError, UsageError, WriteError
+from parktrack.errors import DataError, GitError, Problem, RefusedChangeError, UsageError, WriteError
 from parktrack.i18n import _
 from parktrack.store import DataDir, Splice
 
@@ -94,10 +94,44 @@ def commit_target(data: DataDir, file_names: Sequence[str]) -> Path | None:
     repo = gitrepo.repo_to_write_in(data.path)
     if repo is None:
         return None
-    for path in map(data.file, file_names):
-        if gitrepo.uncommitted(repo, path):
+    paths = [data.file(name) for name in file_names]
+    for path in gitrepo.hidden_from_git(repo, paths):  # git status would not tell their changes
+        message = _(
+            "git's index marks {path} as not to be looked at (assume-unchanged or skip-worktree), so git would "
+            "neither show its uncommitted changes nor commit it as written; nothing was written. Clear the mark "
+            "with `git -C {repo} update-index --no-assume-unchanged --no-skip-worktree -- {file}`, then run this again"
+        )
+        raise GitError(message.format(path=path, repo=repo, file=path.resolve().relative_to(repo.resolve())))
+    for path in paths:
+        state = gitrepo.uncommitted(repo, path)
+        if state == "!!":
+            raise _ignored(repo, path)
+        if state == "??":
+            raise _never_committed(repo, path, data.path)
+        if state:
             raise _uncommitted(repo, path)
     return repo
+
+
+def _never_committed(repo: Path, path: Path, folder: Path) -> WriteError:
+    """The whole data folder committed first: the ledger in git must validate without what is left out."""
+    relative = folder.resolve().relative_to(repo.resolve())
+    message = _(
+        "{path} has never been committed to git, so parktrack's commit would hold the whole file; nothing was "
+        "written. Commit the ledger first with "
+        '`git -C {repo} add -- {folder} && git -C {repo} commit -m "the ledger" -- {folder}`, then run this again'
+    )
+    return WriteError(message.format(path=path, repo=repo, folder=relative))
+
+
+def _ignored(repo: Path, path: Path) -> WriteError:
+    relative = path.resolve().relative_to(repo.resolve())
+    message = _(
+        "{path} is not tracked by git and its .gitignore ignores it, so parktrack cannot commit a change to it; "
+        "nothing was written. Track it with `git -C {repo} add -f -- {file} && "
+        'git -C {repo} commit -m "track the ledger" -- {file}`, or write with --no-commit'
+    )
+    return WriteError(message.format(path=path, repo=repo, file=relative))
 
 
 def _uncommitted(repo: Path, path: Path) -> WriteError:
@@ -105,9 +139,9 @@ def _uncommitted(repo: Path, path: Path) -> WriteError:
     message = _(
         "{path} has changes that are not committed (a hand edit, or a write interrupted before its commit); "
         "a parktrack commit holds only its own change, so nothing was written. Look at them with "
-        "`git -C {repo} diff -- {file}`, then commit them with "
+        "`git -C {repo} diff HEAD -- {file}`, then commit them with "
         '`git -C {repo} add -- {file} && git -C {repo} commit -m "hand edit" -- {file}` '
-        "or discard them with `git -C {repo} checkout -- {file}`, and run this again"
+        "or discard them with `git -C {repo} checkout HEAD -- {file}`, and run this again"
     )
     return WriteError(message.format(path=path, repo=repo, file=relative))
 
