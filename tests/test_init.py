@@ -76,6 +76,8 @@ def test_init_inside_a_repository_commits_there_without_a_new_repository(cli: Cl
     assert not (outer / "parks" / "north" / ".git").exists()
     assert commits(outer) == ["Start the ledger of North park"]
     assert "parks/north/data/tasks.yaml" in git(outer, "ls-files")
+    sha = git(outer, "rev-parse", "--short=10", "HEAD").strip()
+    assert f"committed {sha} in {outer}" in result.stdout.splitlines()  # the repository it went into
 
 
 def test_init_refuses_a_folder_that_holds_a_ledger(cli: Cli, tmp_path: Path) -> None:

@@ -62,6 +62,7 @@ class Created:
     files: list[Path]
     initialised_git: bool
     commit: str | None
+    repo: Path  # the repository committed in: FOLDER, or one enclosing it
 
 
 # --- the files' text ------------------------------------------------------------------
@@ -199,4 +200,4 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
     trailers = [("Parktrack-Init", date.today().isoformat())]
     gitrepo.track(repo, written)
     sha = gitrepo.commit(repo, written, subject, "", trailers)
-    return Created(folder, written, initialised, sha)
+    return Created(folder, written, initialised, sha, repo)

@@ -55,7 +55,7 @@ def init(
         print(_("wrote {path}").format(path=path))
     if created.initialised_git:
         print(_("made {folder} a git repository").format(folder=folder))
-    report_commit(created.commit, str(folder), False)
+    report_commit(created.commit, str(created.repo), False)
 
 
 def _read_table(path: Path, sheet: str | None, year: int | None) -> TableLedger:
