@@ -683,6 +683,25 @@ def test_a_csv_naming_a_branch_for_its_commit_is_refused(cli: Cli, repo: Path, t
         )
 
 
+def test_a_sheet_cut_from_a_commit_this_clone_lacks_says_how_to_fetch_it(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Sheets cut in the office's full repository, imported in a clone that lacks that commit (a shallow
+    CI clone, a clone not pulled since): the refusal names the way to bring the commit."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "2024-06-20"}})
+    table = table_of(finance)
+    table[0][5] = "0123456789abcdef0123456789abcdef01234567"
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"{FINANCE}.csv!F1: cut from ledger commit 0123456789, which this repository does not have (`git fetch` "
+        "brings it from the repository the sheets were cut in; `git fetch --unshallow` in a shallow clone)"
+    )
+    chinese = cli("import", str(sheet), *ZH, cwd=repo)
+    assert chinese.exit_code == 1 and "git fetch --unshallow" in chinese.stderr.splitlines()[0]
+    assert "brings" not in chinese.stderr and "repository" not in chinese.stderr
+
+
 def test_a_sheet_saved_in_an_old_format_is_refused_with_how_to_save_it(cli: Cli, repo: Path, tmp_path: Path) -> None:
     """A liaison's WPS saved the sheet as Excel 97-2003 (.xls): openpyxl's English advice to use xlrd
     reached the office. Its number formats (12.5% is stored as 0.125) are not read from .xls, so it is

@@ -321,10 +321,11 @@ class _Checker:
         as_of = self._day(first.ref(1, 4), source["as_of"], future=True)  # a round cut ahead, as of month end
         commit = source["commit"] or None
         if commit is not None and not (_COMMIT.match(commit) and _commit_known(self.ledger.data, commit)):
-            message = _("cut from ledger commit {commit}, which this repository does not have").format(
-                commit=commit[:10]
-            )
-            self.bad(first.ref(1, 6), message)
+            message = _("cut from ledger commit {commit}, which this repository does not have")
+            if _COMMIT.match(commit):  # a real id: the sheets were cut in a fuller clone of the ledger
+                message += _(" (`git fetch` brings it from the repository the sheets were cut in; "
+                             "`git fetch --unshallow` in a shallow clone)")  # fmt: skip
+            self.bad(first.ref(1, 6), message.format(commit=commit[:10]))
         if as_of is None:
             return None
         return unit, as_of, commit
