@@ -1,0 +1,79 @@
+"""One quarter of the park office's round, played as README tells it, in simplified Chinese: views at
+the quarter's start, fill-in sheets out to the units and back (filled with openpyxl as Excel saves them),
+hand records, items added at the 調度會議, the report in three formats and the 催辦 notices, history and
+the workbook, then the next quarter from the marked report. Each number and word is checked across the
+outputs that show it; each bug the round found has a test of its own here."""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from conftest import Cli
+
+ZH = ("--lang", "zh-Hans")
+
+
+def ok(cli: Cli, repo: Path, *args: str) -> str:
+    result = cli(*args, *ZH, cwd=repo)
+    assert result.exit_code == 0, (args, result.stderr)
+    return result.stdout
+
+
+def spreadsheet_percent(value: float, number_format: str) -> str:
+    """What Excel, WPS and LibreOffice print for a number under a `0.0%` format: the decimal the cell
+    holds (its shortest repr, as they read 15 digits) times 100, rounded half away from zero."""
+    assert number_format == "0.0%", number_format
+    return f"{(Decimal(repr(value)) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
+def indicator_rows_of_docx(path: Path) -> dict[str, list[str]]:
+    """The report's indicator table (the one headed 指标 … 完成率), by the indicator's name."""
+    import docx
+
+    for table in docx.Document(str(path)).tables:
+        header = [cell.text for cell in table.rows[0].cells]
+        if header[:1] == ["指标"] and "完成率" in header:
+            return {row.cells[0].text: [cell.text for cell in row.cells] for row in table.rows[1:]}
+    raise AssertionError(f"no indicator table in {path}")
+
+
+def indicator_rows_of_workbook(path: Path) -> dict[str, dict[str, Any]]:
+    """The exported workbook's 指标 sheet: each indicator id's cells by header, with their number formats."""
+    sheet = openpyxl.load_workbook(path)["指标"]
+    headers = [cell.value for cell in sheet[1]]
+    rows = {}
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value:
+            rows[str(row[0].value)] = {str(h): (cell.value, cell.number_format) for h, cell in zip(headers, row)}
+    return rows
+
+
+# --- 完成率 where the share ends in a half tenth -------------------------------------------------------
+
+
+def test_an_attainment_ending_in_a_half_tenth_reads_in_the_report_as_the_workbook_shows_it(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """县自然资源局 sent 42.5% for 工业项目“标准地”出让规模 (target 40%): 106.25% attained. The workbook
+    holds 1.0625 as 0.0%, which Excel and WPS print 106.3%; the report (and the indicators table) said
+    106.2%, Python's rounding half to even, so the meeting's two papers disagreed."""
+    ok(cli, repo, "record", "standard-land-share", "42.5%", "--period", "2024Q2", "--date", "2024-06-28")
+    ok(cli, repo, "export", "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-30")
+    ok(cli, repo, "report", "-o", str(tmp_path / "调度会议.docx"), "--as-of", "2024-06-30")
+
+    value, number_format = indicator_rows_of_workbook(tmp_path / "台账.xlsx")["standard-land-share"]["完成率"]
+    assert value == 1.0625
+    in_the_workbook = spreadsheet_percent(value, number_format)
+    assert in_the_workbook == "106.3%"
+    report_row = indicator_rows_of_docx(tmp_path / "调度会议.docx")["工业项目“标准地”出让规模"]
+    assert report_row[5] == in_the_workbook, report_row
+    shown = json.loads(ok(cli, repo, "indicators", "standard-land-share", "--as-of", "2024-06-30", "-f", "json"))
+    assert shown["attainment"] == 1.0625
+    table = ok(cli, repo, "indicators", "--as-of", "2024-06-30", "-f", "table")
+    line = next(line for line in table.splitlines() if line.strip().startswith("standard-land-share"))
+    assert in_the_workbook in line, line
