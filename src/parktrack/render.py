@@ -230,6 +230,14 @@ def number_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def percent_text(share: float) -> str:
+    """A share to one decimal as a spreadsheet prints it under 0.0% (the workbook's format): the decimal the
+    float stands for, rounded half away from zero, so 1.0625 reads 106.3% on paper and on screen alike."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return f"{(Decimal(repr(share)) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
 def as_data(records: Sequence[Record], fmt: str, headers: Headers | None = None) -> str:
     """`records` as JSON (the contract: codes, never translated), or as CSV or TSV for people."""
     if fmt == "json":

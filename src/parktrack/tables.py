@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parktrack.i18n import N_, _, display, ngettext
-from parktrack.render import field_words, iso
+from parktrack.render import field_words, iso, percent_text
 from parktrack.vocab import (
     COMPARISON_WORDS,
     INDICATOR_KIND_WORDS,
@@ -445,7 +445,7 @@ def _label(status: str | None) -> str:
 
 def _percent(share: float | None) -> str:
     """One decimal, as the report and the workbook (0.0%) show it: 99.6% is not met, and reads so."""
-    return "-" if share is None else f"{share * 100:.1f}%"
+    return "-" if share is None else percent_text(share)
 
 
 def wrap_id(identifier: str, width: int) -> str:
