@@ -77,3 +77,30 @@ def test_an_attainment_ending_in_a_half_tenth_reads_in_the_report_as_the_workboo
     table = ok(cli, repo, "indicators", "--as-of", "2024-06-30", "-f", "table")
     line = next(line for line in table.splitlines() if line.strip().startswith("standard-land-share"))
     assert in_the_workbook in line, line
+
+
+# --- the fill-in sheet's row 1 -------------------------------------------------------------------------
+
+
+def test_a_chinese_sheet_names_its_unit_in_simplified_and_still_imports(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Row 1 of 县财政局's sheet said 填报单位 縣財政局, in the document's characters, above a table whose
+    item text and 牵头/配合 read simplified: the unit is the ledger's own text, shown simplified in zh-Hans.
+    The sheet still imports, and a zh-Hant sheet keeps the document's characters."""
+    ok(cli, repo, "sheets", "-o", str(tmp_path / "填报"), "--unit", "县财政局", "--as-of", "2024-03-31")
+    path = tmp_path / "填报" / "縣財政局.xlsx"
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        if sheet.sheet_state == "visible":
+            assert [cell.value for cell in sheet[1]][:2] == ["填报单位", "县财政局"], sheet.title
+    rows = {sheet_row[0].value: sheet_row for sheet_row in book["事项"].iter_rows(min_row=4)}
+    rows["T45"][5].value, rows["T45"][6].value, rows["T45"][7].value = "推進中", "已梳理项目3个", "2024年4月15日"
+    book.save(path)
+    out = ok(cli, repo, "import", str(path))
+    assert "为县财政局记录了 1 项事项变更" in out, out
+    assert [entry["status"] for entry in json.loads(ok(cli, repo, "show", "T45", "-f", "json"))["history"]] == [
+        "in_progress"
+    ]
+
+    result = cli("sheets", "-o", str(tmp_path / "填報"), "--unit", "县财政局", "--lang", "zh-Hant", cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert openpyxl.load_workbook(tmp_path / "填報" / "縣財政局.xlsx")["事項"]["B1"].value == "縣財政局"
