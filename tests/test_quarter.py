@@ -104,3 +104,24 @@ def test_a_chinese_sheet_names_its_unit_in_simplified_and_still_imports(cli: Cli
     result = cli("sheets", "-o", str(tmp_path / "填報"), "--unit", "县财政局", "--lang", "zh-Hant", cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert openpyxl.load_workbook(tmp_path / "填報" / "縣財政局.xlsx")["事項"]["B1"].value == "縣財政局"
+
+
+# --- a margin's reference figure -----------------------------------------------------------------------
+
+
+def test_a_margins_reference_figure_follows_it_without_a_space_before_the_full_width_bracket(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """工业固定资产增速高于全县增速: 12 against the county's 9 read 12% （参照值 9）, a space before the
+    full-width bracket, in record's line, the indicators table and the report, where （更正） has none
+    (test_new_today); English keeps its space: 12% (reference 9)."""
+    args = ("record", "industrial-investment-margin", "12", "--reference", "9", "--period", "2024Q1")
+    recorded = ok(cli, repo, *args, "--date", "2024-04-25")
+    assert recorded.splitlines()[0] == "industrial-investment-margin 2024Q1: 12%（参照值 9）"
+    table = ok(cli, repo, "indicators", "--as-of", "2024-06-30", "-f", "table")
+    assert "12%（参照值 9）" in table and "12% （" not in table
+    ok(cli, repo, "report", "-o", str(tmp_path / "调度会议.md"), "--as-of", "2024-06-30")
+    report = (tmp_path / "调度会议.md").read_text(encoding="utf-8")
+    assert report.count("12%（参照值 9）") == 2 and "12% （" not in report  # what changed; the indicators
+    english = cli("indicators", "industrial-investment-margin", "--as-of", "2024-06-30", "--lang", "en", cwd=repo)
+    assert "12% (reference 9)" in english.stdout, english.stdout
