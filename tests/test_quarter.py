@@ -118,7 +118,7 @@ def test_a_margins_reference_figure_follows_it_without_a_space_before_the_full_w
     args = ("record", "industrial-investment-margin", "12", "--reference", "9", "--period", "2024Q1")
     recorded = ok(cli, repo, *args, "--date", "2024-04-25")
     assert recorded.splitlines()[0] == "industrial-investment-margin 2024Q1: 12%（参照值 9）"
-    table = ok(cli, repo, "indicators", "--as-of", "2024-06-30", "-f", "table")
+    table = ok(cli, repo, "indicators", "industrial-investment-margin", "--as-of", "2024-06-30", "-f", "table")
     assert "12%（参照值 9）" in table and "12% （" not in table
     ok(cli, repo, "report", "-o", str(tmp_path / "调度会议.md"), "--as-of", "2024-06-30")
     report = (tmp_path / "调度会议.md").read_text(encoding="utf-8")

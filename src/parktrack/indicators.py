@@ -241,7 +241,8 @@ def value_text(indicator: Indicator, actual: Actual) -> str:
         return _("yes") if actual.value else _("no")
     text = f"{_number(actual.value)}{display(indicator.unit)}"
     if actual.reference is not None:
-        text += " " + _("(reference {figure})").format(figure=_number(actual.reference))
+        # （参照值 9） in Chinese, with no space before it
+        text += _(" (reference {figure})").format(figure=_number(actual.reference))
     return text
 
 

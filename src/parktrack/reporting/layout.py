@@ -146,7 +146,8 @@ def figure_text(indicator: Indicator, value: bool | float | None, reference: flo
         return _("Yes") if value else _("No")
     text = f"{number(value)}{unit_text(indicator)}"
     if reference is not None:
-        text += " " + _("(reference {figure})").format(figure=number(reference))
+        # （参照值 9） in Chinese, with no space before it
+        text += _(" (reference {figure})").format(figure=number(reference))
     return text
 
 
