@@ -18,8 +18,8 @@ from conftest import Cli
 ZH = ("--lang", "zh-Hans")
 
 
-def ok(cli: Cli, repo: Path, *args: str) -> str:
-    result = cli(*args, *ZH, cwd=repo)
+def ok(cli: Cli, repo: Path, *args: str, columns: int = 120) -> str:
+    result = cli(*args, *ZH, cwd=repo, env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, (args, result.stderr)
     return result.stdout
 
@@ -125,3 +125,21 @@ def test_a_margins_reference_figure_follows_it_without_a_space_before_the_full_w
     assert report.count("12%（参照值 9）") == 2 and "12% （" not in report  # what changed; the indicators
     english = cli("indicators", "industrial-investment-margin", "--as-of", "2024-06-30", "--lang", "en", cwd=repo)
     assert "12% (reference 9)" in english.stdout, english.stdout
+
+
+def test_history_words_a_margins_reference_figure_in_chinese(cli: Cli, repo: Path) -> None:
+    """history named a margin's figure 12 (reference 9), English in the Chinese table and CSV; JSON keeps
+    its language-free text."""
+    args = ("record", "industrial-investment-margin", "12", "--reference", "9", "--period", "2024Q1")
+    ok(cli, repo, *args, "--date", "2024-04-25")
+    ok(cli, repo, *args[:2], "13", *args[3:], "--correct", "--date", "2024-05-25")
+    table = ok(cli, repo, "history", "industrial-investment-margin", "-f", "table", columns=200)
+    assert "2024Q1 录入数据: 12（参照值 9）" in table and "2024Q1 更正数据: 12（参照值 9） → 13（参照值 9）" in table
+    rows = ok(cli, repo, "history", "industrial-investment-margin", "-f", "csv").lstrip("\ufeff").splitlines()
+    assert ",,12（参照值 9）,2024-04-25," in rows[1] and ",12（参照值 9）,13（参照值 9）,2024-05-25," in rows[2]
+    assert "reference" not in table + "".join(rows)
+    records = json.loads(ok(cli, repo, "history", "industrial-investment-margin", "-f", "json"))
+    assert [(record["from"], record["to"]) for record in records] == [
+        (None, "12 (reference 9)"),
+        ("12 (reference 9)", "13 (reference 9)"),
+    ]
