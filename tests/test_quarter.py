@@ -49,7 +49,9 @@ def indicator_rows_of_workbook(path: Path) -> dict[str, dict[str, Any]]:
     rows = {}
     for row in sheet.iter_rows(min_row=2):
         if row[0].value:
-            rows[str(row[0].value)] = {str(h): (cell.value, cell.number_format) for h, cell in zip(headers, row)}
+            rows[str(row[0].value)] = {
+                str(h): (cell.value, cell.number_format) for h, cell in zip(headers, row, strict=True)
+            }
     return rows
 
 
