@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cache
@@ -308,13 +309,28 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
 
 
 def _status_or_text(value: str) -> str:
-    """A status's label; a hand edit's fields (history's `to` of an edit) in words; anything else under a
-    status key (history's `to` of an added item: its text) is the ledger's own text, shown as displayed."""
+    """A status's label; a margin's figure (history's `from`/`to`) and a hand edit's fields (history's `to`
+    of an edit) in words; anything else under a status key (history's `to` of an added item: its text) is
+    the ledger's own text, shown as displayed."""
     from parktrack import vocab
 
     if value in vocab.STATUSES:
         return vocab.status_label(value)
+    if _REFERENCED.fullmatch(value):
+        return figure_words(value)
     return field_words(value) if all(key in CSV_HEADERS for key in value.split(", ")) else display(value)
+
+
+# history's language-free text of a margin's figure (history._value): 12 (reference 9)
+_REFERENCED = re.compile(r"(\S+) \(reference (\S+)\)")
+
+
+def figure_words(value: str) -> str:
+    """A figure as history's JSON writes it, in the interface's words: 12（参照值 9） in Chinese."""
+    referenced = _REFERENCED.fullmatch(value)
+    if referenced is None:
+        return value
+    return referenced[1] + _(" (reference {figure})").format(figure=referenced[2])
 
 
 def field_words(fields: str) -> str:
