@@ -145,3 +145,50 @@ def test_history_words_a_margins_reference_figure_in_chinese(cli: Cli, repo: Pat
         (None, "12 (reference 9)"),
         ("12 (reference 9)", "13 (reference 9)"),
     ]
+
+
+# --- a liaison who took the sheet's protection off -----------------------------------------------------
+
+
+def _unprotected_and_typed(path: Path, rows: dict[str, dict[int, Any]]) -> dict[str, int]:
+    """The sheet's protection taken off (审阅 › 撤销工作表保护: it has no password) and cells typed, by
+    column number, as a liaison who did so would; returns each id's row."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["事项"]
+    sheet.protection.sheet = False
+    where = {str(sheet.cell(row, 1).value): row for row in range(4, sheet.max_row + 1)}
+    for item_id, cells in rows.items():
+        for column, value in cells.items():
+            sheet.cell(where[item_id], column).value = value
+    book.save(path)
+    return where
+
+
+def test_a_status_typed_over_the_locked_current_status_is_not_lost(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """县工信商务科技局's liaison took the protection off and wrote 已完成 both under 当前状态 and 新状态
+    for T31 (with a note and a date): import recorded only the note, said 将记录 进展情况 and exited 0, and
+    T31 stayed 未启动. A progress written under the locked 最新进展 (T32) was passed over in silence. Both
+    cells are locked: each is reported where it is, and nothing is written."""
+    ok(cli, repo, "sheets", "-o", str(tmp_path / "填报"), "--unit", "县工信商务科技局", "--as-of", "2024-06-30")
+    path = tmp_path / "填报" / "縣工信商務科技局.xlsx"
+    where = _unprotected_and_typed(
+        path,
+        {
+            "T31": {5: "已完成", 6: "已完成", 7: "新认定高新技术企业2户", 8: "2024-06-20"},
+            "T32": {9: "2024-06-18 已组织申报专精特新企业3户"},
+        },
+    )
+    before = ok(cli, repo, "show", "T31", "-f", "json")
+    result = cli("import", str(path), *ZH, cwd=repo)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.splitlines()[:2] == [
+        f"縣工信商務科技局.xlsx!E{where['T31']}: 当前状态被改动；此列已锁定",
+        f"縣工信商務科技局.xlsx!I{where['T32']}: 最新进展被改动；此列已锁定，进展请写在“进展情况”列",
+    ], result.stderr
+    assert ok(cli, repo, "show", "T31", "-f", "json") == before
+
+    # the office puts the locked cells back: the status goes in, and the sheet's own cells are as cut
+    _unprotected_and_typed(path, {"T31": {5: "未启动"}, "T32": {9: None}})
+    imported = ok(cli, repo, "import", str(path))
+    assert "为县工信商务科技局记录了 1 项事项变更" in imported, imported
+    assert json.loads(ok(cli, repo, "show", "T31", "-f", "json"))["status"] == "done"
