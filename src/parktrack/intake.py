@@ -222,6 +222,7 @@ class _Checker:
         self.seen: set[str] = set()  # ids met on any sheet of the file: a copied sheet is a copied row
         self.commit: str | None = None  # the ledger commit the sheet was cut from
         self.cut_texts: dict[str, dict[str, str]] = {}  # per data file, the locked texts at that commit
+        self.cut_statuses: dict[str, str] | None = None  # the items' statuses at that commit, read when needed
 
     def _ours(self, table: Table) -> bool:
         """Whether a sheet is one to read: a sheet the liaison added (a cover note, a list of their own) has
@@ -401,6 +402,17 @@ class _Checker:
             self.cut_texts[file] = _texts_at(self.ledger.data.path, self.commit, file)
         return self.cut_texts[file].get(entry_id)
 
+    def _status_changed(self, task: Task, shown: str, entries: int) -> bool:
+        """Whether 当前状态 says another status than the sheet was cut with: the one the item's first
+        `entries` history entries leave, or, where an entry went in before them since (a 補記), the item's
+        status at the commit of the cut."""
+        if shown == _status_at_cut(task, entries):
+            return False
+        if self.cut_statuses is None:
+            self.cut_statuses = _statuses_at(self.ledger.data.path, self.commit)
+        then = self.cut_statuses.get(task.id)
+        return then is None or shown != then
+
     def _left_as_cut(self, table: Table, row: int, file: str) -> bool:
         """Whether an empty row of an entry that is not the unit's (it moved to another unit, or left the
         ledger, since the cut) is as it was cut: its id and locked text as the ledger had them then. It
@@ -444,8 +456,13 @@ class _Checker:
         date_ref = table.ref(row, col["date"])
         entries = self._entries(table, row, ITEM_FIELDS)
         cut_status = status_from_input(_text(table.cell(row, col["current"])))
-        if cut_status is None:
+        if cut_status is None or (entries is not None and self._status_changed(task, cut_status, entries)):
+            # typed over (the protection has no password): 已完成 there and under 新状态 asked for no change
             self.bad(table.ref(row, col["current"]), _("the current status was changed; it is locked"))
+            cut_status = None
+        if not _latest_as_cut(task, _text(table.cell(row, col["latest"]))):
+            message = _("the latest progress was changed; it is locked: write progress under 進展情況")
+            self.bad(table.ref(row, col["latest"]), message)
         wanted = self._status(table.ref(row, col["status"]), status_text, task) if status_text else None
         bad_status = bool(status_text) and wanted is None  # reported; the row's other cells are checked too
         if wanted is not None and wanted == cut_status:
@@ -699,6 +716,26 @@ def _recorded_since(indicator: Indicator, period: str, entries: int) -> bool:
     return any(index >= entries for index, actual in enumerate(indicator.actuals) if actual.period == period)
 
 
+def _status_at_cut(task: Task, entries: int) -> str:
+    """The status the sheet showed as 当前状态: the last one the item's first `entries` history entries set,
+    else the one it had before any entry set one."""
+    statuses = [entry.status for entry in task.history if entry.status]
+    set_then = [entry.status for entry in task.history[:entries] if entry.status]
+    return set_then[-1] if set_then else ("not_started" if statuses else task.status)
+
+
+def _latest_as_cut(task: Task, shown: str) -> bool:
+    """Whether 最新进展 holds what a sheet cut from the ledger shows there (a dated note of the item, in
+    either script, however the spreadsheet spaced or broke it) or nothing: not progress typed there."""
+    noted = {_squeezed(f"{entry.date.isoformat()} {entry.note}") for entry in task.history if entry.note}
+    return not shown or _squeezed(shown) in noted
+
+
+def _squeezed(text: str) -> str:
+    """Text compared as a spreadsheet may give it back: either script, no spaces or line breaks."""
+    return "".join(fold(text).split())
+
+
 def _changed_since(task: Task, entries: int) -> bool:
     """Whether the item's status was changed in the ledger since the sheet was cut (`entries` then)."""
     since = task.history[entries:] if entries <= len(task.history) else task.history
@@ -790,26 +827,33 @@ def _status_hint(text: str) -> str:
 def _texts_at(folder: Path, commit: str | None, file: str) -> dict[str, str]:
     """Each entry's locked text (`text` of an item, `name` of an indicator) in `file` at `commit`; {} when
     there is no such version to read."""
+    field = "text" if file == store.TASKS_FILE else "name"
+    return {str(entry["id"]): str(entry[field]) for entry in _entries_at(folder, commit, file) if field in entry}
+
+
+def _statuses_at(folder: Path, commit: str | None) -> dict[str, str]:
+    """Each item's status at `commit`; {} when there is no such version to read."""
+    entries = _entries_at(folder, commit, store.TASKS_FILE)
+    return {str(entry["id"]): str(entry.get("status", "not_started")) for entry in entries}
+
+
+def _entries_at(folder: Path, commit: str | None, file: str) -> list[dict[str, Any]]:
+    """The items (or indicators) of `file` at `commit`, as plain data; [] when there is no such version."""
     from parktrack import gitrepo
 
     repo = gitrepo.repo_root(folder)
     if commit is None or repo is None or not _COMMIT.match(commit):  # a cell's text is never an option to git
-        return {}
+        return []
     try:
         path = (folder / file).resolve().relative_to(repo.resolve()).as_posix()
     except ValueError:  # the data folder is not inside the repository's work tree as resolved
-        return {}
+        return []
     shown = gitrepo.git(repo, "show", f"{commit}:{path}")
     content = store.load_plain(shown.stdout) if shown.returncode == 0 else None
-    key, field = ("tasks", "text") if file == store.TASKS_FILE else ("indicators", "name")
-    entries = content.get(key) if isinstance(content, dict) else None
+    entries = content.get("tasks" if file == store.TASKS_FILE else "indicators") if isinstance(content, dict) else None
     if not isinstance(entries, list):
-        return {}
-    return {
-        str(entry["id"]): str(entry[field])
-        for entry in entries
-        if isinstance(entry, dict) and "id" in entry and field in entry
-    }
+        return []
+    return [entry for entry in entries if isinstance(entry, dict) and "id" in entry]
 
 
 def _commit_known(data: DataDir, commit: str) -> bool:
