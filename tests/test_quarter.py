@@ -192,3 +192,21 @@ def test_a_status_typed_over_the_locked_current_status_is_not_lost(cli: Cli, rep
     imported = ok(cli, repo, "import", str(path))
     assert "为县工信商务科技局记录了 1 项事项变更" in imported, imported
     assert json.loads(ok(cli, repo, "show", "T31", "-f", "json"))["status"] == "done"
+
+
+def test_a_late_entry_made_after_the_cut_leaves_the_locked_cells_as_cut(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """The office put in a 补记 (a status dated before T31's last change) after the sheets went out: the
+    sheet's 当前状态 and 最新进展, untouched, are still what it was cut with (read at the cut's commit)."""
+    ok(cli, repo, "update", "T31", "--status", "in_progress", "--date", "2024-05-01", "--note", "已摸底")
+    ok(cli, repo, "sheets", "-o", str(tmp_path / "填报"), "--unit", "县工信商务科技局", "--as-of", "2024-06-30")
+    ok(cli, repo, "update", "T31", "--status", "blocked", "--date", "2024-04-01", "--note", "补记：4月受阻")
+    path = tmp_path / "填报" / "縣工信商務科技局.xlsx"
+    _unprotected_and_typed(path, {"T31": {7: "已认定2户", 8: "2024-06-20"}})
+    imported = ok(cli, repo, "import", str(path))
+    assert "为县工信商务科技局记录了 1 项事项变更" in imported, imported
+    history = json.loads(ok(cli, repo, "show", "T31", "-f", "json"))["history"]
+    assert [(entry.get("status"), entry["note"]) for entry in history] == [
+        ("blocked", "补记：4月受阻"),
+        ("in_progress", "已摸底"),
+        (None, "已认定2户"),
+    ]
