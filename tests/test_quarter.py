@@ -210,3 +210,30 @@ def test_a_late_entry_made_after_the_cut_leaves_the_locked_cells_as_cut(cli: Cli
         ("in_progress", "已摸底"),
         (None, "已认定2户"),
     ]
+
+
+def test_a_figure_typed_over_the_locked_latest_figure_is_not_lost(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """县自然资源局's liaison, the protection off, wrote the quarter's figure over 最新数据 (120.5 (2024Q2))
+    instead of under 本期数值: import found nothing to record and exited 0. It is a bad cell, as on the
+    items sheet; a 最新数据 left as cut imports."""
+    ok(cli, repo, "record", "unsupplied-land-disposed", "120.5", "--period", "2024Q2", "--date", "2024-06-28")
+    ok(cli, repo, "sheets", "-o", str(tmp_path / "填报"), "--unit", "县自然资源局", "--as-of", "2024-09-30")
+    path = tmp_path / "填报" / "縣自然資源局.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["指标"]
+    sheet.protection.sheet = False
+    where = {str(sheet.cell(row, 1).value): row for row in range(4, sheet.max_row + 1)}
+    assert sheet.cell(where["unsupplied-land-disposed"], 5).value == "120.5 (2024Q2)"
+    sheet.cell(where["unsupplied-land-disposed"], 5).value = "200.3亩 2024Q3"
+    book.save(path)
+    result = cli("import", str(path), *ZH, cwd=repo)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.splitlines()[0] == (
+        f"縣自然資源局.xlsx!指标!E{where['unsupplied-land-disposed']}: 最新数据被改动；此列已锁定，数据请写在“本期数值”列"
+    ), result.stderr
+
+    sheet.cell(where["unsupplied-land-disposed"], 5).value = "120.5 (2024Q2)"
+    for column, value in ((6, "200.3亩"), (7, "2024Q3"), (9, "2024-09-25")):
+        sheet.cell(where["unsupplied-land-disposed"], column).value = value
+    book.save(path)
+    assert "为县自然资源局记录了 0 项事项变更、1 个数据" in ok(cli, repo, "import", str(path))
