@@ -228,9 +228,8 @@ def test_a_figure_typed_over_the_locked_latest_figure_is_not_lost(cli: Cli, repo
     book.save(path)
     result = cli("import", str(path), *ZH, cwd=repo)
     assert result.exit_code == 1, result.stdout
-    assert result.stderr.splitlines()[0] == (
-        f"縣自然資源局.xlsx!指标!E{where['unsupplied-land-disposed']}: 最新数据被改动；此列已锁定，数据请写在“本期数值”列"
-    ), result.stderr
+    cell = f"縣自然資源局.xlsx!指标!E{where['unsupplied-land-disposed']}"
+    assert result.stderr.splitlines()[0] == f"{cell}: 最新数据被改动；此列已锁定，数据请写在“本期数值”列", result.stderr
 
     sheet.cell(where["unsupplied-land-disposed"], 5).value = "120.5 (2024Q2)"
     for column, value in ((6, "200.3亩"), (7, "2024Q3"), (9, "2024-09-25")):
