@@ -602,6 +602,9 @@ class _Checker:
         texts = {name: _text(value) for name, value in cells.items()}
         entries = self._entries(table, row, INDICATOR_FIELDS)
         note = self._note(table.ref(row, col["note"]), cells["note"])
+        if not _latest_figure_as_cut(indicator, _text(table.cell(row, col["latest"]))):
+            message = _("the latest figure was changed; it is locked: write the figure in the Figure column")
+            self.bad(table.ref(row, col["latest"]), message)
         if not texts["figure"]:
             for name in ("period", "reference", "date", "note"):
                 if texts[name]:
@@ -729,6 +732,13 @@ def _latest_as_cut(task: Task, shown: str) -> bool:
     either script, however the spreadsheet spaced or broke it) or nothing: not progress typed there."""
     noted = {_squeezed(f"{entry.date.isoformat()} {entry.note}") for entry in task.history if entry.note}
     return not shown or _squeezed(shown) in noted
+
+
+def _latest_figure_as_cut(indicator: Indicator, shown: str) -> bool:
+    """Whether 最新数据 holds what a sheet cut from the ledger shows there (a figure of the indicator with its
+    period) or nothing: not a figure typed there."""
+    recorded = {_squeezed(f"{figure_text(actual.value)} ({actual.period})") for actual in indicator.actuals}
+    return not shown or _squeezed(shown) in recorded
 
 
 def _squeezed(text: str) -> str:
