@@ -558,3 +558,22 @@ def test_a_whole_quarter_agrees_from_start_to_end(cli: Cli, repo: Path, tmp_path
     assert {label: values[1] for label, values in q3.items()} == {label: values[0] for label, values in q2.items()}
     assert q3["已完成"] == ["5", "3", "+2"], q3
     assert len(_json(cli, repo, "overdue", "--as-of", "2024-09-30")) == int(q3["已逾期"][0])
+
+
+# --- a milestone's target ------------------------------------------------------------------------------
+
+
+def test_a_milestones_target_reads_as_in_the_report_not_as_achieved(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """创建省级绿美园区 with 否 recorded for 2024H1: the indicators view gave its target as 是（已实现）,
+    "already achieved", beside the 否 and the yellow light, where the report and the workbook say 是."""
+    ok(cli, repo, "record", "provincial-green-park", "否", "--period", "2024H1", "--date", "2024-06-29")
+    ok(cli, repo, "report", "-o", str(tmp_path / "调度会议.docx"), "--as-of", "2024-06-30")
+    ok(cli, repo, "export", "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-30")
+    in_report = indicator_rows_of_docx(tmp_path / "调度会议.docx")["创建省级绿美园区"][1]
+    in_workbook = indicator_rows_of_workbook(tmp_path / "台账.xlsx")["provincial-green-park"]["目标"][0]
+    assert in_report == in_workbook == "是"
+    shown = ok(cli, repo, "indicators", "provincial-green-park", "--as-of", "2024-06-30", "-f", "table")
+    assert "\n目标    是\n" in shown and "已实现" not in shown, shown
+    table = ok(cli, repo, "indicators", "--as-of", "2024-06-30", "-f", "table", columns=250)
+    assert "已实现" not in table
+    assert "力争 是" in next(line for line in table.splitlines() if "provincial-green-park-striven" in line)
