@@ -730,15 +730,21 @@ def _status_at_cut(task: Task, entries: int) -> str:
 def _latest_as_cut(task: Task, shown: str) -> bool:
     """Whether 最新进展 holds what a sheet cut from the ledger shows there (a dated note of the item, in
     either script, however the spreadsheet spaced or broke it) or nothing: not progress typed there."""
-    noted = {_squeezed(f"{entry.date.isoformat()} {entry.note}") for entry in task.history if entry.note}
-    return not shown or _squeezed(shown) in noted
+    if not shown:
+        return True
+    return _squeezed(shown) in {
+        _squeezed(f"{entry.date.isoformat()} {entry.note}") for entry in task.history if entry.note
+    }
 
 
 def _latest_figure_as_cut(indicator: Indicator, shown: str) -> bool:
     """Whether 最新数据 holds what a sheet cut from the ledger shows there (a figure of the indicator with its
     period) or nothing: not a figure typed there."""
-    recorded = {_squeezed(f"{figure_text(actual.value)} ({actual.period})") for actual in indicator.actuals}
-    return not shown or _squeezed(shown) in recorded
+    if not shown:
+        return True
+    return _squeezed(shown) in {
+        _squeezed(f"{figure_text(actual.value)} ({actual.period})") for actual in indicator.actuals
+    }
 
 
 def _squeezed(text: str) -> str:
