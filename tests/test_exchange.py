@@ -289,7 +289,7 @@ def test_a_units_sheet_locks_what_it_must_not_change(cli: Cli, repo: Path, tmp_p
     path = cut(cli, repo, tmp_path / "sheets", FINANCE)
     listed = json.loads(cli("list", "--unit", FINANCE, "--format", "json", cwd=repo).stdout)
     rows = rows_of(path, 0)
-    assert rows[0][:6] == ["填报单位", FINANCE, "截至日期", "2024-06-30", "台账版本", head(repo)]
+    assert rows[0][:6] == ["填报单位", "县财政局", "截至日期", "2024-06-30", "台账版本", head(repo)]
     assert rows[2][:9] == [
         "编号",
         "具体工作举措",

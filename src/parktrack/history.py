@@ -741,6 +741,7 @@ def _value(entry: dict[str, Any]) -> str | None:
     if isinstance(value, int | float):
         text = f"{value:g}"
         reference = entry.get("reference")
+        # language-free, as JSON gives it; render.figure_words words it for people
         return f"{text} (reference {reference:g})" if isinstance(reference, int | float) else text
     return _text(value)
 

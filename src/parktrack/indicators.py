@@ -220,7 +220,7 @@ def target_text(indicator: Indicator) -> str:
     """The target as people read it, in the interface language (the ledger's units through display)."""
     sign = {"at_least": "≥", "at_most": "≤", "about": "≈"}[indicator.comparison]
     if indicator.kind == "milestone":
-        return striven(indicator) + _("yes (achieved)")
+        return striven(indicator) + _("yes")  # 是, as the report and the workbook write it (not 已实现, achieved)
     unit = "" if indicator.unit == "%" and indicator.kind == "margin" else display(indicator.unit)
     text = f"{striven(indicator)}{sign}{_number(indicator.target)}{unit}"
     if indicator.kind == "margin":
@@ -241,7 +241,8 @@ def value_text(indicator: Indicator, actual: Actual) -> str:
         return _("yes") if actual.value else _("no")
     text = f"{_number(actual.value)}{display(indicator.unit)}"
     if actual.reference is not None:
-        text += " " + _("(reference {figure})").format(figure=_number(actual.reference))
+        # （参照值 9） in Chinese, with no space before it
+        text += _(" (reference {figure})").format(figure=_number(actual.reference))
     return text
 
 

@@ -222,6 +222,7 @@ class _Checker:
         self.seen: set[str] = set()  # ids met on any sheet of the file: a copied sheet is a copied row
         self.commit: str | None = None  # the ledger commit the sheet was cut from
         self.cut_texts: dict[str, dict[str, str]] = {}  # per data file, the locked texts at that commit
+        self.cut_statuses: dict[str, str] | None = None  # the items' statuses at that commit, read when needed
 
     def _ours(self, table: Table) -> bool:
         """Whether a sheet is one to read: a sheet the liaison added (a cover note, a list of their own) has
@@ -229,7 +230,7 @@ class _Checker:
         nothing to record or check (headers across its row 1, or rows numbered 1, 2, 3, do not make it ours)."""
         meta = self.upload.meta or {}
         if any(
-            meta.get(key) and _text(table.cell(1, column)) == meta[key]
+            meta.get(key) and _as_cut(key, _text(table.cell(1, column)), meta[key])
             for key, column in (("unit", 2), ("as_of", 4), ("commit", 6))
         ):
             return True
@@ -335,7 +336,7 @@ class _Checker:
         for key, column in (("unit", 2), ("as_of", 4), ("commit", 6)):
             expected = meta.get(key, "")
             for table in self.tables:
-                if _text(table.cell(1, column)) != expected:
+                if not _as_cut(key, _text(table.cell(1, column)), expected):
                     message = _("changed: the sheet was cut for '{expected}'").format(expected=expected)
                     self.bad(table.ref(1, column), message)
 
@@ -402,6 +403,17 @@ class _Checker:
             self.cut_texts[file] = _texts_at(self.ledger.data.path, self.commit, file)
         return self.cut_texts[file].get(entry_id)
 
+    def _status_changed(self, task: Task, shown: str, entries: int) -> bool:
+        """Whether 当前状态 says another status than the sheet was cut with: the one the item's first
+        `entries` history entries leave, or, where an entry went in before them since (a 補記), the item's
+        status at the commit of the cut."""
+        if shown == _status_at_cut(task, entries):
+            return False
+        if self.cut_statuses is None:
+            self.cut_statuses = _statuses_at(self.ledger.data.path, self.commit)
+        then = self.cut_statuses.get(task.id)
+        return then is None or shown != then
+
     def _left_as_cut(self, table: Table, row: int, file: str) -> bool:
         """Whether an empty row of an entry that is not the unit's (it moved to another unit, or left the
         ledger, since the cut) is as it was cut: its id and locked text as the ledger had them then. It
@@ -445,8 +457,13 @@ class _Checker:
         date_ref = table.ref(row, col["date"])
         entries = self._entries(table, row, ITEM_FIELDS)
         cut_status = status_from_input(_text(table.cell(row, col["current"])))
-        if cut_status is None:
+        if cut_status is None or (entries is not None and self._status_changed(task, cut_status, entries)):
+            # typed over (the protection has no password): 已完成 there and under 新状态 asked for no change
             self.bad(table.ref(row, col["current"]), _("the current status was changed; it is locked"))
+            cut_status = None
+        if not _latest_as_cut(task, _text(table.cell(row, col["latest"]))):
+            message = _("the latest progress was changed; it is locked: write progress under 進展情況")
+            self.bad(table.ref(row, col["latest"]), message)
         wanted = self._status(table.ref(row, col["status"]), status_text, task) if status_text else None
         bad_status = bool(status_text) and wanted is None  # reported; the row's other cells are checked too
         if wanted is not None and wanted == cut_status:
@@ -586,6 +603,9 @@ class _Checker:
         texts = {name: _text(value) for name, value in cells.items()}
         entries = self._entries(table, row, INDICATOR_FIELDS)
         note = self._note(table.ref(row, col["note"]), cells["note"])
+        if not _latest_figure_as_cut(indicator, _text(table.cell(row, col["latest"]))):
+            message = _("the latest figure was changed; it is locked: write the figure in the Figure column")
+            self.bad(table.ref(row, col["latest"]), message)
         if not texts["figure"]:
             for name in ("period", "reference", "date", "note"):
                 if texts[name]:
@@ -700,6 +720,39 @@ def _recorded_since(indicator: Indicator, period: str, entries: int) -> bool:
     return any(index >= entries for index, actual in enumerate(indicator.actuals) if actual.period == period)
 
 
+def _status_at_cut(task: Task, entries: int) -> str:
+    """The status the sheet showed as 当前状态: the last one the item's first `entries` history entries set,
+    else the one it had before any entry set one."""
+    statuses = [entry.status for entry in task.history if entry.status]
+    set_then = [entry.status for entry in task.history[:entries] if entry.status]
+    return set_then[-1] if set_then else ("not_started" if statuses else task.status)
+
+
+def _latest_as_cut(task: Task, shown: str) -> bool:
+    """Whether 最新进展 holds what a sheet cut from the ledger shows there (a dated note of the item, in
+    either script, however the spreadsheet spaced or broke it) or nothing: not progress typed there."""
+    if not shown:
+        return True
+    return _squeezed(shown) in {
+        _squeezed(f"{entry.date.isoformat()} {entry.note}") for entry in task.history if entry.note
+    }
+
+
+def _latest_figure_as_cut(indicator: Indicator, shown: str) -> bool:
+    """Whether 最新数据 holds what a sheet cut from the ledger shows there (a figure of the indicator with its
+    period) or nothing: not a figure typed there."""
+    if not shown:
+        return True
+    return _squeezed(shown) in {
+        _squeezed(f"{figure_text(actual.value)} ({actual.period})") for actual in indicator.actuals
+    }
+
+
+def _squeezed(text: str) -> str:
+    """Text compared as a spreadsheet may give it back: either script, no spaces or line breaks."""
+    return "".join(fold(text).split())
+
+
 def _changed_since(task: Task, entries: int) -> bool:
     """Whether the item's status was changed in the ledger since the sheet was cut (`entries` then)."""
     since = task.history[entries:] if entries <= len(task.history) else task.history
@@ -745,6 +798,11 @@ def _data_rows(table: Table, is_id: Callable[[str], bool]) -> list[int]:
     return rows
 
 
+def _as_cut(key: str, shown: str, expected: str) -> bool:
+    """Whether a cell of row 1 says what the hidden sheet does; a zh-Hans sheet shows the unit simplified."""
+    return shown == expected or (key == "unit" and fold(shown) == fold(expected))
+
+
 def _text(value: Any) -> str:
     """A cell as text: numbers without a spurious .0, dates as YYYY-MM-DD."""
     if value is None:
@@ -786,26 +844,33 @@ def _status_hint(text: str) -> str:
 def _texts_at(folder: Path, commit: str | None, file: str) -> dict[str, str]:
     """Each entry's locked text (`text` of an item, `name` of an indicator) in `file` at `commit`; {} when
     there is no such version to read."""
+    field = "text" if file == store.TASKS_FILE else "name"
+    return {str(entry["id"]): str(entry[field]) for entry in _entries_at(folder, commit, file) if field in entry}
+
+
+def _statuses_at(folder: Path, commit: str | None) -> dict[str, str]:
+    """Each item's status at `commit`; {} when there is no such version to read."""
+    entries = _entries_at(folder, commit, store.TASKS_FILE)
+    return {str(entry["id"]): str(entry.get("status", "not_started")) for entry in entries}
+
+
+def _entries_at(folder: Path, commit: str | None, file: str) -> list[dict[str, Any]]:
+    """The items (or indicators) of `file` at `commit`, as plain data; [] when there is no such version."""
     from parktrack import gitrepo
 
     repo = gitrepo.repo_root(folder)
     if commit is None or repo is None or not _COMMIT.match(commit):  # a cell's text is never an option to git
-        return {}
+        return []
     try:
         path = (folder / file).resolve().relative_to(repo.resolve()).as_posix()
     except ValueError:  # the data folder is not inside the repository's work tree as resolved
-        return {}
+        return []
     shown = gitrepo.git(repo, "show", f"{commit}:{path}")
     content = store.load_plain(shown.stdout) if shown.returncode == 0 else None
-    key, field = ("tasks", "text") if file == store.TASKS_FILE else ("indicators", "name")
-    entries = content.get(key) if isinstance(content, dict) else None
+    entries = content.get("tasks" if file == store.TASKS_FILE else "indicators") if isinstance(content, dict) else None
     if not isinstance(entries, list):
-        return {}
-    return {
-        str(entry["id"]): str(entry[field])
-        for entry in entries
-        if isinstance(entry, dict) and "id" in entry and field in entry
-    }
+        return []
+    return [entry for entry in entries if isinstance(entry, dict) and "id" in entry]
 
 
 def _commit_known(data: DataDir, commit: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import cache
@@ -230,6 +231,14 @@ def number_text(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def percent_text(share: float) -> str:
+    """A share to one decimal as a spreadsheet prints it under 0.0% (the workbook's format): the decimal the
+    float stands for, rounded half away from zero, so 1.0625 reads 106.3% on paper and on screen alike."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return f"{(Decimal(repr(share)) * 100).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
 def as_data(records: Sequence[Record], fmt: str, headers: Headers | None = None) -> str:
     """`records` as JSON (the contract: codes, never translated), or as CSV or TSV for people."""
     if fmt == "json":
@@ -300,13 +309,28 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
 
 
 def _status_or_text(value: str) -> str:
-    """A status's label; a hand edit's fields (history's `to` of an edit) in words; anything else under a
-    status key (history's `to` of an added item: its text) is the ledger's own text, shown as displayed."""
+    """A status's label; a margin's figure (history's `from`/`to`) and a hand edit's fields (history's `to`
+    of an edit) in words; anything else under a status key (history's `to` of an added item: its text) is
+    the ledger's own text, shown as displayed."""
     from parktrack import vocab
 
     if value in vocab.STATUSES:
         return vocab.status_label(value)
+    if _REFERENCED.fullmatch(value):
+        return figure_words(value)
     return field_words(value) if all(key in CSV_HEADERS for key in value.split(", ")) else display(value)
+
+
+# history's language-free text of a margin's figure (history._value): 12 (reference 9)
+_REFERENCED = re.compile(r"(\S+) \(reference (\S+)\)")
+
+
+def figure_words(value: str) -> str:
+    """A figure as history's JSON writes it, in the interface's words: 12（参照值 9） in Chinese."""
+    referenced = _REFERENCED.fullmatch(value)
+    if referenced is None:
+        return value
+    return referenced[1] + _(" (reference {figure})").format(figure=referenced[2])
 
 
 def field_words(fields: str) -> str:

@@ -140,7 +140,7 @@ def _meta_row(sheet: Worksheet, unit: Unit, day: date, commit: str | None, width
     """Row 1: the unit, the day and the commit, locked, where a CSV export keeps them."""
     cells = [
         pgettext("form", "Unit"),
-        unit.name,
+        display(unit.name),  # the hidden sheet keeps the name as stored
         pgettext("form", "As of"),
         day.isoformat(),
         _("Ledger commit"),

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parktrack.i18n import N_, _, display, ngettext
-from parktrack.render import field_words, iso
+from parktrack.render import field_words, figure_words, iso, percent_text
 from parktrack.vocab import (
     COMPARISON_WORDS,
     INDICATOR_KIND_WORDS,
@@ -426,7 +426,8 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
         elif row.change == "add":
             change = _("added: {text}").format(text=display(row.new or ""))
         elif row.period is not None:  # an indicator's figure, correction or withdrawal
-            change = f"{row.period} {change_label(row.change)}: {row.old + ' → ' if row.old else ''}{row.new or ''}"
+            old, new = (figure_words(value) if value else "" for value in (row.old, row.new))
+            change = f"{row.period} {change_label(row.change)}: {old + ' → ' if old else ''}{new}"
         else:
             change = _("progress note")
         effective = iso(row.effective) or ""
@@ -445,7 +446,7 @@ def _label(status: str | None) -> str:
 
 def _percent(share: float | None) -> str:
     """One decimal, as the report and the workbook (0.0%) show it: 99.6% is not met, and reads so."""
-    return "-" if share is None else f"{share * 100:.1f}%"
+    return "-" if share is None else percent_text(share)
 
 
 def wrap_id(identifier: str, width: int) -> str:

@@ -108,6 +108,7 @@ def _named_styles() -> list[NamedStyle]:
 def new_workbook() -> Workbook:
     """An empty workbook knowing the named styles its cells take."""
     book = Workbook()
+    book.properties.creator = ""  # not openpyxl, in WPS's 属性 and Explorer's 作者 column
     for style in _named_styles():
         book.add_named_style(style)
     return book

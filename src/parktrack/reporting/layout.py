@@ -13,7 +13,7 @@ from datetime import date
 from parktrack.i18n import N_, _, current_language, display, pgettext
 from parktrack.indicators import Progress, striven
 from parktrack.models import Indicator
-from parktrack.render import CSV_DECIMALS
+from parktrack.render import CSV_DECIMALS, percent_text
 from parktrack.reporting.content import Change, ChangeKind, Headline, Report
 from parktrack.vocab import STATUS_LABELS
 
@@ -104,7 +104,7 @@ def short(text: str, limit: int = TEXT_LIMIT) -> str:
 
 
 def percent(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.1f}%"
+    return "—" if share is None else percent_text(share)
 
 
 def number(value: float) -> str:
@@ -146,7 +146,8 @@ def figure_text(indicator: Indicator, value: bool | float | None, reference: flo
         return _("Yes") if value else _("No")
     text = f"{number(value)}{unit_text(indicator)}"
     if reference is not None:
-        text += " " + _("(reference {figure})").format(figure=number(reference))
+        # （参照值 9） in Chinese, with no space before it
+        text += _(" (reference {figure})").format(figure=number(reference))
     return text
 
 
