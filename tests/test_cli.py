@@ -71,3 +71,21 @@ def test_the_installed_entry_point_runs(run: Run, tmp_path: Path) -> None:
         check=False,
     )
     assert module.returncode == 2 and "unknown task 'T99'" in module.stderr
+
+
+def test_a_console_that_cannot_encode_a_character_shows_a_question_mark(cli: Cli, repo: Path) -> None:
+    """Output redirected on a Chinese Windows is GBK: an emoji a liaison typed in a note (from a phone)
+    was a UnicodeEncodeError traceback in every view that showed it. One real process, as the console
+    script's own streams are what is at stake; the rest of the line prints as the encoding holds it."""
+    noted = cli("note", "T07", "已对接👍", "--date", "2024-05-01", "--lang", "en", cwd=repo)
+    assert noted.exit_code == 0, noted.stderr
+    env = cli_env(PYTHONIOENCODING="gbk")
+    day = ("--as-of", "2024-06-30")
+    views = (["show", "T07", "-f", "table", *day], ["show", "T07", "-f", "tsv", *day], ["history", "T07", "-f", "tsv"])
+    for view in views:
+        shown = subprocess.run(
+            [sys.executable, "-m", "parktrack", "--lang", "zh-Hans", *view],
+            capture_output=True, cwd=repo, env=env, check=False,
+        )  # fmt: skip
+        assert shown.returncode == 0, (view, shown.stderr.decode("gbk", "replace"))
+        assert "已对接?" in shown.stdout.decode("gbk"), view

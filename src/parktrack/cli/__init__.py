@@ -284,13 +284,30 @@ def _language(option: str | None, args: list[str]) -> Language:
         return choose_language(option, os.environ)  # raises again, its message now in `fallback`
 
 
+@cache
+def _console_errors() -> str:
+    """An error handler for what the console's encoding cannot hold: a path in no encoding prints as its
+    own bytes (as `ls` shows it), and a character the encoding lacks as `?` (an emoji in a note, on a
+    Chinese Windows whose redirected output is GBK), where printing it raised UnicodeEncodeError."""
+    import codecs
+
+    def unencodable(error: UnicodeError) -> tuple[bytes, int]:
+        if not isinstance(error, UnicodeEncodeError):
+            raise error
+        text = error.object[error.start : error.end]
+        return bytes(ord(c) - 0xDC00 if 0xDC80 <= ord(c) <= 0xDCFF else ord("?") for c in text), error.end
+
+    codecs.register_error("parktrack-console", unencodable)
+    return "parktrack-console"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point; tests call it in process with `argv`. A run's language and
     --no-cache apply to that run only: domain code called afterwards in the same process is as before."""
     language, bypass = current_language(), read_cache.bypass_asked()
-    for stream in (sys.stdout, sys.stderr):  # a path in no encoding prints as its own bytes, as `ls` shows it
+    for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
-            stream.reconfigure(errors="surrogateescape")
+            stream.reconfigure(errors=_console_errors())
     try:
         _main(list(sys.argv[1:] if argv is None else argv))
     finally:
