@@ -318,6 +318,29 @@ def test_a_csv_table_in_gb18030(cli: Cli, tmp_path: Path) -> None:
     assert "南園區.csv!F6: T02: no 完成時限 written: the plan's year end, 2025-12-31, is implied" in result.stdout
 
 
+def test_one_unit_or_official_typed_in_both_scripts_is_one(cli: Cli, tmp_path: Path) -> None:
+    """Rows typed by different hands spell one unit (縣財政局, 县财政局) and one official (楊艷, 杨艳) in
+    either script: each spelling made a unit of its own, shown twice as 县财政局, and `list --unit`
+    found half the unit's items. The first spelling is kept, and the summary says so."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["北園區重點任務清單", "", "", "", "", ""])
+    writer.writerow(HEADER)
+    writer.writerow(["1", "做甲事。", "楊艷", "縣財政局", "縣稅務局", "2024年6月底前"])
+    writer.writerow(["2", "做乙事。", "杨艳", "县财政局", "县税务局", "2024年9月底前"])
+    (tmp_path / "北園區.csv").write_text(out.getvalue(), encoding="utf-8")
+    result = cli("init", str(tmp_path / "north"), "--from", str(tmp_path / "北園區.csv"), "--lang", "zh-Hans")
+    assert result.exit_code == 0, result.stderr
+    ledger = new_ledger(tmp_path / "north")
+    assert [unit.name for unit in ledger.units] == ["縣財政局", "縣稅務局"]
+    second = ledger.tasks[1]
+    assert (second.leaders, second.lead_units, second.support_units) == (["楊艷"], ["縣財政局"], ["縣稅務局"])
+    assert "北園區.csv!D4: T02：县财政局 与 縣財政局 只是繁简写法不同，均按 縣財政局 记" in result.stdout.splitlines()
+    assert "北園區.csv!C4: T02：杨艳 与 楊艷 只是繁简写法不同，均按 楊艷 记" in result.stdout.splitlines()
+    found = cli("list", "--unit", "县财政局", "--as-of", "2024-06-30", "-f", "json", cwd=tmp_path / "north")
+    assert [row["id"] for row in json.loads(found.stdout)] == ["T01", "T02"]
+
+
 # --- tables that cannot make a ledger ------------------------------------------------
 
 

@@ -145,6 +145,22 @@ def test_every_problem_is_reported_in_one_run(cli: Cli, data_copy: Path) -> None
     assert all(re.match(rf"{re.escape(str(tasks))}:\d+:\d+: ", line) for line in lines[:-1])
 
 
+def test_two_units_whose_names_differ_only_in_script_are_refused(cli: Cli, data_copy: Path) -> None:
+    """縣財政局 and 县财政局 as two units: every Chinese table shows both as 县财政局, and `--unit` finds
+    the items of only one. One unit's own name in the other script, as its alias, is fine."""
+    units = data_copy / "units.yaml"
+    _replace(units, "  - id: taxation\n", "  - id: finance2\n    name: 县财政局\n    kind: unit\n  - id: taxation\n")
+    result = _assert_clean_failure(cli("validate", "--data", str(data_copy), "--lang", "en"))
+    line = _line_of(units, "name: 县财政局")
+    assert result[0] == (
+        f"{units}:{line}:11: finance2.name: name '县财政局' is '縣財政局' of unit 'finance' in the other script: "
+        "one body as two units; keep one (the other spelling may be its alias) and name it in the items"
+    )
+    _replace(units, "  - id: finance2\n    name: 县财政局\n    kind: unit\n", "")
+    _replace(units, "    name: 縣財政局\n    aliases: []", "    name: 縣財政局\n    aliases: [县财政局]")
+    assert cli("validate", "--data", str(data_copy), "--lang", "en").exit_code == 0
+
+
 def test_deadline_must_agree_with_its_written_form(cli: Cli, data_copy: Path) -> None:
     tasks = data_copy / "tasks.yaml"
     _replace(tasks, "deadline: 2024-04-30", "deadline: 2024-04-29")

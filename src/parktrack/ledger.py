@@ -457,6 +457,27 @@ def check_units(doc: YamlDoc, units: list[Unit]) -> list[Problem]:
                 message = _("name '{name}' is already used by unit '{unit}'").format(name=name, unit=seen_names[name])
                 problems.append(doc.problem(("units", index, "name"), message))
             seen_names.setdefault(name, unit.id)
+    return problems + _one_script_apart(doc, units)
+
+
+def _one_script_apart(doc: YamlDoc, units: list[Unit]) -> list[Problem]:
+    """Names of two units that differ only in script (縣財政局, 县财政局): one body written by two hands,
+    which every Chinese table shows as one name and `--unit` finds only half of."""
+    from parktrack.names import fold
+
+    problems = []
+    first: dict[str, tuple[str, str]] = {}  # folded -> (unit id, name as written)
+    for index, unit in enumerate(units):
+        for name in (unit.name, *unit.aliases):
+            other = first.setdefault(fold(name), (unit.id, name))
+            if other[0] != unit.id and other[1] != name:  # the same spelling is reported above
+                message = _(
+                    "name '{name}' is '{other}' of unit '{unit}' in the other script: one body as two units; keep one "
+                    "(the other spelling may be its alias) and name it in the items"
+                )
+                where = ("name",) if name == unit.name else ("aliases", unit.aliases.index(name))
+                text = message.format(name=name, unit=other[0], other=other[1])
+                problems.append(doc.problem(("units", index, *where), text))
     return problems
 
 

@@ -54,6 +54,7 @@ class Finding:
     ref: str
     message: str
     error: bool = False  # an error stops the ledger being written; a note only asks for a look
+    literal: bool = False  # shown as written, not in the interface's script (it is about the script)
 
     def __str__(self) -> str:
         return f"{self.ref}: {self.message}"
@@ -91,6 +92,21 @@ class TableLedger:
     sections: list[TableSection] = field(default_factory=list)
     items: list[TableItem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    spellings: dict[str, str] = field(default_factory=dict)  # a name in one script -> its first spelling
+
+    def one_spelling(self, names: list[str], ref: str, item_id: str) -> list[str]:
+        """`names` as first written: rows typed by different hands spell one unit or official in either
+        script (縣財政局, 县财政局), and each spelling would make a unit or official of its own."""
+        from parktrack.names import fold
+
+        kept = []
+        for name in names:
+            first = self.spellings.setdefault(fold(name), name)
+            if first != name:
+                message = _("{id}: {name} and {first} differ only in script: both taken as {first}")
+                self.findings.append(Finding(ref, message.format(id=item_id, name=name, first=first), literal=True))
+            kept.append(first)
+        return list(dict.fromkeys(kept))
 
     @property
     def units(self) -> list[str]:
@@ -346,9 +362,14 @@ def _item(grid: Grid, draft: _Draft, columns: dict[str, int], item_id: str, ledg
     def ref(name: str) -> str:
         return grid.ref(draft.row, columns.get(name, columns["text"]))
 
-    leaders = split_names(cells.get("leaders", ""), wrapped=False)
-    lead_units, lead_groups = units_and_groups(cells.get("lead_units", ""))
-    support_units, support_groups = units_and_groups(cells.get("support_units", ""))
+    def spelled(column: str, names: list[str]) -> list[str]:
+        return ledger.one_spelling(names, ref(column), item_id)
+
+    leaders = spelled("leaders", split_names(cells.get("leaders", ""), wrapped=False))
+    lead_units, lead_groups = (spelled("lead_units", names) for names in units_and_groups(cells.get("lead_units", "")))
+    support_units, support_groups = (
+        spelled("support_units", names) for names in units_and_groups(cells.get("support_units", ""))
+    )
     if not lead_units:
         ledger.findings.append(
             Finding(ref("lead_units"), _("{id}: no 牽頭單位 (lead unit) named").format(id=item_id), True)

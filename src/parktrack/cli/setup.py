@@ -103,7 +103,8 @@ def _print_summary(parsed: TableLedger) -> None:
     print(_("read {source}: {counts}").format(source=parsed.source, counts=_(", ").join(counts)))  # ，in Chinese
     print(_("deadlines: {dated} read as dates, {other} to check").format(dated=dated, other=len(parsed.items) - dated))
     for finding in parsed.notes:
-        print(f"{finding.ref}: {display(finding.message)}")  # the file name exactly as on disk
+        shown = finding.message if finding.literal else display(finding.message)
+        print(f"{finding.ref}: {shown}")  # the file name exactly as on disk
 
 
 @app.command()
