@@ -110,6 +110,23 @@ def test_new_unit_adds_it_to_units_yaml_in_the_same_commit(cli: Cli, repo: Path)
     assert ledger.task("J01").lead_units == ["縣水務局"]
 
 
+def test_an_add_git_refuses_to_commit_leaves_both_files_as_they_were(cli: Cli, repo: Path) -> None:
+    """A commit-msg hook refuses the commit of an item with a new unit: units.yaml and tasks.yaml are
+    both put back, so the unit does not linger in units.yaml without the item that brought it."""
+    hook = repo / ".git" / "hooks" / "commit-msg"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\necho 'subject too long' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    before = {name: (repo / "data" / name).read_bytes() for name in ("tasks.yaml", "units.yaml")}
+    asked = ("--text", "編制園區水資源規劃", "--lead", "縣水務局", "--new-unit", "--deadline", "2024年底前")
+    result = add(cli, repo, *asked)
+    assert result.exit_code == 4, result.stdout + result.stderr
+    assert result.stderr.startswith("error: nothing was recorded: git commit failed: subject too long")
+    assert {name: (repo / "data" / name).read_bytes() for name in before} == before
+    assert git(repo, "status", "--porcelain") == ""
+    assert cli("show", "J01", "--data", str(repo / "data"), "--lang", "en").exit_code == 2
+
+
 def test_a_deadline_without_a_date_needs_condition(cli: Cli, repo: Path) -> None:
     refused = add(cli, repo, "--text", "甲", "--lead", "縣財政局", "--deadline", "待項目批復后推進")
     assert refused.exit_code == 2 and "--condition" in refused.stderr

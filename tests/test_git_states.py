@@ -312,19 +312,25 @@ def test_a_linked_worktree_commits_on_its_own_branch_and_minds_its_own_index_loc
     assert refused.exit_code == 4 and str(lock) in refused.stderr
 
 
-def test_a_hook_that_rejects_the_commit_is_exit_4_in_its_own_words(cli: Cli, repo: Path) -> None:
-    """Documented (README, exit 4 "after"): the data stays written, the next write names it uncommitted."""
+def test_a_hook_that_rejects_the_commit_leaves_the_ledger_as_it_was(cli: Cli, repo: Path) -> None:
+    """A pre-commit hook refuses the commit: exit 4 in the hook's own words, and the file is put back as
+    it was (it stayed written, and the same command then said "already done" while nothing was in git);
+    once the hook lets it through, the same command records the change."""
     hook = repo / ".git" / "hooks" / "pre-commit"
     hook.parent.mkdir(exist_ok=True)
     hook.write_text('#!/bin/sh\necho "拒绝：先写周报" >&2\nexit 1\n', encoding="utf-8")
     hook.chmod(0o755)
-    head = _head(repo)
+    head, before = _head(repo), _tasks(repo).read_bytes()
     result = _update(cli, repo, lang="zh-Hans")
     assert result.exit_code == 4 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("错误：数据已写入，但 git commit 失败") and "拒绝：先写周报" in result.stderr
-    assert _head(repo) == head
-    following = _update(cli, repo, task="T08")
-    assert following.exit_code == 5 and "has changes that are not committed" in following.stderr
+    assert result.stderr.startswith("错误：未记录任何内容：git commit 失败") and "拒绝：先写周报" in result.stderr
+    assert "台账保持原样" in result.stderr
+    assert _head(repo) == head and _tasks(repo).read_bytes() == before
+    assert git(repo, "status", "--porcelain") == ""
+    hook.unlink()
+    again = _update(cli, repo)
+    assert again.exit_code == 0, again.stderr
+    assert _head(repo) != head and git(repo, "status", "--porcelain") == ""
 
 
 def test_a_write_on_a_detached_head_writes_nothing(cli: Cli, repo: Path) -> None:

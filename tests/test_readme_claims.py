@@ -102,8 +102,8 @@ def test_notice_with_nothing_to_chase_names_the_unit_found(cli: Cli, typed: str)
     assert outcome.stderr.strip() == "县财政局截至2024-07-01无需催办事项"
 
 
-# README, "Exit codes": 4 when git failed "after (no identity: the data was written but not committed);
-# the message says which", in the interface language, with the commands that set an identity.
+# README, "Exit codes": 4 when git made no commit (no identity: nothing recorded, the ledger put back as
+# it was), in the interface language, with the commands that set an identity.
 @pytest.mark.parametrize(("lang", "words"), [("zh-Hans", "设置"), ("zh-Hant", "設置"), ("en", "set one with")])
 def test_no_git_identity_is_said_in_the_interface_language(
     cli: Cli, data_copy: Path, tmp_path: Path, lang: str, words: str
@@ -130,6 +130,7 @@ def test_no_git_identity_is_said_in_the_interface_language(
     assert outcome.exit_code == 4, outcome.stderr
     message = outcome.stderr.strip()
     assert 'git config --global user.name "' in message and words in message
+    assert subprocess.run(["git", "-C", str(ledger), "status", "--porcelain"], capture_output=True).stdout == b""
     if lang != "en":
         assert "set one with" not in message
 

@@ -210,16 +210,23 @@ def test_no_commit_writes_only(cli: Cli, repo: Path) -> None:
     assert git(repo, "status", "--porcelain").strip() == "M data/tasks.yaml"
 
 
-def test_without_git_identity_the_data_is_still_written(cli: Cli, repo: Path, tmp_path: Path) -> None:
+def test_without_git_identity_nothing_is_recorded_until_there_is_one(cli: Cli, repo: Path, tmp_path: Path) -> None:
     git(repo, "config", "--unset", "user.name")
     git(repo, "config", "--unset", "user.email")
     home = tmp_path / "home"
     home.mkdir()
     env = {"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": str(home), "EMAIL": None}
-    result = cli("--lang", "en", "update", "T02", "--status", "in_progress", "--date", "2024-05-01", cwd=repo, env=env)
+    before = _tasks(repo).read_bytes()
+    asked = ("--lang", "en", "update", "T02", "--status", "in_progress", "--date", "2024-05-01")
+    result = cli(*asked, cwd=repo, env=env)
     assert result.exit_code == 4, result.stderr
     assert "git has no identity" in result.stderr and "git config --global user.name" in result.stderr
+    assert "nothing was recorded" in result.stderr and _tasks(repo).read_bytes() == before
+    git(repo, "config", "user.name", "Liaison Zhang")
+    git(repo, "config", "user.email", "zhang@example.org")
+    assert cli(*asked, cwd=repo, env=env).exit_code == 0
     assert "status: in_progress" in _tasks(repo).read_text(encoding="utf-8")
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_bundled_plan_is_read_only(cli: Cli, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from parktrack.i18n import _
 from parktrack.ledger import Ledger, load
 from parktrack.models import Unit, require_printable
 from parktrack.store import DataDir, Splice, scalar_text
-from parktrack.writing import commit_target
+from parktrack.writing import commit_target, committed_or_restored
 
 ASSIGNED_SECTION_TITLE = "交辦事項"
 Validated = tuple[Ledger, dict[str, Any]]  # a ledger and its read-cache payload (cache.validated_after)
@@ -107,11 +107,12 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         files, validated = _validated_files(data, base, entry, names.added)
         # checked before writing, as every write; units.yaml too: the item's names were resolved against it
         repo = commit_target(data, list(dict.fromkeys([store.UNITS_FILE, *files]))) if commit else None
-        for name in (store.UNITS_FILE, store.TASKS_FILE):  # units first: a crash between leaves it valid
-            if name in files:
-                store.atomic_write(data.file(name), files[name])
+        written = [name for name in (store.UNITS_FILE, store.TASKS_FILE) if name in files]
+        before = {data.file(name): data.file(name).read_bytes() for name in written} if repo is not None else {}
+        for name in written:  # units first: a crash between leaves it valid
+            store.atomic_write(data.file(name), files[name])
         _remember(data, base, files, validated)
-        sha = _commit(repo, data, list(files), entry) if repo is not None else None
+        sha = _commit(repo, before, entry) if repo is not None else None
     return Added(
         task_id,
         lead_units,
@@ -338,14 +339,11 @@ def _inline(value: Any) -> str:
     return scalar_text(value)
 
 
-def _commit(repo: Path, data: DataDir, file_names: list[str], entry: dict[str, Any]) -> str:
-    from parktrack import gitrepo
-
+def _commit(repo: Path, before: dict[Path, bytes], entry: dict[str, Any]) -> str:
     source = entry["source"]
     decided = " ".join(str(part) for part in (source.get("meeting"), source["date"]) if part)
     subject = f"{entry['id']}: 新增交辦事項 ({decided})"
     trailers = [("Parktrack-Task", entry["id"]), ("Parktrack-Date", source["date"].isoformat())]
     if source.get("meeting"):
         trailers.append(("Parktrack-Meeting", source["meeting"]))
-    paths = [data.file(name) for name in sorted(file_names)]
-    return gitrepo.commit(repo, paths, subject, entry["text"], trailers)
+    return committed_or_restored(repo, before, subject, entry["text"], trailers)

@@ -128,6 +128,15 @@ class GitError(ParktrackError):
     exit_code = EXIT_GIT
 
 
+class CommitRefusedError(GitError):
+    """git made no commit (no identity, a hook or signing refused it ...); `reason` says why. The
+    writer that wrote the files says what became of them."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class WriteError(ParktrackError):
     """The ledger could not be written (read-only plan, lock held, disk error)."""
 

@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from parktrack.errors import GitError
+from parktrack.errors import CommitRefusedError, GitError
 from parktrack.i18n import N_, _
 
 _IDENTITY_COMMAND = 'git config --global user.name "Your Name" && git config --global user.email you@example.org'
@@ -200,10 +200,10 @@ def commit(
     result = git(repo, *command, stdin=message)
     if result.returncode:
         if not _has_identity(repo):  # asked only once a commit failed: two git runs fewer a write
-            missing = _("the data was written but not committed: git has no identity; {hint}")
-            raise GitError(missing.format(hint=_("set one with: {command}").format(command=_IDENTITY_COMMAND)))
-        error = _("the data was written but git {command} failed: {reason}")
-        raise GitError(error.format(command="commit", reason=result.stderr.strip()))
+            hint = _("set one with: {command}").format(command=_IDENTITY_COMMAND)
+            raise CommitRefusedError(_("git has no identity; {hint}").format(hint=hint))
+        error = _("git {command} failed: {reason}")
+        raise CommitRefusedError(error.format(command="commit", reason=result.stderr.strip()))
     return git(repo, "rev-parse", "HEAD").stdout.strip()
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from parktrack import store
-from parktrack.errors import UsageError, WriteError
+from parktrack.errors import CommitRefusedError, GitError, UsageError, WriteError
 from parktrack.i18n import _
 from parktrack.models import require_printable
 from parktrack.store import DataDir, scalar_text
@@ -199,5 +199,8 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
         repo = folder
     trailers = [("Parktrack-Init", date.today().isoformat())]
     gitrepo.track(repo, written)
-    sha = gitrepo.commit(repo, written, subject, "", trailers)
+    try:
+        sha = gitrepo.commit(repo, written, subject, "", trailers)
+    except CommitRefusedError as failed:  # a new folder: nothing to put back; its files wait to be committed
+        raise GitError(_("the ledger was written but not committed: {reason}").format(reason=failed.reason)) from None
     return Created(folder, written, initialised, sha, repo)
