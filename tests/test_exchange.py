@@ -390,6 +390,9 @@ def test_import_records_what_the_units_report(cli: Cli, repo: Path, tmp_path: Pa
         assert sorted(git(repo, "show", "--name-only", "--format=", rev).split()) == files
     tasks = git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Task,valueonly)", "HEAD~1").split()
     assert tasks == ["T45", "T47", "M05"]
+    # the subject in the ledger's own words, whatever the interface's language (as `update` writes them)
+    subject = git(repo, "log", "-1", "--format=%s", "HEAD~1").strip()
+    assert subject == f"{FINANCE}: 事項 3 項, 數據 0 項 ({FINANCE}.xlsx, 截至 2024-06-30)"
 
     t45 = show(cli, repo, "T45")
     assert t45["status"] == "done"
@@ -842,7 +845,7 @@ def test_a_figure_the_sheet_showed_is_corrected_not_a_conflict(cli: Cli, repo: P
     assert result.stderr == ""
     actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
     assert [(a["value"], a["correction"]) for a in actuals] == [(1.0, False), (2.0, True)]
-    assert "new-above-scale-firms 2024Q2: 2 (corrects 1)" in git(repo, "log", "-1", "--format=%b")
+    assert "new-above-scale-firms 2024Q2: 2 (更正 1)" in git(repo, "log", "-1", "--format=%b")
 
 
 def test_a_figure_sent_again_with_a_note_records_the_note(cli: Cli, repo: Path, tmp_path: Path) -> None:

@@ -378,7 +378,7 @@ def test_correction_keeps_the_old_figure(cli: Cli, repo: Path) -> None:
     row = _indicators(cli, repo, "gross-output", "--as-of", "2024-07-12")["gross-output"]
     assert [(a["value"], a.get("correction", False)) for a in row["actuals"]] == [(19.5, False), (19.9, True)]
     assert row["latest"]["value"] == 19.9
-    assert "(corrects 19.5)" in git(repo, "log", "-1", "--format=%s")
+    assert "(更正 19.5)" in git(repo, "log", "-1", "--format=%s")
     chart = cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-12", cwd=repo).stdout
     assert "█" in chart and "target" in chart and "19.9億元" in chart
 

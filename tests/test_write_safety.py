@@ -391,7 +391,7 @@ def test_a_wrong_figure_is_withdrawn_and_the_trail_keeps_it(cli: Cli, repo: Path
         cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-10", "--format", "json", cwd=repo).stdout
     )
     assert before[0]["value"] == 199  # as-of views before the withdrawal still see it
-    assert git(repo, "log", "-1", "--format=%s").strip() == "gross-output 2024Q2: withdrawn 199.0"
+    assert git(repo, "log", "-1", "--format=%s").strip() == "gross-output 2024Q2: 撤回 199.0"
     again = _record(cli, repo, "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-12")
     assert again.exit_code == 0, again.stderr  # type: ignore[attr-defined]
     assert cli("--lang", "en", "validate", cwd=repo).exit_code == 0

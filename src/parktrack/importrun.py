@@ -172,11 +172,10 @@ def apply(
 
 
 def commit_message(plan: SheetPlan) -> tuple[str, str, list[tuple[str, str]]]:
-    """`縣財政局: 3 items, 1 figure (縣財政局.xlsx, as of 2024-06-30)`, a line per change, trailers."""
+    """`縣財政局: 事項 3 項, 數據 1 項 (縣財政局.xlsx, 截至 2024-06-30)`, a line per change, trailers: in the
+    ledger's own words whatever the interface's language, as `update` writes 推進中 → 已完成."""
     changes, figures = plan.changes, plan.figures
-    subject = (
-        f"{plan.unit.name}: {len(changes)} item(s), {len(figures)} figure(s) ({plan.path.name}, as of {plan.as_of})"
-    )
+    subject = f"{plan.unit.name}: 事項 {len(changes)} 項, 數據 {len(figures)} 項 ({plan.path.name}, 截至 {plan.as_of})"
     body = []
     for change in changes:  # in the ledger's own words, as `update` writes them
         what = (
@@ -186,7 +185,7 @@ def commit_message(plan: SheetPlan) -> tuple[str, str, list[tuple[str, str]]]:
         )
         body.append(f"{change.task_id}: {what}" + (f" — {change.note}" if change.note else ""))
     for figure in figures:
-        correction = f" (corrects {figure_text(figure.replaces)})" if figure.replaces is not None else ""
+        correction = f" (更正 {figure_text(figure.replaces)})" if figure.replaces is not None else ""
         body.append(f"{figure.indicator_id} {figure.period}: {figure_text(figure.value)}{correction}")
     trailers = [("Parktrack-Unit", plan.unit.name), ("Parktrack-Sheet", plan.path.name)]
     trailers.append(("Parktrack-As-Of", plan.as_of.isoformat()))

@@ -307,12 +307,13 @@ def _figure_entry(figure: Figure, correct: bool) -> dict[str, Any]:
 def figure_message(indicator: Indicator, figure: Figure) -> tuple[str, str, list[tuple[str, str]]]:
     from parktrack.indicators import value_text
 
+    # in the ledger's own words whatever the interface's language, as `update` writes 推進中 → 已完成
     if figure.value is None:
-        subject = f"{indicator.id} {figure.period}: withdrawn {figure.replaces}"
+        subject = f"{indicator.id} {figure.period}: 撤回 {figure.replaces}"
     else:
         subject = f"{indicator.id} {figure.period}: {value_text(indicator, figure.as_actual())}"
         if figure.replaces is not None:
-            subject += f" (corrects {figure.replaces})"
+            subject += f" (更正 {figure.replaces})"
     body = "\n\n".join(text for text in (indicator.name, figure.note, figure.source) if text)
     trailers = [("Parktrack-Indicator", indicator.id), ("Parktrack-Period", figure.period)]
     return subject, body, trailers
