@@ -195,3 +195,25 @@ def test_an_added_item_and_a_hand_added_indicator_appear_once_added(cli: Cli, re
     assert _history(cli, repo, "J01") == rows[:1]
     table = cli("history", "J01", "--lang", "zh-Hans", "--format", "table", cwd=repo)
     assert "J01    新增：督查整改" in table.stdout, table.stdout
+
+
+def test_a_file_deleted_and_restored_shows_only_what_changed_while_it_was_away(cli: Cli, repo: Path) -> None:
+    """indicators.yaml deleted by mistake, then restored from the commit before: every figure was listed
+    again under the restoring commit, as if its author had recorded them. A restore brings no change; one
+    that restores an older version shows what that version differs by."""
+    asked = ("--lang", "en", "record", "gross-output", "20.1", "--period", "2024Q2", "--date", "2024-07-10")
+    assert cli(*asked, cwd=repo).exit_code == 0
+    git(repo, "rm", "-q", "data/indicators.yaml")
+    git(repo, "commit", "-q", "-m", "oops")
+    git(repo, "checkout", "-q", "HEAD~1", "--", "data/indicators.yaml")
+    git(repo, "commit", "-q", "-m", "restore it")
+    rows = _history(cli, repo, "gross-output")
+    assert [(row["change"], row["to"]) for row in rows] == [("figure", "20.1")]
+    assert rows[0]["commit"] == git(repo, "rev-parse", "--short=10", "HEAD~2").strip()
+    git(repo, "rm", "-q", "data/indicators.yaml")
+    git(repo, "commit", "-q", "-m", "oops again")
+    git(repo, "checkout", "-q", "HEAD~4", "--", "data/indicators.yaml")  # the version before the figure
+    git(repo, "commit", "-q", "-m", "restore the old one")
+    rows = _history(cli, repo, "gross-output")
+    assert len(rows) == 2 and rows[1]["commit"] == git(repo, "rev-parse", "--short=10", "HEAD").strip()
+    assert (rows[1]["change"], rows[1]["to"]) == ("edit", "actuals")  # the figure taken out, as a hand edit

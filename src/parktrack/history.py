@@ -81,6 +81,7 @@ def audit_trail(
     memo = _Memo.load(repo, path)
     rows: list[AuditRow] = []
     last_good: str | None = None
+    last_there: str | None = None  # the newest good version before the file was deleted, if it was
     with gitrepo.BlobReader(repo) as reader, paused():  # parsing builds no cycles (see collector.py)
         seen = [[blob_of[c.sha], *(blob_of[p] for p in c.parents)] for c in commits]
         trust = USE_TRAILERS if trailers is None else trailers
@@ -94,6 +95,8 @@ def audit_trail(
                 versions.done([new, *(blob_of[p] for p in c.parents)], last_good)
                 continue
             olds = [last_good if versions.malformed(old) else old for old in parents]
+            if new is not None and last_there is not None and all(old is None for old in olds):
+                olds = [last_there]  # deleted, then restored: what changed while it was away, not all again
             key = _key(new, olds)
             if key not in memo.diffs:
                 memo.diffs[key] = versions.changes(new, olds)
@@ -101,6 +104,7 @@ def audit_trail(
             if memo.diffs[key] and all(blob_of[p] is None for p in c.parents):
                 _say_where_the_trail_starts(repo, path, c)
             last_good = new
+            last_there = new if new is not None else last_there
             versions.done([new, *(blob_of[p] for p in c.parents)], last_good)
     memo.save()
     if last_good is not None:
