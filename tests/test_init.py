@@ -136,17 +136,19 @@ def test_bundled_plan_round_trips_through_a_workbook(cli: Cli, tmp_path: Path) -
 
 @pytest.mark.parametrize("lang", ["zh-Hant", "en"])
 def test_the_exported_ledger_round_trips_through_init_from(cli: Cli, tmp_path: Path, lang: str) -> None:
-    """`parktrack export` of the bundled plan, fed to `init --from`, gives the same key tasks back."""
+    """`parktrack export` of the bundled plan, fed to `init --from`, gives the same key tasks back, and
+    the plan's title and the ledger's name from the export's cover (not the file's name)."""
     plan = bundled_ledger()
     tasks = [task for task in plan.tasks if task.kind == "key_task"]
     workbook = tmp_path / "台賬.xlsx"
     exported = cli("export", "-o", str(workbook), "--as-of", "2024-06-30", "--lang", lang)
     assert exported.exit_code == 0, exported.stderr
     folder = tmp_path / "again"
-    result = cli("init", str(folder), "--from", str(workbook), "--title", plan.plan.title, "--lang", lang)
+    result = cli("init", str(folder), "--from", str(workbook), "--lang", lang)
     assert result.exit_code == 0, result.stderr
 
     rebuilt = new_ledger(folder)
+    assert (rebuilt.plan.title, rebuilt.plan.ledger) == (plan.plan.title, plan.plan.ledger)
     fields = (
         "id", "section", "text", "leaders", "lead_units", "support_units", "groups",
         "deadline_text", "deadline", "deadline_implied", "long_term",

@@ -149,7 +149,7 @@ def empty_ledger(folder: Path, title: str, year: int) -> Created:
 def ledger_from_table(folder: Path, table: TableLedger, title: str | None, year: int | None) -> Created:
     """The ledger a table holds (already parsed, errors handled by the caller)."""
     require_printable("--title", title)
-    plan_title = title or table.title or Path(table.source.split("!")[0]).stem
+    plan_title = title or table.plan_title or table.title or Path(table.source.split("!")[0]).stem
     plan_year = year or table.year
     if plan_year is None:
         raise UsageError(_("no year found in the table's title or 完成時限; pass --year"))

@@ -93,6 +93,7 @@ class TableLedger:
     items: list[TableItem] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     spellings: dict[str, str] = field(default_factory=dict)  # a name in one script -> its first spelling
+    plan_title: str | None = None  # the plan's own title, where the workbook's cover states it
 
     def one_spelling(self, names: list[str], ref: str, item_id: str) -> list[str]:
         """`names` as first written: rows typed by different hands spell one unit or official in either
@@ -258,6 +259,26 @@ def parse_table(grid: Grid, year: int | None = None) -> TableLedger | None:
         ledger.items.append(_item(grid, draft, columns, item_id, ledger))
     ledger.findings.sort(key=lambda finding: _cell_order(finding.ref))
     return ledger
+
+
+# The labels of the cover `export` writes (workbook._cover_sheet), in each interface language.
+_COVER_PLAN = ("方案", "Plan")
+_COVER_LEDGER = ("台账", "台賬", "Ledger")
+
+
+def take_cover(ledger: TableLedger, grids: list[Grid]) -> None:
+    """The plan's title and the ledger's name from an exported workbook's cover, where the items' sheet
+    has no title rows of its own (the export puts them on the cover): not the file's name."""
+    for grid in grids:
+        stated: dict[bool, str] = {}  # True: the plan, False: the ledger
+        for row in grid.rows[:12]:
+            cells = [cell.strip() for cell in row if cell.strip()]
+            if len(cells) == 2 and cells[0] in (*_COVER_PLAN, *_COVER_LEDGER):
+                stated.setdefault(cells[0] in _COVER_PLAN, cells[1])
+        if True in stated:
+            ledger.plan_title = ledger.plan_title or stated[True]
+            ledger.title = ledger.title or stated.get(False)
+            return
 
 
 def _cell_order(ref: str) -> tuple[int, int]:

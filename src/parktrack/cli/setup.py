@@ -59,7 +59,7 @@ def init(
 
 
 def _read_table(path: Path, sheet: str | None, year: int | None) -> TableLedger:
-    from parktrack.tableparse import parse_table
+    from parktrack.tableparse import parse_table, take_cover
     from parktrack.tableread import read_grids
 
     grids = read_grids(path)
@@ -81,6 +81,8 @@ def _read_table(path: Path, sheet: str | None, year: int | None) -> TableLedger:
         if parsed.errors:
             problems = [Problem(finding.ref, None, None, "", finding.message) for finding in parsed.errors]
             raise DataError(problems)
+        if parsed.title is None:
+            take_cover(parsed, grids)
         return parsed
     if no_items is not None:
         raise no_items
