@@ -400,7 +400,7 @@ def test_import_records_what_the_units_report(cli: Cli, repo: Path, tmp_path: Pa
     assert show(cli, repo, "T47")["history"] == [{"date": "2024-06-05", "status": "in_progress"}]
     assert show(cli, repo, "M05")["history"] == [{"date": "2024-06-28", "note": "已与担保公司对接"}]
     assert show(cli, repo, "T07")["history"] == []
-    figures = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]
+    figures = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)
     assert figures["actuals"] == [
         {"period": "2024Q2", "value": 1.0, "recorded": "2024-07-02", "correction": False, "withdrawn": False}
     ]
@@ -523,7 +523,7 @@ def test_a_conflict_keeps_the_ledgers_change_unless_theirs(cli: Cli, repo: Path,
     theirs = cli("import", str(finance), str(industry), "--theirs", *EN, cwd=repo)
     assert theirs.exit_code == 0, theirs.stderr
     assert show(cli, repo, "T45")["history"][-1] == {"date": "2024-07-02", "status": "done"}
-    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["value"], a["correction"]) for a in actuals] == [(1.0, False), (2.0, True)]
     assert commits(repo) == before + 3
     assert cli("validate", cwd=repo).exit_code == 0
@@ -828,7 +828,7 @@ def test_two_units_reporting_one_figure_in_one_run(cli: Cli, repo: Path, tmp_pat
     assert outcomes == ["will record", f"not taken: {committee.name} above changes it first (--theirs takes this one)"]
     result = cli("import", str(committee), str(reform), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
-    actuals = json.loads(cli("indicators", "gigabit-coverage", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "gigabit-coverage", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [a["value"] for a in actuals] == [90.0]
     assert "gigabit-coverage changed in the ledger since the sheet was cut" in result.stderr
 
@@ -843,7 +843,7 @@ def test_a_figure_the_sheet_showed_is_corrected_not_a_conflict(cli: Cli, repo: P
     result = cli("import", str(industry), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["value"], a["correction"]) for a in actuals] == [(1.0, False), (2.0, True)]
     assert "new-above-scale-firms 2024Q2: 2 (更正 1)" in git(repo, "log", "-1", "--format=%b")
 
@@ -858,7 +858,7 @@ def test_a_figure_sent_again_with_a_note_records_the_note(cli: Cli, repo: Path, 
     fill(industry, {"new-tech-smes": {**figure, "备注": "省科技厅公布"}}, 1)
     result = cli("import", str(industry), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
-    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["value"], a.get("note"), a["correction"]) for a in actuals] == [
         (3.0, None, False),
         (3.0, "省科技厅公布", True),
@@ -879,7 +879,7 @@ def test_the_indicators_sheet_exported_as_csv_imports_too(cli: Cli, repo: Path, 
     sheet = write_csv(tmp_path / "指标.csv", table_of(industry, 1))
     result = cli("import", str(sheet), "--author", AUTHOR, *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
-    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)["actuals"]
     assert actuals == [
         {
             "period": "2024H1",
@@ -906,7 +906,7 @@ def test_a_percentage_typed_into_excel_is_read_as_typed(cli: Cli, repo: Path, tm
     book.save(committee)
     result = cli("import", str(committee), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
-    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 12.5)]
 
 
@@ -1061,7 +1061,7 @@ def test_a_percent_sign_written_into_a_number_format_is_not_a_percentage(
     book.save(committee)
     result = cli("import", str(committee), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
-    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 19.9)]
 
 
@@ -1081,7 +1081,7 @@ def test_a_figure_written_with_the_unit_the_sheet_shows_is_read(cli: Cli, repo: 
     recorded = cli("record", "new-tech-smes", "2 个", "--period", "2024H1", "--date", "2024-07-03", *ZH, cwd=repo)
     assert recorded.exit_code == 0, recorded.stderr
     for indicator, figure in (("new-above-scale-firms", ("2024Q2", 3.0)), ("new-tech-smes", ("2024H1", 2.0))):
-        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)["actuals"]
         assert [(a["period"], a["value"]) for a in actuals] == [figure]
 
 
@@ -1128,7 +1128,7 @@ def test_full_width_digits_typed_in_a_chinese_input_method_are_read(cli: Cli, re
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
     for indicator, figure in (("gross-output-growth", ("2024Q2", 19.9)), ("annual-new-projects", ("2024", 3.0))):
-        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+        actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)["actuals"]
         assert [(a["period"], a["value"], a["recorded"]) for a in actuals] == [(*figure, "2024-07-05")]
     assert cli("validate", cwd=repo).exit_code == 0
 
@@ -1155,7 +1155,7 @@ def test_an_old_sheet_after_the_office_edited_a_locked_text(cli: Cli, repo: Path
     result = cli("import", str(finance), str(industry), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
-    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "new-above-scale-firms", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", 2.0)]
 
     book = openpyxl.load_workbook(finance)
@@ -1238,7 +1238,7 @@ def test_an_old_sheet_after_an_item_moved_to_another_unit(cli: Cli, repo: Path, 
     result = cli("import", str(finance), str(industry), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
-    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 3.0)]
 
     fill(finance, {"T49": {"新状态": "推进中", "变更日期": "2024-06-21"}})
@@ -1290,7 +1290,7 @@ def test_rows_moved_up_by_a_deleted_row_are_still_read(cli: Cli, repo: Path, tmp
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
     assert show(cli, repo, "T47")["history"] == [{"date": "2024-06-21", "status": "in_progress"}]
-    actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", indicator, "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 2.0)]
 
 
@@ -1411,7 +1411,7 @@ def test_a_filled_sheet_the_liaison_hid_is_still_read(cli: Cli, repo: Path, tmp_
     result = cli("import", str(industry), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert show(cli, repo, lead)["history"] == [{"date": "2024-06-20", "status": "in_progress"}]
-    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "new-tech-smes", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024H1", 3.0)]
 
 
@@ -1547,5 +1547,5 @@ def test_a_percentage_keeps_every_digit_typed(
     book.save(committee)
     result = cli("import", str(committee), *EN, cwd=repo)
     assert result.exit_code == 0, result.stderr
-    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)[0]["actuals"]
+    actuals = json.loads(cli("indicators", "gross-output-growth", "--format", "json", cwd=repo).stdout)["actuals"]
     assert [(a["period"], a["value"]) for a in actuals] == [("2024Q2", meant)]

@@ -293,7 +293,7 @@ def test_record_says_the_figure_as_stored_not_as_typed(cli: Cli, repo: Path) -> 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "value-added-growth 2024Q2: 10.5%"
     stored = cli("indicators", "value-added-growth", "-f", "json", cwd=repo)
-    assert json.loads(stored.stdout)[0]["actuals"][0]["value"] == 10.5
+    assert json.loads(stored.stdout)["actuals"][0]["value"] == 10.5
 
 
 def test_record_and_judge_one_of_each_kind(cli: Cli, repo: Path) -> None:
@@ -375,7 +375,9 @@ def test_correction_keeps_the_old_figure(cli: Cli, repo: Path) -> None:
         cwd=repo,
     )
     assert fixed.exit_code == 0, fixed.stderr
-    row = _indicators(cli, repo, "gross-output", "--as-of", "2024-07-12")["gross-output"]
+    row = json.loads(
+        cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-12", "-f", "json", cwd=repo).stdout
+    )
     assert [(a["value"], a.get("correction", False)) for a in row["actuals"]] == [(19.5, False), (19.9, True)]
     assert row["latest"]["value"] == 19.9
     assert "(更正 19.5)" in git(repo, "log", "-1", "--format=%s")

@@ -119,7 +119,7 @@ def test_writes_speak(cli: Cli, repo: Path, lang: str, changed: str, noted: str,
     record = cli("record", "规上工业总产值", "19.9", "--period", "2024Q2", "--lang", lang, cwd=repo)
     assert record.exit_code == 0, record.stderr
     shown = json.loads(cli("indicators", "gross-output", "--format", "json", cwd=repo).stdout)
-    assert [actual["value"] for actual in shown[0]["actuals"]] == [19.9]
+    assert [actual["value"] for actual in shown["actuals"]] == [19.9]
 
 
 @pytest.mark.parametrize("args", [("list", "--as-of", DAY), ("units", "--as-of", DAY), ("indicators", "--as-of", DAY)])
@@ -328,7 +328,7 @@ def test_forgiving_item_ids(cli: Cli, typed: str, canonical: str) -> None:
 def test_indicators_by_chinese_name(cli: Cli, typed: str, indicator: str) -> None:
     result = cli("indicators", typed, "--format", "json", "--as-of", DAY)
     assert result.exit_code == 0, result.stderr
-    assert [row["id"] for row in json.loads(result.stdout)] == [indicator]
+    assert json.loads(result.stdout)["id"] == indicator
 
 
 def test_an_ambiguous_indicator_lists_candidates(cli: Cli) -> None:

@@ -429,15 +429,18 @@ def test_an_indicators_figures_are_the_as_of_days_in_every_format(cli: Cli, ledg
     day = "2024-06-30"
     table = cli("--lang", "en", "indicators", "gross-output", "--as-of", day, "-f", "table", cwd=ledger).stdout
     assert "2024Q1" in table and "2024Q2" not in table
-    for view in (("indicators", "gross-output"), ("indicators",)):
-        (gross,) = [row for row in _json(cli, ledger, *view, "--as-of", day) if row["id"] == "gross-output"]
-        assert [actual["period"] for actual in gross["actuals"]] == ["2024Q1"], view
+    one = _json(cli, ledger, "indicators", "gross-output", "--as-of", day)  # one record: an object
+    for gross in (
+        one,
+        *(row for row in _json(cli, ledger, "indicators", "--as-of", day) if row["id"] == "gross-output"),
+    ):
+        assert [actual["period"] for actual in gross["actuals"]] == ["2024Q1"]
         assert gross["latest"]["period"] == "2024Q1"
     for fmt in ("csv", "tsv"):
         result = cli("--lang", "en", "indicators", "gross-output", "--as-of", day, "-f", fmt, cwd=ledger)
         record = dict(_one_record(result.stdout, fmt))
         assert "2024Q2" not in record["actuals"] and record["actuals"].startswith("period: 2024Q1, value: 10")
-    later = _json(cli, ledger, "indicators", "gross-output", "--as-of", "2024-07-10")[0]
+    later = _json(cli, ledger, "indicators", "gross-output", "--as-of", "2024-07-10")
     assert [actual["period"] for actual in later["actuals"]] == ["2024Q1", "2024Q2"]
 
 

@@ -18,7 +18,7 @@ from tests.conftest import Cli
 def indicator_json(cli: Cli, indicator: str, as_of: str) -> dict[str, object]:
     outcome = cli("indicators", indicator, "--as-of", as_of, "-f", "json", "--lang", "en")
     assert outcome.exit_code == 0, outcome.stderr
-    (record,) = json.loads(outcome.stdout)  # `indicators ID -f json` is a list of the one record
+    record = json.loads(outcome.stdout)  # `indicators ID -f json` is the one record, as `show -f json` is
     assert isinstance(record, dict)
     return record
 

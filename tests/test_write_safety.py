@@ -386,11 +386,11 @@ def test_a_wrong_figure_is_withdrawn_and_the_trail_keeps_it(cli: Cli, repo: Path
     shown = json.loads(
         cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-12", "--format", "json", cwd=repo).stdout
     )
-    assert shown[0]["latest"] is None and shown[0]["light"] is None
+    assert shown["latest"] is None and shown["light"] is None
     before = json.loads(
         cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-10", "--format", "json", cwd=repo).stdout
     )
-    assert before[0]["value"] == 199  # as-of views before the withdrawal still see it
+    assert before["value"] == 199  # as-of views before the withdrawal still see it
     assert git(repo, "log", "-1", "--format=%s").strip() == "gross-output 2024Q2: 撤回 199.0"
     again = _record(cli, repo, "gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-12")
     assert again.exit_code == 0, again.stderr  # type: ignore[attr-defined]
@@ -460,5 +460,5 @@ def test_figures_go_into_hand_written_series(cli: Cli, repo: Path, actuals: str)
     rows = json.loads(
         cli("--lang", "en", "indicators", "gross-output", "--as-of", "2024-07-10", "--format", "json", cwd=repo).stdout
     )
-    assert [(a["period"], a["value"]) for a in rows[0]["actuals"]] == [("2024Q1", 9.5), ("2024Q2", 19.9)]
+    assert [(a["period"], a["value"]) for a in rows["actuals"]] == [("2024Q1", 9.5), ("2024Q2", 19.9)]
     assert cli("--lang", "en", "validate", cwd=repo).exit_code == 0

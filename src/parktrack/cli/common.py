@@ -319,8 +319,8 @@ def output(
     """Print a table (importing Rich only then) fitted to the screen, or the records as TSV, JSON or
     CSV; `out` writes a file (a table then fitted to no width and cut nowhere). Without a format asked
     for, a pipe gets TSV (see chosen_format). A `single` record (one item, one indicator) is written
-    as TSV in label<TAB>value lines, as gh's `issue view` does when piped. `headers`: the records'
-    own CSV headers for keys they read their own way."""
+    as TSV in label<TAB>value lines, as gh's `issue view` does when piped, and as one JSON object.
+    `headers`: the records' own CSV headers for keys they read their own way."""
     fmt = chosen_format(fmt, out)
     if fmt is Format.table:
         from parktrack import tables
@@ -332,6 +332,8 @@ def output(
     found = records()
     if single and fmt is Format.tsv and found:
         text = render.as_fields(found[0], headers)
+    elif single and fmt is Format.json and found:  # one object, as `show -f json` writes one item
+        text = render.to_json(found[0]) + "\n"
     else:
         text = render.as_data(found, fmt.value, headers)
     emit(text, out, bom=fmt in (Format.csv, Format.tsv))
