@@ -1,0 +1,202 @@
+"""Days, time zones and the clock: the county is in Yunnan (UTC+8), its CI and git servers run in UTC,
+and a liaison's laptop may be set to any zone. The same question asked at the same instant gets the same
+answer in every zone; a commit is dated by the day its own date shows."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import Cli, git
+from test_exchange import EN, FINANCE, cut, fill, show
+
+BEIJING = timezone(timedelta(hours=8))
+# Between them, at any instant one of these is on another calendar day than Beijing: UTC-12 until 20:00
+# Beijing time, Kiritimati (UTC+14) from 18:00.
+ZONES = ["Asia/Shanghai", "UTC", "America/Los_Angeles", "Etc/GMT+12", "Pacific/Kiritimati"]
+
+
+@pytest.fixture
+def zone() -> Iterator[Callable[[str], None]]:
+    """Set this process's time zone (TZ, re-read by the C library: date.today() follows it; git's
+    processes inherit it); the zone it had is put back afterwards."""
+    before = os.environ.get("TZ")
+
+    def set_zone(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield set_zone
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def _beijing_today() -> date:
+    return datetime.now(BEIJING).date()
+
+
+def test_the_zones_are_real_and_one_is_on_another_day(zone: Callable[[str], None]) -> None:
+    """The zones the tests below use exist on this machine (a missing one would read as UTC and prove
+    nothing), and at this instant one of them is not on Beijing's day."""
+    offsets = {}
+    for name in ZONES:
+        zone(name)
+        offsets[name] = time.localtime().tm_gmtoff
+    assert offsets["Asia/Shanghai"] == 8 * 3600
+    assert offsets["Etc/GMT+12"] == -12 * 3600
+    assert offsets["Pacific/Kiritimati"] == 14 * 3600
+    days = set()
+    for name in ZONES:
+        zone(name)
+        days.add(date.today())
+    assert len(days) > 1
+
+
+# --- "today" is the county's day ---------------------------------------------------------------------
+
+
+def test_today_is_the_county_day_in_every_zone(cli: Cli, data_copy: Path, zone: Callable[[str], None]) -> None:
+    """An update without --date is dated the county's day, whatever the laptop's zone; a change dated
+    the county's today is accepted and one dated its tomorrow refused, in every zone (on a UTC laptop
+    the county's morning was refused as the future, and its evening's entries written a day early)."""
+    for name in ZONES:
+        zone(name)
+        data = data_copy.parent.parent / name.replace("/", "-") / "data"
+        shutil.copytree(data_copy, data)
+        today = _beijing_today()
+        recorded = cli(*EN, "update", "T01", "--status", "in_progress", "--data", str(data))
+        assert recorded.exit_code == 0, (name, recorded.stderr)
+        same_day = cli(*EN, "update", "T02", "--status", "done", "--date", today.isoformat(), "--data", str(data))
+        assert same_day.exit_code == 0, (name, same_day.stderr)
+        tomorrow = (today + timedelta(days=1)).isoformat()
+        ahead = cli(*EN, "update", "T03", "--status", "done", "--date", tomorrow, "--data", str(data))
+        assert ahead.exit_code == 2, (name, ahead.stdout, ahead.stderr)
+        written = yaml.safe_load((data / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+        tasks = {task["id"]: task for task in written}
+        assert [entry["date"] for entry in tasks["T01"]["history"]] == [today], name
+        assert [entry["date"] for entry in tasks["T02"]["history"]] == [today], name
+        assert tasks["T03"].get("history", []) == [], name
+
+
+def test_the_default_as_of_is_the_county_day(cli: Cli, data_copy: Path, zone: Callable[[str], None]) -> None:
+    """`--as-of today` (the default) judges on the county's day in every zone."""
+    for name in ZONES:
+        zone(name)
+        today = _beijing_today()
+        result = cli(*EN, "overdue", "--data", str(data_copy), "-f", "table")
+        assert result.exit_code == 0, (name, result.stderr)
+        assert f"as of {today.isoformat()}" in result.stdout, (name, result.stdout[:200])
+
+
+def test_import_takes_a_sheet_dated_the_county_day_in_every_zone(
+    cli: Cli, repo: Path, tmp_path: Path, zone: Callable[[str], None]
+) -> None:
+    """A sheet filled this morning in Wuding, dated today, imports on a laptop or server in any zone
+    (in UTC it was refused as `in the future` until 08:00 Beijing time); one dated the county's
+    tomorrow is refused in every zone."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    for name in ZONES:
+        zone(name)
+        today = _beijing_today()
+        rows = fill(finance, {"T45": {"新状态": "推进中", "变更日期": (today + timedelta(days=1)).isoformat()}})
+        ahead = cli("import", str(finance), *EN, cwd=repo)
+        assert ahead.exit_code == 1, (name, ahead.stderr)
+        assert f"{FINANCE}.xlsx!H{rows['T45']}: the date" in ahead.stderr, name
+        fill(finance, {"T45": {"变更日期": today.isoformat()}})
+        preview = cli("import", str(finance), "--dry-run", *EN, cwd=repo)
+        assert preview.exit_code == 0, (name, preview.stderr)
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": _beijing_today().isoformat(), "status": "in_progress"}]
+
+
+# --- history: commit days and order ------------------------------------------------------------------
+
+
+def _ledger_repo(data_copy: Path) -> Path:
+    root = data_copy.parent
+    when = "2024-06-01T10:00:00+08:00"
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Liaison Zhang")
+    git(root, "config", "user.email", "zhang@example.org")
+    git(root, "add", "data")
+    git(root, "commit", "-q", "-m", "import the 2024 ledger", env=env)
+    return root
+
+
+def _update_at(cli: Cli, repo: Path, task_id: str, day: str, author: str, committer: str | None = None) -> None:
+    env: dict[str, str | None] = {"GIT_AUTHOR_DATE": author, "GIT_COMMITTER_DATE": committer or author}
+    result = cli(*EN, "update", task_id, "--status", "in_progress", "--date", day, cwd=repo, env=env)
+    assert result.exit_code == 0, result.stderr
+
+
+def _history(cli: Cli, repo: Path, *args: str) -> list[dict[str, str]]:
+    result = cli(*EN, "history", *args, "--format", "json", cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_committed_since_is_the_day_each_commit_shows_in_every_zone(
+    cli: Cli, data_copy: Path, zone: Callable[[str], None]
+) -> None:
+    """Commits made in Wuding at 23:30 on June 30 and at 00:30 on July 1 (different UTC days), one from
+    a UTC machine, and one from a laptop whose clock ran behind (its date before its parent's):
+    `--committed-since 2024-07-01` gives the rows whose `committed` shows July 1, the same in every zone.
+    (git's own --since read the day in the local zone, so UTC dropped the 00:30 commit, and it stopped
+    at the commit dated before its parent: in UTC the answer was empty.)"""
+    repo = _ledger_repo(data_copy)
+    _update_at(cli, repo, "T01", "2024-06-30", "2024-06-30T23:30:00+08:00")
+    _update_at(cli, repo, "T02", "2024-07-01", "2024-07-01T00:30:00+08:00")
+    _update_at(cli, repo, "T03", "2024-07-01", "2024-07-01T01:00:00+00:00")  # 09:00 in Wuding
+    _update_at(cli, repo, "T04", "2024-07-01", "2024-07-01T07:00:00+08:00")  # a clock two hours behind
+    answers = {}
+    for name in ZONES:
+        zone(name)
+        rows = _history(cli, repo, "--committed-since", "2024-07-01")
+        assert all(row["committed"][:10] >= "2024-07-01" for row in rows), (name, rows)
+        answers[name] = sorted(row["id"] for row in rows)
+    assert answers == {name: ["T02", "T03", "T04"] for name in ZONES}
+    zone("UTC")
+    everything = _history(cli, repo)
+    assert sorted(row["id"] for row in everything) == ["T01", "T02", "T03", "T04"]
+    assert [r["id"] for r in _history(cli, repo, "--committed-since", "2024-06-30")] == [r["id"] for r in everything]
+
+
+def test_a_commit_whose_committer_date_is_before_its_author_date_is_kept(
+    cli: Cli, data_copy: Path, zone: Callable[[str], None]
+) -> None:
+    """A change authored on July 2 and committed (the committer's clock wrong) with a June date: the row
+    shows July 2, so `--committed-since 2024-07-01` keeps it and the commits before it."""
+    zone("UTC")
+    repo = _ledger_repo(data_copy)
+    _update_at(cli, repo, "T01", "2024-07-01", "2024-07-01T10:00:00+08:00")
+    _update_at(cli, repo, "T02", "2024-07-02", "2024-07-02T10:00:00+08:00", committer="2024-06-15T10:00:00+08:00")
+    rows = _history(cli, repo, "--committed-since", "2024-07-01")
+    assert [(row["id"], row["committed"]) for row in rows] == [
+        ("T01", "2024-07-01T10:00:00+08:00"),
+        ("T02", "2024-07-02T10:00:00+08:00"),
+    ]
+
+
+def test_history_lists_changes_in_the_order_they_were_made_across_offsets(
+    cli: Cli, data_copy: Path, zone: Callable[[str], None]
+) -> None:
+    """A liaison in Wuding commits at 08:30 (+08:00), then CI commits at 01:00 UTC (09:00 in Wuding):
+    the trail, oldest first, lists the liaison's change first (the dates' text sorted the other way)."""
+    zone("Asia/Shanghai")
+    repo = _ledger_repo(data_copy)
+    _update_at(cli, repo, "T01", "2024-07-01", "2024-07-01T08:30:00+08:00")
+    _update_at(cli, repo, "T02", "2024-07-01", "2024-07-01T01:00:00+00:00")
+    assert [row["id"] for row in _history(cli, repo)] == ["T01", "T02"]
