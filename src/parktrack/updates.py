@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from parktrack import store
+from parktrack.deadlines import county_today
 from parktrack.errors import UsageError
 from parktrack.i18n import _
 from parktrack.ledger import Ledger
@@ -58,7 +59,7 @@ def record(
     require_printable(_("the note"), note)  # update --note, or note TEXT
     if status is None and note is None:
         raise UsageError(_("nothing to record: give a status or a note"))
-    if status is not None and day > (today or date.today()) and not allow_future:
+    if status is not None and day > (today or county_today()) and not allow_future:
         message = _("a status change dated {day} is in the future; pass --allow-future if that is really meant")
         raise UsageError(message.format(day=day.isoformat()))
     changes: list[Change] = []

@@ -376,6 +376,7 @@ def history(
     from parktrack import history as trail
     from parktrack import query, render
     from parktrack.datadir import INDICATORS_FILE, TASKS_FILE  # not from store: that imports YAML
+    from parktrack.deadlines import county_today
 
     ledger = load_ledger(data, indicators=True)
     wanted: set[str] | None = None
@@ -400,7 +401,7 @@ def history(
     ]
     rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.committed)
     title = ngettext("History: {count} change as of {day}", "History: {count} changes as of {day}", len(rows)).format(
-        count=len(rows), day=date.today().isoformat()
+        count=len(rows), day=county_today().isoformat()
     )
     output(
         fmt,
