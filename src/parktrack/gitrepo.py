@@ -9,7 +9,6 @@ import os
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -281,12 +280,10 @@ class Commit:
         return {value for name, value in self.trailers if name == key}
 
 
-def log(repo: Path, path: str, since: date | None, formerly: Sequence[str] = ()) -> Iterator[Commit]:
+def log(repo: Path, path: str, formerly: Sequence[str] = ()) -> Iterator[Commit]:
     """The commits that changed `path` (or the paths it had before a move, `formerly`), oldest first."""
     trailers = "%(trailers:only=true,unfold=true,separator=%x1e)"
     args = ["log", "--reverse", "--topo-order", f"--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f{trailers}"]
-    if since:
-        args.append(f"--since={since.isoformat()}T00:00:00")
     result = git(repo, *args, "--", path, *formerly, plain=True)
     if result.returncode:
         if "does not have any commits" in result.stderr:
