@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,11 @@ class AuditRow:
     effective: date | None
     note: str | None
     period: str | None = None  # an indicator figure's period
+
+    @property
+    def instant(self) -> datetime:
+        """When the commit was made, comparable across the offsets commits carry."""
+        return datetime.fromisoformat(self.committed)
 
     @property
     def committed_day(self) -> date:
