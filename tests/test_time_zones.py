@@ -200,3 +200,26 @@ def test_history_lists_changes_in_the_order_they_were_made_across_offsets(
     _update_at(cli, repo, "T01", "2024-07-01", "2024-07-01T08:30:00+08:00")
     _update_at(cli, repo, "T02", "2024-07-01", "2024-07-01T01:00:00+00:00")
     assert [row["id"] for row in _history(cli, repo)] == ["T01", "T02"]
+
+
+def test_a_commit_dated_by_a_broken_clock_is_listed_not_a_traceback(
+    cli: Cli, data_copy: Path, zone: Callable[[str], None]
+) -> None:
+    """A tool that wrote milliseconds where git wants seconds dates its commit in the year 56468 (git
+    writes it `56468-04-16T…`), one of 1970 before it: `history`, filtered or not, lists both in the
+    order they were made; a date past 9999 was a ValueError traceback."""
+    zone("UTC")
+    repo = _ledger_repo(data_copy)
+    _update_at(cli, repo, "T01", "2024-07-01", "@0 +0000")
+    _update_at(cli, repo, "T02", "2024-07-02", "@1719800000000 +0800")
+    whole = _history(cli, repo)
+    assert [(row["id"], row["committed"]) for row in whole] == [
+        ("T01", "1970-01-01T00:00:00+00:00"),
+        ("T02", "56468-04-16T22:13:20+08:00"),
+    ]
+    assert [row["id"] for row in _history(cli, repo, "--committed-since", "2024-07-01")] == ["T02"]
+    assert [row["id"] for row in _history(cli, repo, "--committed-since", "9999-12-31")] == ["T02"]
+    assert [row["id"] for row in _history(cli, repo, "--until", "2024-07-31")] == ["T01", "T02"]
+    table = cli(*EN, "history", "-f", "table", cwd=repo)
+    assert table.exit_code == 0, table.stderr
+    assert "56468-04-16" in table.stdout
