@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +35,14 @@ class AuditRow:
     effective: date | None
     note: str | None
     period: str | None = None  # an indicator figure's period
-
-    @property
-    def instant(self) -> datetime:
-        """When the commit was made, comparable across the offsets commits carry."""
-        return datetime.fromisoformat(self.committed)
+    stamp: int = 0  # when the commit was made, in seconds since 1970: comparable across offsets
 
     @property
     def committed_day(self) -> date:
-        """The day the commit's date shows, in its own offset (the same on every machine)."""
-        return date.fromisoformat(self.committed[:10])
+        """The day the commit's date shows, in its own offset (the same on every machine); a year past
+        9999 (a clock that wrote milliseconds for seconds) as the last day a date can be."""
+        year, month, day = (int(part) for part in self.committed.partition("T")[0].split("-"))
+        return date(year, month, day) if year <= date.max.year else date.max
 
     @property
     def day(self) -> date:
@@ -110,7 +108,9 @@ def audit_trail(
             key = _key(new, olds)
             if key not in memo.diffs:
                 memo.diffs[key] = versions.changes(new, olds)
-            rows += [AuditRow(c.sha[:10], c.author, c.email, c.when, *change) for change in memo.diffs[key]]
+            rows += [
+                AuditRow(c.sha[:10], c.author, c.email, c.when, *change, stamp=c.stamp) for change in memo.diffs[key]
+            ]
             if memo.diffs[key] and all(blob_of[p] is None for p in c.parents):
                 _say_where_the_trail_starts(repo, path, c)
             last_good = new

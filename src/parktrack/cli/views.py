@@ -400,7 +400,7 @@ def history(
         for row in trail.audit_trail(ledger.data.path, name, committed, days["since"], days["until"])
     ]
     # by the instant each commit was made: its date's text sorts 01:00+00:00 before 08:30+08:00, made earlier
-    rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.instant)
+    rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.stamp)
     title = ngettext("History: {count} change as of {day}", "History: {count} changes as of {day}", len(rows)).format(
         count=len(rows), day=county_today().isoformat()
     )
