@@ -223,3 +223,29 @@ def test_a_commit_dated_by_a_broken_clock_is_listed_not_a_traceback(
     table = cli(*EN, "history", "-f", "table", cwd=repo)
     assert table.exit_code == 0, table.stderr
     assert "56468-04-16" in table.stdout
+
+
+def test_record_refuses_a_figure_dated_after_the_county_day(
+    cli: Cli, data_copy: Path, zone: Callable[[str], None]
+) -> None:
+    """`record --date` the county's tomorrow is refused in every zone, as `import` refuses the same row
+    (it was written, and the figure then missed from every view up to that day); its today is taken."""
+    for name in ZONES:
+        zone(name)
+        data = data_copy.parent.parent / name.replace("/", "-") / "data"
+        shutil.copytree(data_copy, data)
+        today = _beijing_today()
+        before = (data / "indicators.yaml").read_bytes()
+        tomorrow = (today + timedelta(days=1)).isoformat()
+        ahead = cli(
+            *EN, "record", "gross-output", "19.9", "--period", "2024Q2", "--date", tomorrow, "--data", str(data)
+        )
+        assert ahead.exit_code == 2, (name, ahead.stdout, ahead.stderr)
+        assert ahead.stderr.splitlines() == [
+            f"error: a figure dated {tomorrow} is in the future; record it on the day it is known"
+        ], name
+        assert (data / "indicators.yaml").read_bytes() == before, name
+        taken = cli(*EN, "record", "gross-output", "19.9", "--period", "2024Q2", "--data", str(data))
+        assert taken.exit_code == 0, (name, taken.stderr)
+        shown = cli(*EN, "indicators", "gross-output", "--as-of", today.isoformat(), "--data", str(data), "-f", "json")
+        assert json.loads(shown.stdout)[0]["latest"]["recorded"] == today.isoformat(), name
