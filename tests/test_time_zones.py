@@ -16,6 +16,8 @@ import pytest
 import yaml
 
 from conftest import Cli, git
+from parktrack import cache_upkeep
+from test_cache import answer, entries
 from test_exchange import EN, FINANCE, cut, fill, show
 
 BEIJING = timezone(timedelta(hours=8))
@@ -249,3 +251,24 @@ def test_record_refuses_a_figure_dated_after_the_county_day(
         assert taken.exit_code == 0, (name, taken.stderr)
         shown = cli(*EN, "indicators", "gross-output", "--as-of", today.isoformat(), "--data", str(data), "-f", "json")
         assert json.loads(shown.stdout)[0]["latest"]["recorded"] == today.isoformat(), name
+
+
+def test_the_daily_sweep_runs_again_after_a_clock_that_ran_ahead(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    """A machine whose clock once ran a year ahead (a flat CMOS battery, a wrong time server) left the
+    sweep's mark dated then; with the clock right again, a run that writes an entry still sweeps the
+    entries unused for a month (the mark dated ahead stopped every sweep for that year)."""
+    cache_dir = tmp_path / "cache"
+    answer(cli, cache_dir, data_copy, "list", "--as-of", "2024-07-01")
+    [current] = entries(cache_dir)
+    stale = cache_dir / "0123456789abcdef0123456789abcdef-full.cache"
+    stale.write_bytes(current.read_bytes())
+    month_ago = time.time() - 40 * cache_upkeep.DAY
+    os.utime(stale, (month_ago, month_ago))
+    ahead = time.time() + 365 * cache_upkeep.DAY
+    os.utime(cache_dir / cache_upkeep.SWEPT_MARK, (ahead, ahead))
+    other = tmp_path / "other" / "data"
+    shutil.copytree(data_copy, other)
+    answer(cli, cache_dir, other, "list", "--as-of", "2024-07-01")  # a miss: writes an entry, sweeps
+    assert not stale.exists()
+    assert current.exists() and len(entries(cache_dir)) == 2
+    assert (cache_dir / cache_upkeep.SWEPT_MARK).stat().st_mtime < time.time() + 600  # back to now
