@@ -201,8 +201,8 @@ def record_figure(
     require_printable("--note", note)
     require_printable("--source", source)
     if day > county_today():  # as import refuses the row: a figure is recorded once known, and views hide it till then
-        message = _("a figure dated {day} is in the future; record it on the day it is known")
-        raise UsageError(message.format(day=day.isoformat()))
+        refused = _("a figure dated {day} is in the future; record it on the day it is known")
+        raise UsageError(refused.format(day=day.isoformat()))
     figures: list[tuple[Indicator, Figure]] = []
 
     def prepare(ledger: Ledger) -> list[Edit]:
