@@ -272,3 +272,41 @@ def test_the_daily_sweep_runs_again_after_a_clock_that_ran_ahead(cli: Cli, data_
     assert not stale.exists()
     assert current.exists() and len(entries(cache_dir)) == 2
     assert (cache_dir / cache_upkeep.SWEPT_MARK).stat().st_mtime < time.time() + 600  # back to now
+
+
+def test_explicit_days_answer_alike_in_every_zone(cli: Cli, data_copy: Path, zone: Callable[[str], None]) -> None:
+    """With --as-of given, the answers are pure calendar arithmetic: the same in a zone with daylight
+    saving (New York, across its changes on 2024-03-10 and 2024-11-03) as in Beijing and UTC; days
+    overdue count calendar days, and 序時進度 divides by the 366 days of 2024."""
+    days = ["2024-02-29", "2024-03-11", "2024-11-04", "2024-12-31", "2025-01-01"]
+    answers: dict[str, list[str]] = {}
+    for name in ["Asia/Shanghai", "UTC", "America/New_York"]:
+        zone(name)
+        for day in days:
+            for command in (["overdue"], ["due", "--within", "30"], ["indicators"]):
+                result = cli(*EN, *command, "--as-of", day, "--data", str(data_copy), "-f", "json")
+                assert result.exit_code == 0, (name, command, day, result.stderr)
+                answers.setdefault(name, []).append(result.stdout)
+    assert answers["UTC"] == answers["Asia/Shanghai"] == answers["America/New_York"]
+    zone("America/New_York")
+    late = json.loads(cli(*EN, "overdue", "--as-of", "2024-11-04", "--data", str(data_copy), "-f", "json").stdout)
+    t09 = next(row for row in late if row["id"] == "T09")
+    assert (t09["deadline"], t09["days_overdue"]) == ("2024-03-31", 218)
+    paced = json.loads(cli(*EN, "indicators", "--as-of", "2024-02-29", "--data", str(data_copy), "-f", "json").stdout)
+    assert {row["pace"] for row in paced if row["pace"] is not None} == {60 / 366}
+
+
+def test_validate_in_any_zone_accepts_entries_dated_the_county_day_and_after(
+    cli: Cli, data_copy: Path, zone: Callable[[str], None]
+) -> None:
+    """CI (UTC, or a runner 12 hours behind) validates a ledger whose newest entries are dated the county's
+    today and, written with --allow-future, its tomorrow: `validate` checks no date against the clock."""
+    zone("Asia/Shanghai")
+    today = _beijing_today()
+    for task_id, day in (("T01", today), ("T02", today + timedelta(days=1))):
+        args = ("update", task_id, "--status", "done", "--date", day.isoformat(), "--allow-future")
+        assert cli(*EN, *args, "--data", str(data_copy)).exit_code == 0
+    for name in ZONES:
+        zone(name)
+        result = cli(*EN, "validate", "--data", str(data_copy))
+        assert (result.exit_code, result.stderr) == (0, ""), name
