@@ -310,3 +310,38 @@ def test_validate_in_any_zone_accepts_entries_dated_the_county_day_and_after(
         zone(name)
         result = cli(*EN, "validate", "--data", str(data_copy))
         assert (result.exit_code, result.stderr) == (0, ""), name
+
+
+def test_a_day_typed_as_a_bare_number_in_a_date_cell_is_refused(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A liaison types 30 (for June 30) into the date column: Excel stores day 30 of its calendar,
+    1900-01-30, and the import recorded the item done in 1900 without a word. A date before the year
+    ahead of the plan's is refused, naming the cell; December of the year before (a 補記 of preparatory
+    work) is taken."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    rows = fill(finance, {"T45": {"新状态": "已完成", "变更日期": 30}})
+    result = cli("import", str(finance), *EN, cwd=repo)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{FINANCE}.xlsx!H{rows['T45']}: the date 1900-01-30 is years before the plan's year 2024; check the"
+        " year (a bare number in a date cell is a day counted from 1900)",
+        "error: 1 problem found",
+    ]
+    fill(finance, {"T45": {"变更日期": "2023-12-20"}})
+    taken = cli("import", str(finance), *EN, cwd=repo)
+    assert taken.exit_code == 0, taken.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2023-12-20", "status": "done"}]
+
+
+def test_update_refuses_a_day_years_before_the_plan(cli: Cli, data_copy: Path) -> None:
+    """`update --date 2014-06-30` (2014 for 2024) is refused, as a figure dated before its period is;
+    the year before the plan's is taken."""
+    before = (data_copy / "tasks.yaml").read_bytes()
+    for args in (("update", "T01", "--status", "done"), ("note", "T01", "已對接")):
+        result = cli(*EN, *args, "--date", "2014-06-30", "--data", str(data_copy))
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        assert result.stderr.splitlines() == [
+            "error: T01: the date 2014-06-30 is years before the plan's year 2024; check the year"
+        ]
+    assert (data_copy / "tasks.yaml").read_bytes() == before
+    taken = cli(*EN, "update", "T01", "--status", "in_progress", "--date", "2023-12-20", "--data", str(data_copy))
+    assert taken.exit_code == 0, taken.stderr
