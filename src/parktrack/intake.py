@@ -359,6 +359,13 @@ class _Checker:
         if day > self.today and not future:
             self.bad(ref, _("the date {day} is in the future").format(day=day.isoformat()))
             return None
+        if day.year < self.ledger.plan.year - 1 and not future:  # Excel reads a bare 30 as 1900-01-30
+            message = _(
+                "the date {day} is years before the plan's year {year}; check the year (a bare number in a"
+                " date cell is a day counted from 1900)"
+            )
+            self.bad(ref, message.format(day=day.isoformat(), year=self.ledger.plan.year))
+            return None
         return day
 
     def _entries(self, table: Table, row: int, fields: tuple[str, ...]) -> int | None:

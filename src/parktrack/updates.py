@@ -65,7 +65,12 @@ def record(
     changes: list[Change] = []
 
     def prepare(ledger: Ledger) -> list[Edit]:
-        changes.extend(plan_change(task, status, day, note) for task in _distinct(ledger, task_ids))
+        tasks = _distinct(ledger, task_ids)
+        if day.year < ledger.plan.year - 1:  # 2014 for 2024; the year before may hold preparatory work
+            message = _("{id}: the date {day} is years before the plan's year {year}; check the year")
+            ids = ", ".join(task.id for task in tasks)
+            raise UsageError(message.format(id=ids, day=day.isoformat(), year=ledger.plan.year))
+        changes.extend(plan_change(task, status, day, note) for task in tasks)
         return [change_edit(change) for change in changes]
 
     sha, repo = write_change(data, prepare, lambda: commit_message(changes), commit)
