@@ -345,3 +345,23 @@ def test_update_refuses_a_day_years_before_the_plan(cli: Cli, data_copy: Path) -
     assert (data_copy / "tasks.yaml").read_bytes() == before
     taken = cli(*EN, "update", "T01", "--status", "in_progress", "--date", "2023-12-20", "--data", str(data_copy))
     assert taken.exit_code == 0, taken.stderr
+
+
+def test_a_deadline_on_the_last_day_a_date_can_be_reports(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
+    """9999-12-31, the placeholder many systems write for "no end date", as an item's deadline: the
+    report is written, with the item open and never overdue (the day after it was an OverflowError
+    traceback, for every report of the ledger)."""
+    added = cli(
+        *EN, "add", "--text", "長期跟蹤事項", "--lead", "縣財政局", "--deadline", "9999年12月31日",
+        "--date", "2024-06-01", "--data", str(data_copy),
+    )  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    for day in ("2024-06-30", "9999-12-31"):
+        out = tmp_path / f"report-{day}.md"
+        result = cli(*EN, "report", "-o", str(out), "--as-of", day, "--data", str(data_copy))
+        assert result.exit_code == 0, (day, result.stderr)
+        assert "武定縣2024年園區經濟攻堅年行動方案" in out.read_text(encoding="utf-8"), day
+    late = cli(*EN, "overdue", "--as-of", "9999-12-31", "--data", str(data_copy), "-f", "json")
+    assert late.exit_code == 0 and "長期跟蹤事項" not in late.stdout
+    [shown] = json.loads(cli(*EN, "list", "--as-of", "9999-12-31", "--data", str(data_copy), "-f", "json").stdout)[-1:]
+    assert (shown["text"], shown["deadline"], shown["light"]) == ("長期跟蹤事項", "9999-12-31", "yellow")
