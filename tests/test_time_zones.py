@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import Cli, git
+from conftest import Cli, Run, cli_env, git
 from parktrack import cache_upkeep
 from test_cache import answer, entries
 from test_exchange import EN, FINANCE, cut, fill, show
@@ -89,6 +89,18 @@ def test_today_is_the_county_day_in_every_zone(cli: Cli, data_copy: Path, zone: 
         assert [entry["date"] for entry in tasks["T01"]["history"]] == [today], name
         assert [entry["date"] for entry in tasks["T02"]["history"]] == [today], name
         assert tasks["T03"].get("history", []) == [], name
+
+
+def test_the_installed_command_takes_the_county_day_whatever_its_tz(run: Run, data_copy: Path) -> None:
+    """The console script, started with TZ set (as a shell or a CI runner starts it), at the two ends of
+    the clock: an entry without --date is dated the county's day in both."""
+    for name in ("Etc/GMT+12", "Pacific/Kiritimati"):
+        data = data_copy.parent.parent / name.replace("/", "-") / "data"
+        shutil.copytree(data_copy, data)
+        today = _beijing_today()
+        result = run("--lang", "en", "note", "T01", "已對接", "--data", str(data), env=cli_env(TZ=name))
+        assert result.returncode == 0, (name, result.stderr)
+        assert result.stdout.startswith(f"T01: note added ({today.isoformat()})"), (name, result.stdout)
 
 
 def test_the_default_as_of_is_the_county_day(cli: Cli, data_copy: Path, zone: Callable[[str], None]) -> None:
