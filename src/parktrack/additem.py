@@ -17,6 +17,7 @@ from typing import Any
 
 from parktrack import cache, store
 from parktrack.cache import Base
+from parktrack.deadlines import county_today
 from parktrack.errors import UsageError
 from parktrack.i18n import _
 from parktrack.ledger import Ledger, load
@@ -102,7 +103,7 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
             "long_term": long_term,
             "status": "not_started",
             "history": [],
-            "source": {"meeting": item.meeting, "date": item.decided or date.today()},
+            "source": {"meeting": item.meeting, "date": item.decided or county_today()},
         }
         files, validated = _validated_files(data, base, entry, names.added)
         # checked before writing, as every write; units.yaml too: the item's names were resolved against it

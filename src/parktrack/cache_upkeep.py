@@ -55,10 +55,11 @@ def sweep(folder: Path, magic: bytes) -> list[Path]:
 
 
 def _due(mark: Path, now: float) -> bool:
-    """Whether a day has passed since the last sweep; the mark is moved first, so that concurrent
-    runs do not all sweep."""
+    """Whether a day has passed since the last sweep (or the mark is dated ahead of now: a clock that
+    ran ahead would stop the sweep until then); the mark is moved first, so that concurrent runs do
+    not all sweep."""
     try:
-        if now - mark.stat().st_mtime < DAY:
+        if abs(now - mark.stat().st_mtime) < DAY:  # a mark a moment ahead is a concurrent sweep's
             return False
     except FileNotFoundError:
         pass

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
 from parktrack.errors import UsageError
@@ -15,6 +15,17 @@ from parktrack.i18n import N_, _
 DONE_STATUSES = frozenset({"done", "ongoing"})
 LIGHTS = ("red", "yellow", "green", "late", "waiting")
 DEFAULT_WARN_DAYS = 15
+
+# The county's calendar: China Standard Time, UTC+8 all year. "Today" is the county's day whatever zone
+# the machine is set to: a CI runner or a laptop in UTC would otherwise see the county's morning as the
+# future, and date the county's evening entries a day early.
+COUNTY_ZONE = timezone(timedelta(hours=8), "UTC+8")
+
+
+def county_today() -> date:
+    """Today in the county (UTC+8), the day `today` means in every command."""
+    return datetime.now(COUNTY_ZONE).date()
+
 
 _LONG_TERM_MARKS = ("長期堅持", "持續推進", "長期推進", "长期坚持", "持续推进", "长期推进")
 
@@ -110,7 +121,7 @@ def parse_day(text: str, today: date | None = None) -> date:
     """Parse an as-of DATE; a month, quarter or year means its last day."""
     value = half_width(text).strip()
     if value.lower() == "today":
-        return today or date.today()
+        return today or county_today()
     try:
         if len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isascii():
             return date.fromisoformat(value)  # the common form, before trying the others

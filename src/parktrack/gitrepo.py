@@ -9,7 +9,6 @@ import os
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -275,18 +274,17 @@ class Commit:
     email: str
     when: str
     trailers: tuple[tuple[str, str], ...] = ()
+    stamp: int = 0  # seconds since 1970: `when` is text git may write with a year past 9999
 
     def named(self, key: str) -> set[str]:
         """The ids this commit's trailers `key` name (parktrack's writes name every item they change)."""
         return {value for name, value in self.trailers if name == key}
 
 
-def log(repo: Path, path: str, since: date | None, formerly: Sequence[str] = ()) -> Iterator[Commit]:
+def log(repo: Path, path: str, formerly: Sequence[str] = ()) -> Iterator[Commit]:
     """The commits that changed `path` (or the paths it had before a move, `formerly`), oldest first."""
     trailers = "%(trailers:only=true,unfold=true,separator=%x1e)"
-    args = ["log", "--reverse", "--topo-order", f"--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f{trailers}"]
-    if since:
-        args.append(f"--since={since.isoformat()}T00:00:00")
+    args = ["log", "--reverse", "--topo-order", f"--format=%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%at%x1f{trailers}"]
     result = git(repo, *args, "--", path, *formerly, plain=True)
     if result.returncode:
         if "does not have any commits" in result.stderr:
@@ -295,11 +293,11 @@ def log(repo: Path, path: str, since: date | None, formerly: Sequence[str] = ())
     for line in result.stdout.split("\n"):  # not splitlines(): it breaks at \x1e too
         if not line:
             continue
-        sha, parents, author, email, when, found = line.split("\x1f")
+        sha, parents, author, email, when, stamp, found = line.split("\x1f")
         pairs = tuple(
             (key.strip(), value.strip()) for key, _sep, value in (t.partition(":") for t in found.split("\x1e"))
         )
-        yield Commit(sha, parents.split(), author, email, when, pairs)
+        yield Commit(sha, parents.split(), author, email, when, pairs, int(stamp))
 
 
 def shallow_boundary(repo: Path) -> set[str]:

@@ -35,11 +35,19 @@ class AuditRow:
     effective: date | None
     note: str | None
     period: str | None = None  # an indicator figure's period
+    stamp: int = 0  # when the commit was made, in seconds since 1970: comparable across offsets
+
+    @property
+    def committed_day(self) -> date:
+        """The day the commit's date shows, in its own offset (the same on every machine); a year past
+        9999 (a clock that wrote milliseconds for seconds) as the last day a date can be."""
+        year, month, day = (int(part) for part in self.committed.partition("T")[0].split("-"))
+        return date(year, month, day) if year <= date.max.year else date.max
 
     @property
     def day(self) -> date:
         """The day the change took effect, else the day it was committed (hand edits carry no date)."""
-        return self.effective or date.fromisoformat(self.committed[:10])
+        return self.effective or self.committed_day
 
 
 Entries = dict[str, dict[str, Any]]
@@ -66,7 +74,10 @@ def audit_trail(
     A merge shows only what it introduced itself (a conflict resolution, say): the changes it brings
     in from a branch appear once, under the commits that made them. A version of the file that does
     not parse is skipped with a warning naming its commit; the trail goes on from the last good one.
-    `since`/`until` filter by the day a change took effect, `committed_since` by commit date.
+    `since`/`until` filter by the day a change took effect, `committed_since` by the day the commit's
+    date shows (the `committed` column): not by git's `--since`, which reads the day in this machine's
+    zone, compares the committer's date rather than the one shown, and stops at a commit dated before
+    its parent (a clock running behind), hiding every commit older than it.
     `trailers=False` parses every version in full (see `_Versions`: the answer is the same, slower);
     None: `USE_TRAILERS`.
     """
@@ -76,7 +87,7 @@ def audit_trail(
         raise GitError(message.format(folder=data_dir))
     path = str((data_dir / file_name).resolve().relative_to(repo.resolve()))
     kind = _INDICATORS if file_name == "indicators.yaml" else _TASKS
-    commits, blob_of = _commits_and_blobs(repo, path, committed_since)
+    commits, blob_of = _commits_and_blobs(repo, path)
 
     memo = _Memo.load(repo, path)
     rows: list[AuditRow] = []
@@ -100,7 +111,9 @@ def audit_trail(
             key = _key(new, olds)
             if key not in memo.diffs:
                 memo.diffs[key] = versions.changes(new, olds)
-            rows += [AuditRow(c.sha[:10], c.author, c.email, c.when, *change) for change in memo.diffs[key]]
+            rows += [
+                AuditRow(c.sha[:10], c.author, c.email, c.when, *change, stamp=c.stamp) for change in memo.diffs[key]
+            ]
             if memo.diffs[key] and all(blob_of[p] is None for p in c.parents):
                 _say_where_the_trail_starts(repo, path, c)
             last_good = new
@@ -109,10 +122,16 @@ def audit_trail(
     memo.save()
     if last_good is not None:
         versions.keep_newest(last_good)
-    return [row for row in rows if (since is None or row.day >= since) and (until is None or row.day <= until)]
+    return [
+        row
+        for row in rows
+        if (since is None or row.day >= since)
+        and (until is None or row.day <= until)
+        and (committed_since is None or row.committed_day >= committed_since)
+    ]
 
 
-def _commits_and_blobs(repo: Path, path: str, since: date | None) -> tuple[list[gitrepo.Commit], dict[str, str | None]]:
+def _commits_and_blobs(repo: Path, path: str) -> tuple[list[gitrepo.Commit], dict[str, str | None]]:
     """The commits that changed `path`, oldest first, and the file's blob in each of them and their
     parents. A commit that moved the file there (`git mv data 2024/data`) is followed to where it came
     from: the commits that changed it there count too, and a commit's blob is the file at its path then,
@@ -120,7 +139,7 @@ def _commits_and_blobs(repo: Path, path: str, since: date | None) -> tuple[list[
     them and the move itself changes nothing."""
     paths: list[str] = []
     while True:
-        commits = list(gitrepo.log(repo, path, since, paths))
+        commits = list(gitrepo.log(repo, path, paths))
         shas = {sha for c in commits for sha in (c.sha, *c.parents)}
         blob_of = gitrepo.blob_ids(repo, path, shas)
         for former in paths:  # the newest name first: where a commit has the file under it

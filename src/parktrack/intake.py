@@ -361,6 +361,18 @@ class _Checker:
             return None
         return day
 
+    def _change_day(self, ref: str, value: Any) -> date | None:
+        """An item's change day: a `_day`, not years before the plan's (a figure's has its period's check)."""
+        day = self._day(ref, value)
+        if day is not None and day.year < self.ledger.plan.year - 1:  # Excel reads a bare 30 as 1900-01-30
+            message = _(
+                "the date {day} is years before the plan's year {year}; check the year (a bare number in a"
+                " date cell is a day counted from 1900)"
+            )
+            self.bad(ref, message.format(day=day.isoformat(), year=self.ledger.plan.year))
+            return None
+        return day
+
     def _entries(self, table: Table, row: int, fields: tuple[str, ...]) -> int | None:
         position = fields.index("entries") + 1
         count = _COUNT.match(_text(table.cell(row, position)))
@@ -475,7 +487,7 @@ class _Checker:
         if not _text(day_value):
             self.bad(date_ref, _("give the date of the change"))
             return None
-        day = self._day(date_ref, day_value)
+        day = self._change_day(date_ref, day_value)
         if bad_status and day is not None and entries is not None:
             self._date_as_for_a_status(date_ref, task, day, entries)
         if bad_status or day is None or entries is None or cut_status is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from parktrack import store
+from parktrack.deadlines import county_today
 from parktrack.errors import CommitRefusedError, GitError, UsageError, WriteError
 from parktrack.i18n import _
 from parktrack.models import require_printable
@@ -197,7 +197,7 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
     if repo is None:
         gitrepo.init(folder)
         repo = folder
-    trailers = [("Parktrack-Init", date.today().isoformat())]
+    trailers = [("Parktrack-Init", county_today().isoformat())]
     gitrepo.track(repo, written)
     try:
         sha = gitrepo.commit(repo, written, subject, "", trailers)

@@ -432,7 +432,13 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
             change = _("progress note")
         effective = iso(row.effective) or ""
         table.add_row(
-            row.commit[:7], row.committed[:10], row.author, row.task_id, change, effective, display(row.note or "")
+            row.commit[:7],
+            row.committed.partition("T")[0],
+            row.author,
+            row.task_id,
+            change,
+            effective,
+            display(row.note or ""),
         )
     return table
 

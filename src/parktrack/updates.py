@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from parktrack import store
+from parktrack.deadlines import county_today
 from parktrack.errors import UsageError
 from parktrack.i18n import _
 from parktrack.ledger import Ledger
@@ -58,13 +59,18 @@ def record(
     require_printable(_("the note"), note)  # update --note, or note TEXT
     if status is None and note is None:
         raise UsageError(_("nothing to record: give a status or a note"))
-    if status is not None and day > (today or date.today()) and not allow_future:
+    if status is not None and day > (today or county_today()) and not allow_future:
         message = _("a status change dated {day} is in the future; pass --allow-future if that is really meant")
         raise UsageError(message.format(day=day.isoformat()))
     changes: list[Change] = []
 
     def prepare(ledger: Ledger) -> list[Edit]:
-        changes.extend(plan_change(task, status, day, note) for task in _distinct(ledger, task_ids))
+        tasks = _distinct(ledger, task_ids)
+        if day.year < ledger.plan.year - 1:  # 2014 for 2024; the year before may hold preparatory work
+            message = _("{id}: the date {day} is years before the plan's year {year}; check the year")
+            ids = ", ".join(task.id for task in tasks)
+            raise UsageError(message.format(id=ids, day=day.isoformat(), year=ledger.plan.year))
+        changes.extend(plan_change(task, status, day, note) for task in tasks)
         return [change_edit(change) for change in changes]
 
     sha, repo = write_change(data, prepare, lambda: commit_message(changes), commit)
@@ -199,6 +205,9 @@ def record_figure(
         raise UsageError(_("--withdraw takes no --correct or --reference"))
     require_printable("--note", note)
     require_printable("--source", source)
+    if day > county_today():  # as import refuses the row: a figure is recorded once known, and views hide it till then
+        refused = _("a figure dated {day} is in the future; record it on the day it is known")
+        raise UsageError(refused.format(day=day.isoformat()))
     figures: list[tuple[Indicator, Figure]] = []
 
     def prepare(ledger: Ledger) -> list[Edit]:

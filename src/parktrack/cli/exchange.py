@@ -6,7 +6,6 @@ openpyxl is imported only inside these commands (through workbook, sheets and in
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -89,10 +88,11 @@ def import_sheets(
 ) -> None:
     """Import filled-in sheets: preview, check every cell, then one commit per sheet."""
     from parktrack import importrun, intake, store
+    from parktrack.deadlines import county_today
 
     folder = store.find_data_dir(data)
     importrun.check_author(author)
-    today = date.today()
+    today = county_today()
     uploads = intake.read_all(files)
     plans = importrun.preview(folder, uploads, today, theirs)
     emit(_preview(plans))

@@ -376,6 +376,7 @@ def history(
     from parktrack import history as trail
     from parktrack import query, render
     from parktrack.datadir import INDICATORS_FILE, TASKS_FILE  # not from store: that imports YAML
+    from parktrack.deadlines import county_today
 
     ledger = load_ledger(data, indicators=True)
     wanted: set[str] | None = None
@@ -398,9 +399,10 @@ def history(
         if name == TASKS_FILE or ledger.data.file(name).exists()
         for row in trail.audit_trail(ledger.data.path, name, committed, days["since"], days["until"])
     ]
-    rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.committed)
+    # by the instant each commit was made: its date's text sorts 01:00+00:00 before 08:30+08:00, made earlier
+    rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.stamp)
     title = ngettext("History: {count} change as of {day}", "History: {count} changes as of {day}", len(rows)).format(
-        count=len(rows), day=date.today().isoformat()
+        count=len(rows), day=county_today().isoformat()
     )
     output(
         fmt,

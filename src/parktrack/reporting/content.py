@@ -273,7 +273,7 @@ def changes_between(ledger: Ledger, since: date, as_of: date) -> Iterator[Change
 def _fell_overdue(task: Task) -> Iterator[date]:
     """The days an item turned red: the day after its deadline, and any later day its history reopened
     it (done before, open again after the deadline)."""
-    if task.deadline is None:
+    if task.deadline is None or task.deadline == date.max:  # 9999-12-31, "no end date": no day after it
         return
     after = task.deadline + timedelta(days=1)
     days = sorted({after, *(entry.date for entry in task.history if entry.date > after)})
