@@ -262,7 +262,7 @@ def test_record_refuses_a_figure_dated_after_the_county_day(
         taken = cli(*EN, "record", "gross-output", "19.9", "--period", "2024Q2", "--data", str(data))
         assert taken.exit_code == 0, (name, taken.stderr)
         shown = cli(*EN, "indicators", "gross-output", "--as-of", today.isoformat(), "--data", str(data), "-f", "json")
-        assert json.loads(shown.stdout)[0]["latest"]["recorded"] == today.isoformat(), name
+        assert json.loads(shown.stdout)["latest"]["recorded"] == today.isoformat(), name
 
 
 def test_the_daily_sweep_runs_again_after_a_clock_that_ran_ahead(cli: Cli, data_copy: Path, tmp_path: Path) -> None:
