@@ -1105,6 +1105,26 @@ def test_a_workbook_whose_hidden_sheet_was_unhidden_imports_the_same(cli: Cli, r
     assert tampered.stderr.splitlines()[0] == f"{FINANCE}.xlsx!B1: changed: the sheet was cut for '{FINANCE}'"
 
 
+def test_a_date_with_the_time_of_day_a_csv_kept_is_read_as_its_day(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A date-and-time cell saved as CSV keeps its time as text (2024/6/20 8:00, 2024-06-28 17:30:00):
+    the day is what was meant, where it was refused as "not a date"; a time alone is still not a date."""
+    finance = cut(cli, repo, tmp_path / "round", FINANCE)
+    fill(finance, {"T45": {"新状态": "已完成", "变更日期": "x"}, "T47": {"新状态": "推进中", "变更日期": "x"}})
+    table = table_of(finance)
+    column = table[2].index("变更日期")
+    rows = {row[0]: row for row in table}
+    rows["T45"][column], rows["T47"][column] = "2024/6/20 8:00", "2024-06-28 17:30:00"
+    sheet = write_csv(tmp_path / f"{FINANCE}.csv", table)
+    result = cli("import", str(sheet), *EN, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert show(cli, repo, "T45")["history"] == [{"date": "2024-06-20", "status": "done"}]
+    assert show(cli, repo, "T47")["history"][-1] == {"date": "2024-06-28", "status": "in_progress"}
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    rows["T45"][column] = "8:00"
+    refused = cli("import", str(write_csv(tmp_path / f"{FINANCE}.csv", table)), *EN, cwd=repo)
+    assert refused.exit_code == 1 and "'8:00' is not a date" in refused.stderr
+
+
 def test_full_width_digits_typed_in_a_chinese_input_method_are_read(cli: Cli, repo: Path, tmp_path: Path) -> None:
     """An input method left in full-width mode types ２０２４－０６－２０, １９．９ and ２０２４Ｑ２: they are the
     date, figure and period meant, stored in the usual form (the date was 'impossible', the figure not a

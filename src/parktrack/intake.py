@@ -49,7 +49,10 @@ _COUNT = re.compile(r"^([0-9]+)(?:\.0*)?$")  # a whole number as a cell or a CSV
 _FORMULA_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!"})
 _LIBREOFFICE_ERROR = re.compile(r"^Err:\d{3}$")
 _COMMIT = re.compile(r"^[0-9a-f]{7,64}$")
-_DAY_SHAPE = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日號号]?$")
+# a day, and the time of day a date-and-time cell saved as text carries (2024/6/30 8:00): the day is read
+_DAY_SHAPE = re.compile(
+    r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日號号]?)(?:\s*[T ]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 
 
 # --- reading ------------------------------------------------------------------------
@@ -348,11 +351,12 @@ class _Checker:
             day = value
         else:
             text = half_width(_text(value))
-            if not _DAY_SHAPE.match(text):
+            shape = _DAY_SHAPE.match(text)
+            if not shape:
                 self.bad(ref, _("'{text}' is not a date; write it as YYYY-MM-DD").format(text=text))
                 return None
             try:
-                day = parse_day("".join(text.split()))  # the spaces the shape allows: 2024 年 6 月 20 日
+                day = parse_day("".join(shape[1].split()))  # the spaces the shape allows: 2024 年 6 月 20 日
             except (UsageError, ValueError, OverflowError):
                 self.bad(ref, _("impossible date '{text}'").format(text=text))
                 return None
