@@ -127,7 +127,8 @@ def parse_day(text: str, today: date | None = None) -> date:
             return date.fromisoformat(value)  # the common form, before trying the others
         return _period_end(value) or _calendar_day(value)
     except ValueError:
-        pass
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # the form is right: the calendar has no such day
+            raise UsageError(_("there is no day {text} in the calendar").format(text=value)) from None
     raise UsageError(_("'{text}' is not a date; use {forms}").format(text=text, forms=_(DATE_FORMS)))
 
 
