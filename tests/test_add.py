@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +125,22 @@ def test_an_add_git_refuses_to_commit_leaves_both_files_as_they_were(cli: Cli, r
     assert {name: (repo / "data" / name).read_bytes() for name in before} == before
     assert git(repo, "status", "--porcelain") == ""
     assert cli("show", "J01", "--data", str(repo / "data"), "--lang", "en").exit_code == 2
+
+
+def test_a_meeting_day_in_the_future_is_refused(cli: Cli, repo: Path) -> None:
+    """The meeting's day typed a year ahead (2025 for 2024): refused, as `update` and `record` refuse a
+    future date, where the item was added as decided at a meeting yet to be held."""
+    from parktrack.deadlines import county_today
+
+    before = (repo / "data" / "tasks.yaml").read_bytes()
+    ahead = (county_today() + timedelta(days=1)).isoformat()
+    asked = ("--text", "編制園區水資源規劃", "--lead", "縣財政局", "--deadline", "2024年底前", "--date", ahead)
+    result = add(cli, repo, *asked)
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stderr.strip() == (
+        f"error: the meeting's day {ahead} is in the future; give the day the meeting decided the item"
+    )
+    assert (repo / "data" / "tasks.yaml").read_bytes() == before
 
 
 def test_a_deadline_without_a_date_needs_condition(cli: Cli, repo: Path) -> None:

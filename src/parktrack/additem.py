@@ -78,6 +78,9 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         require_printable(option, *texts)
     if not item.lead:
         raise UsageError(_("name at least one lead unit with --lead"))
+    if item.decided is not None and item.decided > county_today():  # a typo for the meeting's day
+        message = _("the meeting's day {day} is in the future; give the day the meeting decided the item")
+        raise UsageError(message.format(day=item.decided.isoformat()))
     deadline, long_term = _deadline(item.deadline, item.condition)
     with store.locked(data):
         base = cache.load_for_write(data)
