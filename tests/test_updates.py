@@ -129,7 +129,10 @@ def test_several_ids_make_one_change(cli: Cli, repo: Path) -> None:
     [
         (["update", "T99", "--status", "done"], "error: unknown task 'T99' (did you mean "),
         (["update", "T01", "--status", "finished"], "error: unknown status 'finished'"),
-        (["update", "T01", "--status", "done", "--date", "2024-02-30"], "error: '2024-02-30' is not a date"),
+        (
+            ["update", "T01", "--status", "done", "--date", "2024-02-30"],
+            "error: there is no day 2024-02-30 in the calendar",
+        ),
         (["note", "T01", "   "], "error: the note is empty"),
         (["update", "T07", "--status", "ongoing"], "error: T07: 'ongoing' is only for long-term items"),
     ],
