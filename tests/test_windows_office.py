@@ -1,0 +1,135 @@
+"""The park office's Windows, reproduced on Linux: a Chinese Windows PC whose redirected output is GBK,
+files saved by Notepad and WPS (BOM, ANSI, CRLF, a trailing Ctrl-Z, full-width spaces typed through the
+Chinese input method), file names Windows refuses (CON, AUX, COM1 ...), paths cmd.exe mangles, and a
+temp folder on another file system than the data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import Cli
+
+ZH = ("--lang", "zh-Hans")
+EN = ("--lang", "en")
+DAY = ("--as-of", "2024-06-30")
+
+# What Windows refuses in a file name (learn.microsoft.com, "Naming Files, Paths, and Namespaces")
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in "123456789¹²³"}
+
+
+def windows_refuses(name: str) -> str | None:
+    """Why Windows could not create a file of this name, or None."""
+    if _WINDOWS_FORBIDDEN.search(name):
+        return "a character Windows forbids"
+    if name.endswith((".", " ")):
+        return "ends with a dot or a space"
+    if name.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
+        return "a device name (CON, AUX, COM1 ...), whatever the extension"
+    return None
+
+
+def _rename_units(data: Path, names: dict[str, str]) -> None:
+    """Give units new names, keeping the old ones as aliases (so the ledger still resolves)."""
+    path = data / "units.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in names.items():
+        pattern = re.compile(rf"name: {re.escape(old)}\n    aliases: \[")
+        assert pattern.search(text), old
+        text = pattern.sub(lambda _m, old=old, new=new: f'name: "{new}"\n    aliases: [{old}, ', text, count=1)
+    path.write_text(text, encoding="utf-8")
+
+
+# Unit names an office could type: a device name, one that is a device name once Windows drops the
+# space before the extension, one with a device name before a dot, and two that differ only in case
+DEVICE_NAMES = {"縣委辦公室": "AUX", "縣人民政府辦公室": "com1 ", "縣財政局": "Nul.財政", "縣發展改革局": "aux"}
+
+
+def test_sheets_for_units_named_as_windows_devices_get_files_windows_can_create(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """AUX.xlsx, `com1 .xlsx`: Windows opens the device, not a file (AUX with any extension); every unit
+    still gets its own workbook, under a name Windows can create, none sharing a name in any case."""
+    _rename_units(repo / "data", DEVICE_NAMES)
+    assert cli("validate", *EN, cwd=repo).exit_code == 0
+    folder = tmp_path / "sheets"
+    result = cli("sheets", "-o", str(folder), *DAY, *ZH, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    names = sorted(path.name for path in folder.iterdir())
+    refused = {name: why for name in names if (why := windows_refuses(name))}
+    assert not refused, refused
+    assert len({name.casefold() for name in names}) == len(names), names
+    for unit in DEVICE_NAMES.values():  # each one's workbook is there, its name still recognisable
+        assert [name for name in names if unit.strip().casefold() in name.casefold()], (unit, names)
+    assert len(names) == len(result.stdout.strip().splitlines())
+
+
+def test_notices_for_units_named_as_windows_devices_get_files_windows_can_create(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    _rename_units(repo / "data", DEVICE_NAMES)
+    folder = tmp_path / "notices"
+    result = cli("notice", "--all", "-o", str(folder), "--as-of", "2024-12-31", *ZH, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    names = sorted(path.name for path in folder.iterdir())
+    refused = {name: why for name in names if (why := windows_refuses(name))}
+    assert not refused, refused
+    assert len({name.casefold() for name in names}) == len(names), names
+
+
+def test_a_config_file_saved_in_ansi_is_named_with_what_to_do(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """Notepad on a Chinese Windows saved 'ANSI' (GBK) for years: a comment in Chinese made every command
+    say `'utf-8' codec can't decode byte 0xbd in position 2` (English, in a zh-Hans run), and
+    `config lang en`, the command to put it right, a UnicodeDecodeError traceback."""
+    path = tmp_path / "config.toml"
+    path.write_bytes('# 界面语言\r\nlang = "zh-Hans"\r\n'.encode("gbk"))
+    env: dict[str, str | None] = {"PARKTRACK_CONFIG": str(path), "PARKTRACK_LANG": None}
+    for args in (["validate"], ["config"], ["--lang", "zh-Hans", "config", "lang", "en"]):
+        result = cli(*args, env=env, cwd=repo)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "codec" not in result.stderr, (args, result.stderr)
+        assert str(path) in result.stderr and "UTF-8" in result.stderr, (args, result.stderr)
+        assert "第 1 行" in result.stderr, (args, result.stderr)
+    assert path.read_bytes() == '# 界面语言\r\nlang = "zh-Hans"\r\n'.encode("gbk")  # left as it was
+
+
+@pytest.mark.parametrize("name", ["tasks.yaml", "units.yaml", "indicators.yaml"])
+def test_a_trailing_ctrl_z_is_named_with_its_line(cli: Cli, data_copy: Path, name: str) -> None:
+    """An old editor (or `copy /a`) ends a text file with Ctrl-Z (0x1A): the error read
+    `YAML 错误：ReaderError`, with no line and no way out."""
+    path = data_copy / name
+    text = path.read_bytes()
+    path.write_bytes(text + b"\x1a")
+    lines = text.count(b"\n") + 1
+    result = cli("validate", "--data", str(data_copy), *ZH)
+    assert result.exit_code == 1
+    assert "ReaderError" not in result.stderr, result.stderr
+    assert f"{path}:{lines}:1:" in result.stderr, result.stderr
+    assert "Ctrl-Z" in result.stderr and "删除" in result.stderr, result.stderr
+
+
+def test_a_full_width_space_in_the_indentation_is_named_as_such(cli: Cli, data_copy: Path) -> None:
+    """With the Chinese input method on, the space bar types a full-width space (U+3000): a line indented
+    with one read `YAML 语法错误：mapping values are not allowed in this context`, on the line after."""
+    path = data_copy / "tasks.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(n for n, line in enumerate(lines) if line == "    number: 8")
+    lines[number] = "\u3000  number: 8"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = cli("validate", "--data", str(data_copy), *ZH)
+    assert result.exit_code == 1
+    assert f"{path}:{number + 1}:1:" in result.stderr, result.stderr
+    assert "全角空格" in result.stderr and "mapping values" not in result.stderr, result.stderr
+    assert cli("validate", "--data", str(data_copy), *EN).stderr.count("full-width space") == 1
+
+
+def test_a_data_folder_quoted_with_a_trailing_backslash_is_recognised(cli: Cli, repo: Path) -> None:
+    """cmd.exe and PowerShell pass `--data "D:\\园区 台账\\data\\"` as `D:\\园区 台账\\data"`: the backslash
+    escapes the closing quote. The error said only that the folder has no tasks.yaml."""
+    result = cli("validate", "--data", f'{repo / "data"}"', *ZH, cwd=repo)
+    assert result.exit_code == 2
+    assert str(repo / "data") in result.stderr and "\\" in result.stderr, result.stderr
+    assert "引号" in result.stderr, result.stderr
