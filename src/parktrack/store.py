@@ -33,6 +33,7 @@ try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+_LIBYAML = _BaseLoader.__name__ == "CSafeLoader"
 
 LOCK_FILE = ".parktrack.lock"
 
@@ -368,6 +369,9 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         doc.problems.append(Problem(doc.path, line, column, "", reason))
         return
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, such as an old editor's final Ctrl-Z
+        doc.problems.append(_refused_character(doc, exc))
+        return
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(doc.path, None, None, "", _("YAML error: {reason}").format(reason=brief(exc, 200))))
         return
@@ -378,6 +382,17 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
     for key in loader.duplicate_keys:
         message = _("duplicate key '{key}'").format(key=brief(key.value))
         doc.problems.append(doc.problem_at_mark(key.start_mark, message))
+
+
+def _refused_character(doc: YamlDoc, error: yaml.reader.ReaderError) -> Problem:
+    at = error.position  # libyaml counts it in UTF-8 bytes, PyYAML's own reader in characters
+    before = doc.text.encode("utf-8")[:at].decode("utf-8", "replace") if _LIBYAML else doc.text[:at]
+    line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+    if error.character == 0x1A:
+        message = _("a Ctrl-Z (U+001A), which old editors put at the end of a file; delete it")
+    else:
+        message = _("control character U+{code:04X}, which a ledger file cannot hold; delete it")
+    return Problem(doc.path, line, column, "", message.format(code=error.character))
 
 
 def _unreadable_numbers(doc: YamlDoc) -> list[Problem]:
