@@ -6,11 +6,12 @@ temp folder on another file system than the data."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from conftest import Cli, git
 
 ZH = ("--lang", "zh-Hans")
 EN = ("--lang", "en")
@@ -133,3 +134,25 @@ def test_a_data_folder_quoted_with_a_trailing_backslash_is_recognised(cli: Cli, 
     assert result.exit_code == 2
     assert str(repo / "data") in result.stderr and "\\" in result.stderr, result.stderr
     assert "引号" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("setting", ["i18n.commitEncoding", "i18n.logOutputEncoding"])
+def test_git_set_to_gbk_as_chinese_windows_guides_advise(cli: Cli, repo: Path, setting: str) -> None:
+    """The usual cure for garbled Chinese in `git log` in cmd.exe is `git config i18n.commitEncoding gbk`
+    (the log's encoding follows it) or `i18n.logOutputEncoding gbk`. parktrack's history read the log
+    as UTF-8 (the liaison's name came out as bytes of nothing), and its commits, UTF-8 text declared
+    as GBK, read as 閫插睍鎯呮硜 in the office's own `git log`."""
+    git(repo, "config", "user.name", "张联络员")
+    git(repo, "config", setting, "gbk")
+    noted = cli("note", "T07", "已对接省发改委", "--date", "2024-05-01", *ZH, cwd=repo)
+    assert noted.exit_code == 0, noted.stderr
+    shown = cli("history", "T07", "-f", "tsv", *ZH, "--no-cache", cwd=repo)
+    assert shown.exit_code == 0, shown.stderr
+    rows = [line.split("\t") for line in shown.stdout.splitlines()[1:]]
+    assert [(row[1], row[4], row[9]) for row in rows] == [("张联络员", "T07", "已对接省发改委")], shown.stdout
+    # the commit as git itself shows it, in the encoding the office asked of it
+    message = subprocess.run(
+        ["git", "log", "-1", "--format=%an%n%B"], cwd=repo, capture_output=True, check=True
+    ).stdout.decode("gbk")
+    assert message.startswith("张联络员\nT07: 進展情況"), message
+    assert "已对接省发改委" in message, message
