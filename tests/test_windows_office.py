@@ -156,3 +156,18 @@ def test_git_set_to_gbk_as_chinese_windows_guides_advise(cli: Cli, repo: Path, s
     ).stdout.decode("gbk")
     assert message.startswith("张联络员\nT07: 進展情況"), message
     assert "已对接省发改委" in message, message
+
+
+def test_a_full_width_colon_after_a_key_is_named_as_such(cli: Cli, data_copy: Path) -> None:
+    """The Chinese input method types ： for :. `status：done` read `could not find expected ':'`, in
+    English and on the line after."""
+    path = data_copy / "tasks.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = lines.index("    status: not_started")
+    lines[number] = "    status：not_started"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = cli("validate", "--data", str(data_copy), *ZH)
+    assert result.exit_code == 1
+    assert f"{path}:{number + 1}:11:" in result.stderr, result.stderr
+    assert "全角冒号" in result.stderr and "expected" not in result.stderr, result.stderr
+    assert "status" in result.stderr, result.stderr
