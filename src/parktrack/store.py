@@ -367,7 +367,7 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
         mark = exc.problem_mark or exc.context_mark
         reason = _("YAML syntax error: {reason}").format(reason=exc.problem or exc.context)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        doc.problems += _full_width_indents(doc, line) or [Problem(doc.path, line, column, "", reason)]
+        doc.problems += _full_width_slips(doc, line) or [Problem(doc.path, line, column, "", reason)]
         return
     except yaml.reader.ReaderError as exc:  # a character YAML refuses, such as an old editor's final Ctrl-Z
         doc.problems.append(_refused_character(doc, exc))
@@ -385,18 +385,23 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
 
 
 _YAML_LINE_START = re.compile(r"-( |$)|[A-Za-z_][\w-]*:( |$)")
+_FULL_WIDTH_COLON = re.compile(r"[ \u3000]*(?:- )?([A-Za-z_][A-Za-z0-9_-]*)[ \u3000]*：")
 
 
-def _full_width_indents(doc: YamlDoc, last_line: int | None) -> list[Problem]:
-    """The lines up to a syntax error indented with a full-width space (U+3000, what the space bar types
-    with the Chinese input method on), which YAML reads as content. Looked for only once the parse
-    fails, and before a key or a list's dash: a paragraph in a block of text may rightly start with them."""
+def _full_width_slips(doc: YamlDoc, last_line: int | None) -> list[Problem]:
+    """The lines up to a syntax error where the Chinese input method typed a full-width character YAML
+    reads as content: a space (U+3000) in the indentation, a colon ： after a key. Looked for only once
+    the parse fails, and before a key or a list's dash: a paragraph in a block of text may rightly
+    start with full-width spaces."""
     problems = []
     for number, line in enumerate(doc.text.splitlines()[:last_line], start=1):
         indent = line[: len(line) - len(line.lstrip(" \u3000"))]
         if "\u3000" in indent and _YAML_LINE_START.match(line, len(indent)):
             message = _("full-width space (U+3000) used for indentation; indent with ordinary spaces")
             problems.append(Problem(doc.path, number, indent.index("\u3000") + 1, "", message))
+        elif colon := _FULL_WIDTH_COLON.match(line):
+            message = _("full-width colon ： after '{key}'; write a half-width colon and a space (': ')")
+            problems.append(Problem(doc.path, number, colon.end(), "", message.format(key=colon.group(1))))
     return problems
 
 
