@@ -171,3 +171,25 @@ def test_a_full_width_colon_after_a_key_is_named_as_such(cli: Cli, data_copy: Pa
     assert f"{path}:{number + 1}:11:" in result.stderr, result.stderr
     assert "全角冒号" in result.stderr and "expected" not in result.stderr, result.stderr
     assert "status" in result.stderr, result.stderr
+
+
+def test_output_naming_a_folder_for_a_file_or_a_file_for_a_folder_says_so_in_chinese(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """`-o 催办` where 催办 is a folder (or `notice --all -o` a file) read `dir '催办' is a file`, in
+    English, in a zh-Hans run."""
+    folder, file = tmp_path / "催办", tmp_path / "会议材料.docx"
+    folder.mkdir()
+    file.write_bytes(b"kept")
+    cases = [
+        (["list", "-f", "csv", "-o", str(folder)], folder, "文件夹"),
+        (["report", "-o", str(folder)], folder, "文件夹"),
+        (["notice", "--all", "-o", str(file)], file, "文件"),
+    ]
+    for args, path, kind in cases:
+        result = cli(*args, *DAY, *ZH, cwd=repo)
+        assert result.exit_code == 2, (args, result.stderr)
+        message = result.stderr.strip().splitlines()[-2]  # the error line, above the help hint
+        assert str(path) in message and kind in message, (args, result.stderr)
+        assert not re.search(r"is a (file|directory)", message), (args, result.stderr)
+    assert file.read_bytes() == b"kept" and not any(folder.iterdir())
