@@ -6,7 +6,9 @@ temp folder on another file system than the data."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,63 @@ def test_output_naming_a_folder_for_a_file_or_a_file_for_a_folder_says_so_in_chi
         assert str(path) in message and kind in message, (args, result.stderr)
         assert not re.search(r"is a (file|directory)", message), (args, result.stderr)
     assert file.read_bytes() == b"kept" and not any(folder.iterdir())
+
+
+def test_a_sheet_round_trip_through_wechat_on_notepad_files_with_the_temp_folder_elsewhere(
+    cli: Cli, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The office's PC as a whole: the ledger in a folder with spaces and Chinese in its path, its files
+    saved by Notepad (UTF-8 with BOM, CRLF), the temp folder on another file system (a write that
+    made its file there would fail to rename it across devices), a sheet sent back over WeChat as
+    縣財政局(1).xlsx and imported from WeChat's folder. Every write lands, byte-exact in the lines
+    it does not change, and the temp folder is left as it was."""
+    import openpyxl
+
+    shm = Path("/dev/shm")
+    assert shm.is_dir(), "this test needs a tmpfs at /dev/shm (another file system than tmp_path)"
+    temp = Path(tempfile.mkdtemp(dir=shm, prefix="parktrack-windows-"))
+    try:
+        assert temp.stat().st_dev != tmp_path.stat().st_dev, "the temp folder is on the same file system"
+        monkeypatch.setenv("TMPDIR", str(temp))
+        monkeypatch.setattr(tempfile, "tempdir", str(temp))
+        office = tmp_path / "园区 办公室" / "台账 2024"
+        shutil.copytree(repo, office)
+        data = office / "data"
+        for path in data.glob("*.yaml"):
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+        git(office, "commit", "-qam", "saved in Notepad")
+        before = {path.name: path.read_bytes() for path in data.glob("*.yaml")}
+
+        sheets = tmp_path / "填报 表"
+        assert cli("sheets", "-o", str(sheets), "--unit", "縣財政局", *DAY, *ZH, cwd=office).exit_code == 0
+        book = openpyxl.load_workbook(sheets / "縣財政局.xlsx")
+        sheet = book.worksheets[0]
+        row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "T45")
+        sheet.cell(row, 6).value, sheet.cell(row, 7).value, sheet.cell(row, 8).value = "推进中", "已对接", "2024-06-20"
+        wechat = tmp_path / "WeChat Files" / "wxid_park" / "FileStorage" / "File" / "2024-07"
+        wechat.mkdir(parents=True)
+        book.save(wechat / "縣財政局(1).xlsx")
+
+        steps = [
+            ["import", str(wechat / "縣財政局(1).xlsx")],
+            ["record", "gross-output-growth", "-p", "2024Q2", "5.1"],
+            ["report", "-o", str(tmp_path / "会议 材料" / "报告.docx"), *DAY],
+            ["export", "-o", str(tmp_path / "会议 材料" / "台账.xlsx"), *DAY],
+            ["notice", "--all", "-o", str(tmp_path / "催办 通知"), "--as-of", "2024-12-31"],
+        ]
+        (tmp_path / "会议 材料").mkdir()
+        for step in steps:
+            result = cli(*step, *ZH, cwd=office)
+            assert result.exit_code == 0, (step, result.stderr)
+        assert list(temp.iterdir()) == []
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    assert git(office, "status", "--porcelain") == ""
+    changed = {path.name: path.read_bytes() for path in data.glob("*.yaml")}
+    for name, old in before.items():  # BOM kept, every line still CRLF, only added or changed lines differ
+        new = changed[name]
+        assert new.startswith(b"\xef\xbb\xbf") and new.count(b"\n") == new.count(b"\r\n"), name
+        kept = set(old.split(b"\r\n")) - set(new.split(b"\r\n"))
+        assert len(kept) <= 2, (name, kept)
+    assert "T45" in git(office, "log", "-1", "--skip=1", "--format=%B")
+    assert (tmp_path / "会议 材料" / "报告.docx").stat().st_size > 0
