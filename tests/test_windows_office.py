@@ -255,3 +255,15 @@ def test_a_sheet_round_trip_through_wechat_on_notepad_files_with_the_temp_folder
         assert len(kept) <= 2, (name, kept)
     assert "T45" in git(office, "log", "-1", "--skip=1", "--format=%B")
     assert (tmp_path / "会议 材料" / "报告.docx").stat().st_size > 0
+
+
+def test_an_item_id_typed_in_full_width_is_found(cli: Cli, repo: Path) -> None:
+    """The Chinese input method left in full-width mode types Ｔ０７: dates (２０２４-０６-３０), periods
+    and figures in full width were read, the id was 找不到事项“Ｔ０７”."""
+    shown = cli("show", "Ｔ０７", "-f", "tsv", "--as-of", "２０２４-０６-３０", *ZH, cwd=repo)
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.splitlines()[0] == "编号\tT07"
+    updated = cli("update", "ｔ７", "Ｍ３．１", "-s", "推进中", "--date", "2024-05-01", *ZH, cwd=repo)
+    assert updated.exit_code == 0, updated.stderr
+    assert "T07" in updated.stdout and "M03.1" in updated.stdout, updated.stdout
+    assert "T07" in git(repo, "log", "-1", "--format=%B") and "M03.1" in git(repo, "log", "-1", "--format=%B")
