@@ -267,3 +267,13 @@ def test_an_item_id_typed_in_full_width_is_found(cli: Cli, repo: Path) -> None:
     assert updated.exit_code == 0, updated.stderr
     assert "T07" in updated.stdout and "M03.1" in updated.stdout, updated.stdout
     assert "T07" in git(repo, "log", "-1", "--format=%B") and "M03.1" in git(repo, "log", "-1", "--format=%B")
+
+
+def test_a_config_file_ending_in_ctrl_z_is_named_with_what_to_do(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A config.toml ending in Ctrl-Z read `不是有效的 TOML 文件：Invalid statement (at line 3, column 1)`."""
+    path = tmp_path / "config.toml"
+    path.write_bytes('# 界面语言\r\nlang = "zh-Hans"\r\n\x1a'.encode())
+    result = cli("validate", env={"PARKTRACK_CONFIG": str(path), "PARKTRACK_LANG": None}, cwd=repo)
+    assert result.exit_code == 2
+    assert str(path) in result.stderr and "第 3 行" in result.stderr, result.stderr
+    assert "Ctrl-Z" in result.stderr and "删除" in result.stderr and "Invalid" not in result.stderr, result.stderr
