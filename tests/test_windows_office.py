@@ -277,3 +277,28 @@ def test_a_config_file_ending_in_ctrl_z_is_named_with_what_to_do(cli: Cli, repo:
     assert result.exit_code == 2
     assert str(path) in result.stderr and "第 3 行" in result.stderr, result.stderr
     assert "Ctrl-Z" in result.stderr and "删除" in result.stderr and "Invalid" not in result.stderr, result.stderr
+
+
+def test_import_of_a_wildcard_as_windows_passes_it(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """README's `parktrack import 填報/*.xlsx`: cmd.exe and PowerShell hand a program the * as typed
+    (expanding it is the program's job), so it read `填報/*.xlsx：文件不存在`. Expanded, the match also
+    skips Excel's owner file ~$縣財政局.xlsx, which stands beside a workbook open in Excel."""
+    import openpyxl
+
+    folder = tmp_path / "填報"
+    assert cli("sheets", "-o", str(folder), *DAY, *ZH, cwd=repo).exit_code == 0
+    book = openpyxl.load_workbook(folder / "縣財政局.xlsx")
+    sheet = book.worksheets[0]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "T45")
+    sheet.cell(row, 6).value, sheet.cell(row, 7).value, sheet.cell(row, 8).value = "推进中", "已对接", "2024-06-20"
+    book.save(folder / "縣財政局.xlsx")
+    (folder / "~$縣財政局.xlsx").write_bytes(
+        b"\x05Admin" + b"\x20" * 48 + b"\x05\x00A\x00d\x00m\x00i\x00n\x00" + bytes(100)
+    )
+    result = cli("import", str(folder / "*.xlsx"), *ZH, cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert "~$" not in result.stdout
+    assert git(repo, "log", "-1", "--format=%s").startswith("縣財政局:"), git(repo, "log", "-3", "--format=%s")
+    assert len(git(repo, "log", "--format=%s").splitlines()) == 2  # the import, and the ledger's first commit
+    nothing = cli("import", str(tmp_path / "回收" / "*.xlsx"), *ZH, cwd=repo)
+    assert nothing.exit_code == 2 and "回收" in nothing.stderr and "*.xlsx" in nothing.stderr, nothing.stderr
