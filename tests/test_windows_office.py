@@ -302,3 +302,15 @@ def test_import_of_a_wildcard_as_windows_passes_it(cli: Cli, repo: Path, tmp_pat
     assert len(git(repo, "log", "--format=%s").splitlines()) == 2  # the import, and the ledger's first commit
     nothing = cli("import", str(tmp_path / "回收" / "*.xlsx"), *ZH, cwd=repo)
     assert nothing.exit_code == 2 and "回收" in nothing.stderr and "*.xlsx" in nothing.stderr, nothing.stderr
+
+
+def test_an_excel_owner_file_named_to_import_is_said_to_be_one(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    """A shell that expands 填報/*.xlsx itself (bash, on a folder shared with the office) names Excel's
+    owner file ~$縣財政局.xlsx too: it read 文件已损坏……请用 Excel 或 WPS 重新保存, sending the office
+    to re-save a file that is no workbook."""
+    owner = tmp_path / "~$縣財政局.xlsx"
+    owner.write_bytes(b"\x05Admin" + b"\x20" * 48 + bytes(110))
+    result = cli("import", str(owner), *ZH, cwd=repo)
+    assert result.exit_code == 2, result.stderr
+    assert str(owner) in result.stderr and "Excel" in result.stderr, result.stderr
+    assert "重新保存" not in result.stderr and "关闭" in result.stderr, result.stderr
