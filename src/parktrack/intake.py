@@ -91,6 +91,12 @@ def read(path: Path) -> Upload:
     """Read a fill-in workbook (.xlsx) or one of its sheets exported as CSV."""
     if not path.is_file():
         raise UsageError(_("{path}: no such file").format(path=path))
+    if path.name.startswith("~$"):  # what Excel keeps beside a workbook it has open
+        message = _(
+            "{path}: Excel's owner file of a workbook open in Excel, not a sheet; "
+            "close it in Excel, and leave this file out"
+        )
+        raise UsageError(message.format(path=path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return Upload(path, [Table(path.name, _read_csv(path))], None)
