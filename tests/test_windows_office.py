@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from conftest import Cli, git
+from conftest import Cli, cli_env, git
 
 ZH = ("--lang", "zh-Hans")
 EN = ("--lang", "en")
@@ -314,3 +315,21 @@ def test_an_excel_owner_file_named_to_import_is_said_to_be_one(cli: Cli, repo: P
     assert result.exit_code == 2, result.stderr
     assert str(owner) in result.stderr and "Excel" in result.stderr, result.stderr
     assert "重新保存" not in result.stderr and "关闭" in result.stderr, result.stderr
+
+
+def test_files_written_with_o_stay_utf8_with_a_bom_on_a_gbk_console(repo: Path, tmp_path: Path) -> None:
+    """Output redirected on a Chinese Windows is GBK: the CSV written with -o is still UTF-8 with a BOM
+    (what Excel and WPS read right), while the line saying where it went (on stderr) is in the console's GBK.
+    One real process, as the console script's own streams are what is at stake."""
+    target = tmp_path / "逾期 事项.csv"
+    shown = subprocess.run(
+        [sys.executable, "-m", "parktrack", "--lang", "zh-Hans", "overdue", "--as-of", "2024-12-31", "-f", "csv",
+         "-o", str(target)],
+        capture_output=True, cwd=repo, env=cli_env(PYTHONIOENCODING="gbk"), check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr.decode("gbk", "replace")
+    assert str(target) in shown.stderr.decode("gbk") and shown.stdout == b""
+    written = target.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")
+    rows = written.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("编号,") and len(rows) > 10 and any("縣" in row or "县" in row for row in rows)
