@@ -333,3 +333,32 @@ def test_files_written_with_o_stay_utf8_with_a_bom_on_a_gbk_console(repo: Path, 
     assert written.startswith(b"\xef\xbb\xbf")
     rows = written.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("编号,") and len(rows) > 10 and any("縣" in row or "县" in row for row in rows)
+
+
+def test_a_ledger_edited_by_hand_in_notepad_is_checked_in_chinese(cli: Cli, data_copy: Path) -> None:
+    """The office edits tasks.yaml in Notepad: a status set by hand with no dated entry, a unit typed
+    wrong, a group listed as a unit, a 完成時限 whose date was not changed with it, a history entry
+    dated before the one above it, an empty one. validate named each in English in a zh-Hans run
+    (status 'done' disagrees with the last status in history, 'not_started')."""
+    path = data_copy / "tasks.yaml"
+    text = path.read_text(encoding="utf-8")
+    t07 = text.index("  - id: T07")
+    block = text[t07 : text.index("  - id: T08")]
+    edited = (
+        block.replace("status: not_started", "status: done")
+        .replace("lead_units: [云南武定產業園區管委會]", "lead_units: [云南武定產業園區管委, 縣級有關部門]")
+        .replace("deadline_text: 2024年12月底以前", "deadline_text: 2024年9月底以前")
+        .replace(
+            "history: []",
+            "history:\n    - {date: 2024-05-01, note: 已对接}\n    - {date: 2024-04-01, note: 补记}\n"
+            "    - {date: 2024-06-01}",
+        )
+    )
+    path.write_text(text[:t07] + edited + text[t07 + len(block) :], encoding="utf-8")
+    result = cli("validate", "--data", str(data_copy), *ZH)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 7, result.stderr  # six problems, and the count
+    english = [line for line in lines if re.search(r"[a-z]{2,} [a-z]{2,} [a-z]{2,}", line)]
+    assert not english and "unknown" not in result.stderr, english or result.stderr
+    assert all(f"{path}:" in line for line in lines[:-1]), result.stderr
