@@ -362,3 +362,22 @@ def test_a_ledger_edited_by_hand_in_notepad_is_checked_in_chinese(cli: Cli, data
     english = [line for line in lines if re.search(r"[a-z]{2,} [a-z]{2,} [a-z]{2,}", line)]
     assert not english and "unknown" not in result.stderr, english or result.stderr
     assert all(f"{path}:" in line for line in lines[:-1]), result.stderr
+
+
+def test_indicators_edited_by_hand_in_notepad_are_checked_in_chinese(cli: Cli, data_copy: Path) -> None:
+    """indicators.yaml edited in Notepad: a growth rate given in 億元, a 力爭 figure below the target, a
+    yearly target made per quarter. validate named each in English in a zh-Hans run."""
+    path = data_copy / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: value-added-growth")
+    block = text[start : text.index("  - id: revenue-growth")]
+    edited = block.replace('unit: "%"', "unit: 億元").replace("stretch: 11", "stretch: 9")
+    edited = edited.replace("period: year", "period: quarter")
+    path.write_text(text[:start] + edited + text[start + len(block) :], encoding="utf-8")
+    result = cli("validate", "--data", str(data_copy), *ZH)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4, result.stderr  # three problems, and the count
+    english = [line for line in lines if re.search(r"[a-z]{2,} [a-z]{2,} [a-z]{2,}", line)]
+    assert not english, english
+    assert all(f"{path}:" in line and "value-added-growth." in line for line in lines[:-1]), result.stderr
