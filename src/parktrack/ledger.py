@@ -607,15 +607,16 @@ def _indicator_findings(
 def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
     wanted_unit = _KIND_UNITS.get(indicator.kind)
     if wanted_unit and indicator.unit != wanted_unit:
-        yield ("unit",), f"a {indicator.kind} indicator is measured in {wanted_unit}, not {indicator.unit}"
+        message = _("a {kind} indicator is measured in {wanted}, not {unit}")
+        yield ("unit",), message.format(kind=indicator.kind, wanted=wanted_unit, unit=indicator.unit)
     if indicator.kind in ("level", "count") and indicator.unit in ("%", "是否"):
-        yield ("unit",), f"a {indicator.kind} is an amount, not {indicator.unit}"
+        yield ("unit",), _("a {kind} is an amount, not {unit}").format(kind=indicator.kind, unit=indicator.unit)
     if (indicator.kind == "periodic_count") != (indicator.period != "year"):
-        yield ("period",), "per-quarter or per-half-year targets are periodic_count, and only they"
+        yield ("period",), _("per-quarter or per-half-year targets are periodic_count, and only they")
     if indicator.cumulative and (indicator.kind not in ("level", "count") or indicator.comparison != "at_least"):
-        yield ("cumulative",), "only an at-least level or count builds up over the year"
+        yield ("cumulative",), _("only an at-least level or count builds up over the year")
     if indicator.kind == "margin" and not indicator.reference:
-        yield ("reference",), "a margin names the reference figure it is measured against"
+        yield ("reference",), _("a margin names the reference figure it is measured against")
     if indicator.stretch is not None:
         beyond = (
             indicator.stretch < indicator.target
@@ -625,7 +626,9 @@ def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
         if not beyond:
             yield (
                 ("stretch",),
-                f"the stretch target {indicator.stretch:g} does not lie beyond the target {indicator.target:g}",
+                _("the stretch target {stretch:g} does not lie beyond the target {target:g}").format(
+                    stretch=indicator.stretch, target=indicator.target
+                ),
             )
 
 
