@@ -74,6 +74,7 @@ def test_sheets_for_units_named_as_windows_devices_get_files_windows_can_create(
 def test_notices_for_units_named_as_windows_devices_get_files_windows_can_create(
     cli: Cli, repo: Path, tmp_path: Path
 ) -> None:
+    """Notices are named after the day first (2024-12-31-AUX.txt), a name Windows can create: held."""
     _rename_units(repo / "data", DEVICE_NAMES)
     folder = tmp_path / "notices"
     result = cli("notice", "--all", "-o", str(folder), "--as-of", "2024-12-31", *ZH, cwd=repo)
