@@ -52,9 +52,32 @@ def read_config(path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        return tomllib.loads(_decoded(path, raw))
+    except tomllib.TOMLDecodeError as error:
         raise UsageError(_("{path}: not a valid TOML file: {reason}").format(path=path, reason=error)) from None
+
+
+def _decoded(path: Path, raw: bytes) -> str:
+    """The file's text; one saved in another encoding (Notepad's 'ANSI', GBK on a Chinese Windows) is a
+    usage error saying where and what to do, not Python's codec message."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = _("{path}: not valid UTF-8 at line {line} (byte 0x{byte:02x}); save the file as UTF-8")
+        raise UsageError(message.format(path=path, line=line, byte=raw[error.start])) from None
+    control = _CONTROL.search(text)  # TOML's own message is English: Invalid statement (at line 3, column 1)
+    if control:
+        line, code = text.count("\n", 0, control.start()) + 1, ord(control[0])
+        message = _(
+            "{path}: control character U+{code:04X} at line {line} "
+            "(Ctrl-Z is U+001A, which old editors put at the end of a file); delete it"
+        )
+        raise UsageError(message.format(path=path, code=code, line=line))
+    return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what TOML refuses: all but tab, LF and CR
 
 
 def configured_language(environ: Mapping[str, str]) -> Language | None:
@@ -91,7 +114,14 @@ def check_setting(key: str, value: str) -> str:
 
 def write_setting(path: Path, key: str, value: str) -> None:
     """Set `key = "value"` in the file, keeping its other lines; written atomically."""
-    old = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    try:
+        old = _decoded(path, path.read_bytes())
+    except FileNotFoundError:
+        old = ""
+    except OSError as error:
+        raise UsageError(
+            _("{path}: cannot read the config file ({reason})").format(path=path, reason=error.strerror)
+        ) from None
     line = f'{key} = "{value}"'
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
     if pattern.search(old):

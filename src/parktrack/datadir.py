@@ -41,6 +41,12 @@ def find_data_dir(explicit: Path | None, cwd: Path | None = None) -> DataDir:
             message = message.format(folder=explicit, file=TASKS_FILE, env=ENV_VAR)
             if (explicit / "data" / TASKS_FILE).exists():  # the ledger's own folder, not its data/
                 message += _("; did you mean {folder}?").format(folder=explicit / "data")
+            unquoted = Path(str(explicit).rstrip('"'))
+            if unquoted != explicit and (unquoted / TASKS_FILE).exists():  # cmd.exe read "D:\台账\data\" so
+                message += _(
+                    "; did you mean {folder}? A quoted folder ending in \\ passes its closing quote on Windows: "
+                    "leave off the last \\"
+                ).format(folder=unquoted)
             raise UsageError(message)
         return DataDir(explicit)
     start = (cwd or Path.cwd()).resolve()

@@ -17,11 +17,17 @@ from parktrack.i18n import _
 # Path separators, and what Windows refuses in a file name: a unit named 縣紀委/縣監委 still gets one file
 # in the folder asked for (the / made a subfolder, and ../ left the folder)
 _NOT_IN_FILE_NAMES = str.maketrans(dict.fromkeys('/\\:*?"<>|', "_"))
+# Names Windows takes for a device whatever the extension (AUX.xlsx opens the device, not a file)
+_WINDOWS_DEVICES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{port}{n}" for port in ("COM", "LPT") for n in "123456789¹²³"}
+)
 
 
 def file_name_part(name: str) -> str:
-    """`name` (a unit's) made fit to be part of a file name on every system."""
-    return name.translate(_NOT_IN_FILE_NAMES)
+    """`name` (a unit's) made fit to be part of a file name on every system: a unit named AUX (or
+    `com1 `, Nul.財政) starts with _ so Windows can create its file."""
+    part = name.translate(_NOT_IN_FILE_NAMES)
+    return f"_{part}" if part.split(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES else part
 
 
 def distinct_name_parts(names: Mapping[str, str]) -> dict[str, str]:

@@ -49,11 +49,16 @@ def _located_as_run(git_dir: str, work_tree: str, here: Path) -> dict[str, str]:
     return located
 
 
+# What parktrack writes to git and reads from it is UTF-8, whatever the user's git is set to: a Chinese
+# Windows is often set to i18n.commitEncoding gbk (against garbled Chinese in cmd.exe's `git log`)
+_IN_UTF8 = ("-c", "i18n.commitEncoding=UTF-8", "-c", "i18n.logOutputEncoding=UTF-8")
+
+
 def _run_git(
     cwd: Path, args: Sequence[str], stdin: str | None, env: dict[str, str] | None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["git", *args],
+        ["git", *_IN_UTF8, *args],
         cwd=cwd,
         input=stdin,
         capture_output=True,

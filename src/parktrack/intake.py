@@ -94,6 +94,12 @@ def read(path: Path) -> Upload:
     """Read a fill-in workbook (.xlsx) or one of its sheets exported as CSV."""
     if not path.is_file():
         raise UsageError(_("{path}: no such file").format(path=path))
+    if path.name.startswith("~$"):  # what Excel keeps beside a workbook it has open
+        message = _(
+            "{path}: Excel's owner file of a workbook open in Excel, not a sheet; "
+            "close it in Excel, and leave this file out"
+        )
+        raise UsageError(message.format(path=path))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return Upload(path, [Table(path.name, _read_csv(path))], None)
@@ -904,4 +910,26 @@ def check_sheet(ledger: Ledger, upload: Upload, today: date, theirs: bool) -> tu
 
 def read_all(paths: Sequence[Path]) -> list[Upload]:
     """The files, each read once: what the preview shows is what is applied, even if a file changes meanwhile."""
-    return [read(path) for path in paths]
+    return [read(path) for path in expand_wildcards(paths)]
+
+
+_WILDCARD = re.compile(r"[*?[]")
+
+
+def expand_wildcards(paths: Sequence[Path]) -> list[Path]:
+    """The files a pattern such as 填報/*.xlsx names, where no file has that very name: cmd.exe and
+    PowerShell pass the * as typed (expanding it is the program's job on Windows). Excel's owner file
+    (~$縣財政局.xlsx, beside a workbook open in Excel) is no sheet and is left out."""
+    found: list[Path] = []
+    for path in paths:
+        if path.exists() or not _WILDCARD.search(str(path)):
+            found.append(path)
+            continue
+        anchor = Path(path.anchor)  # Path.glob takes a relative pattern: D:\ (or /) and the rest
+        matches = sorted(
+            match for match in anchor.glob(str(path.relative_to(anchor))) if not match.name.startswith("~$")
+        )
+        if not matches:
+            raise UsageError(_("{pattern}: no file matches").format(pattern=path))
+        found += matches
+    return found

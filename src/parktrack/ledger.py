@@ -510,11 +510,12 @@ def _task_findings(
 ) -> Iterator[Finding]:
     expected_kind = {"T": "key_task", "M": "measure", "J": "assigned"}[task.id[0]]
     if task.kind != expected_kind:
-        yield ("kind",), f"id '{task.id}' belongs to kind '{expected_kind}', not '{task.kind}'"
+        message = _("id '{id}' belongs to kind '{expected}', not '{kind}'")
+        yield ("kind",), message.format(id=task.id, expected=expected_kind, kind=task.kind)
     if (task.kind, task.section) not in sections:
-        yield ("section",), f"no {task.kind} section {task.section} in sections"
+        yield ("section",), _("no {kind} section {section} in sections").format(kind=task.kind, section=task.section)
     if task.kind == "key_task" and not task.leaders:
-        yield ("leaders",), "a key task names at least one lead official (牽頭領導)"
+        yield ("leaders",), _("a key task names at least one lead official (牽頭領導)")
     if names is not None:
         yield from _unit_findings(task, names)
     yield from _deadline_findings(task, plan)
@@ -531,26 +532,34 @@ def _unit_findings(task: Task, names: dict[str, Unit]) -> Iterator[Finding]:
         for position, name in enumerate(values):
             unit = names.get(name)
             if unit is None:
-                yield (key, position), f"unknown {kind} '{name}'{did_you_mean(name, names)}"
+                unknown = _("unknown unit '{name}'") if kind == "unit" else _("unknown group '{name}'")
+                yield (key, position), unknown.format(name=name) + did_you_mean(name, names)
             elif unit.kind != kind:
-                where = "groups" if unit.kind == "group" else "lead_units or support_units"
-                yield (key, position), f"'{name}' is a {unit.kind}; list it under {where}"
+                message = (
+                    _("'{name}' is a group; list it under groups")
+                    if unit.kind == "group"
+                    else _("'{name}' is a unit; list it under lead_units or support_units")
+                )
+                yield (key, position), message.format(name=name)
 
 
 def _deadline_findings(task: Task, plan: Plan) -> Iterator[Finding]:
     if task.deadline_text is None:
         year_end = f"{plan.year}-12-31"
         if not task.deadline_implied or task.deadline is None or task.deadline.isoformat() != year_end:
-            yield ("deadline",), f"without a written 完成時限 the deadline is the plan's year end, {year_end}, implied"
+            message = _("without a written 完成時限 the deadline is the plan's year end, {day}, implied")
+            yield ("deadline",), message.format(day=year_end)
         return
     if task.deadline_implied:
-        yield ("deadline_implied",), "a written 完成時限 is not implied"
+        yield ("deadline_implied",), _("a written 完成時限 is not implied")
     meant = deadline_from_text(task.deadline_text)
     if meant != task.deadline:
-        meant_text = meant.isoformat() if meant else "no date (a condition)"
-        yield ("deadline",), f"does not agree with 完成時限 '{task.deadline_text}', which means {meant_text}"
+        meant_text = meant.isoformat() if meant else _("no date (a condition)")
+        message = _("does not agree with 完成時限 '{text}', which means {meant}")
+        yield ("deadline",), message.format(text=task.deadline_text, meant=meant_text)
     if task.long_term != is_long_term(task.deadline_text):
-        yield ("long_term",), f"should be {str(not task.long_term).lower()} for 完成時限 '{task.deadline_text}'"
+        message = _("should be {value} for 完成時限 '{text}'")
+        yield ("long_term",), message.format(value=str(not task.long_term).lower(), text=task.deadline_text)
 
 
 def _history_findings(task: Task) -> Iterator[Finding]:
@@ -558,15 +567,17 @@ def _history_findings(task: Task) -> Iterator[Finding]:
     current = "not_started"
     for position, entry in enumerate(task.history):
         if last_date and entry.date < last_date:
-            yield ("history", position, "date"), f"history goes back in time: {entry.date} after {last_date}"
+            message = _("history goes back in time: {day} after {last}").format(day=entry.date, last=last_date)
+            yield ("history", position, "date"), message
         if entry.status is None and entry.note is None:
-            yield ("history", position), "a history entry records a status, a note, or both"
+            yield ("history", position), _("a history entry records a status, a note, or both")
         if entry.status == "ongoing" and not task.long_term:
-            yield ("history", position, "status"), "'ongoing' is only for long-term items (並長期堅持 / 持續推進)"
+            yield ("history", position, "status"), _("'ongoing' is only for long-term items (並長期堅持 / 持續推進)")
         last_date = entry.date
         current = entry.status or current
     if task.status != current:
-        yield ("status",), f"status '{task.status}' disagrees with the last status in history, '{current}'"
+        message = _("status '{status}' disagrees with the last status in history, '{last}'")
+        yield ("status",), message.format(status=task.status, last=current)
 
 
 # --- indicators -----------------------------------------------------------------
@@ -605,11 +616,11 @@ def _indicator_findings(
     if names is not None:
         for position, name in enumerate(indicator.units):
             if name not in names:
-                yield ("units", position), f"unknown unit '{name}'{did_you_mean(name, names)}"
+                yield ("units", position), _("unknown unit '{name}'").format(name=name) + did_you_mean(name, names)
     if indicator.alternative is not None and indicator.alternative not in known:
         yield (
             ("alternative",),
-            f"unknown indicator '{indicator.alternative}'{did_you_mean(indicator.alternative, known)}",
+            _("unknown indicator '{id}'").format(id=indicator.alternative) + did_you_mean(indicator.alternative, known),
         )
     yield from _actual_findings(indicator)
 
@@ -617,15 +628,16 @@ def _indicator_findings(
 def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
     wanted_unit = _KIND_UNITS.get(indicator.kind)
     if wanted_unit and indicator.unit != wanted_unit:
-        yield ("unit",), f"a {indicator.kind} indicator is measured in {wanted_unit}, not {indicator.unit}"
+        message = _("a {kind} indicator is measured in {wanted}, not {unit}")
+        yield ("unit",), message.format(kind=indicator.kind, wanted=wanted_unit, unit=indicator.unit)
     if indicator.kind in ("level", "count") and indicator.unit in ("%", "是否"):
-        yield ("unit",), f"a {indicator.kind} is an amount, not {indicator.unit}"
+        yield ("unit",), _("a {kind} is an amount, not {unit}").format(kind=indicator.kind, unit=indicator.unit)
     if (indicator.kind == "periodic_count") != (indicator.period != "year"):
-        yield ("period",), "per-quarter or per-half-year targets are periodic_count, and only they"
+        yield ("period",), _("per-quarter or per-half-year targets are periodic_count, and only they")
     if indicator.cumulative and (indicator.kind not in ("level", "count") or indicator.comparison != "at_least"):
-        yield ("cumulative",), "only an at-least level or count builds up over the year"
+        yield ("cumulative",), _("only an at-least level or count builds up over the year")
     if indicator.kind == "margin" and not indicator.reference:
-        yield ("reference",), "a margin names the reference figure it is measured against"
+        yield ("reference",), _("a margin names the reference figure it is measured against")
     if indicator.stretch is not None:
         beyond = (
             indicator.stretch < indicator.target
@@ -635,7 +647,9 @@ def _kind_findings(indicator: Indicator) -> Iterator[Finding]:
         if not beyond:
             yield (
                 ("stretch",),
-                f"the stretch target {indicator.stretch:g} does not lie beyond the target {indicator.target:g}",
+                _("the stretch target {stretch:g} does not lie beyond the target {target:g}").format(
+                    stretch=indicator.stretch, target=indicator.target
+                ),
             )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Generic, Protocol, TypeVar
@@ -122,8 +123,9 @@ _ITEM_ID = re.compile(r"^([TtMmJj])\s*-?\s*0*(\d{1,3})(?:\s*[.．]\s*0*(\d{1,3})
 
 
 def item_id(text: str) -> str:
-    """The canonical spelling of an item id as people type it; other text is returned as is, upper-cased."""
-    match = _ITEM_ID.match(text.strip())
+    """The canonical spelling of an item id as people type it (in full width too: Ｔ０７, the Chinese input
+    method's full-width mode); other text is returned as is, upper-cased."""
+    match = _ITEM_ID.match(unicodedata.normalize("NFKC", text).strip())
     if not match:
         return text.strip().upper()
     letter, number, sub = match.groups()

@@ -33,6 +33,7 @@ try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+_LIBYAML = _BaseLoader.__name__ == "CSafeLoader"
 
 LOCK_FILE = ".parktrack.lock"
 
@@ -366,7 +367,10 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
         mark = exc.problem_mark or exc.context_mark
         reason = _("YAML syntax error: {reason}").format(reason=exc.problem or exc.context)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        doc.problems.append(Problem(doc.path, line, column, "", reason))
+        doc.problems += _full_width_slips(doc, line) or [Problem(doc.path, line, column, "", reason)]
+        return
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses, such as an old editor's final Ctrl-Z
+        doc.problems.append(_refused_character(doc, exc))
         return
     except yaml.YAMLError as exc:
         doc.problems.append(Problem(doc.path, None, None, "", _("YAML error: {reason}").format(reason=brief(exc, 200))))
@@ -378,6 +382,38 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
     for key in loader.duplicate_keys:
         message = _("duplicate key '{key}'").format(key=brief(key.value))
         doc.problems.append(doc.problem_at_mark(key.start_mark, message))
+
+
+_YAML_LINE_START = re.compile(r"-( |$)|[A-Za-z_][\w-]*:( |$)")
+_FULL_WIDTH_COLON = re.compile(r"[ \u3000]*(?:- )?([A-Za-z_][A-Za-z0-9_-]*)[ \u3000]*：")
+
+
+def _full_width_slips(doc: YamlDoc, last_line: int | None) -> list[Problem]:
+    """The lines up to a syntax error where the Chinese input method typed a full-width character YAML
+    reads as content: a space (U+3000) in the indentation, a colon ： after a key. Looked for only once
+    the parse fails, and before a key or a list's dash: a paragraph in a block of text may rightly
+    start with full-width spaces."""
+    problems = []
+    for number, line in enumerate(doc.text.splitlines()[:last_line], start=1):
+        indent = line[: len(line) - len(line.lstrip(" \u3000"))]
+        if "\u3000" in indent and _YAML_LINE_START.match(line, len(indent)):
+            message = _("full-width space (U+3000) used for indentation; indent with ordinary spaces")
+            problems.append(Problem(doc.path, number, indent.index("\u3000") + 1, "", message))
+        elif colon := _FULL_WIDTH_COLON.match(line):
+            message = _("full-width colon ： after '{key}'; write a half-width colon and a space (': ')")
+            problems.append(Problem(doc.path, number, colon.end(), "", message.format(key=colon.group(1))))
+    return problems
+
+
+def _refused_character(doc: YamlDoc, error: yaml.reader.ReaderError) -> Problem:
+    at = error.position  # libyaml counts it in UTF-8 bytes, PyYAML's own reader in characters
+    before = doc.text.encode("utf-8")[:at].decode("utf-8", "replace") if _LIBYAML else doc.text[:at]
+    line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+    if error.character == 0x1A:
+        message = _("a Ctrl-Z (U+001A), which old editors put at the end of a file; delete it")
+    else:
+        message = _("control character U+{code:04X}, which a ledger file cannot hold; delete it")
+    return Problem(doc.path, line, column, "", message.format(code=error.character))
 
 
 def _unreadable_numbers(doc: YamlDoc) -> list[Problem]:

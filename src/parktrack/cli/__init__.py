@@ -181,6 +181,9 @@ def _click_message(error: Any) -> str:
             return _("Invalid value for {option}: give a number of at least {minimum}.").format(
                 option=hint, minimum=minimum[1]
             )
+        wrong_kind = _wrong_kind_of_path(error.message)
+        if wrong_kind:
+            return _("Invalid value for {option}: {reason}.").format(option=hint, reason=wrong_kind)
         reason = error.message.removeprefix("Value error, ").rstrip(".")
         return _("Invalid value for {option}: {reason}.").format(option=hint, reason=reason)
     if isinstance(error, exceptions.BadOptionUsage) and error.message.endswith("requires an argument."):
@@ -195,6 +198,20 @@ def _click_message(error: Any) -> str:
             name += _(" (did you mean {names}?)").format(names=_(" or ").join(suggested.rstrip("?").split(", ")))
         return _("No such command: {name}.").format(name=name.rstrip("."))
     return str(error.message)
+
+
+def _wrong_kind_of_path(message: str) -> str | None:
+    """Typer's words for a path of the other kind (`-o 催办` where 催办 is a folder) in the interface
+    language; None for any other message."""
+    found = re.fullmatch(r"(?:file|dir|path) ('.*'|\".*\") is a (file|directory)\.", message, re.DOTALL)
+    if found is None:
+        return None
+    import ast
+
+    path = ast.literal_eval(found[1])  # Typer shows it as its repr: D:\\台账 on Windows
+    if found[2] == "directory":
+        return _("{path} is a folder; give a file").format(path=path)
+    return _("{path} is a file; give a folder").format(path=path)
 
 
 def _fail_usage(error: Any) -> NoReturn:
