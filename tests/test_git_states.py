@@ -333,6 +333,29 @@ def test_a_hook_that_rejects_the_commit_leaves_the_ledger_as_it_was(cli: Cli, re
     assert _head(repo) != head and git(repo, "status", "--porcelain") == ""
 
 
+@pytest.mark.parametrize("autocrlf", ["false", "true"])
+def test_a_refused_commit_puts_back_a_notepad_file_byte_for_byte(cli: Cli, repo: Path, autocrlf: str) -> None:
+    """The file put back after a refused commit is the one that was there: a BOM and CRLF line ends as
+    Notepad saves them, committed as they are or through core.autocrlf as Git for Windows does."""
+    git(repo, "config", "core.autocrlf", autocrlf)
+    tasks = _tasks(repo)
+    tasks.write_bytes(b"\xef\xbb\xbf" + tasks.read_bytes().replace(b"\n", b"\r\n"))
+    git(repo, "add", "data/tasks.yaml")
+    git(repo, "commit", "-q", "-m", "saved in Notepad")
+    if autocrlf == "true":  # the work tree as a checkout leaves it
+        tasks.unlink()
+        git(repo, "checkout", "--", "data/tasks.yaml")
+    before, head = tasks.read_bytes(), _head(repo)
+    assert before.startswith(b"\xef\xbb\xbf") and b"\r\n" in before
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    assert _update(cli, repo).exit_code == 4
+    assert tasks.read_bytes() == before and _head(repo) == head
+    assert git(repo, "status", "--porcelain") == ""
+
+
 def test_a_write_on_a_detached_head_writes_nothing(cli: Cli, repo: Path) -> None:
     """`git checkout <commit>` to look at last month's ledger, then a write: its commit is on no branch, and
     the next `git checkout main` leaves it behind (only the reflog keeps it)."""

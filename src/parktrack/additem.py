@@ -112,11 +112,10 @@ def add_item(data: DataDir, item: NewItem, new_unit: bool = False, commit: bool 
         # checked before writing, as every write; units.yaml too: the item's names were resolved against it
         repo = commit_target(data, list(dict.fromkeys([store.UNITS_FILE, *files]))) if commit else None
         written = [name for name in (store.UNITS_FILE, store.TASKS_FILE) if name in files]
-        before = {data.file(name): data.file(name).read_bytes() for name in written} if repo is not None else {}
         for name in written:  # units first: a crash between leaves it valid
             store.atomic_write(data.file(name), files[name])
         _remember(data, base, files, validated)
-        sha = _commit(repo, before, entry) if repo is not None else None
+        sha = _commit(repo, [data.file(name) for name in written], entry) if repo is not None else None
     return Added(
         task_id,
         lead_units,
@@ -343,11 +342,11 @@ def _inline(value: Any) -> str:
     return scalar_text(value)
 
 
-def _commit(repo: Path, before: dict[Path, bytes], entry: dict[str, Any]) -> str:
+def _commit(repo: Path, paths: list[Path], entry: dict[str, Any]) -> str:
     source = entry["source"]
     decided = " ".join(str(part) for part in (source.get("meeting"), source["date"]) if part)
     subject = f"{entry['id']}: 新增交辦事項 ({decided})"
     trailers = [("Parktrack-Task", entry["id"]), ("Parktrack-Date", source["date"].isoformat())]
     if source.get("meeting"):
         trailers.append(("Parktrack-Meeting", source["meeting"]))
-    return committed_or_restored(repo, before, subject, entry["text"], trailers)
+    return committed_or_restored(repo, paths, subject, entry["text"], trailers)

@@ -221,6 +221,18 @@ def init(folder: Path) -> None:
         raise GitError(_("git init failed: {reason}").format(reason=result.stderr.strip()))
 
 
+def restore(repo: Path, paths: Sequence[Path]) -> None:
+    """Put `paths` back as committed at HEAD, in the index and the work tree (a write git made no commit for)."""
+    relative = [str(path.resolve().relative_to(repo.resolve())) for path in paths]
+    result = git(repo, "checkout", "HEAD", "--", *relative)
+    if result.returncode:
+        message = _(
+            "nothing was committed, and putting the files back failed: {reason}; "
+            "run `git -C {repo} checkout HEAD -- {files}`"
+        )
+        raise GitError(message.format(reason=result.stderr.strip(), repo=repo, files=" ".join(relative)))
+
+
 def _has_identity(repo: Path) -> bool:
     return not (git(repo, "var", "GIT_AUTHOR_IDENT").returncode or git(repo, "var", "GIT_COMMITTER_IDENT").returncode)
 

@@ -77,33 +77,32 @@ def write_locked(
         return None, None
     file_names = list(dict.fromkeys(edit.file_name for edit in edits))
     repo = commit_target(data, file_names) if commit else None
-    paths = [data.file(name) for name in file_names]
-    before = {path: path.read_bytes() for path in paths} if repo is not None else {}
     write_edits(data, edits, base)
     if repo is None:
         return None, None
-    return committed_or_restored(repo, before, *message(), author=author), str(repo)
+    paths = [data.file(name) for name in file_names]
+    return committed_or_restored(repo, paths, *message(), author=author), str(repo)
 
 
 def committed_or_restored(
     repo: Path,
-    before: dict[Path, bytes],
+    paths: Sequence[Path],
     subject: str,
     body: str,
     trailers: Sequence[tuple[str, str]],
     author: str | None = None,
 ) -> str:
-    """Commit the files written (`before`: each one's bytes before the write); where git makes no commit
-    (no identity, a hook or signing refusing it), put them back as they were, so that the ledger and its
-    trail never part and running the command again, once git can commit, records the change."""
+    """Commit the files written; where git makes no commit (no identity, a hook or signing refusing it),
+    put them back as they were, so that the ledger and its trail never part and running the command
+    again, once git can commit, records the change. They were as committed before the write (see
+    commit_target), so git's own copy at HEAD puts them back, holding no copy of a large file meanwhile."""
     from parktrack import gitrepo
     from parktrack.errors import CommitRefusedError
 
     try:
-        return gitrepo.commit(repo, list(before), subject, body, trailers, author=author)
+        return gitrepo.commit(repo, paths, subject, body, trailers, author=author)
     except CommitRefusedError as failed:
-        for path, raw in reversed(before.items()):
-            store.atomic_write(path, raw)
+        gitrepo.restore(repo, paths)
         message = _("nothing was recorded: {reason}; the ledger is as it was, so run this again once git can commit")
         raise GitError(message.format(reason=failed.reason)) from None
 
