@@ -336,11 +336,11 @@ def writes(bench: Bench, size: int, data: Path, runs: int) -> None:
         "note": lambda n: parktrack("note", f"T{2000 + n}", "已召開調度會議", "--date", "2024-11-15", *at),
         "record": lambda n: parktrack("record", indicators[n], "12", "--period", "2024-11", *at),
     }
-    goal_seconds = 1.0 if size <= 10_000 else 3.0
+    goal = WriteGoal(1.0) if size <= 10_000 else WriteGoal(3.0, 300.0)
     run_once(parktrack("overdue", "--as-of", AS_OF, *at), bench.env, bench.temp)  # what the office reads first
     for name, command in commands.items():
         timing = _median([run_once(command(n), bench.env, bench.temp, peak=True) for n in range(runs)])
-        _write_line(bench, f"{size:,} items: `{name}` (one item)", timing, goal_seconds)
+        _write_line(bench, f"{size:,} items: `{name}` (one item)", timing, goal)
     added = 0
 
     def add() -> list[str]:  # an item decided at a meeting (交辦事項), J01, J02 …
@@ -350,27 +350,27 @@ def writes(bench: Bench, size: int, data: Path, runs: int) -> None:
         return parktrack("add", "--text", text, "--lead", "縣財政局", "--deadline", "2024年12月底以前", *MEETING, *at)
 
     first = run_once(add(), bench.env, bench.temp, peak=True)  # adds the 交辦事項 section: the whole files
-    _write_line(bench, f"{size:,} items: `add`, the first (adds its section: validated in full)", first, goal_seconds)
+    _write_line(bench, f"{size:,} items: `add`, the first (adds its section: validated in full)", first, goal)
     timing = _median([run_once(add(), bench.env, bench.temp, peak=True) for _ in range(runs)])
-    _write_line(bench, f"{size:,} items: `add` (one item)", timing, goal_seconds)
+    _write_line(bench, f"{size:,} items: `add` (one item)", timing, goal)
     many = _open_key_tasks(data)[-1000:]  # far from the items the runs above changed
     bulk = parktrack("update", *many, "--status", "in_progress", "--date", "2024-11-16", *at)
     _write_line(
         bench,
         f"{size:,} items: `update` of 1,000 items at once",
         run_once(bulk, bench.env, bench.temp, True),
-        goal_seconds,
+        goal,
     )
     cold = {**bench.env, "PARKTRACK_CACHE_DIR": str(bench.temp / f"cold-cache-{size}")}
     first = run_once(commands["note"](runs), cold, bench.temp, peak=True)
-    _write_line(bench, f"{size:,} items: `note` with the read cache empty (validates in full)", first, goal_seconds)
+    _write_line(bench, f"{size:,} items: `note` with the read cache empty (validates in full)", first, goal)
     after_edit = "after a hand edit of another item (the cache stale: changed items read again)"
     _hand_edit(bench, data, "T3000")
     read = run_once(parktrack("overdue", "--as-of", AS_OF, *at), bench.env, bench.temp, peak=True)
-    _write_line(bench, f"{size:,} items: `overdue` {after_edit}", read, goal_seconds)
+    _write_line(bench, f"{size:,} items: `overdue` {after_edit}", read, goal)
     _hand_edit(bench, data, "T3001")
     written = run_once(commands["note"](runs + 1), bench.env, bench.temp, peak=True)
-    _write_line(bench, f"{size:,} items: `note` {after_edit}", written, goal_seconds)
+    _write_line(bench, f"{size:,} items: `note` {after_edit}", written, goal)
 
 
 MEETING = ("--meeting", "第四季度園區調度會議", "--date", "2024-11-15")
@@ -390,14 +390,23 @@ def _hand_edit(bench: Bench, data: Path, task_id: str) -> None:
         subprocess.run(["git", *git_args], cwd=data, env=bench.env, check=True, capture_output=True)
 
 
-def _write_line(bench: Bench, case: str, timing: Timing, goal_seconds: float) -> None:
+@dataclass(frozen=True)
+class WriteGoal:
+    """Issue 12's goal for a write: its time, and at 50,000 items its peak memory too."""
+
+    seconds: float
+    mib: float | None = None
+
+
+def _write_line(bench: Bench, case: str, timing: Timing, goal: WriteGoal) -> None:
     peak = timing.peak_bytes / MIB
     memory = f"peak memory {peak:,.0f} MiB" if peak else "peak memory not measured (no GNU time)"
-    ratio = timing.seconds / goal_seconds
-    line = Line(
-        f"{case}, {memory}", ms(timing.seconds), f"{goal_seconds:g} s", "the goal", f"{ratio:.2f}", verdict(ratio, 1.0)
-    )
-    bench.lines.append(line)
+    ratio = timing.seconds / goal.seconds
+    judged = verdict(ratio, 1.0)
+    if goal.mib is not None and peak > goal.mib:
+        judged = "≤ 1 MISSED (memory)"
+    shown = f"{goal.seconds:g} s" + (f", {goal.mib:g} MiB" if goal.mib else "")
+    bench.lines.append(Line(f"{case}, {memory}", ms(timing.seconds), shown, "the goal", f"{ratio:.2f}", judged))
     print(f"  {case}, {memory}: {ms(timing.seconds)}", file=sys.stderr, flush=True)
 
 
