@@ -89,3 +89,25 @@ def test_a_console_that_cannot_encode_a_character_shows_a_question_mark(cli: Cli
         )  # fmt: skip
         assert shown.returncode == 0, (view, shown.stderr.decode("gbk", "replace"))
         assert "已对接?" in shown.stdout.decode("gbk"), view
+
+
+def test_json_is_utf8_whatever_the_console_encoding(cli: Cli, repo: Path) -> None:
+    """Windows redirects output in the ANSI code page (GBK): JSON went out in GBK, which no JSON reader
+    takes, and lost what GBK lacks. JSON to a pipe or file is UTF-8, whole; a table or TSV is for the
+    console and stays in its encoding."""
+    noted = cli("note", "T07", "已对接👍", "--date", "2024-05-01", "--lang", "en", cwd=repo)
+    assert noted.exit_code == 0, noted.stderr
+    env = cli_env(PYTHONIOENCODING="gbk")
+
+    def piped(*args: str) -> bytes:
+        done = subprocess.run([sys.executable, "-m", "parktrack", *args], capture_output=True, cwd=repo, env=env)
+        assert done.returncode == 0, (args, done.stderr.decode("gbk", "replace"))
+        return done.stdout
+
+    shown = json.loads(piped("show", "T07", "-f", "json", "--as-of", "2024-06-30").decode("utf-8"))
+    assert shown["history"][-1]["note"] == "已对接👍"
+    grouped = json.loads(piped("overdue", "--by-unit", "-f", "json", "--as-of", "2024-06-30").decode("utf-8"))
+    assert grouped and all("lead_unit" in group for group in grouped)
+    checked = json.loads(piped("validate", "--format", "json").decode("utf-8"))
+    assert checked["ok"] is True
+    assert "编号" in piped("--lang", "zh-Hans", "list", "-f", "tsv", "--as-of", "2024-06-30").decode("gbk")

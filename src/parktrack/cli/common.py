@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -197,14 +197,20 @@ def screen(show_all: bool = False, to_file: bool = False) -> Screen:
     return Screen(None if unlimited else current.width, current.is_terminal, limit)
 
 
-def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = False) -> None:
-    """Print, or with `out` write the text to that file atomically (CSV with a BOM, for Excel)."""
+def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = False, json: bool = False) -> None:
+    """Print, or with `out` write the text to that file atomically (CSV with a BOM, for Excel). `json`
+    goes to a pipe or file as UTF-8 whatever the console's encoding: JSON is UTF-8 for every program that
+    reads it, where Windows redirects output in the ANSI code page (GBK)."""
     if out is not None:
         text = renderable if isinstance(renderable, str) else _render_plain(renderable)
         _write_atomically(out, ("\ufeff" if bom else "") + text)
         print(_("written to {path}").format(path=out), file=sys.stderr)
         return
-    if isinstance(renderable, str):
+    if isinstance(renderable, str) and json and not console().is_terminal and _not_utf8(sys.stdout):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(renderable.encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
+    elif isinstance(renderable, str):
         sys.stdout.write(renderable)
     elif console().is_terminal:
         console().print(renderable)
@@ -212,6 +218,10 @@ def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = 
         with console().capture() as captured:
             console().print(renderable)
         sys.stdout.write("".join(line.rstrip() + "\n" for line in _lines(captured.get())))
+
+
+def _not_utf8(stream: TextIO) -> bool:
+    return (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "") != "utf8"
 
 
 def _render_plain(renderable: RenderableType) -> str:
@@ -336,7 +346,7 @@ def output(
         text = render.to_json(found[0]) + "\n"
     else:
         text = render.as_data(found, fmt.value, headers)
-    emit(text, out, bom=fmt in (Format.csv, Format.tsv))
+    emit(text, out, bom=fmt in (Format.csv, Format.tsv), json=fmt is Format.json)
 
 
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="Write the ledger but make no git commit.")]

@@ -112,7 +112,7 @@ def _report_problems(folder: DataDir, fmt: ProblemFormat, out: Path | None) -> N
         text = problem_report.as_github(problems, Path.cwd())
     else:
         text = _ok_line(folder, counts)  # GitHub's job log: the ledger validates
-    emit(text + "\n", out)
+    emit(text + "\n", out, json=fmt in (ProblemFormat.json, ProblemFormat.gitlab))
     if problems:
         raise DataError(problems) if fmt is ProblemFormat.gitlab else ReportedDataError(problems)
 
@@ -201,7 +201,7 @@ def show(
     known = [entry for entry in task.history if entry.date <= row.state.day]  # as the table: none after the day
     record["history"] = [entry.model_dump(mode="json", exclude_none=True) for entry in known]
     if fmt is Format.json:
-        emit(render.to_json(record) + "\n", out)
+        emit(render.to_json(record) + "\n", out, json=True)
         return
     record["history"] = render.history_lines(known)
     output(fmt, lambda: [record], lambda tables, _shown: tables.task_detail(ledger, row), out, single=True)
@@ -240,7 +240,8 @@ def overdue(
         from parktrack import render
 
         groups = {name: task_records(ledger, group) for name, group in query.by_lead_unit(ledger, rows).items()}
-        emit(render.grouped_data(groups, "lead_unit", fmt.value), out, bom=fmt is not Format.json)
+        json = fmt is Format.json
+        emit(render.grouped_data(groups, "lead_unit", fmt.value), out, bom=not json, json=json)
     else:
         output(fmt, lambda: task_records(ledger, rows), table, out, show_all)
     if fail_if_any and rows:
