@@ -186,14 +186,14 @@ def test_bad_output_and_window_are_usage_errors(cli: Cli, tmp_path: Path) -> Non
 
 
 def test_markdown_report(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
-    out = tmp_path / "meeting.md"
+    out = tmp_path / "会议" / "2024Q2" / "meeting.md"  # folders not made yet: made, as `export -o` makes its
     result = cli("report", "-o", str(out), "--as-of", AS_OF, "--since", SINCE, "--lang", "en", cwd=history_ledger)
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert "| Overdue | 10 | 7 | +3 |" in text and "| Done | 2 | 1 | +1 |" in text
     assert "### Items that fell overdue (3)" in text and "### Figures recorded (1)" in text
     assert re.search(r"\| T03 \| .* \| not started \| 已與縣委辦對接 \| 2024-06-10 \| 76 \| 李文武 \|", text)
-    charts = sorted(path.name for path in (tmp_path / "meeting.charts").iterdir())
+    charts = sorted(path.name for path in (out.parent / "meeting.charts").iterdir())
     assert charts == ["indicator-gross-output.svg", "months.svg", "overdue-units.svg"]
     assert all(f"(meeting.charts/{name})" in text for name in charts)
     (bare,) = [line for line in text.splitlines() if line.startswith("Not charted, no figure recorded yet:")]

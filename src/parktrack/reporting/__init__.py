@@ -41,8 +41,10 @@ class Written:
 def write(report: Report, path: Path) -> Written:
     """Write the report to `path` in the format its extension names (charts beside a .md file)."""
     fmt = format_of(path)
-    if not path.parent.is_dir():
-        raise UsageError(_("{path}: the folder {folder} does not exist").format(path=path, folder=path.parent))
+    try:  # a folder for the meeting (会议/2024Q2/) is made, as `export -o` and `sheets -o` make theirs
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _cannot_write(path, error) from None
     _writable(path)  # before matplotlib is imported and the charts drawn: a second or two
     from parktrack.reporting import charts, layout
 
