@@ -117,7 +117,7 @@ def _special(kind: str, path: Path) -> None:
         ("folder", "is a folder, not a file"),
         ("empty", "file is empty"),
         ("nul", "contains NUL bytes"),
-        ("dangling", "cannot read: No such file or directory"),
+        ("dangling", "cannot read: no such file or folder"),
     ],
 )
 @pytest.mark.parametrize("file", ["units.yaml", "indicators.yaml", "tasks.yaml"])
@@ -142,7 +142,7 @@ def test_a_file_that_cannot_be_read(cli: Cli, data_copy: Path) -> None:
         reason = "cannot read: Input/output error"
     else:
         units.chmod(0)
-        reason = "cannot read: Permission denied"
+        reason = "cannot read: permission denied (or the file is open in another program, such as Excel or WPS)"
     lines = _fails_cleanly(cli, data_copy)
     assert lines == [f"{units}: {reason}", "error: 1 problem found"]
 

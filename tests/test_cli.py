@@ -111,3 +111,15 @@ def test_json_is_utf8_whatever_the_console_encoding(cli: Cli, repo: Path) -> Non
     checked = json.loads(piped("validate", "--format", "json").decode("utf-8"))
     assert checked["ok"] is True
     assert "编号" in piped("--lang", "zh-Hans", "list", "-f", "tsv", "--as-of", "2024-06-30").decode("gbk")
+
+
+def test_why_the_system_refused_a_file_is_said_in_the_interface_language(cli: Cli, tmp_path: Path) -> None:
+    """The system's own reason (strerror) is English on Linux and macOS: "Not a directory" reached an
+    office that reads Chinese."""
+    (tmp_path / "会议").write_text("a file where the folder goes", encoding="utf-8")
+    target = tmp_path / "会议" / "台账.xlsx"
+    result = cli("export", "-o", str(target), "--as-of", "2024-06-30", "--lang", "zh-Hans")
+    assert result.exit_code == 5, result.stderr
+    assert result.stderr.strip() == f"错误：{target}：无法写入：同名的文件或文件夹挡在那里"
+    english = cli("export", "-o", str(target), "--as-of", "2024-06-30", "--lang", "en")
+    assert english.stderr.strip() == f"error: {target}: cannot write: a file or folder of that name is in the way"

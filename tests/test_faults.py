@@ -140,7 +140,7 @@ def test_a_read_only_data_folder_is_exit_5(data_copy: Path) -> None:
         DATA=str(data_copy),
     )
     assert result.returncode == 5, (result.stdout, result.stderr)
-    assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr
+    assert "the disk or folder is read-only" in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: ")
     assert (data_copy / "tasks.yaml").read_bytes() == before
 
@@ -157,5 +157,5 @@ def test_a_full_disk_is_exit_5_and_the_file_stays_whole(data_copy: Path, tmp_pat
         SMALL=str(small),
     )
     assert result.returncode == 5, (result.stdout, result.stderr)
-    assert "No space left on device" in result.stderr and "the file is unchanged" in result.stderr
+    assert "the disk is full" in result.stderr and "the file is unchanged" in result.stderr
     assert "Traceback" not in result.stderr

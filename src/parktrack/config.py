@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from parktrack.errors import UsageError, WriteError
+from parktrack.errors import UsageError, WriteError, os_reason
 from parktrack.files import atomic_write
 from parktrack.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, _, locale_language, parse_language
 
@@ -47,7 +47,7 @@ def read_config(path: Path) -> dict[str, Any]:
         return {}
     except OSError as error:
         raise UsageError(
-            _("{path}: cannot read the config file ({reason})").format(path=path, reason=error.strerror)
+            _("{path}: cannot read the config file ({reason})").format(path=path, reason=os_reason(error))
         ) from None
     import tomllib
 
@@ -120,7 +120,7 @@ def write_setting(path: Path, key: str, value: str) -> None:
         old = ""
     except OSError as error:
         raise UsageError(
-            _("{path}: cannot read the config file ({reason})").format(path=path, reason=error.strerror)
+            _("{path}: cannot read the config file ({reason})").format(path=path, reason=os_reason(error))
         ) from None
     line = f'{key} = "{value}"'
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)

@@ -15,6 +15,30 @@ EXIT_GIT = 4
 EXIT_WRITE = 5
 
 
+def os_reason(error: OSError) -> str:
+    """Why the system refused a file, in the interface language: its own words (strerror) are English
+    on Linux and macOS whatever the user reads. An errno not listed keeps the system's words."""
+    import errno
+
+    from parktrack.i18n import N_, _
+
+    reasons = {
+        errno.EACCES: N_("permission denied (or the file is open in another program, such as Excel or WPS)"),
+        errno.EPERM: N_("not permitted"),
+        errno.ENOSPC: N_("the disk is full"),
+        errno.EDQUOT: N_("the disk quota is used up"),
+        errno.EROFS: N_("the disk or folder is read-only"),
+        errno.ENOENT: N_("no such file or folder"),
+        errno.ENOTDIR: N_("a file stands where a folder should be"),
+        errno.EISDIR: N_("it is a folder"),
+        errno.EEXIST: N_("a file or folder of that name is in the way"),
+        errno.ENAMETOOLONG: N_("the name is too long for the file system"),
+        errno.EBUSY: N_("it is in use by another program"),
+    }
+    found = reasons.get(error.errno or 0)
+    return _(found) if found else str(error.strerror or error)
+
+
 def brief(value: Any, limit: int = 60) -> str:
     """A value as short text for a message: never the repr of an unbounded structure."""
     if isinstance(value, str):
@@ -147,4 +171,4 @@ class WriteError(ParktrackError):
         """A file or folder the system would not write (read-only, a full disk, a file where a folder goes)."""
         from parktrack.i18n import _
 
-        return cls(_("{path}: cannot write: {reason}").format(path=path, reason=error.strerror or error))
+        return cls(_("{path}: cannot write: {reason}").format(path=path, reason=os_reason(error)))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from parktrack.datadir import MAX_BYTES
+from parktrack.errors import os_reason
 from parktrack.i18n import _
 
 # Path separators, and what Windows refuses in a file name: a unit named 縣紀委/縣監委 still gets one file
@@ -67,7 +68,7 @@ def read_bounded(path: Path) -> tuple[bytes, str | None]:
     try:
         info = path.stat()
     except OSError as exc:
-        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
+        return b"", _("cannot read: {reason}").format(reason=os_reason(exc))
     if stat.S_ISDIR(info.st_mode):
         return b"", _("is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):
@@ -80,7 +81,7 @@ def read_bounded(path: Path) -> tuple[bytes, str | None]:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        return b"", _("cannot read: {reason}").format(reason=exc.strerror or exc)
+        return b"", _("cannot read: {reason}").format(reason=os_reason(exc))
     if len(raw) > MAX_BYTES:
         return b"", _("is too large; a ledger file is text of at most {limit} bytes").format(limit=MAX_BYTES)
     return raw, None

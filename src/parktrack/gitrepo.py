@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from parktrack.errors import CommitRefusedError, GitError
+from parktrack.errors import CommitRefusedError, GitError, os_reason
 from parktrack.i18n import N_, _
 
 _IDENTITY_COMMAND = 'git config --global user.name "Your Name" && git config --global user.email you@example.org'
@@ -138,7 +138,7 @@ def _rev_parse(folder: Path, *asked: str) -> list[str] | None:
         message = _("git is not installed (or not on PATH), but {folder} is in the git repository at {repo}")
         raise GitError(message.format(folder=folder, repo=marker.parent)) from None
     except OSError as exc:
-        raise GitError(_("cannot run git: {reason}").format(reason=exc.strerror or exc)) from None
+        raise GitError(_("cannot run git: {reason}").format(reason=os_reason(exc))) from None
     if result.returncode == 0:
         return result.stdout.removesuffix("\n").split("\n")  # not splitlines: a folder name may hold \x1c, U+2028
     if "not a git repository" in result.stderr and _git_marker(folder) is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from parktrack import store
 from parktrack.deadlines import county_today
-from parktrack.errors import CommitRefusedError, GitError, UsageError, WriteError
+from parktrack.errors import CommitRefusedError, GitError, UsageError, WriteError, os_reason
 from parktrack.i18n import _
 from parktrack.models import require_printable
 from parktrack.store import DataDir, scalar_text
@@ -192,7 +192,8 @@ def create(folder: Path, files: dict[str, str], subject: str) -> Created:
             written.append(data / name)
         written += write_schemas(folder / "schemas")
     except OSError as exc:
-        raise WriteError(_("{folder}: cannot write the ledger: {reason}").format(folder=folder, reason=exc)) from None
+        message = _("{folder}: cannot write the ledger: {reason}")
+        raise WriteError(message.format(folder=folder, reason=os_reason(exc))) from None
     initialised = repo is None
     if repo is None:
         gitrepo.init(folder)

@@ -24,7 +24,7 @@ from parktrack.datadir import UNITS_FILE as UNITS_FILE
 from parktrack.datadir import DataDir as DataDir
 from parktrack.datadir import bundled_plan as bundled_plan
 from parktrack.datadir import find_data_dir as find_data_dir
-from parktrack.errors import Problem, UsageError, WriteError, brief
+from parktrack.errors import Problem, UsageError, WriteError, brief, os_reason
 from parktrack.files import atomic_write as atomic_write  # re-exported: every ledger writer uses it
 from parktrack.files import read_bounded
 from parktrack.i18n import _
@@ -704,7 +704,7 @@ def replace_file(path: Path, content: bytes, expected: bytes) -> None:
         atomic_write(path, content)
     except OSError as exc:
         message = _("cannot write {path}: {reason}; the file is unchanged")
-        raise WriteError(message.format(path=path, reason=exc.strerror or exc)) from None
+        raise WriteError(message.format(path=path, reason=os_reason(exc))) from None
 
 
 def lock_path(data: DataDir) -> Path:
@@ -735,7 +735,7 @@ def locked(data: DataDir, timeout: float = 30.0) -> Iterator[None]:
         if exc.filename is not None and Path(str(exc.filename)) != path:
             raise  # not about the lock: the caller reports it
         message = _("cannot use the write lock {path}: {reason}")
-        raise WriteError(message.format(path=path, reason=exc.strerror or exc)) from None
+        raise WriteError(message.format(path=path, reason=os_reason(exc))) from None
 
 
 def _check_lock_path(path: Path) -> None:
@@ -746,7 +746,7 @@ def _check_lock_path(path: Path) -> None:
         return
     except OSError as exc:
         raise WriteError(
-            _("cannot use the write lock {path}: {reason}").format(path=path, reason=exc.strerror)
+            _("cannot use the write lock {path}: {reason}").format(path=path, reason=os_reason(exc))
         ) from None
     if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
         message = _("the write lock {path} is not a plain file (a symlink or folder?); remove it and try again")

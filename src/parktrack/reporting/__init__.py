@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from parktrack.errors import UsageError, WriteError
+from parktrack.errors import UsageError, WriteError, os_reason
 from parktrack.i18n import _
 from parktrack.reporting.content import Report
 
@@ -105,4 +105,4 @@ def _replace(path: Path, fill: Callable[[Path], object]) -> None:
 
 
 def _cannot_write(path: Path, error: OSError) -> WriteError:
-    return WriteError(_("{path}: cannot write the report: {reason}").format(path=path, reason=error.strerror or error))
+    return WriteError(_("{path}: cannot write the report: {reason}").format(path=path, reason=os_reason(error)))
