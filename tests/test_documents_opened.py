@@ -58,7 +58,9 @@ class Printed:
 
     def sizes(self) -> list[tuple[int, int]]:
         info = _poppler("pdfinfo", "-f", "1", "-l", "999", str(self.pdf))
-        return [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+        return [
+            (round(float(w)), round(float(h))) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+        ]
 
     def fonts(self) -> str:
         return _poppler("pdffonts", str(self.pdf))
@@ -121,9 +123,10 @@ def test_docx_headings_are_word_headings_a_navigation_pane_lists(printed: dict[s
     assert ("Heading 2", "云南武定产业园区管委会 (5)") in headings  # a lead unit under the overdue section
     # every table repeats its header row on each printed page
     for table in document.tables:
-        assert table.rows[0]._tr.trPr.find(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
-        ) is not None
+        assert (
+            table.rows[0]._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader")
+            is not None
+        )
 
 
 def test_docx_item_text_gets_the_width_of_its_column(printed: dict[str, Printed]) -> None:
@@ -134,6 +137,7 @@ def test_docx_item_text_gets_the_width_of_its_column(printed: dict[str, Printed]
     assert len(rows) == 2, rows  # fell overdue in the window, and overdue under its lead unit
     for shown in rows:
         assert shown.startswith("认真对照与州人民政府") and len(shown) >= 20, rows
+    assert not re.search(r"\d{4}-\d\d-\s*$", text, re.MULTILINE)  # a date is not broken over two lines
 
 
 # --- the export workbook -----------------------------------------------------------------------------------
@@ -171,7 +175,9 @@ def test_export_cells_hold_numbers_dates_and_percentages(printed: dict[str, Prin
         column = columns.index(name) + 1
         values = [indicators.cell(row=row, column=column) for row in range(2, indicators.max_row + 1)]
         assert all(cell.number_format == "0.0%" for cell in values)
-    pace = [indicators.cell(row=row, column=columns.index("序時進度") + 1).value for row in range(2, indicators.max_row + 1)]
+    pace = [
+        indicators.cell(row=row, column=columns.index("序時進度") + 1).value for row in range(2, indicators.max_row + 1)
+    ]
     assert 1 in pace and all(value is None or isinstance(value, int | float) for value in pace)  # a number, not "100%"
 
 
