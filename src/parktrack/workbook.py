@@ -302,7 +302,7 @@ def _tracking_cells(task: Task, day: date) -> tuple[list[Any], str]:
     cells = [
         status_word(state.status),
         light_label(state.light),
-        display(latest.note) if latest and latest.note else None,
+        latest.note if latest else None,
         latest.date if latest else None,
         state.days_overdue,
     ]
