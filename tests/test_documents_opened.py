@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, SOFFICE_PROFILE, SUITE_CACHE, Cli
+from conftest import REPO, SOFFICE_PROFILE, SUITE_CACHE
 
 A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)
 
@@ -192,41 +192,3 @@ def test_fill_in_sheet_prints_with_its_header_on_every_page(printed: dict[str, P
     assert not any("###" in page for page in pages)
     for page in pages:
         assert re.search(r"^\s*ID\s", page, re.MULTILINE), page[:300]
-
-
-# --- a ledger with long progress notes ---------------------------------------------------------------------
-
-LONG_NOTE = "；".join(f"第{i}項：已與有關部門對接，完成方案初稿並報送審核" for i in range(1, 9))
-
-
-@pytest.fixture
-def noted_ledger(data_copy: Path) -> Path:
-    """The bundled data with a long progress note (typed in traditional characters) on T01..T03."""
-    tasks = data_copy / "tasks.yaml"
-    text = tasks.read_text(encoding="utf-8")
-    for task in ("T01", "T02", "T03"):
-        start = text.index(f"- id: {task}\n")
-        empty = text.index("    history: []\n", start)
-        entry = f'    history:\n      - date: 2024-06-15\n        note: "{LONG_NOTE}"\n'
-        text = text[:empty] + entry + text[empty + len("    history: []\n") :]
-    tasks.write_text(text, encoding="utf-8")
-    return data_copy
-
-
-def test_export_shows_progress_notes_in_the_interface_script(cli: Cli, noted_ledger: Path, tmp_path: Path) -> None:
-    """The zh-Hans workbook shows the ledger's text simplified, its progress notes too (as the report does);
-    zh-Hant shows them as stored."""
-    from openpyxl import load_workbook
-
-    shown = {}
-    for language in ("zh-Hans", "zh-Hant"):
-        out = tmp_path / f"{language}.xlsx"
-        result = cli("export", "-o", str(out), "--as-of", "2024-06-30", "--lang", language, cwd=noted_ledger.parent)
-        assert result.exit_code == 0, result.stderr
-        sheet = load_workbook(out).worksheets[1]
-        column = [cell.value for cell in sheet[1]].index("最新进展" if language == "zh-Hans" else "最新進展")
-        shown[language] = [row[column].value for row in sheet.iter_rows(min_row=2) if row[column].value]
-    assert shown["zh-Hant"] == [LONG_NOTE] * 3
-    assert (
-        shown["zh-Hans"] == ["；".join(f"第{i}项：已与有关部门对接，完成方案初稿并报送审核" for i in range(1, 9))] * 3
-    )
