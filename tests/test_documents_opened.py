@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, SOFFICE_PROFILE, SUITE_CACHE
+from conftest import DATA, REPO, SOFFICE_PROFILE, SUITE_CACHE
 
 A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)
 
@@ -69,18 +69,43 @@ class Printed:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Printed]]:
     """The report (zh-Hans, the bundled plan on 2024-06-30: 8 overdue) as DOCX, the export (zh-Hant, on
-    2025-01-15: everything not done is overdue) and one unit's fill-in sheet (en), each printed to PDF."""
+    2025-01-15: everything not done is overdue), one unit's fill-in sheet (en) and the report on a ledger
+    with long notes (2024-12-31), each printed to PDF."""
     folder = tmp_path_factory.mktemp("documents")
     _parktrack("report", "-o", str(folder / "report.docx"), "--as-of", "2024-06-30", "--lang", "zh-Hans")
+    noted = _noted_ledger(folder / "noted" / "data")
+    _parktrack(
+        "report", "--data", str(noted), "-o", str(folder / "noted.docx"), "--as-of", "2024-12-31", "--lang", "zh-Hans"
+    )
     _parktrack("export", "-o", str(folder / "export.xlsx"), "--as-of", "2025-01-15", "--lang", "zh-Hant")
     _parktrack("sheets", "-o", str(folder / "sheets"), "--unit", "縣財政局", "--as-of", "2024-06-30", "--lang", "en")
     sources = {
         "report": folder / "report.docx",
         "export": folder / "export.xlsx",
         "sheet": folder / "sheets" / "縣財政局.xlsx",
+        "noted": folder / "noted.docx",
     }
     pdfs = _print_all(list(sources.values()), folder / "pdf")
     yield {name: Printed(path, pdf) for (name, path), pdf in zip(sources.items(), pdfs, strict=True)}
+
+
+LONG_NOTE = "；".join(
+    f"第{i}項：已與有關部門對接，完成方案初稿並報送審核，下一步將按照時間節點推進落實" for i in range(1, 26)
+)
+
+
+def _noted_ledger(target: Path) -> Path:
+    """The bundled data with a progress note of a thousand characters on T01, T03 and T09."""
+    shutil.copytree(DATA, target)
+    tasks = target / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    for task in ("T01", "T03", "T09"):
+        start = text.index(f"- id: {task}\n")
+        empty = text.index("    history: []\n", start)
+        entry = f'    history:\n      - date: 2024-06-15\n        note: "{LONG_NOTE}"\n'
+        text = text[:empty] + entry + text[empty + len("    history: []\n") :]
+    tasks.write_text(text, encoding="utf-8")
+    return target
 
 
 def _print_all(sources: list[Path], target: Path) -> list[Path]:
@@ -138,6 +163,14 @@ def test_docx_item_text_gets_the_width_of_its_column(printed: dict[str, Printed]
     for shown in rows:
         assert shown.startswith("认真对照与州人民政府") and len(shown) >= 20, rows
     assert not re.search(r"\d{4}-\d\d-\s*$", text, re.MULTILINE)  # a date is not broken over two lines
+
+
+def test_docx_item_text_keeps_its_width_beside_a_long_note(printed: dict[str, Printed]) -> None:
+    """A progress note of a thousand characters does not take the item's text's width too."""
+    text = "\n".join(printed["noted"].pages)
+    assert re.search(r"第\s*25\s*项", text)  # the note is shown whole, simplified
+    rows = re.findall(r"^\s*T09\s+(\S+)\s+未启动\s+第\s*1\s*项", text, re.MULTILINE)
+    assert len(rows) == 1 and len(rows[0]) >= 20, rows
 
 
 # --- the export workbook -----------------------------------------------------------------------------------
