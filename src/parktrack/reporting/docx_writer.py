@@ -128,8 +128,10 @@ def column_widths(table: Table, text_width: int) -> list[int]:
     running = [i for i in range(len(natural)) if i in table.wrap] or list(range(len(natural)))
     fixed = sum(width for i, width in enumerate(natural) if i not in running)
     left = max(text_width - fixed, NARROWEST_TEXT * len(running))
-    wanted = sum(natural[i] for i in running)
-    share = {i: max(NARROWEST_TEXT, left * natural[i] // wanted) for i in running}
+    # a column's claim is capped at an equal share: a note of a thousand characters beside an item's text
+    # would otherwise leave the text a few characters a line
+    claim = {i: min(natural[i], left // len(running)) for i in running}
+    share = {i: max(NARROWEST_TEXT, left * claim[i] // sum(claim.values())) for i in running}
     return [int(share.get(i, width)) for i, width in enumerate(natural)]
 
 
