@@ -170,7 +170,7 @@ def test_docx_item_text_keeps_its_width_beside_a_long_note(printed: dict[str, Pr
     text = "\n".join(printed["noted"].pages)
     assert re.search(r"第\s*25\s*项", text)  # the note is shown whole, simplified
     rows = re.findall(r"^\s*T09\s+(\S+)\s+未启动\s+第\s*1\s*项", text, re.MULTILINE)
-    assert len(rows) == 1 and len(rows[0]) >= 20, rows
+    assert len(rows) == 1 and len(rows[0]) >= 15, rows  # the two running-text columns share the width
 
 
 # --- the export workbook -----------------------------------------------------------------------------------
