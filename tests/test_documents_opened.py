@@ -86,7 +86,35 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Prin
         "noted": folder / "noted.docx",
     }
     pdfs = _print_all(list(sources.values()), folder / "pdf")
-    yield {name: Printed(path, pdf) for (name, path), pdf in zip(sources.items(), pdfs, strict=True)}
+    documents = {name: Printed(path, pdf) for (name, path), pdf in zip(sources.items(), pdfs, strict=True)}
+    html = folder / "noted.html"
+    _parktrack("report", "--data", str(noted), "-o", str(html), "--as-of", "2024-12-31", "--lang", "en")
+    documents["noted html"] = Printed(html, _browser_print(html, folder / "chromium"))
+    yield documents
+
+
+def _browser_print(page: Path, profile: Path) -> Path:
+    """`page` printed to PDF by headless Chromium (A4 by the page's own CSS)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "chromium is missing: apt-get install chromium (.ci/run does)"
+    pdf = page.with_suffix(".pdf")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+    ]
+    subprocess.run(
+        [chromium, *flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert pdf.exists(), f"Chromium did not print {page}"
+    return pdf
 
 
 LONG_NOTE = "；".join(
@@ -171,6 +199,16 @@ def test_docx_item_text_keeps_its_width_beside_a_long_note(printed: dict[str, Pr
     assert re.search(r"第\s*25\s*项", text)  # the note is shown whole, simplified
     rows = re.findall(r"^\s*T09\s+(\S+)\s+未启动\s+第\s*1\s*项", text, re.MULTILINE)
     assert len(rows) == 1 and len(rows[0]) >= 15, rows  # the two running-text columns share the width
+
+
+def test_printed_html_item_text_keeps_its_width_beside_a_long_note(printed: dict[str, Printed]) -> None:
+    """The HTML report printed (English, the ledger's text as stored): the item's text beside a note of a
+    thousand characters is not squeezed to three characters a line."""
+    noted = printed["noted html"]
+    assert set(noted.sizes()) == {A4_PORTRAIT}
+    text = "\n".join(noted.pages)
+    rows = re.findall(r"^\s*T09\s+(\S+)\s+not started\s+第1項", text, re.MULTILINE)
+    assert len(rows) == 1 and len(rows[0]) >= 8, rows
 
 
 # --- the export workbook -----------------------------------------------------------------------------------
