@@ -263,3 +263,7 @@ def test_fill_in_sheet_prints_with_its_header_on_every_page(printed: dict[str, P
     assert not any("###" in page for page in pages)
     for page in pages:
         assert re.search(r"^\s*ID\s", page, re.MULTILINE), page[:300]
+    # row 1's labels are whole, not cut off by the value beside them
+    assert re.search(
+        r"^\s*Unit\s+縣財政局\s+As of\s+2024-06-30\s+Ledger commit\s+[0-9a-f]{40}\s*$", pages[0], re.MULTILINE
+    ), pages[0][:400]
