@@ -67,11 +67,34 @@ class Printed:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Printed]]:
+def printed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[dict[str, Printed]]:
+    """The documents below, printed once per test run: xdist's workers share them through the run's
+    temporary folder, under a lock (each would otherwise start LibreOffice and Chromium again)."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "documents-opened"
+    with FileLock(f"{folder}.lock"):
+        if not (folder / "printed").exists():
+            folder.mkdir(exist_ok=True)
+            _print_documents(folder)
+            (folder / "printed").touch()
+    yield {name: Printed(folder / source, folder / pdf) for name, (source, pdf) in DOCUMENTS.items()}
+
+
+DOCUMENTS = {
+    "report": ("report.docx", "pdf/report.pdf"),
+    "export": ("export.xlsx", "pdf/export.pdf"),
+    "sheet": ("sheets/縣財政局.xlsx", "pdf/縣財政局.pdf"),
+    "noted": ("noted.docx", "pdf/noted.pdf"),
+    "noted html": ("noted.html", "noted.pdf"),
+}
+
+
+def _print_documents(folder: Path) -> None:
     """The report (zh-Hans, the bundled plan on 2024-06-30: 8 overdue) as DOCX, the export (zh-Hant, on
     2025-01-15: everything not done is overdue), one unit's fill-in sheet (en) and the report on a ledger
-    with long notes (2024-12-31), each printed to PDF."""
-    folder = tmp_path_factory.mktemp("documents")
+    with long notes (2024-12-31) as DOCX and (en) HTML, each printed to PDF."""
     _parktrack("report", "-o", str(folder / "report.docx"), "--as-of", "2024-06-30", "--lang", "zh-Hans")
     noted = _noted_ledger(folder / "noted" / "data")
     _parktrack(
@@ -85,12 +108,10 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Prin
         "sheet": folder / "sheets" / "縣財政局.xlsx",
         "noted": folder / "noted.docx",
     }
-    pdfs = _print_all(list(sources.values()), folder / "pdf")
-    documents = {name: Printed(path, pdf) for (name, path), pdf in zip(sources.items(), pdfs, strict=True)}
+    _print_all(list(sources.values()), folder / "pdf")
     html = folder / "noted.html"
     _parktrack("report", "--data", str(noted), "-o", str(html), "--as-of", "2024-12-31", "--lang", "en")
-    documents["noted html"] = Printed(html, _browser_print(html, folder / "chromium"))
-    yield documents
+    _browser_print(html, folder / "chromium")
 
 
 def _browser_print(page: Path, profile: Path) -> Path:
