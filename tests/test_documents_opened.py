@@ -102,13 +102,7 @@ def _print_documents(folder: Path) -> None:
     )
     _parktrack("export", "-o", str(folder / "export.xlsx"), "--as-of", "2025-01-15", "--lang", "zh-Hant")
     _parktrack("sheets", "-o", str(folder / "sheets"), "--unit", "縣財政局", "--as-of", "2024-06-30", "--lang", "en")
-    sources = {
-        "report": folder / "report.docx",
-        "export": folder / "export.xlsx",
-        "sheet": folder / "sheets" / "縣財政局.xlsx",
-        "noted": folder / "noted.docx",
-    }
-    _print_all(list(sources.values()), folder / "pdf")
+    _print_all([folder / source for source, pdf in DOCUMENTS.values() if pdf.startswith("pdf/")], folder / "pdf")
     html = folder / "noted.html"
     _parktrack("report", "--data", str(noted), "-o", str(html), "--as-of", "2024-12-31", "--lang", "en")
     _browser_print(html, folder / "chromium")
