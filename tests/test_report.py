@@ -288,7 +288,7 @@ def test_html_report_in_a_real_browser(cli: Cli, history_ledger: Path, tmp_path:
     assert re.search(r"已逾期\s+10\s+7\s+\+3", text) and re.search(r"已完成\s+2\s+1\s+\+1", text)
     assert "共83项：已完成2项，推进中0项，已逾期10项，临期0项。" in text
     assert re.search(
-        r"T03 县委对产业园区.*未启动\s+已与县委办\s+2024-06-10\s+76\s+李文武", text
+        r"T03 县委对产业园区.*未启动\s+已与县委办对接\s+2024-06-10\s+76\s+李文武", text
     )  # a unit's overdue item
     first_lines = [page.strip().splitlines()[0] for page in text.split("\f") if page.strip()]
     for title in ("期间变化", "逾期事项（按牵头单位，共10项）", "责任落实情况", "主要指标", "图表"):

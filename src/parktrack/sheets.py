@@ -34,6 +34,7 @@ from parktrack.workbook import (
     OPEN_STYLE,
     Column,
     doc,
+    label_width,
     merge_across,
     new_workbook,
     print_setup,
@@ -149,6 +150,9 @@ def _meta_row(sheet: Worksheet, unit: Unit, day: date, commit: str | None, width
     for position, value in enumerate(cells, start=1):
         cell = put(sheet, 1, position, value)
         cell.font = Font(bold=position % 2 == 1)
+        if position % 2 == 1:  # a label: its column as wide as it, or the value beside it cuts it off
+            dimension = sheet.column_dimensions[get_column_letter(position)]
+            dimension.width = max(dimension.width, label_width(value))
     note = _(
         "Fill in only the tinted columns: pick the new status from the list, write the progress (進展情況) "
         "and the date of the change (YYYY-MM-DD); leave a row empty when nothing changed. "
@@ -187,8 +191,8 @@ def _items_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | None, it
         (_("Latest progress"), 30),
         (_("Entries when cut (do not edit)"), 6),
     ]
-    _meta_row(sheet, unit, day, commit, len(columns))
     widths = write_header(sheet, HEADER_ROW, columns)
+    _meta_row(sheet, unit, day, commit, len(columns))
     for row, (task, role) in enumerate(items, start=FIRST_ROW):
         noted = [entry for entry in task.history if entry.note]
         latest = f"{noted[-1].date.isoformat()} {noted[-1].note}" if noted else None
@@ -275,8 +279,8 @@ def _indicators_sheet(sheet: Worksheet, unit: Unit, day: date, commit: str | Non
         (pgettext("form", "Note"), 30),
         (_("Entries when cut (do not edit)"), 6),
     ]
-    _meta_row(sheet, unit, day, commit, len(columns))
     widths = write_header(sheet, HEADER_ROW, columns)
+    _meta_row(sheet, unit, day, commit, len(columns))
     for row, indicator in enumerate(indicators, start=FIRST_ROW):
         target = target_cell(indicator)
         if indicator.reference:

@@ -171,6 +171,11 @@ def wrapped_lines(text: str, width: float) -> int:
     return total
 
 
+def label_width(text: str) -> float:
+    """The column width (Excel's character units) a one-line bold label needs."""
+    return (len(text) + len(_WIDE.findall(text))) * 1.1 + 2
+
+
 def merge_across(sheet: Worksheet, row: int, width: int) -> None:
     """Merge a row's first `width` cells, of which only the first was written. The range goes into
     the sheet's ranges directly: openpyxl's merge_cells compares each new range with every earlier

@@ -8,6 +8,7 @@ page; charts are embedded PNGs. Imported only by `report`.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from parktrack.reporting.layout import Document, Image, Paragraph, Section, Subheading, Table
+from parktrack.reporting.layout import Document, Image, Paragraph, Section, Subheading, Table, lines_of
 
 EAST_ASIAN_FONT = "宋体"  # SimSun: present wherever Word or WPS is installed in China
 LATIN_FONT = "Calibri"
@@ -79,18 +80,25 @@ def _section(word: Any, section: Section, landscape: bool) -> None:
         elif isinstance(block, Subheading):
             word.add_heading(block.text, level=2)
         elif isinstance(block, Table):
-            _table(word, block)
+            _table(word, block, text_width)
         else:
             _picture(word, block, min(text_width, Cm(17)))
 
 
-def _table(word: Any, table: Table) -> None:
+def _table(word: Any, table: Table, text_width: int) -> None:
     grid = word.add_table(rows=1 + len(table.rows), cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # python-docx gives every column the same width, which LibreOffice keeps (and Word on a fixed layout):
+    # an item's text as narrow as its ID's column, eight characters a line. Set each column's width.
+    grid.autofit = False
+    widths = column_widths(table, text_width)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
     # rows and their cells taken once each: python-docx finds `rows[i]` and `row.cells` by walking the table
     for row_index, (row, texts) in enumerate(zip(grid.rows, [table.headers, *table.rows], strict=True)):
         for column, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+            cell.width = widths[column]
             cell.text = text
             paragraph = cell.paragraphs[0]
             if column in table.numeric:
@@ -100,6 +108,31 @@ def _table(word: Any, table: Table) -> None:
                     run.bold = True
     _repeat_header(grid.rows[0])
     word.add_paragraph()
+
+
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: about two Latin characters wide
+CHARACTER = Pt(6.5)  # a Latin character or half a Chinese one at 10.5 points, in a wide fallback font too
+CELL_PADDING = Cm(0.6)  # the cell's margins and border, both sides
+NARROWEST_TEXT = Cm(3)  # a running-text column keeps at least this much
+
+
+def column_widths(table: Table, text_width: int) -> list[int]:
+    """Columns kept to one line (IDs, dates, figures) as wide as their longest text; the columns of
+    running text share the rest, each in proportion to its longest text."""
+    texts = [table.headers, *table.rows]
+    natural = [
+        max(len(line) + len(_WIDE.findall(line)) for row in texts for line in lines_of(row[i])) * CHARACTER
+        + CELL_PADDING
+        for i in range(len(table.headers))
+    ]
+    running = [i for i in range(len(natural)) if i in table.wrap] or list(range(len(natural)))
+    fixed = sum(width for i, width in enumerate(natural) if i not in running)
+    left = max(text_width - fixed, NARROWEST_TEXT * len(running))
+    # a column's claim is capped at an equal share: a note of a thousand characters beside an item's text
+    # would otherwise leave the text a few characters a line
+    claim = {i: min(natural[i], left // len(running)) for i in running}
+    share = {i: max(NARROWEST_TEXT, left * claim[i] // sum(claim.values())) for i in running}
+    return [int(share.get(i, width)) for i, width in enumerate(natural)]
 
 
 def _repeat_header(row: Any) -> None:

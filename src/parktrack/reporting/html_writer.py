@@ -33,6 +33,7 @@ th, td { border: 1px solid #c8c8c8; padding: 4px 6px; text-align: left; vertical
 th { background: #f0f0f0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.line, th { white-space: nowrap; }
+td:not(.line) { min-width: 10em; }  /* running text keeps a readable width beside a long note */
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 table.facts { width: auto; min-width: 50%; }
