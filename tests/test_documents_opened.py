@@ -200,6 +200,18 @@ def test_docx_headings_are_word_headings_a_navigation_pane_lists(printed: dict[s
         )
 
 
+def test_docx_is_tagged_with_the_reports_language(printed: dict[str, Printed]) -> None:
+    """python-docx's template tags every run English (Latin) and English (East Asian): Word proofs the
+    Chinese as English, and falls back to fonts for English text. A zh-Hans report is zh-CN."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(str(printed["report"].source))
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    tag = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert (tag.get(qn("w:val")), tag.get(qn("w:eastAsia"))) == ("zh-CN", "zh-CN")
+
+
 def test_docx_item_text_gets_the_width_of_its_column(printed: dict[str, Printed]) -> None:
     """A table's columns are as wide as what they hold: an item's text is not squeezed into a column as
     narrow as its two-digit ID's, eight characters a line down half a page."""

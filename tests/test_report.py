@@ -216,6 +216,8 @@ def test_docx_report(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
     result = cli("report", "-o", str(out), "--as-of", AS_OF, "--since", SINCE, "--lang", "en", cwd=history_ledger)
     assert result.exit_code == 0, result.stderr
     document = docx.Document(str(out))
+    tag = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert (tag.find(qn("w:lang")).get(qn("w:val")), tag.find(qn("w:lang")).get(qn("w:eastAsia"))) == ("en-US", "zh-CN")
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
     assert headings == [
         "Headline figures",

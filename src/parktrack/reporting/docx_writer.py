@@ -32,6 +32,7 @@ MARGIN = Cm(2)
 def write(doc: Document, path: Path) -> None:
     word = docx.Document()
     _base_style(word)
+    _language(word, doc.language)
     _page(word.sections[0], landscape=False)
     word.add_heading(doc.title, level=0)
     word.add_paragraph(doc.subtitle)
@@ -61,6 +62,24 @@ def _base_style(word: Any) -> None:
             fonts.attrib.pop(qn(theme), None)  # a theme font would win over the fonts named here
         fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
     word.styles["Normal"].font.size = Pt(10.5)  # 五號
+
+
+# Word's language tags for the interface languages: proofing, and the face CJK text is drawn in
+_WORD_LANGUAGES = {"zh-Hans": ("zh-CN", "zh-CN"), "zh-Hant": ("zh-TW", "zh-TW"), "en": ("en-US", "zh-CN")}
+
+
+def _language(word: Any, language: str) -> None:
+    """The document's languages (Latin text, East Asian text): the template says English for both, so
+    Word proofed the Chinese as English."""
+    latin, east_asian = _WORD_LANGUAGES.get(language, _WORD_LANGUAGES["en"])
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    tag = run.find(qn("w:lang"))
+    if tag is None:
+        tag = OxmlElement("w:lang")
+        run.append(tag)
+    tag.set(qn("w:val"), latin)
+    tag.set(qn("w:eastAsia"), east_asian)
 
 
 def _page(section: Any, landscape: bool) -> None:
