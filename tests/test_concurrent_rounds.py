@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import openpyxl
 
-from conftest import cli_env, parktrack_executable
+from conftest import Cli, cli_env, git, parktrack_executable
 
 
 def _start(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -64,3 +66,132 @@ def test_sheets_cut_twice_at_once_into_one_folder_all_succeed_and_every_workbook
     assert sorted(Path(name).name for name in said) == sorted(path.name for path in folder.iterdir())  # no leftovers
     for path in folder.iterdir():
         openpyxl.load_workbook(path)
+
+
+# --- import: several sheets, killed or run twice at once ----------------------------------------
+
+
+def _filled_sheets(cli: Cli, repo: Path, folder: Path, count: int = 4) -> dict[Path, list[str]]:
+    """`count` units' sheets, each with a progress note typed on two items no other of them reports on;
+    each sheet's items."""
+    cut = cli("sheets", "-o", str(folder), "--as-of", "2024-06-30", "--lang", "zh-Hans", cwd=repo)
+    assert cut.exit_code == 0, cut.stderr
+    chosen: dict[Path, list[str]] = {}
+    taken: set[str] = set()
+    for path in sorted(folder.glob("*.xlsx")):
+        book = openpyxl.load_workbook(path)
+        ws = book.worksheets[0]
+        headers = {cell.value: cell.column for cell in ws[3]}
+        rows = {ws.cell(row=row, column=1).value: row for row in range(4, ws.max_row + 1)}
+        mine = [item for item in rows if isinstance(item, str) and item not in taken][:2]
+        if len(mine) < 2:
+            continue
+        for item in mine:
+            ws.cell(row=rows[item], column=headers["进展情况"]).value = f"{item} 六月调度 {path.stem}"
+            ws.cell(row=rows[item], column=headers["变更日期"]).value = "2024-06-20"
+        book.save(path)
+        taken.update(mine)
+        chosen[path] = mine
+        if len(chosen) == count:
+            return chosen
+    raise AssertionError(f"fewer than {count} units have two items of their own")
+
+
+def _notes_recorded(repo: Path, sheets: dict[Path, list[str]], where: str = "HEAD") -> dict[Path, list[int]]:
+    """How many times each sheet's notes are in tasks.yaml (committed at `where`, or on disk)."""
+    text = (
+        (repo / "data" / "tasks.yaml").read_text(encoding="utf-8")
+        if where == "disk"
+        else git(repo, "show", f"{where}:data/tasks.yaml")
+    )
+    return {path: [text.count(f"{item} 六月调度 {path.stem}") for item in items] for path, items in sheets.items()}
+
+
+def _import_commits_hold_their_own_sheet(repo: Path, sheets: dict[Path, list[str]], base: str) -> list[str]:
+    """Each commit since `base` names a sheet of the run and adds exactly that sheet's notes; the sheets' names."""
+    names = []
+    for sha in git(repo, "rev-list", "--reverse", f"{base}..HEAD").split():
+        sheet = git(repo, "log", "-1", "--format=%(trailers:key=Parktrack-Sheet,valueonly)", sha).strip()
+        added = [
+            line
+            for line in git(repo, "show", "--format=", "--unified=0", sha, "--", "data/tasks.yaml").splitlines()
+            if line.startswith("+") and "六月调度" in line
+        ]
+        if not sheet:  # another command's commit (note, update): none of the sheets' rows
+            assert added == [], (sha, added)
+            continue
+        path = next(path for path in sheets if path.name == sheet)
+        assert sorted(line.split('"')[1] for line in added) == sorted(
+            f"{item} 六月调度 {path.stem}" for item in sheets[path]
+        ), (sha, added)
+        names.append(sheet)
+    return names
+
+
+def test_an_import_killed_at_random_moments_records_each_sheet_whole_or_not_and_a_rerun_completes_it(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    sheets = _filled_sheets(cli, repo, tmp_path / "round")
+    files = [str(path) for path in sheets]
+    base = git(repo, "rev-parse", "HEAD").strip()
+    chance = random.Random(16)
+    seen = set()
+    for attempt in range(3):
+        git(repo, "reset", "-q", "--hard", base)
+        proc = _start(repo, "import", *files)
+        head = base
+        while head == base and proc.poll() is None:  # the first sheet's commit: the run is amid its sheets
+            time.sleep(0.01)
+            head = (repo / ".git" / "refs" / "heads" / "main").read_text(encoding="utf-8").strip()
+        time.sleep(chance.uniform(0, 0.1))  # then a moment later: between sheets, or amid one's write or commit
+        _kill(proc)
+        (repo / ".git" / "index.lock").unlink(missing_ok=True)
+        committed = _import_commits_hold_their_own_sheet(repo, sheets, base)
+        counts = _notes_recorded(repo, sheets)
+        assert all(counts[path] == ([1, 1] if path.name in committed else [0, 0]) for path in sheets), counts
+        on_disk = _notes_recorded(repo, sheets, "disk")
+        half_done = [path for path in sheets if on_disk[path] != counts[path]]
+        assert len(half_done) <= 1 and all(on_disk[path] == [1, 1] for path in half_done), on_disk
+        seen.add((len(committed), bool(half_done)))
+        if half_done:  # written, killed before its commit: discarded, as the refusal tells the user
+            git(repo, "checkout", "HEAD", "--", "data")
+        again = _start(repo, "import", *files)
+        code, out, err = _finish(again)
+        assert code == 0 and "Traceback" not in err, (attempt, out, err)
+        assert _import_commits_hold_their_own_sheet(repo, sheets, base) == sorted(
+            [*committed, *(path.name for path in sheets if path.name not in committed)],
+            key=[path.name for path in sheets].index,
+        )
+        assert all(count == [1, 1] for count in _notes_recorded(repo, sheets).values())  # nothing twice
+        assert git(repo, "status", "--porcelain") == ""
+    assert any(0 < done < len(sheets) for done, _ in seen) or any(half for _, half in seen), seen
+
+
+def test_two_imports_of_the_same_sheets_and_an_update_at_once_record_everything_once(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    sheets = _filled_sheets(cli, repo, tmp_path / "round", count=3)
+    files = [str(path) for path in sheets]
+    base = git(repo, "rev-parse", "HEAD").strip()
+    others = {item for items in sheets.values() for item in items}
+    bystander = next(f"T{n:02d}" for n in range(10, 53) if f"T{n:02d}" not in others)
+    runs = [
+        ("import", *files),
+        ("note", bystander, "同时调度", "--date", "2024-06-21"),
+        ("import", *reversed(files)),
+        ("update", sheets[Path(files[0])][0], "--status", "in_progress", "--date", "2024-06-20"),
+    ]
+    outcomes = _all_at_once(repo, runs)
+    assert [code for code, _, _ in outcomes] == [0] * 4, outcomes
+    assert all("Traceback" not in err for _, _, err in outcomes)
+    assert all(count == [1, 1] for count in _notes_recorded(repo, sheets).values())  # none twice, none lost
+    imports = _import_commits_hold_their_own_sheet(repo, sheets, base)
+    assert sorted(imports) == sorted(path.name for path in sheets), (
+        imports
+    )  # one commit per sheet, whichever run took it
+    text = git(repo, "show", "HEAD:data/tasks.yaml")
+    assert text.count("同时调度") == 1 and text.count("{date: 2024-06-20, status: in_progress}") <= 1
+    assert int(git(repo, "rev-list", "--count", f"{base}..HEAD")) == 3 + 1 + text.count(
+        "{date: 2024-06-20, status: in_progress}"
+    )
+    assert git(repo, "status", "--porcelain") == ""
