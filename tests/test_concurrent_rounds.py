@@ -10,6 +10,7 @@ import random
 import signal
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -41,7 +42,7 @@ def _kill(proc: subprocess.Popen[str]) -> None:
     proc.communicate(timeout=30)
 
 
-def _all_at_once(cwd: Path, runs: list[tuple[str, ...]]) -> list[tuple[int, str, str]]:
+def _all_at_once(cwd: Path, runs: Sequence[Sequence[str]]) -> list[tuple[int, str, str]]:
     procs = [_start(cwd, *args) for args in runs]
     return [_finish(proc) for proc in procs]
 
@@ -81,7 +82,7 @@ def _filled_sheets(cli: Cli, repo: Path, folder: Path, count: int = 4) -> dict[P
     for path in sorted(folder.glob("*.xlsx")):
         book = openpyxl.load_workbook(path)
         ws = book.worksheets[0]
-        headers = {cell.value: cell.column for cell in ws[3]}
+        headers = {cell.value: int(cell.column or 0) for cell in ws[3]}
         rows = {ws.cell(row=row, column=1).value: row for row in range(4, ws.max_row + 1)}
         mine = [item for item in rows if isinstance(item, str) and item not in taken][:2]
         if len(mine) < 2:
