@@ -196,3 +196,28 @@ def test_two_imports_of_the_same_sheets_and_an_update_at_once_record_everything_
         "{date: 2024-06-20, status: in_progress}"
     )
     assert git(repo, "status", "--porcelain") == ""
+
+
+# --- report --mark ------------------------------------------------------------------------------
+
+
+def test_reports_marked_at_once_with_notes_committing_all_succeed_and_every_commit_stays(
+    repo: Path, tmp_path: Path
+) -> None:
+    base = git(repo, "rev-parse", "HEAD").strip()
+    hook = repo / ".git" / "hooks" / "reference-transaction"  # git holding HEAD's lock a moment longer
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text('#!/bin/sh\ncat >/dev/null\n[ "$1" = prepared ] && sleep 0.3\nexit 0\n', encoding="utf-8")
+    hook.chmod(0o755)
+    runs: list[tuple[str, ...]] = [
+        ("report", "-o", str(tmp_path / f"meeting{n}" / "report.md"), "--as-of", "2024-06-30", "--mark")
+        for n in range(3)
+    ]
+    runs += [("note", task_id, "会上调度", "--date", "2024-06-28") for task_id in ("T10", "T11")]
+    outcomes = _all_at_once(repo, runs)
+    assert [code for code, _, _ in outcomes] == [0] * 5, outcomes
+    subjects = git(repo, "log", "--format=%s", f"{base}..HEAD").splitlines()
+    assert sum("report as of 2024-06-30" in subject for subject in subjects) == 3, subjects
+    assert len(subjects) == 5, subjects
+    assert git(repo, "show", "HEAD:data/tasks.yaml").count("会上调度") == 2
+    assert git(repo, "status", "--porcelain") == ""
