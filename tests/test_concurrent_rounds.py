@@ -221,3 +221,42 @@ def test_reports_marked_at_once_with_notes_committing_all_succeed_and_every_comm
     assert len(subjects) == 5, subjects
     assert git(repo, "show", "HEAD:data/tasks.yaml").count("会上调度") == 2
     assert git(repo, "status", "--porcelain") == ""
+
+
+# --- output folders: run twice at once, or killed midway ---------------------------------------
+
+
+def test_notices_and_reports_written_twice_at_once_into_one_folder_are_whole(data_copy: Path, tmp_path: Path) -> None:
+    import docx
+
+    notices, meeting = tmp_path / "催办", tmp_path / "会议"
+    ledger = ("--as-of", "2024-09-30", "--data", str(data_copy))
+    runs = [("notice", "--all", "-o", str(notices), *ledger)] * 2
+    runs += [("report", "-o", str(meeting / "调度会.docx"), *ledger)] * 2
+    outcomes = _all_at_once(tmp_path, runs)
+    assert [code for code, _, _ in outcomes] == [0] * 4, outcomes
+    alone = tmp_path / "alone"
+    assert _finish(_start(tmp_path, "notice", "--all", "-o", str(alone), *ledger))[0] == 0
+    assert sorted(path.name for path in notices.iterdir()) == sorted(path.name for path in alone.iterdir())
+    for path in alone.iterdir():  # before the report joins them
+        assert (notices / path.name).read_bytes() == path.read_bytes(), path.name
+    assert _finish(_start(tmp_path, "report", "-o", str(alone / "调度会.docx"), *ledger))[0] == 0
+    together, single = docx.Document(str(meeting / "调度会.docx")), docx.Document(str(alone / "调度会.docx"))
+    assert [p.text for p in together.paragraphs] == [p.text for p in single.paragraphs]
+    assert len(together.tables) == len(single.tables) > 0
+    left = sorted(path.name for path in meeting.iterdir())
+    assert left == ["调度会.docx"], left  # no temporary file left beside it
+
+
+def test_sheets_killed_midway_leave_only_whole_workbooks_under_their_names(data_copy: Path, tmp_path: Path) -> None:
+    chance = random.Random(61)
+    for attempt in range(3):
+        folder = tmp_path / f"cut{attempt}"
+        proc = _start(tmp_path, "sheets", "-o", str(folder), "--as-of", "2024-06-30", "--data", str(data_copy))
+        while not (folder.exists() and any(folder.iterdir())) and proc.poll() is None:  # it has begun writing
+            time.sleep(0.005)
+        time.sleep(chance.uniform(0, 0.3))
+        _kill(proc)
+        made = sorted(folder.glob("*.xlsx"))
+        for path in made:
+            openpyxl.load_workbook(path)  # a workbook under its own name is whole, or not there
