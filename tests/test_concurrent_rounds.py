@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import time
@@ -260,3 +261,65 @@ def test_sheets_killed_midway_leave_only_whole_workbooks_under_their_names(data_
         made = sorted(folder.glob("*.xlsx"))
         for path in made:
             openpyxl.load_workbook(path)  # a workbook under its own name is whole, or not there
+
+
+# --- reads while writes commit ------------------------------------------------------------------
+
+
+def test_history_read_while_notes_commit_shows_only_whole_commits_each_once(repo: Path) -> None:
+    import json
+
+    tasks = [f"T{n}" for n in range(20, 24)]
+    script = "".join(
+        f'"$PARKTRACK" --lang en note {task} "调度{task}" --date 2024-06-0{n + 1} || exit 1\n'
+        for n, task in enumerate(tasks)
+    )
+    writer = subprocess.Popen(
+        ["sh", "-c", script], cwd=repo, env=cli_env(PARKTRACK=parktrack_executable()), start_new_session=True
+    )
+    seen = []
+    while writer.poll() is None or not seen:
+        code, out, err = _finish(_start(repo, "history", "-f", "json"))
+        assert code == 0 and "Traceback" not in err and err == "", (code, err)
+        seen.append([(row["commit"], row["id"], row["note"]) for row in json.loads(out)])
+    assert writer.wait(timeout=120) == 0
+    code, out, err = _finish(_start(repo, "history", "-f", "json"))
+    final = [(row["commit"], row["id"], row["note"]) for row in json.loads(out)]
+    assert sorted(note for _, _, note in final) == sorted(f"调度{task}" for task in tasks)
+    for rows in seen:  # each read: some of the notes, each once, each with the commit that made it
+        assert len(rows) == len(set(rows)) and set(rows) <= set(final), rows
+    assert len(seen) >= 2, "history ran only once while the notes committed"
+
+
+def test_the_read_cache_upkeep_run_by_several_processes_at_once_removes_only_what_is_stale(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    from parktrack import cache, cache_upkeep
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    header = cache.MAGIC + b"\0" * 8
+    stale = [f"{n:032x}-full.cache" for n in range(20)] + [f".entry-k1ll{n}.tmp" for n in range(5)]
+    fresh = [f"{n + 100:032x}-tasks.cache" for n in range(5)] + [".entry-wr1t1ng.tmp"]
+    for name in stale + fresh:
+        (folder / name).write_bytes(header)
+    old = time.time() - 40 * cache_upkeep.DAY
+    for name in stale:
+        os.utime(folder / name, (old, old))
+    (folder / cache_upkeep.SWEPT_MARK).touch()
+    os.utime(folder / cache_upkeep.SWEPT_MARK, (old, old))
+    copies = []
+    for n in range(4):  # each a folder the cache has no entry for: each run writes one, and may sweep
+        copy = tmp_path / f"copy{n}" / "data"
+        shutil.copytree(data_copy, copy)
+        copies.append(copy)
+    env = cli_env(PARKTRACK_CACHE_DIR=str(folder))
+    procs = [_start(tmp_path, "overdue", "--as-of", "2024-07-01", "--data", str(copy), env=env) for copy in copies]
+    outcomes = [_finish(proc) for proc in procs]
+    assert [(code, err) for code, _, err in outcomes] == [(0, "")] * 4, outcomes
+    answers = {out.replace(str(copy), "DATA") for (_, out, _), copy in zip(outcomes, copies, strict=True)}
+    assert len(answers) == 1  # the same answer from each copy
+    left = {path.name for path in folder.iterdir()}
+    assert not left & set(stale), sorted(left & set(stale))
+    assert set(fresh) <= left
+    assert len([name for name in left if name.endswith(".cache")]) == len(fresh) - 1 + 4  # and each copy's entry
