@@ -323,3 +323,38 @@ def test_the_read_cache_upkeep_run_by_several_processes_at_once_removes_only_wha
     assert not left & set(stale), sorted(left & set(stale))
     assert set(fresh) <= left
     assert len([name for name in left if name.endswith(".cache")]) == len(fresh) - 1 + 4  # and each copy's entry
+
+
+def test_an_import_killed_before_its_last_commit_is_not_called_done_by_a_rerun(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """The last sheet written, its commit never made: running the import again must not say there is
+    nothing new to record while that sheet's rows sit uncommitted, out of the audit trail."""
+    sheets = _filled_sheets(cli, repo, tmp_path / "round", count=2)
+    files = [str(path) for path in sheets]
+    base = git(repo, "rev-parse", "HEAD").strip()
+    marker, first = tmp_path / "in-second-commit", tmp_path / "first-commit"
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text(f'#!/bin/sh\n[ -f "{first}" ] || {{ touch "{first}"; exit 0; }}\ntouch "{marker}"\nsleep 60\n')
+    hook.chmod(0o755)
+    proc = _start(repo, "import", *files)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert marker.exists(), "the import never reached its second commit"
+    _kill(proc)
+    hook.unlink()
+    (repo / ".git" / "index.lock").unlink(missing_ok=True)
+    assert _notes_recorded(repo, sheets, "disk")[Path(files[1])] == [1, 1]  # written, not committed
+    assert _notes_recorded(repo, sheets)[Path(files[1])] == [0, 0]
+    code, out, err = _finish(_start(repo, "import", *files))
+    assert "Traceback" not in err
+    dirty = git(repo, "status", "--porcelain", "--", "data").strip()
+    assert not (code == 0 and dirty), (out, err, dirty)  # never "done" while the rows are uncommitted
+    assert code == 5 and "has changes that are not committed" in err, (code, err)
+    git(repo, "checkout", "HEAD", "--", "data")  # as the refusal says: look, then discard
+    code, out, err = _finish(_start(repo, "import", *files))
+    assert code == 0, err
+    assert _import_commits_hold_their_own_sheet(repo, sheets, base) == [Path(name).name for name in files]
+    assert all(count == [1, 1] for count in _notes_recorded(repo, sheets).values())
