@@ -358,3 +358,40 @@ def test_an_import_killed_before_its_last_commit_is_not_called_done_by_a_rerun(
     assert code == 0, err
     assert _import_commits_hold_their_own_sheet(repo, sheets, base) == [Path(name).name for name in files]
     assert all(count == [1, 1] for count in _notes_recorded(repo, sheets).values())
+
+
+def test_an_import_and_a_record_of_the_same_figure_at_once_record_it_once(cli: Cli, repo: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "round"
+    cut = cli(
+        "sheets",
+        "-o",
+        str(folder),
+        "--unit",
+        "縣工信商務科技局",
+        "--as-of",
+        "2024-06-30",
+        "--lang",
+        "zh-Hans",
+        cwd=repo,
+    )
+    assert cut.exit_code == 0, cut.stderr
+    [sheet] = folder.glob("*.xlsx")
+    book = openpyxl.load_workbook(sheet)
+    ws = book.worksheets[1]
+    headers = {cell.value: int(cell.column or 0) for cell in ws[3]}
+    [row] = [row for row in range(4, ws.max_row + 1) if ws.cell(row=row, column=1).value == "new-above-scale-firms"]
+    for header, value in {"本期数值": 1, "所属期间": "2024Q2", "变更日期": "2024-07-02"}.items():
+        ws.cell(row=row, column=headers[header]).value = value
+    book.save(sheet)
+    base = git(repo, "rev-parse", "HEAD").strip()
+    runs = [
+        ("import", str(sheet)),
+        ("record", "new-above-scale-firms", "1", "--period", "2024Q2", "--date", "2024-07-02"),
+    ]
+    (imported, _, import_err), (recorded, _, record_err) = _all_at_once(repo, runs)
+    assert imported == 0, import_err
+    assert recorded == 0 or (recorded == 2 and "already has 1 for 2024Q2" in record_err), record_err
+    text = git(repo, "show", "HEAD:data/indicators.yaml")
+    assert text.count('period: "2024Q2"') == 1  # once, whichever came first
+    touching = git(repo, "rev-list", f"{base}..HEAD", "--", "data/indicators.yaml").split()
+    assert len(touching) == 1 and git(repo, "status", "--porcelain") == ""
