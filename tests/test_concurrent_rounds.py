@@ -187,6 +187,17 @@ def test_two_imports_of_the_same_sheets_and_an_update_at_once_record_everything_
     assert [code for code, _, _ in outcomes] == [0] * 4, outcomes
     assert all("Traceback" not in err for _, _, err in outcomes)
     assert all(count == [1, 1] for count in _notes_recorded(repo, sheets).values())  # none twice, none lost
+    said = [
+        line
+        for _, out, _ in (outcomes[0], outcomes[2])
+        for line in out.splitlines()
+        if " recorded for " in line or line.endswith("nothing new to record")
+    ]
+    for path in sheets:  # each run says what it did itself: one recorded the sheet, the other found nothing new
+        assert sorted(line.split(": ", 1)[1].split(" recorded")[0] for line in said if line.startswith(path.name)) == [
+            "2 item changes, 0 figures",
+            "nothing new to record",
+        ], said
     imports = _import_commits_hold_their_own_sheet(repo, sheets, base)
     assert sorted(imports) == sorted(path.name for path in sheets), (
         imports
