@@ -145,7 +145,7 @@ def test_an_import_killed_at_random_moments_records_each_sheet_whole_or_not_and_
         while head == base and proc.poll() is None:  # the first sheet's commit: the run is amid its sheets
             time.sleep(0.01)
             head = (repo / ".git" / "refs" / "heads" / "main").read_text(encoding="utf-8").strip()
-        time.sleep(chance.uniform(0, 0.1))  # then a moment later: between sheets, or amid one's write or commit
+        time.sleep(chance.uniform(0, 0.1) if attempt else 0)  # at once, then a moment later: between sheets or amid one
         _kill(proc)
         (repo / ".git" / "index.lock").unlink(missing_ok=True)
         committed = _import_commits_hold_their_own_sheet(repo, sheets, base)
