@@ -405,3 +405,41 @@ def test_an_import_and_a_record_of_the_same_figure_at_once_record_it_once(cli: C
     assert text.count('period: "2024Q2"') == 1  # once, whichever came first
     touching = git(repo, "rev-list", f"{base}..HEAD", "--", "data/indicators.yaml").split()
     assert len(touching) == 1 and git(repo, "status", "--porcelain") == ""
+
+
+def _killed_in_commit(repo: Path, tmp_path: Path, *args: str) -> None:
+    """Run a write and kill it once its file is renamed into place, in its commit (a hook holding it)."""
+    marker = tmp_path / "in-commit"
+    marker.unlink(missing_ok=True)
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text(f'#!/bin/sh\ntouch "{marker}"\nsleep 60\n', encoding="utf-8")
+    hook.chmod(0o755)
+    proc = _start(repo, *args)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert marker.exists(), "the write never reached its commit"
+    _kill(proc)
+    hook.unlink()
+    (repo / ".git" / "index.lock").unlink(missing_ok=True)
+
+
+def test_an_update_or_record_killed_in_its_commit_and_run_again_is_told_it_is_not_committed(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Run again, the same write must not be told its change is 'already' there: it is not in git."""
+    writes = {
+        "data/tasks.yaml": ("update", "T12", "--status", "in_progress", "--date", "2024-06-02"),
+        "data/indicators.yaml": ("record", "new-above-scale-firms", "1", "--period", "2024Q2", "--date", "2024-07-02"),
+    }
+    for file, args in writes.items():
+        _killed_in_commit(repo, tmp_path, *args)
+        assert git(repo, "status", "--porcelain").split() == ["M", file]  # written, not committed
+        code, _, err = _finish(_start(repo, *args))
+        assert "already" not in err and "Traceback" not in err, err
+        assert code == 5 and "has changes that are not committed" in err, (code, err)
+        git(repo, "checkout", "HEAD", "--", file)  # as the refusal says
+        code, _, err = _finish(_start(repo, *args))
+        assert code == 0, err
+        assert git(repo, "status", "--porcelain") == ""
