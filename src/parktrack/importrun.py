@@ -23,6 +23,7 @@ from parktrack.models import require_printable
 from parktrack.store import DataDir
 from parktrack.updates import write_batch
 from parktrack.vocab import STATUS_LABELS
+from parktrack.writing import commit_target
 
 _AUTHOR = re.compile(r"^[^<>]+ <[^<>\s]+@[^<>\s]+>$")
 
@@ -154,13 +155,17 @@ def apply(
     author: str | None = None,
     commit: bool = True,
 ) -> list[SheetOutcome]:
-    """Import the files as read: all checked first (against the ledger as it is once the lock is held),
-    then one validated write and one commit per file."""
+    """Import the files as read: all checked first (against the ledger as it is once the lock is held,
+    and with commits, its files holding no uncommitted change), then one validated write and one commit
+    per file."""
     check_author(author)
     outcomes = []
     with store.locked(data):
         # every file is checked before anything is written, each alone and after the files before it
-        _across_files(plan_all(_ledger(data), uploads, today, theirs), theirs)
+        plans = plan_all(_ledger(data), uploads, today, theirs)
+        _across_files(plans, theirs)
+        if commit:  # rows found recorded only in an uncommitted file (a run killed before its commit) are not done
+            commit_target(data, _files_written(plans))
         for upload in uploads:
             plan = plan_all(_ledger(data), [upload], today, theirs)[0]  # against the ledger as it now is
             sha, repo = None, None
@@ -169,6 +174,13 @@ def apply(
                 sha, repo = write_batch(data, plan.changes, plan.figures, message, author, commit)
             outcomes.append(SheetOutcome(plan, sha, repo))
     return outcomes
+
+
+def _files_written(plans: Sequence[SheetPlan]) -> list[str]:
+    """The ledger files the sheets' rows go to, whether or not they are found recorded."""
+    lines = [line for plan in plans for line in plan.lines]
+    files = [store.TASKS_FILE] if any(line.what != "figure" for line in lines) else []
+    return files + ([store.INDICATORS_FILE] if any(line.what == "figure" for line in lines) else [])
 
 
 def commit_message(plan: SheetPlan) -> tuple[str, str, list[tuple[str, str]]]:

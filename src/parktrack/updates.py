@@ -73,7 +73,7 @@ def record(
         changes.extend(plan_change(task, status, day, note) for task in tasks)
         return [change_edit(change) for change in changes]
 
-    sha, repo = write_change(data, prepare, lambda: commit_message(changes), commit)
+    sha, repo = write_change(data, prepare, lambda: commit_message(changes), commit, files=[store.TASKS_FILE])
     return Outcome(changes, sha, repo)
 
 
@@ -220,7 +220,7 @@ def record_figure(
     def message() -> tuple[str, str, list[tuple[str, str]]]:
         return figure_message(*figures[0])
 
-    sha, repo = write_change(data, prepare, message, commit)
+    sha, repo = write_change(data, prepare, message, commit, files=[store.INDICATORS_FILE])
     indicator, figure = figures[0]
     return FigureOutcome(figure, sha, repo, indicator)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -264,16 +266,23 @@ def export(ledger: Ledger, day: date, source: Source, path: Path) -> ExportSumma
 
 def save(book: Workbook, path: Path) -> None:
     """Save through a temporary file; a folder in the way or a file held open by Excel is a WriteError."""
-    temporary = path.with_name(f".{path.name}.tmp")
+    temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # a name of its own: two runs writing the same workbook at once (sheets -o twice) neither save
+        # into nor rename nor delete the other's temporary file
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+        temporary = Path(name)
+        temporary.chmod(0o644)  # a workbook to share, not mkstemp's private 0600
         book.save(temporary)
         temporary.replace(path)
     except OSError as error:
         raise WriteError.refused(path, error) from None
     finally:
-        with contextlib.suppress(OSError):  # NotADirectoryError when a file stands where the folder goes
-            temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
 
 def key_task_columns() -> list[Column]:

@@ -55,10 +55,13 @@ def write_change(
     message: Callable[[], Message],
     commit: bool,
     author: str | None = None,
+    files: Sequence[str] = (),
 ) -> tuple[str | None, str | None]:
-    """Under the lock: check git, take the ledger as it stands, prepare the edits from it, write them, commit."""
+    """Under the lock: check git, take the ledger as it stands, prepare the edits from it, write them, commit.
+
+    `files`: the ledger files the write goes to, checked for uncommitted changes when `prepare` refuses."""
     with store.locked(data):
-        return write_locked(data, prepare, message, commit, author)
+        return write_locked(data, prepare, message, commit, author, files)
 
 
 def write_locked(
@@ -67,12 +70,18 @@ def write_locked(
     message: Callable[[], Message],
     commit: bool,
     author: str | None = None,
+    files: Sequence[str] = (),
 ) -> tuple[str | None, str | None]:
     """write_change for a caller that already holds the lock (several writes in one turn)."""
     from parktrack import cache
 
     base = cache.load_for_write(data)
-    edits = prepare(base.ledger)
+    try:
+        edits = prepare(base.ledger)
+    except UsageError:
+        if commit and files:  # "already so" may be a change written but never committed (a killed run): say that
+            commit_target(data, files)
+        raise
     if not edits:
         return None, None
     file_names = list(dict.fromkeys(edit.file_name for edit in edits))

@@ -15,7 +15,7 @@ from parktrack.errors import GitError, WriteError
 from parktrack.gitrepo import commit_text, git, repo_root
 from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
-from parktrack.store import DataDir
+from parktrack.store import DataDir, locked
 
 TRAILER = "Parktrack-Report"
 
@@ -64,6 +64,11 @@ def mark(data: DataDir, as_of: date, plan_title: str) -> str:
     Plumbing (commit-tree and a compare-and-swap update-ref) keeps whatever is staged staged.
     """
     repo = markable(data)
+    with locked(data):  # HEAD read and moved in one turn: another mark or a write commits before or after
+        return _mark_head(repo, as_of, plan_title)
+
+
+def _mark_head(repo: Path, as_of: date, plan_title: str) -> str:
     head = git(repo, "rev-parse", "HEAD")
     if head.returncode:
         raise GitError(_("cannot mark the report: the repository at {repo} has no commit yet").format(repo=repo))
