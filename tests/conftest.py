@@ -290,3 +290,25 @@ def repo_with_history(
         _WRITTEN_REPOS[name] = root
     shutil.copytree(_WRITTEN_REPOS[name], target, copy_function=shutil.copyfile)
     return target
+
+
+def browser(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Headless Chromium (Debian's; .ci/run installs it) with its profile in `profile`, run on `args`."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert found, "chromium is missing: apt-get install chromium (.ci/run does)"
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+    ]  # fmt: skip
+    return subprocess.run([found, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def start(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """The installed `parktrack` started in English, not waited for (for concurrency and kills), in a
+    process group of its own: a kill takes git and its hooks with it."""
+    return subprocess.Popen(
+        [parktrack_executable(), "--lang", "en", *args],
+        cwd=cwd, env=env or cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, encoding="utf-8", start_new_session=True,
+    )  # fmt: skip

@@ -16,20 +16,7 @@ from pathlib import Path
 
 import openpyxl
 
-from conftest import Cli, cli_env, git, parktrack_executable
-
-
-def _start(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [parktrack_executable(), "--lang", "en", *args],
-        cwd=cwd,
-        env=env or cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        start_new_session=True,  # its own process group: a kill takes git with it
-    )
+from conftest import Cli, cli_env, git, parktrack_executable, start
 
 
 def _finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
@@ -44,7 +31,7 @@ def _kill(proc: subprocess.Popen[str]) -> None:
 
 
 def _all_at_once(cwd: Path, runs: Sequence[Sequence[str]]) -> list[tuple[int, str, str]]:
-    procs = [_start(cwd, *args) for args in runs]
+    procs = [start(cwd, *args) for args in runs]
     return [_finish(proc) for proc in procs]
 
 
@@ -140,7 +127,7 @@ def test_an_import_killed_at_random_moments_records_each_sheet_whole_or_not_and_
     seen = set()
     for attempt in range(2):
         git(repo, "reset", "-q", "--hard", base)
-        proc = _start(repo, "import", *files)
+        proc = start(repo, "import", *files)
         head = base
         while head == base and proc.poll() is None:  # the first sheet's commit: the run is amid its sheets
             time.sleep(0.01)
@@ -157,7 +144,7 @@ def test_an_import_killed_at_random_moments_records_each_sheet_whole_or_not_and_
         seen.add((len(committed), bool(half_done)))
         if half_done:  # written, killed before its commit: discarded, as the refusal tells the user
             git(repo, "checkout", "HEAD", "--", "data")
-        again = _start(repo, "import", *files)
+        again = start(repo, "import", *files)
         code, out, err = _finish(again)
         assert code == 0 and "Traceback" not in err, (attempt, out, err)
         assert _import_commits_hold_their_own_sheet(repo, sheets, base) == sorted(
@@ -248,7 +235,7 @@ def test_notices_and_reports_written_twice_at_once_into_one_folder_are_whole(dat
     outcomes = _all_at_once(tmp_path, runs)
     assert [code for code, _, _ in outcomes] == [0] * 4, outcomes
     alone = tmp_path / "alone"
-    assert _finish(_start(tmp_path, "notice", "--all", "-o", str(alone), *ledger))[0] == 0
+    assert _finish(start(tmp_path, "notice", "--all", "-o", str(alone), *ledger))[0] == 0
     assert sorted(path.name for path in notices.iterdir()) == sorted(path.name for path in alone.iterdir())
     for path in alone.iterdir():  # before the report joins them
         assert (notices / path.name).read_bytes() == path.read_bytes(), path.name
@@ -263,7 +250,7 @@ def test_sheets_killed_midway_leave_only_whole_workbooks_under_their_names(data_
     chance = random.Random(61)
     for attempt in range(3):
         folder = tmp_path / f"cut{attempt}"
-        proc = _start(tmp_path, "sheets", "-o", str(folder), "--as-of", "2024-06-30", "--data", str(data_copy))
+        proc = start(tmp_path, "sheets", "-o", str(folder), "--as-of", "2024-06-30", "--data", str(data_copy))
         while not (folder.exists() and any(folder.iterdir())) and proc.poll() is None:  # it has begun writing
             time.sleep(0.005)
         time.sleep(chance.uniform(0, 0.3))
@@ -289,11 +276,11 @@ def test_history_read_while_notes_commit_shows_only_whole_commits_each_once(repo
     )
     seen = []
     while writer.poll() is None or not seen:
-        code, out, err = _finish(_start(repo, "history", "-f", "json"))
+        code, out, err = _finish(start(repo, "history", "-f", "json"))
         assert code == 0 and "Traceback" not in err and err == "", (code, err)
         seen.append([(row["commit"], row["id"], row["note"]) for row in json.loads(out)])
     assert writer.wait(timeout=120) == 0
-    code, out, err = _finish(_start(repo, "history", "-f", "json"))
+    code, out, err = _finish(start(repo, "history", "-f", "json"))
     final = [(row["commit"], row["id"], row["note"]) for row in json.loads(out)]
     assert sorted(note for _, _, note in final) == sorted(f"调度{task}" for task in tasks)
     for rows in seen:  # each read: some of the notes, each once, each with the commit that made it
@@ -324,7 +311,7 @@ def test_the_read_cache_upkeep_run_by_several_processes_at_once_removes_only_wha
         shutil.copytree(data_copy, copy)
         copies.append(copy)
     env = cli_env(PARKTRACK_CACHE_DIR=str(folder))
-    procs = [_start(tmp_path, "overdue", "--as-of", "2024-07-01", "--data", str(copy), env=env) for copy in copies]
+    procs = [start(tmp_path, "overdue", "--as-of", "2024-07-01", "--data", str(copy), env=env) for copy in copies]
     outcomes = [_finish(proc) for proc in procs]
     assert [(code, err) for code, _, err in outcomes] == [(0, "")] * 4, outcomes
     answers = {out.replace(str(copy), "DATA") for (_, out, _), copy in zip(outcomes, copies, strict=True)}
@@ -348,7 +335,7 @@ def test_an_import_killed_before_its_last_commit_is_not_called_done_by_a_rerun(
     hook.parent.mkdir(exist_ok=True)
     hook.write_text(f'#!/bin/sh\n[ -f "{first}" ] || {{ touch "{first}"; exit 0; }}\ntouch "{marker}"\nsleep 60\n')
     hook.chmod(0o755)
-    proc = _start(repo, "import", *files)
+    proc = start(repo, "import", *files)
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -358,13 +345,13 @@ def test_an_import_killed_before_its_last_commit_is_not_called_done_by_a_rerun(
     (repo / ".git" / "index.lock").unlink(missing_ok=True)
     assert _notes_recorded(repo, sheets, "disk")[Path(files[1])] == [1, 1]  # written, not committed
     assert _notes_recorded(repo, sheets)[Path(files[1])] == [0, 0]
-    code, out, err = _finish(_start(repo, "import", *files))
+    code, out, err = _finish(start(repo, "import", *files))
     assert "Traceback" not in err
     dirty = git(repo, "status", "--porcelain", "--", "data").strip()
     assert not (code == 0 and dirty), (out, err, dirty)  # never "done" while the rows are uncommitted
     assert code == 5 and "has changes that are not committed" in err, (code, err)
     git(repo, "checkout", "HEAD", "--", "data")  # as the refusal says: look, then discard
-    code, out, err = _finish(_start(repo, "import", *files))
+    code, out, err = _finish(start(repo, "import", *files))
     assert code == 0, err
     assert _import_commits_hold_their_own_sheet(repo, sheets, base) == [Path(name).name for name in files]
     assert all(count == [1, 1] for count in _notes_recorded(repo, sheets).values())
@@ -415,7 +402,7 @@ def _killed_in_commit(repo: Path, tmp_path: Path, *args: str) -> None:
     hook.parent.mkdir(exist_ok=True)
     hook.write_text(f'#!/bin/sh\ntouch "{marker}"\nsleep 60\n', encoding="utf-8")
     hook.chmod(0o755)
-    proc = _start(repo, *args)
+    proc = start(repo, *args)
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -436,10 +423,10 @@ def test_an_update_or_record_killed_in_its_commit_and_run_again_is_told_it_is_no
     for file, args in writes.items():
         _killed_in_commit(repo, tmp_path, *args)
         assert git(repo, "status", "--porcelain").split() == ["M", file]  # written, not committed
-        code, _, err = _finish(_start(repo, *args))
+        code, _, err = _finish(start(repo, *args))
         assert "already" not in err and "Traceback" not in err, err
         assert code == 5 and "has changes that are not committed" in err, (code, err)
         git(repo, "checkout", "HEAD", "--", file)  # as the refusal says
-        code, _, err = _finish(_start(repo, *args))
+        code, _, err = _finish(start(repo, *args))
         assert code == 0, err
         assert git(repo, "status", "--porcelain") == ""

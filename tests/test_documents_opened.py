@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DATA, REPO, SOFFICE_PROFILE, SUITE_CACHE
+from conftest import DATA, REPO, SOFFICE_PROFILE, SUITE_CACHE, browser
 
 A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)
 
@@ -110,24 +110,8 @@ def _print_documents(folder: Path) -> None:
 
 def _browser_print(page: Path, profile: Path) -> Path:
     """`page` printed to PDF by headless Chromium (A4 by the page's own CSS)."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, "chromium is missing: apt-get install chromium (.ci/run does)"
     pdf = page.with_suffix(".pdf")
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-    ]
-    subprocess.run(
-        [chromium, *flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
-        capture_output=True, timeout=120, check=False,
-    )  # fmt: skip
+    browser(profile, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
     assert pdf.exists(), f"Chromium did not print {page}"
     return pdf
 

@@ -11,21 +11,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import Run, cli_env, git, parktrack_executable
+from conftest import Run, cli_env, git, parktrack_executable, start
 from parktrack.ledger import load
 from parktrack.store import DataDir
-
-
-def _start(repo: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [parktrack_executable(), "--lang", "en", *args],
-        cwd=repo,
-        env=env or cli_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: a kill takes git and its hooks with it
-    )
 
 
 def _kill(proc: subprocess.Popen[str]) -> None:
@@ -48,7 +36,7 @@ def test_writers_with_different_temp_folders_exclude_each_other(repo: Path, tmp_
         temp = tmp_path / f"tmp{number}"
         temp.mkdir()
         env = cli_env(TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp))
-        procs.append(_start(repo, "update", task_id, "--status", "in_progress", "--date", "2024-05-01", env=env))
+        procs.append(start(repo, "update", task_id, "--status", "in_progress", "--date", "2024-05-01", env=env))
     outcomes = [(proc.wait(timeout=120), proc.stderr.read() if proc.stderr else "") for proc in procs]
     assert [code for code, _ in outcomes] == [0] * 6, outcomes
     text = (repo / "data" / "tasks.yaml").read_text(encoding="utf-8")
@@ -63,7 +51,7 @@ def test_a_kill_between_rename_and_commit_is_caught_by_the_next_write(repo: Path
     hook.parent.mkdir(exist_ok=True)
     hook.write_text(f'#!/bin/sh\ntouch "{marker}"\nsleep 60\n', encoding="utf-8")
     hook.chmod(0o755)
-    proc = _start(repo, "update", "T10", "--status", "in_progress", "--date", "2024-05-01", "--note", "被打斷")
+    proc = start(repo, "update", "T10", "--status", "in_progress", "--date", "2024-05-01", "--note", "被打斷")
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -89,7 +77,7 @@ def test_a_kill_between_rename_and_commit_is_caught_by_the_next_write(repo: Path
 
 def test_kills_at_random_moments_never_leave_a_broken_or_misattributed_ledger(repo: Path) -> None:
     started = time.monotonic()
-    first = _start(repo, "update", "T09", "--status", "in_progress", "--date", "2024-05-01")
+    first = start(repo, "update", "T09", "--status", "in_progress", "--date", "2024-05-01")
     assert first.wait(timeout=120) == 0
     whole = time.monotonic() - started  # one write, start to end, on this machine now
     chance = random.Random(8)
@@ -97,7 +85,7 @@ def test_kills_at_random_moments_never_leave_a_broken_or_misattributed_ledger(re
     aim = 1.0  # how late to kill, in writes' lengths: moved towards the write itself, whatever the machine's load
     for number in range(10, 16):
         task_id = f"T{number:02d}"
-        proc = _start(repo, "update", task_id, "--status", "in_progress", "--date", "2024-05-01")
+        proc = start(repo, "update", task_id, "--status", "in_progress", "--date", "2024-05-01")
         time.sleep(whole * aim * chance.uniform(0.6, 1.05))  # most kills land in the write itself, after start-up
         _kill(proc)
         ledger = load(DataDir(repo / "data"))  # raises if the file were torn or invalid

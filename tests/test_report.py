@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import DATA, REPO, Cli, git, repo_with_history
+from conftest import DATA, REPO, Cli, browser, git, repo_with_history
 from parktrack import ledger as ledgers
 from parktrack import store
 from parktrack.reporting import content, trail
@@ -250,29 +250,7 @@ def test_docx_report(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
     assert orientations[0] == WD_ORIENT.PORTRAIT and WD_ORIENT.LANDSCAPE in orientations
 
 
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "chromium is missing: apt-get install chromium (.ci/run does)"
-    return found
-
-
-def _browser(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-    ]
-    return subprocess.run([_chromium(), *flags, *args], capture_output=True, text=True, timeout=120, check=False)
-
-
-def test_html_report_in_a_real_browser(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
+def test_html_report_in_a_realbrowser(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
     assert shutil.which("pdftotext") and shutil.which("pdfinfo"), "poppler-utils is missing (.ci/run installs it)"
     out = tmp_path / "meeting.html"
     result = cli("report", "-o", str(out), "--as-of", AS_OF, "--since", SINCE, "--lang", "zh-Hans", cwd=history_ledger)
@@ -282,7 +260,7 @@ def test_html_report_in_a_real_browser(cli: Cli, history_ledger: Path, tmp_path:
     assert html.count("<svg") == 3 and "Noto Sans CJK SC" in html
 
     pdf = tmp_path / "meeting.pdf"
-    printed = _browser(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", out.as_uri())
+    printed = browser(tmp_path / "profile", "--no-pdf-header-footer", f"--print-to-pdf={pdf}", out.as_uri())
     assert pdf.exists(), printed.stderr
     pages = int(re.search(r"Pages:\s+(\d+)", subprocess.check_output(["pdfinfo", str(pdf)], text=True))[1])  # type: ignore[index]
     assert 6 <= pages <= 20
@@ -304,7 +282,7 @@ def test_html_report_in_a_real_browser(cli: Cli, history_ledger: Path, tmp_path:
         " + ' ' + getComputedStyle(document.querySelector('td')).display;</script>"
     )
     probe.write_text(html.replace("</body>", script + "</body>"), encoding="utf-8")
-    dom = _browser(tmp_path / "profile2", "--window-size=390,844", "--dump-dom", probe.as_uri()).stdout
+    dom = browser(tmp_path / "profile2", "--window-size=390,844", "--dump-dom", probe.as_uri()).stdout
     found = re.search(r"<title>W(\d+) V(\d+) (\S+)</title>", dom)
     assert found, dom[:500]
     layout_width, viewport, cell_display = int(found[1]), int(found[2]), found[3]
