@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 from parktrack import store
 from parktrack.collector import paused
-from parktrack.errors import DataError, GitError, Problem, RefusedChangeError, UsageError, WriteError
+from parktrack.errors import (
+    CommitRefusedError,
+    DataError,
+    GitError,
+    Problem,
+    RefusedChangeError,
+    UsageError,
+    WriteError,
+)
 from parktrack.i18n import _
 from parktrack.store import DataDir, Splice
 
@@ -106,7 +114,6 @@ def committed_or_restored(
     again, once git can commit, records the change. They were as committed before the write (see
     commit_target), so git's own copy at HEAD puts them back, holding no copy of a large file meanwhile."""
     from parktrack import gitrepo
-    from parktrack.errors import CommitRefusedError
 
     try:
         return gitrepo.commit(repo, paths, subject, body, trailers, author=author)
