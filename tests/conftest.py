@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import os
 import shutil
@@ -312,3 +313,22 @@ def start(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subproces
         cwd=cwd, env=env or cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, encoding="utf-8", start_new_session=True,
     )  # fmt: skip
+
+
+def kill(proc: subprocess.Popen[str]) -> None:
+    """SIGKILL a process `start` started, and its group (git and its hooks), and reap it."""
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):  # it may have finished already
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+
+
+def remove_stale_git_locks(repo: Path) -> None:
+    """The lock files a git killed mid-commit leaves (index, HEAD, the branch), which git then refuses to
+    pass ("remove the file manually to continue"): what a user does, as git's message says."""
+    git_dir = repo / ".git"
+    for lock in (git_dir / "index.lock", git_dir / "HEAD.lock", git_dir / "packed-refs.lock"):
+        lock.unlink(missing_ok=True)
+    for lock in (git_dir / "refs").rglob("*.lock"):
+        lock.unlink(missing_ok=True)

@@ -4,11 +4,9 @@ document under the name a user opens."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Sequence
@@ -16,18 +14,12 @@ from pathlib import Path
 
 import openpyxl
 
-from conftest import Cli, cli_env, git, parktrack_executable, start
+from conftest import Cli, cli_env, git, kill, parktrack_executable, remove_stale_git_locks, start
 
 
 def _finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
     out, err = proc.communicate(timeout=120)
     return proc.returncode, out, err
-
-
-def _kill(proc: subprocess.Popen[str]) -> None:
-    with contextlib.suppress(ProcessLookupError):  # it may have finished already
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate(timeout=30)
 
 
 def _all_at_once(cwd: Path, runs: Sequence[Sequence[str]]) -> list[tuple[int, str, str]]:
@@ -133,8 +125,8 @@ def test_an_import_killed_at_random_moments_records_each_sheet_whole_or_not_and_
             time.sleep(0.01)
             head = (repo / ".git" / "refs" / "heads" / "main").read_text(encoding="utf-8").strip()
         time.sleep(chance.uniform(0, 0.1) if attempt else 0)  # at once, then a moment later: between sheets or amid one
-        _kill(proc)
-        (repo / ".git" / "index.lock").unlink(missing_ok=True)
+        kill(proc)
+        remove_stale_git_locks(repo)
         committed = _import_commits_hold_their_own_sheet(repo, sheets, base)
         counts = _notes_recorded(repo, sheets)
         assert all(counts[path] == ([1, 1] if path.name in committed else [0, 0]) for path in sheets), counts
@@ -254,7 +246,7 @@ def test_sheets_killed_midway_leave_only_whole_workbooks_under_their_names(data_
         while not (folder.exists() and any(folder.iterdir())) and proc.poll() is None:  # it has begun writing
             time.sleep(0.005)
         time.sleep(chance.uniform(0, 0.3))
-        _kill(proc)
+        kill(proc)
         made = sorted(folder.glob("*.xlsx"))
         for path in made:
             openpyxl.load_workbook(path)  # a workbook under its own name is whole, or not there
@@ -340,9 +332,9 @@ def test_an_import_killed_before_its_last_commit_is_not_called_done_by_a_rerun(
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert marker.exists(), "the import never reached its second commit"
-    _kill(proc)
+    kill(proc)
     hook.unlink()
-    (repo / ".git" / "index.lock").unlink(missing_ok=True)
+    remove_stale_git_locks(repo)
     assert _notes_recorded(repo, sheets, "disk")[Path(files[1])] == [1, 1]  # written, not committed
     assert _notes_recorded(repo, sheets)[Path(files[1])] == [0, 0]
     code, out, err = _finish(start(repo, "import", *files))
@@ -407,9 +399,9 @@ def _killed_in_commit(repo: Path, tmp_path: Path, *args: str) -> None:
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert marker.exists(), "the write never reached its commit"
-    _kill(proc)
+    kill(proc)
     hook.unlink()
-    (repo / ".git" / "index.lock").unlink(missing_ok=True)
+    remove_stale_git_locks(repo)
 
 
 def test_an_update_or_record_killed_in_its_commit_and_run_again_is_told_it_is_not_committed(

@@ -3,28 +3,19 @@ read-only file systems (in a user and mount namespace: `unshare`, from util-linu
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
-import signal
 import subprocess
 import time
 from pathlib import Path
 
-from conftest import Run, cli_env, git, parktrack_executable, start
+from conftest import Run, cli_env, git, kill, parktrack_executable, remove_stale_git_locks, start
 from parktrack.ledger import load
 from parktrack.store import DataDir
 
 
-def _kill(proc: subprocess.Popen[str]) -> None:
-    with contextlib.suppress(ProcessLookupError):  # it may have finished already
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate(timeout=30)
-
-
 def _recover(repo: Path) -> None:
     """What a user does after a killed write, as parktrack's refusal tells them."""
-    (repo / ".git" / "index.lock").unlink(missing_ok=True)  # git's own stale lock, as git's message says
+    remove_stale_git_locks(repo)
     if git(repo, "status", "--porcelain", "--", "data/tasks.yaml").strip():
         git(repo, "add", "--", "data/tasks.yaml")
         git(repo, "commit", "-q", "-m", "hand edit", "--", "data/tasks.yaml")
@@ -56,9 +47,9 @@ def test_a_kill_between_rename_and_commit_is_caught_by_the_next_write(repo: Path
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert marker.exists(), "the write never reached its commit"
-    _kill(proc)  # the file is renamed into place; the commit never happens
+    kill(proc)  # the file is renamed into place; the commit never happens
     hook.unlink()
-    (repo / ".git" / "index.lock").unlink(missing_ok=True)
+    remove_stale_git_locks(repo)
     assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
     assert load(DataDir(repo / "data")).task("T10").status == "in_progress"  # whole and valid
     refused = run("--lang", "en", "note", "T20", "調度", "--date", "2024-05-02", cwd=repo)
@@ -87,7 +78,7 @@ def test_kills_at_random_moments_never_leave_a_broken_or_misattributed_ledger(re
         task_id = f"T{number:02d}"
         proc = start(repo, "update", task_id, "--status", "in_progress", "--date", "2024-05-01")
         time.sleep(whole * aim * chance.uniform(0.6, 1.05))  # most kills land in the write itself, after start-up
-        _kill(proc)
+        kill(proc)
         ledger = load(DataDir(repo / "data"))  # raises if the file were torn or invalid
         outcome = (ledger.task(task_id).status, bool(git(repo, "status", "--porcelain").strip()))
         outcomes.append(outcome)

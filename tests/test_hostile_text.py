@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli, git
-from test_report import _browser
+from conftest import Cli, browser, git
 
 EN = ("--lang", "en")
 ADD = ("add", "--leader", "鄧開榮", "--deadline", "2024年9月底以前", "--date", "2024-07-15")
@@ -307,7 +306,7 @@ def test_html_report_keeps_a_notes_line_breaks(cli: Cli, repo: Path, tmp_path: P
         "[...document.querySelectorAll('td')].map(cell => cell.innerText)));</script>"
     )
     out.write_text(out.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8")
-    dumped = _browser(tmp_path / "profile", "--dump-dom", out.as_uri())
+    dumped = browser(tmp_path / "profile", "--dump-dom", out.as_uri())
     found = re.search(r'data-shown="([^"]*)"', dumped.stdout)
     assert found, dumped.stderr
     shown = json.loads(html.unescape(found[1]))

@@ -311,9 +311,9 @@ def _html_tables(path: Path, profile: Path) -> tuple[list[list[list[str]]], str]
     """The report's tables and text (charts left out) as headless Chromium builds the page."""
     from html.parser import HTMLParser
 
-    from test_report import _browser
+    from conftest import browser
 
-    dumped = _browser(profile, "--dump-dom", path.as_uri())
+    dumped = browser(profile, "--dump-dom", path.as_uri())
     assert dumped.returncode == 0 and "<table" in dumped.stdout, dumped.stderr[-2000:]
 
     class Tables(HTMLParser):

@@ -250,7 +250,7 @@ def test_docx_report(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
     assert orientations[0] == WD_ORIENT.PORTRAIT and WD_ORIENT.LANDSCAPE in orientations
 
 
-def test_html_report_in_a_realbrowser(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
+def test_html_report_in_a_real_browser(cli: Cli, history_ledger: Path, tmp_path: Path) -> None:
     assert shutil.which("pdftotext") and shutil.which("pdfinfo"), "poppler-utils is missing (.ci/run installs it)"
     out = tmp_path / "meeting.html"
     result = cli("report", "-o", str(out), "--as-of", AS_OF, "--since", SINCE, "--lang", "zh-Hans", cwd=history_ledger)
