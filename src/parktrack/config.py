@@ -41,20 +41,28 @@ def config_path(environ: Mapping[str, str]) -> Path:
 
 def read_config(path: Path) -> dict[str, Any]:
     """The settings in `path`; an empty dict when there is no file. A broken file is a usage error."""
+    text = _config_text(path)
+    if text is None:
+        return {}
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(_("{path}: not a valid TOML file: {reason}").format(path=path, reason=error)) from None
+
+
+def _config_text(path: Path) -> str | None:
+    """The file's text, None when there is none; one that cannot be read or decoded is a usage error."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return None
     except OSError as error:
         raise UsageError(
             _("{path}: cannot read the config file ({reason})").format(path=path, reason=os_reason(error))
         ) from None
-    import tomllib
-
-    try:
-        return tomllib.loads(_decoded(path, raw))
-    except tomllib.TOMLDecodeError as error:
-        raise UsageError(_("{path}: not a valid TOML file: {reason}").format(path=path, reason=error)) from None
+    return _decoded(path, raw)
 
 
 def _decoded(path: Path, raw: bytes) -> str:
@@ -114,14 +122,7 @@ def check_setting(key: str, value: str) -> str:
 
 def write_setting(path: Path, key: str, value: str) -> None:
     """Set `key = "value"` in the file, keeping its other lines; written atomically."""
-    try:
-        old = _decoded(path, path.read_bytes())
-    except FileNotFoundError:
-        old = ""
-    except OSError as error:
-        raise UsageError(
-            _("{path}: cannot read the config file ({reason})").format(path=path, reason=os_reason(error))
-        ) from None
+    old = _config_text(path) or ""
     line = f'{key} = "{value}"'
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
     if pattern.search(old):
