@@ -231,6 +231,9 @@ def imported_rich(env_extra: dict[str, str]) -> list[str]:
         ["indicators", "--as-of", DAY],
         ["indicators", "gross-output", "--as-of", DAY],
         ["due", "--as-of", DAY],
+        ["list", "--as-of", DAY, "-f", "json"],  # JSON is for programs: no Rich either
+        ["show", "T07", "--as-of", DAY, "-f", "json"],
+        ["overdue", "--by-unit", "--as-of", DAY, "-f", "json"],
     ]
     env = cli_env(**env_extra)
     env.pop("PARKTRACK_FORMAT")

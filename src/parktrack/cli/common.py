@@ -206,7 +206,7 @@ def emit(renderable: RenderableType | str, out: Path | None = None, bom: bool = 
         _write_atomically(out, ("\ufeff" if bom else "") + text)
         print(_("written to {path}").format(path=out), file=sys.stderr)
         return
-    if isinstance(renderable, str) and json and not console().is_terminal and _not_utf8(sys.stdout):
+    if isinstance(renderable, str) and json and _not_utf8(sys.stdout) and not is_terminal():  # Rich not imported
         sys.stdout.flush()
         sys.stdout.buffer.write(renderable.encode("utf-8", "surrogateescape"))
         sys.stdout.buffer.flush()
