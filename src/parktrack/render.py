@@ -225,6 +225,15 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: about two Latin characters wide
+
+
+def text_units(text: str) -> int:
+    """How wide `text` runs, in Latin character widths: a CJK character (or anything beyond) counts two.
+    Workbook columns and the report's DOCX columns are sized by it."""
+    return len(text) + len(_WIDE.findall(text))
+
+
 def number_text(value: float) -> str:
     """A float rounded for a spreadsheet cell: 0.47494033412887826 -> 0.4749, 41.9 -> 41.9, 12.0 -> 12."""
     text = f"{round(value, CSV_DECIMALS):.{CSV_DECIMALS}f}".rstrip("0").rstrip(".")

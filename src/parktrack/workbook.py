@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -36,6 +35,7 @@ from parktrack.indicators import Progress, striven
 from parktrack.indicators import assess as assess_indicator
 from parktrack.ledger import Ledger
 from parktrack.models import Indicator, Task
+from parktrack.render import text_units
 from parktrack.vocab import STATUS_LABELS
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -161,21 +161,18 @@ def write_row(sheet: Worksheet, row: int, values: Sequence[Any], widths: Sequenc
     sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 3
 
 
-_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: about two character widths each
-
-
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines `text` takes in a column `width` characters wide (a CJK character is two)."""
     total = 0
     for paragraph in text.split("\n"):
-        units = len(paragraph) + len(_WIDE.findall(paragraph))
+        units = text_units(paragraph)
         total += max(1, math.ceil(units / max(width - 1.5, 1)))
     return total
 
 
 def label_width(text: str) -> float:
     """The column width (Excel's character units) a one-line bold label needs."""
-    return (len(text) + len(_WIDE.findall(text))) * 1.1 + 2
+    return text_units(text) * 1.1 + 2
 
 
 def merge_across(sheet: Worksheet, row: int, width: int) -> None:

@@ -8,7 +8,6 @@ page; charts are embedded PNGs. Imported only by `report`.
 from __future__ import annotations
 
 import io
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
+from parktrack.render import text_units
 from parktrack.reporting.layout import Document, Image, Paragraph, Section, Subheading, Table, lines_of
 
 EAST_ASIAN_FONT = "宋体"  # SimSun: present wherever Word or WPS is installed in China
@@ -129,7 +129,6 @@ def _table(word: Any, table: Table, text_width: int) -> None:
     word.add_paragraph()
 
 
-_WIDE = re.compile("[\u2e80-\U0010ffff]")  # CJK and beyond: about two Latin characters wide
 CHARACTER = Pt(6.5)  # a Latin character or half a Chinese one at 10.5 points, in a wide fallback font too
 CELL_PADDING = Cm(0.6)  # the cell's margins and border, both sides
 NARROWEST_TEXT = Cm(3)  # a running-text column keeps at least this much
@@ -140,8 +139,7 @@ def column_widths(table: Table, text_width: int) -> list[int]:
     running text share the rest, each in proportion to its longest text."""
     texts = [table.headers, *table.rows]
     natural = [
-        max(len(line) + len(_WIDE.findall(line)) for row in texts for line in lines_of(row[i])) * CHARACTER
-        + CELL_PADDING
+        max(text_units(line) for row in texts for line in lines_of(row[i])) * CHARACTER + CELL_PADDING
         for i in range(len(table.headers))
     ]
     running = [i for i in range(len(natural)) if i in table.wrap] or list(range(len(natural)))
