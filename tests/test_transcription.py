@@ -248,9 +248,17 @@ def test_period_is_the_one_the_document_names_before_the_figure(indicator: dict[
 def test_kind_is_what_the_document_measures(indicator: dict[str, Any]) -> None:
     """增速/增長 before a % is a growth rate; 高于 a margin over a reference; a rate or share otherwise a share."""
     clauses = [re.split(r"[,;。]", before)[-1] for _, before, _ in _places(indicator)]
-    if indicator["unit"] != "%":
-        assert indicator["kind"] in {"count", "level", "periodic_count", "rank_change"}, indicator["id"]
-        assert (indicator["kind"] == "rank_change") == (indicator["unit"] == "位次"), indicator["id"]
+    if indicator["unit"] == "位次":
+        assert indicator["kind"] == "rank_change", indicator["id"]
+        return
+    if indicator["unit"] != "%":  # a number of things: per period, a stock 達到 (or the year's 總產值), or added
+        if indicator["period"] != "year":
+            expected = "periodic_count"
+        elif any(re.search("達到|總產值", clause) for clause in clauses):
+            expected = "level"
+        else:
+            expected = "count"
+        assert indicator["kind"] == expected, (indicator["id"], clauses)
         return
     if any("高于" in clause for clause in clauses):
         expected = "margin"
@@ -277,14 +285,22 @@ def test_counts_build_up_over_the_year() -> None:
 
 @pytest.mark.parametrize("indicator", INDICATORS, ids=lambda i: i["id"])
 def test_name_is_made_of_the_documents_words(indicator: dict[str, Any]) -> None:
-    """The name (a bracketed remark aside) uses only characters of the places it quotes or of its items."""
+    """The name (a bracketed remark aside) uses only characters and figures of the places it quotes or of its items."""
     name = re.sub(r"\s*\(.*\)$", "", indicator["name"])
     pool = "".join(_readings(indicator)) + "".join(SOURCE_BY_ID[item].text for item in indicator["items"])
     strangers = [ch for ch in name if re.match(r"[\u4e00-\u9fff]", ch) and ch not in pool + "率"]  # 率: a rate
     assert not strangers, (indicator["id"], strangers)
+    for figure in re.findall(r"\d+(?:\.\d+)?", name):  # 年產16萬噸: a figure in the name is the document's
+        assert re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", pool), (indicator["id"], figure)
 
 
 SOURCE_BY_ID = {item.id: item for item in PLAN.key_tasks + PLAN.measures}
+_NUMERALS = "一二三四五六七八"
+_LABELLED = {
+    "一、攻堅目標": PLAN.targets_text,
+    **{f"({_NUMERALS[c.number - 1]})2024年工作目標": c.goal or "" for c in PLAN.campaigns},
+    **{f"附件{_NUMERALS[s.number - 1]}、{s.title}目標": s.goal or "" for s in PLAN.key_sections},
+}
 _ALL_NAMES = {name: unit["id"] for unit in UNITS for name in (unit["name"], *unit["aliases"])}
 
 
@@ -295,8 +311,8 @@ def _item_cited(match: re.Match[str]) -> str:
 
 @pytest.mark.parametrize("indicator", INDICATORS, ids=lambda i: i["id"])
 def test_items_and_owners_are_the_documents(indicator: dict[str, Any]) -> None:
-    """An item the source quotes (重點任務39, 措施6(2)) is one of its items and holds the quote; the
-    indicator's units are the 牽頭單位 of its items."""
+    """Each quote is where its label says (重點任務39, 措施6(2), 一、攻堅目標, (四)2024年工作目標, 附件三、…目標);
+    a quoted item is one of its items; the indicator's units are the 牽頭單位 of its items."""
     source = re.sub(r"\s*\([^)]*[A-Za-z][^)]*\)", "", indicator["source"])
     for part in source.split(";"):
         where, _, quoted = part.partition(":")
@@ -304,7 +320,8 @@ def test_items_and_owners_are_the_documents(indicator: dict[str, Any]) -> None:
         if cited:
             item = _item_cited(cited)
             assert item in indicator["items"], (indicator["id"], item)
-            pieces = [piece for piece in quoted.split("…") if piece]
-            assert all(piece in SOURCE_BY_ID[item].text for piece in pieces), (indicator["id"], item)
+        text = SOURCE_BY_ID[item].text if cited else _LABELLED.get(where)
+        assert text is not None, (indicator["id"], where)
+        assert all(piece in text for piece in quoted.split("…") if piece), (indicator["id"], where, quoted)
     leads = {_ALL_NAMES[name] for item in indicator["items"] for name in split_units(SOURCE_BY_ID[item].lead_cell)[0]}
     assert {_ALL_NAMES[name] for name in indicator["units"]} <= leads, (indicator["id"], indicator["units"])
