@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[1] / "docs" / "source" / "plan.txt"
@@ -48,12 +49,22 @@ class SourceSection:
 
 
 @dataclass
+class SourceHeader:
+    """The notice's title block: the plan's title, the attachment's title, the date it was issued."""
+
+    title: str
+    ledger: str
+    issued: date
+
+
+@dataclass
 class SourcePlan:
     key_sections: list[SourceSection]
     campaigns: list[SourceSection]
     key_tasks: list[SourceItem]
     measures: list[SourceItem]
     targets_text: str
+    header: SourceHeader
 
 
 def clean(text: str) -> str:
@@ -90,7 +101,18 @@ def read_plan(path: Path = SOURCE) -> SourcePlan:
     campaigns, measures = _read_measures(lines[start + 1 : end])
     key_sections, key_tasks = _read_ledger(lines[annex + 1 :])
     targets = lines[lines.index("一、攻堅目標") + 1]
-    return SourcePlan(key_sections, campaigns, key_tasks, measures, targets)
+    return SourcePlan(key_sections, campaigns, key_tasks, measures, targets, _read_header(lines))
+
+
+def _read_header(lines: list[str]) -> SourceHeader:
+    """The notice names the plan in 《》, signs and dates itself, and lists its attachment as 附件:title."""
+    title = re.search(r"《(.+?)》已經", "".join(lines))
+    signed = next(
+        re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", line) for line in lines if re.fullmatch(r"\d{4}年.*日", line)
+    )
+    attachment = next(line.removeprefix("附件:") for line in lines if line.startswith("附件:"))
+    assert title and signed
+    return SourceHeader(title[1], attachment, date(int(signed[1]), int(signed[2]), int(signed[3])))
 
 
 _CAMPAIGN = re.compile(r"^\(([一二三四五])\)(.+)$")
