@@ -332,10 +332,13 @@ def _status_or_text(value: str) -> str:
 
 # history's language-free text of a margin's figure (history._value): 12 (reference 9)
 _REFERENCED = re.compile(r"(\S+) \(reference (\S+)\)")
+_MILESTONE_WORDS = {"是": "yes", "否": "no"}
 
 
 def figure_words(value: str) -> str:
     """A figure as history's JSON writes it, in the interface's words: 12（参照值 9） in Chinese."""
+    if value in _MILESTONE_WORDS:  # a milestone's 是/否, as history's JSON writes it whatever the language
+        return _(_MILESTONE_WORDS[value])
     referenced = _REFERENCED.fullmatch(value)
     if referenced is None:
         return value

@@ -45,7 +45,7 @@ def write(doc: Document, path: Path) -> None:
             _page(word.add_section(WD_SECTION.NEW_PAGE), landscape)
         _section(word, section, landscape)
     properties = word.core_properties
-    properties.title = f"{doc.title}: {doc.subtitle}"
+    properties.title = doc.full_title
     properties.language = doc.language
     # python-docx's template says python-docx wrote it on 2013-12-23: WPS's 属性 and Explorer show that
     properties.author = properties.comments = ""

@@ -1,0 +1,99 @@
+"""Places where the interface stopped speaking the user's language: the report's prose dates and its
+counted headings, PyYAML's own English inside a Chinese syntax error, history's milestone figure, and
+the transcriber's English notes inside the ledger's indicator sources."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+
+from conftest import Cli
+
+ZH = ("--lang", "zh-Hans")
+ZH_HANT = ("--lang", "zh-Hant")
+EN = ("--lang", "en")
+AS_OF = ("--as-of", "2024-06-30")
+
+
+def test_the_report_says_its_dates_and_counts_as_the_language_does(cli: Cli, tmp_path: Path) -> None:
+    """The header said 截至：2024年6月30日 and, two lines on, 2024-04-01至2024-06-30期间生效的变化; the chart
+    of overdue units read 2024-06-30逾期事项数; headings counted in half-width brackets, 新逾期事项 (8),
+    beside 逾期事项（按牵头单位，共8项）; the document's title was 园区发展情况调度会议材料: 武定县….
+    A date in prose is written one way in a language, as the header writes it."""
+    html = tmp_path / "调度会议.html"
+    assert cli("report", "-o", str(html), *AS_OF, *ZH).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "2024年4月1日至2024年6月30日期间生效的变化" in page
+    assert "2024-04-01至" not in page and "2024-06-30逾期" not in page
+    assert "2024年6月30日逾期事项数" in page  # the chart's axis, as the SVG keeps its text
+    assert "新逾期事项（8）" in page and not re.search(r"[\u4e00-\u9fff] \(\d+\)", page)
+    title = re.search(r"<title>(.*)</title>", page)
+    assert title is not None and title[1] == "园区发展情况调度会议材料：武定县2024年园区经济攻坚年行动方案"
+
+    word = tmp_path / "調度會議.docx"
+    assert cli("report", "-o", str(word), *AS_OF, *ZH_HANT).exit_code == 0
+    document = docx.Document(str(word))
+    assert document.core_properties.title == "園區發展情況調度會議材料：武定縣2024年園區經濟攻堅年行動方案"
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert "2024年4月1日至2024年6月30日期間生效的變化（按生效日期）：共8項。" in texts, texts
+    assert "新逾期事項（8）" in texts and "云南武定產業園區管委會（5）" in texts, texts
+
+    markdown = tmp_path / "report.md"
+    assert cli("report", "-o", str(markdown), *AS_OF, *EN).exit_code == 0
+    text = markdown.read_text(encoding="utf-8")
+    assert "from 1 April 2024 to 30 June 2024, by the date each took effect: 8." in text
+    assert "### Items that fell overdue (8)" in text
+
+
+def test_a_yaml_syntax_error_is_explained_in_the_language(cli: Cli, data_copy: Path) -> None:
+    """PyYAML's English came through a Chinese message: `YAML 语法错误：did not find expected ',' or ']'`."""
+    units = data_copy / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8") + "\n  - [bad\n", encoding="utf-8")
+    tasks = data_copy / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    tasks.write_text(text.replace("    number: 8\n", "    number: 8: 9\n", 1), encoding="utf-8")
+    indicators = data_copy / "indicators.yaml"
+    lines = indicators.read_text(encoding="utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith("    name: "))
+    lines[at] = "      " + lines[at].lstrip()  # indented deeper than its neighbours: not a key of theirs
+    lines.insert(at + 1, "   stray: 1")
+    indicators.write_text("\n".join(lines), encoding="utf-8")
+
+    chinese = cli("validate", "--data", str(data_copy), *ZH)
+    assert chinese.exit_code == 1
+    problems = [line for line in chinese.stderr.splitlines() if "YAML 语法错误" in line]
+    assert len(problems) == 3, chinese.stderr
+    for problem in problems:
+        reason = problem.partition("YAML 语法错误：")[2]
+        assert not re.search(r"[A-Za-z]{3,}", reason), problem  # no PyYAML words: `did`, `found`, `mapping`
+    assert any("此处应有 ',' 或 ']'" in problem for problem in problems), problems
+    english = cli("validate", "--data", str(data_copy), *EN).stderr
+    assert "YAML syntax error: expected ',' or ']' here" in english, english
+
+
+def test_a_milestone_figure_in_history_reads_in_the_language(cli: Cli, repo: Path) -> None:
+    """`history` in English showed a milestone's figure as `2024 figure: 是`; in Chinese the colon after
+    录入数据 was a half-width one."""
+    recorded = cli("record", "provincial-green-park", "是", "--period", "2024", "--date", "2024-06-20", *EN, cwd=repo)
+    assert recorded.exit_code == 0, recorded.stderr
+    english = cli("history", "provincial-green-park", "-f", "table", *EN, cwd=repo)
+    assert "2024 figure: yes" in english.stdout and "是" not in english.stdout, english.stdout
+    chinese = cli("history", "provincial-green-park", "-f", "table", *ZH, cwd=repo)
+    assert "2024 录入数据：是" in chinese.stdout, chinese.stdout
+    trail = json.loads(cli("history", "provincial-green-park", "-f", "json", *EN, cwd=repo).stdout)
+    assert [row["to"] for row in trail] == ["是"]  # JSON is the same in every language
+
+
+def test_indicator_sources_are_the_ledger_s_words_only(cli: Cli) -> None:
+    """Six indicators' sources ended in a transcriber's English note, which zh-Hans showed as the ledger's
+    text: 出处 一、攻坚目标:在省级考核位次提升5个位次左右 (措施15 strives for it; see rank-gain-striven)."""
+    indicators = json.loads(cli("indicators", "-f", "json", *AS_OF, *EN).stdout)
+    ids = {indicator["id"] for indicator in indicators}
+    for indicator in indicators:
+        words = re.findall(r"[A-Za-z][A-Za-z-]*", indicator["source"])
+        assert set(words) <= ids, (indicator["id"], indicator["source"])
+    shown = cli("indicators", "rank-gain", "-f", "tsv", *AS_OF, *ZH).stdout
+    assert "出处\t一、攻坚目标:在省级考核位次提升5个位次左右 (措施15力争达到;见 rank-gain-striven)" in shown, shown
