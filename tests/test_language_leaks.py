@@ -21,7 +21,8 @@ AS_OF = ("--as-of", "2024-06-30")
 def test_the_report_says_its_dates_and_counts_as_the_language_does(cli: Cli, tmp_path: Path) -> None:
     """The header said 截至：2024年6月30日 and, two lines on, 2024-04-01至2024-06-30期间生效的变化; the chart
     of overdue units read 2024-06-30逾期事项数; headings counted in half-width brackets, 新逾期事项 (8),
-    beside 逾期事项（按牵头单位，共8项）; the document's title was 园区发展情况调度会议材料: 武定县….
+    beside 逾期事项（按牵头单位，共8项）; the document's title was 园区发展情况调度会议材料: 武定县…; the
+    DOCX's charts were named "Picture 1", "Picture 2" with no description.
     A date in prose is written one way in a language, as the header writes it."""
     html = tmp_path / "调度会议.html"
     assert cli("report", "-o", str(html), *AS_OF, *ZH).exit_code == 0
@@ -40,6 +41,10 @@ def test_the_report_says_its_dates_and_counts_as_the_language_does(cli: Cli, tmp
     texts = [paragraph.text for paragraph in document.paragraphs]
     assert "2024年4月1日至2024年6月30日期間生效的變化（按生效日期）：共8項。" in texts, texts
     assert "新逾期事項（8）" in texts and "云南武定產業園區管委會（5）" in texts, texts
+    # Word's selection pane and a screen reader name each chart: python-docx's "Picture 1" was all they had
+    pictures = [shape._inline.docPr for shape in document.inline_shapes]
+    assert [picture.get("descr") for picture in pictures] == [picture.get("name") for picture in pictures]
+    assert "各牽頭單位逾期事項數" in [picture.get("descr") for picture in pictures], pictures
 
     markdown = tmp_path / "report.md"
     assert cli("report", "-o", str(markdown), *AS_OF, *EN).exit_code == 0

@@ -163,6 +163,11 @@ def _repeat_header(row: Any) -> None:
 
 
 def _picture(word: Any, image: Image, width: Any) -> None:
-    word.add_picture(io.BytesIO(image.data), width=width)
+    picture = word.add_picture(io.BytesIO(image.data), width=width)
+    # python-docx names each picture "Picture N", which Word's selection pane and a screen reader show:
+    # the chart's own title instead, in the report's language, as the HTML report's <svg> has it
+    shape = picture._inline.docPr
+    shape.set("name", image.title)
+    shape.set("descr", image.title)
     caption = word.add_paragraph(image.title)
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
