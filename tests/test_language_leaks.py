@@ -102,3 +102,22 @@ def test_indicator_sources_are_the_ledger_s_words_only(cli: Cli) -> None:
         assert set(words) <= ids, (indicator["id"], indicator["source"])
     shown = cli("indicators", "rank-gain", "-f", "tsv", *AS_OF, *ZH).stdout
     assert "出处\t一、攻坚目标:在省级考核位次提升5个位次左右 (措施15力争达到;见 rank-gain-striven)" in shown, shown
+
+
+def test_help_names_its_placeholders_in_the_language(cli: Cli) -> None:
+    """Chinese help translated 用法 but kept Click's `[OPTIONS] COMMAND [ARGS]...` after it and Typer's
+    `<str>`, `<path>`, `<int range>` beside every option taking a value; a usage error printed the same."""
+    for lang, options, command, text in (
+        ("zh-Hans", "[选项]", "命令 [参数]...", "<文本>"),
+        ("zh-Hant", "[選項]", "命令 [參數]...", "<文本>"),
+    ):
+        top = cli("--help", "--lang", lang, env={"COLUMNS": "120"}).stdout
+        assert f"parktrack {options} {command}" in top, top
+        for name in ("list", "report", "due", "sheets"):
+            page = cli(name, "-h", "--lang", lang, env={"COLUMNS": "120"}).stdout
+            assert f"parktrack {name} {options}" in page and text in page, page
+            assert not re.findall(r"<[a-z][a-z ]*>|OPTIONS|COMMAND", page), (name, re.findall(r"<[a-z][a-z ]*>", page))
+        error = cli("show", "--lang", lang).stderr
+        assert f"parktrack show {options} {{ID}}" in error, error
+    english = cli("due", "-h", *EN, env={"COLUMNS": "120"}).stdout
+    assert "Usage: parktrack due [OPTIONS]" in english and "<int range>" in english and "<path>" in english

@@ -76,6 +76,29 @@ def _take_flag(args: list[str], flag: str) -> tuple[bool, list[str]]:
     return True, [arg for position, arg in enumerate(args) if position >= end or arg != flag]
 
 
+# Click's and Typer's words in a usage line and for the kind of value an option takes (`--as-of <str>`)
+_USAGE_OPTIONS = N_("[OPTIONS]")
+_USAGE_COMMAND = N_("COMMAND [ARGS]...")
+_TYPE_WORDS = {
+    "<str>": N_("<str>"),
+    "<int>": N_("<int>"),
+    "<int range>": N_("<int range>"),
+    "<path>": N_("<path>"),
+    "<file>": N_("<file>"),
+    "<dir>": N_("<dir>"),
+}
+
+
+def _typed_in_words(display_type: Any) -> Any:
+    """An option's `<str>`, `<path>` ... in the interface language; its choices (`<table|tsv>`) as they are."""
+
+    def in_words(ctx: Any) -> Any:
+        shown = display_type(ctx)
+        return _(_TYPE_WORDS[shown]) if shown in _TYPE_WORDS else shown
+
+    return in_words
+
+
 def _translate_help(command: Any) -> Any:
     """Translate the help texts of a Click command tree in place (the msgids are the English texts).
 
@@ -91,6 +114,12 @@ def _translate_help(command: Any) -> Any:
         if getattr(holder, "param_type_name", None) == "argument":
             # its metavar (ID, ID...) already says what it takes: no <str> or <list[str]> beside it
             holder.display_type_rich = lambda ctx: None
+        elif getattr(holder, "param_type_name", None) == "option" and holder.metavar is None:
+            holder.display_type_rich = _typed_in_words(holder.display_type_rich)
+    if getattr(command, "options_metavar", None) == "[OPTIONS]":  # the usage line: parktrack list [OPTIONS]
+        command.options_metavar = _(_USAGE_OPTIONS)
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        command.subcommand_metavar = _(_USAGE_COMMAND)
     for sub in getattr(command, "commands", {}).values():
         _translate_help(sub)
     return command
