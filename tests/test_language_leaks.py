@@ -121,3 +121,16 @@ def test_help_names_its_placeholders_in_the_language(cli: Cli) -> None:
         assert f"parktrack show {options} {{ID}}" in error, error
     english = cli("due", "-h", *EN, env={"COLUMNS": "120"}).stdout
     assert "Usage: parktrack due [OPTIONS]" in english and "<int range>" in english and "<path>" in english
+
+
+def test_lang_without_its_value_is_reported_in_the_language_otherwise_chosen(cli: Cli) -> None:
+    """`parktrack --lang` alone printed `error: --lang needs a value: ...` in English whatever the user's
+    PARKTRACK_LANG or locale said (zh-Hans by default), where a bad value (`--lang xx`) spoke it."""
+    for env, expected in (
+        ({"PARKTRACK_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}, "错误：--lang 需要一个值"),
+        ({"PARKTRACK_LANG": "zh-Hant"}, "錯誤：--lang 需要一個值"),
+        ({"PARKTRACK_LANG": None, "LC_ALL": "zh_CN.UTF-8"}, "错误：--lang 需要一个值"),
+        ({"PARKTRACK_LANG": "en"}, "error: --lang needs a value"),
+    ):
+        outcome = cli("list", "--lang", env={**env, "PARKTRACK_CONFIG": "/nonexistent/config.toml"})
+        assert outcome.exit_code == 2 and outcome.stderr.startswith(expected), (env, outcome.stderr)

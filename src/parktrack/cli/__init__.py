@@ -316,6 +316,16 @@ def _fail(error: ParktrackError) -> NoReturn:
     raise SystemExit(error.exit_code)
 
 
+def _lang_option(args: list[str]) -> tuple[str | None, list[str]]:
+    """--lang's value and the other arguments. A --lang without its value is reported in the language the
+    rest of the chain (PARKTRACK_LANG, config, locale, zh-Hans) chooses, not in the code's English."""
+    try:
+        return _take_lang(args)
+    except UsageError:
+        set_language(_language(None, args))
+        return _take_lang(args)  # raises again, its message now in that language
+
+
 def _language(option: str | None, args: list[str]) -> Language:
     """The language for this run; `parktrack config ...` still runs when the config file is broken,
     so that it can mend it. A setting that names no language is reported in the locale's language
@@ -366,7 +376,7 @@ def _main(args: list[str]) -> None:
 
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
-        lang, args = _take_lang(args)
+        lang, args = _lang_option(args)
         no_cache, args = _take_flag(args, "--no-cache")
         read_cache.set_bypass(no_cache)
         language = _language(lang, args)
