@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import docx
+import pytest
 
 from conftest import Cli
 
@@ -134,3 +135,25 @@ def test_lang_without_its_value_is_reported_in_the_language_otherwise_chosen(cli
     ):
         outcome = cli("list", "--lang", env={**env, "PARKTRACK_CONFIG": "/nonexistent/config.toml"})
         assert outcome.exit_code == 2 and outcome.stderr.startswith(expected), (env, outcome.stderr)
+
+
+def test_install_completion_says_what_it_did_in_the_language(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typer's own callback answered a Chinese user `bash completion installed in ...` and `Completion will
+    take effect once you restart the terminal`, and for a shell it cannot serve `Shell tcsh is not
+    supported.` on stdout. The shell is named here as shellingham would detect it from the process tree."""
+    from typer import _completion_shared
+
+    home = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / ".config")}
+    monkeypatch.setattr(_completion_shared, "_get_shell_name", lambda: "bash")
+    done = cli("--install-completion", *ZH, env=home)
+    assert done.exit_code == 0, done.stderr
+    script = tmp_path / ".bash_completions" / "parktrack.sh"
+    assert done.stdout.splitlines() == [f"已为 bash 安装命令补全：{script}", "重新打开终端后补全生效。"]
+    assert script.is_file() and str(script) in (tmp_path / ".bashrc").read_text(encoding="utf-8")
+
+    monkeypatch.setattr(_completion_shared, "_get_shell_name", lambda: "tcsh")
+    refused = cli("--install-completion", *ZH_HANT, env=home)
+    assert refused.exit_code == 2 and refused.stdout == "", refused.stdout
+    assert refused.stderr.startswith("錯誤：無法為 tcsh 安裝命令補全"), refused.stderr

@@ -76,6 +76,26 @@ def _take_flag(args: list[str], flag: str) -> tuple[bool, list[str]]:
     return True, [arg for position, arg in enumerate(args) if position >= end or arg != flag]
 
 
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """Typer's --install-completion, saying what it did in the interface language (Typer's own callback
+    prints `bash completion installed in ...` and `Shell x is not supported.` in English)."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import _get_shell_name, install
+
+    shell = value if isinstance(value, str) else _get_shell_name()
+    if shell not in _SHELLS:
+        message = _("cannot install completion for the shell {shell}: give one of {shells}")
+        raise UsageError(message.format(shell=shell or "?", shells=", ".join(_SHELLS)))
+    shell, path = install(shell=shell)
+    print(_("{shell} completion installed in {path}").format(shell=shell, path=path))
+    print(_("Completion takes effect once you restart the terminal."))
+    raise SystemExit(0)
+
+
 # Click's and Typer's words in a usage line and for the kind of value an option takes (`--as-of <str>`)
 _USAGE_OPTIONS = N_("[OPTIONS]")
 _USAGE_COMMAND = N_("COMMAND [ARGS]...")
@@ -116,6 +136,8 @@ def _translate_help(command: Any) -> Any:
             holder.display_type_rich = lambda ctx: None
         elif getattr(holder, "param_type_name", None) == "option" and holder.metavar is None:
             holder.display_type_rich = _typed_in_words(holder.display_type_rich)
+        if getattr(holder, "name", None) == "install_completion":
+            holder.callback = _install_completion
     if getattr(command, "options_metavar", None) == "[OPTIONS]":  # the usage line: parktrack list [OPTIONS]
         command.options_metavar = _(_USAGE_OPTIONS)
     if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
