@@ -157,3 +157,18 @@ def test_install_completion_says_what_it_did_in_the_language(
     refused = cli("--install-completion", *ZH_HANT, env=home)
     assert refused.exit_code == 2 and refused.stdout == "", refused.stdout
     assert refused.stderr.startswith("錯誤：無法為 tcsh 安裝命令補全"), refused.stderr
+
+
+def test_an_indicator_s_name_is_headed_alike_in_every_output(cli: Cli, tmp_path: Path) -> None:
+    """The table, the workbook and the report head the indicator's name 指标; its CSV and TSV said 名称."""
+    import openpyxl
+
+    table = cli("indicators", *AS_OF, *ZH).stdout
+    assert "指标" in table.splitlines()[2], table
+    book = tmp_path / "台账.xlsx"
+    assert cli("export", "-o", str(book), *AS_OF, *ZH).exit_code == 0
+    workbook = [cell.value for cell in openpyxl.load_workbook(book)["指标"][1]]
+    for fmt in ("csv", "tsv"):
+        header = cli("indicators", "-f", fmt, *AS_OF, *ZH).stdout.lstrip("\ufeff").splitlines()[0]
+        names = header.split("," if fmt == "csv" else "\t")
+        assert names[:2] == workbook[:2] == ["编号", "指标"], (names, workbook)

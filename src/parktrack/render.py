@@ -280,7 +280,8 @@ CSV_HEADERS = {
     "expected": N_("expected by now"), "verdict": N_("verdict"),
 }  # fmt: skip
 # an indicator's `items` are the ids of its items, where a unit's or leader's are how many it has
-INDICATOR_HEADERS: Headers = {"items": N_("related items")}
+# an indicator's name is headed as the table, the workbook and the report head it (指标), not 名称
+INDICATOR_HEADERS: Headers = {"items": N_("related items"), "name": N_("Indicator")}
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
