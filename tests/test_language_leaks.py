@@ -11,7 +11,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import Cli
+from conftest import Cli, git
 
 ZH = ("--lang", "zh-Hans")
 ZH_HANT = ("--lang", "zh-Hant")
@@ -91,6 +91,19 @@ def test_a_milestone_figure_in_history_reads_in_the_language(cli: Cli, repo: Pat
     assert "2024 录入数据：是" in chinese.stdout, chinese.stdout
     trail = json.loads(cli("history", "provincial-green-park", "-f", "json", *EN, cwd=repo).stdout)
     assert [row["to"] for row in trail] == ["是"]  # JSON is the same in every language
+
+
+def test_a_hand_edit_of_an_indicator_names_its_fields_as_the_csv_heads_them(cli: Cli, repo: Path) -> None:
+    """A hand edit of gross-output's related items read `编辑了 事项数` (the units view's count of items)
+    in history, where the indicator's CSV heads that field 相关事项."""
+    path = repo / "data" / "indicators.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    items: [T19]\n", "    items: [T19, T20]\n", 1), encoding="utf-8")
+    git(repo, "-c", "user.name=Office", "-c", "user.email=o@example.org", "commit", "-qam", "hand edit")
+    shown = cli("history", "gross-output", "-f", "table", *ZH, cwd=repo).stdout
+    assert "编辑了 相关事项" in shown and "事项数" not in shown, shown
+    header = cli("indicators", "-f", "csv", *AS_OF, *ZH, cwd=repo).stdout.lstrip("\ufeff").splitlines()[0]
+    assert "相关事项" in header.split(","), header
 
 
 def test_indicator_sources_are_the_ledger_s_words_only(cli: Cli) -> None:

@@ -348,7 +348,9 @@ def figure_words(value: str) -> str:
 
 def field_words(fields: str) -> str:
     """A hand edit's fields (`deadline, text`, as JSON gives them) in the words CSV heads them with."""
-    return _(", ").join(_(CSV_HEADERS[key]) if key in CSV_HEADERS else key for key in fields.split(", "))
+    # an edit is of a task or an indicator: `items` is an indicator's related items there, never a count
+    headers = {**CSV_HEADERS, **INDICATOR_HEADERS}
+    return _(", ").join(_(headers[key]) if key in headers else key for key in fields.split(", "))
 
 
 def _labelled(label: Callable[[str], str], each: bool) -> Callable[[Any], Any]:
