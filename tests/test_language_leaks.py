@@ -80,6 +80,17 @@ def test_a_yaml_syntax_error_is_explained_in_the_language(cli: Cli, data_copy: P
     assert "YAML syntax error: expected ',' or ']' here" in english, english
 
 
+def test_a_field_outside_its_choices_lists_them_in_the_language(cli: Cli, data_copy: Path) -> None:
+    """Pydantic's choices came with its English joint: `应为以下之一：'unit' or 'group'，实际为 'body'`."""
+    units = data_copy / "units.yaml"
+    units.write_text(units.read_text(encoding="utf-8").replace("    kind: unit\n", "    kind: body\n", 1), "utf-8")
+    chinese = cli("validate", "--data", str(data_copy), *ZH)
+    assert chinese.exit_code == 1
+    assert "kind: 应为以下之一：'unit' 或 'group'，实际为 'body'" in chinese.stderr, chinese.stderr
+    english = cli("validate", "--data", str(data_copy), *EN)
+    assert "kind: should be one of 'unit' or 'group', got 'body'" in english.stderr, english.stderr
+
+
 def test_a_milestone_figure_in_history_reads_in_the_language(cli: Cli, repo: Path) -> None:
     """`history` in English showed a milestone's figure as `2024 figure: 是`; in Chinese the colon after
     录入数据 was a half-width one."""
