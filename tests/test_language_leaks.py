@@ -144,8 +144,20 @@ def test_help_names_its_placeholders_in_the_language(cli: Cli) -> None:
             assert not re.findall(r"<[a-z][a-z ]*>|OPTIONS|COMMAND", page), (name, re.findall(r"<[a-z][a-z ]*>", page))
         error = cli("show", "--lang", lang).stderr
         assert f"parktrack show {options} {{ID}}" in error, error
+    # what an argument takes: `name`, `text` and `value` were the code's own parameter names
+    for args, usage in (
+        (("note", "T01"), "parktrack note [选项] {ID} {文字}"),
+        (("units", "-h"), "parktrack units [选项] [单位]"),
+        (("record", "-h"), "parktrack record [选项] {ID} [数据]"),
+        (("config", "-h"), "parktrack config [选项] [设置项] [值]"),
+    ):
+        outcome = cli(*args, *ZH, env={"COLUMNS": "120"})
+        assert usage in outcome.stdout + outcome.stderr, (args, outcome.stdout, outcome.stderr)
+    assert "错误：缺少参数 文字。" in cli("note", "T01", *ZH).stderr
+    assert "--lead               单位" in cli("add", "-h", *ZH, env={"COLUMNS": "120"}).stdout
     english = cli("due", "-h", *EN, env={"COLUMNS": "120"}).stdout
     assert "Usage: parktrack due [OPTIONS]" in english and "<int range>" in english and "<path>" in english
+    assert "Usage: parktrack note [OPTIONS] {ID} {TEXT}" in cli("note", "-h", *EN, env={"COLUMNS": "120"}).stdout
 
 
 def test_lang_without_its_value_is_reported_in_the_language_otherwise_chosen(cli: Cli) -> None:

@@ -99,6 +99,17 @@ def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
 # Click's and Typer's words in a usage line and for the kind of value an option takes (`--as-of <str>`)
 _USAGE_OPTIONS = N_("[OPTIONS]")
 _USAGE_COMMAND = N_("COMMAND [ARGS]...")
+# what an argument takes, in the usage line and its help: parktrack note [选项] {ID} {文字}
+_ARGUMENT_WORDS = {
+    "UNIT": N_("UNIT"),
+    "NAME": N_("NAME"),
+    "TEXT": N_("TEXT"),
+    "FIGURE": N_("FIGURE"),
+    "KEY": N_("KEY"),
+    "VALUE": N_("VALUE"),
+    "FILE...": N_("FILE..."),
+    "DIR": N_("DIR"),
+}
 _TYPE_WORDS = {
     "<str>": N_("<str>"),
     "<int>": N_("<int>"),
@@ -134,8 +145,12 @@ def _translate_help(command: Any) -> Any:
         if getattr(holder, "param_type_name", None) == "argument":
             # its metavar (ID, ID...) already says what it takes: no <str> or <list[str]> beside it
             holder.display_type_rich = lambda ctx: None
+            if holder.metavar in _ARGUMENT_WORDS:  # ID stays ID, as the tables head it in every language
+                holder.metavar = _(_ARGUMENT_WORDS[holder.metavar])
         elif getattr(holder, "param_type_name", None) == "option" and holder.metavar is None:
             holder.display_type_rich = _typed_in_words(holder.display_type_rich)
+        elif getattr(holder, "param_type_name", None) == "option" and holder.metavar in _ARGUMENT_WORDS:
+            holder.metavar = _(_ARGUMENT_WORDS[holder.metavar])  # add --lead UNIT
         if getattr(holder, "name", None) == "install_completion":
             holder.callback = _install_completion
     if getattr(command, "options_metavar", None) == "[OPTIONS]":  # the usage line: parktrack list [OPTIONS]
