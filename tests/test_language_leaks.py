@@ -4,6 +4,8 @@ the transcriber's English notes inside the ledger's indicator sources."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -208,3 +210,30 @@ def test_an_indicator_s_name_is_headed_alike_in_every_output(cli: Cli, tmp_path:
         header = cli("indicators", "-f", fmt, *AS_OF, *ZH).stdout.lstrip("\ufeff").splitlines()[0]
         names = header.split("," if fmt == "csv" else "\t")
         assert names[:2] == workbook[:2] == ["编号", "指标"], (names, workbook)
+
+
+def test_an_indicator_s_figures_read_in_the_language_in_csv_and_tsv(cli: Cli, repo: Path) -> None:
+    """A Chinese CSV of the indicators wrote each figure as JSON's keys and codes: `period: 2024Q2, value:
+    19.9, recorded: 2024-07-10, correction: false, withdrawn: false`; English keeps that form."""
+    for args in (
+        ("gross-output", "19.9", "--period", "2024Q2", "--date", "2024-07-10", "--note", "快报", "--source", "统计局"),
+        ("gross-output", "20.1", "--period", "2024Q2", "--date", "2024-07-12", "--correct"),
+        ("industrial-investment-margin", "12", "--reference", "9", "--period", "2024Q2", "--date", "2024-07-10"),
+        ("provincial-green-park", "是", "--period", "2024", "--date", "2024-07-10"),
+    ):
+        assert cli("record", *args, *EN, cwd=repo).exit_code == 0, args
+    csv_text = cli("indicators", "-f", "csv", "--as-of", "2024-07-31", *ZH, cwd=repo).stdout.lstrip("\ufeff")
+    rows = {row["编号"]: row for row in csv.DictReader(io.StringIO(csv_text))}
+    gross = rows["gross-output"]
+    assert gross["数据"] == "2024Q2 19.9 2024-07-10，备注：快报，数据来源：统计局；2024Q2 20.1 2024-07-12 更正数据"
+    assert gross["最新数据"] == "2024Q2 20.1 2024-07-12 更正数据"
+    assert rows["industrial-investment-margin"]["最新数据"] == "2024Q2 12（参照值 9） 2024-07-10"
+    assert rows["provincial-green-park"]["最新数据"] == "2024 是 2024-07-10"
+    piped = cli("indicators", "gross-output", "-f", "tsv", "--as-of", "2024-07-31", *ZH_HANT, cwd=repo).stdout
+    assert "最新數據\t2024Q2 20.1 2024-07-12 更正數據" in piped.splitlines(), piped
+    english = cli("indicators", "-f", "csv", "--as-of", "2024-07-31", *EN, cwd=repo).stdout
+    latest = {row["id"]: row["latest"] for row in csv.DictReader(io.StringIO(english))}
+    assert (
+        latest["provincial-green-park"]
+        == "period: 2024, value: true, recorded: 2024-07-10, correction: false, withdrawn: false"
+    )

@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from parktrack.i18n import N_, _, display
+from parktrack.i18n import N_, _, display, pgettext
 
 if TYPE_CHECKING:
     from parktrack.history import AuditRow
@@ -313,9 +313,39 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
         label = vocab.change_label
     elif key in ("comparison", "period"):  # an indicator's; a history row's period (2024Q2) reads as it is
         label = vocab.comparison_label if key == "comparison" else vocab.period_label
+    elif key in ("actuals", "latest"):  # an indicator's figures: as its series reads, not as JSON's keys
+        return _figures_in_words
     if label is not None:
         return _labelled(cache(label), each=key == "roles")
     return _shown if key in _LEDGER_TEXT else None
+
+
+def _figures_in_words(value: Any) -> Any:
+    """An indicator's recorded figures (JSON's `{period, value, recorded, ...}`) as a Chinese CSV reads
+    them, one figure as its series shows it: `2024Q2 12（参照值 9） 2024-06-20 更正数据`; `；` between."""
+    if isinstance(value, list):
+        return "；".join(_figure_in_words(figure) for figure in value)
+    return _figure_in_words(value) if isinstance(value, dict) else value
+
+
+def _figure_in_words(figure: dict[str, Any]) -> str:
+    from parktrack import vocab
+
+    shown = figure.get("value")
+    if isinstance(shown, bool):
+        shown = _("yes") if shown else _("no")
+    elif isinstance(shown, int | float):
+        shown = number_text(shown)
+        if isinstance(figure.get("reference"), int | float):
+            shown += _(" (reference {figure})").format(figure=number_text(figure["reference"]))
+    change = "withdrawal" if figure.get("withdrawn") else "correction" if figure.get("correction") else None
+    parts = (figure.get("period"), shown, figure.get("recorded"), change and vocab.change_label(change))
+    words = " ".join(str(part) for part in parts if part not in (None, ""))
+    labels = {"note": pgettext("form", "Note"), "source": pgettext("figure", "Source")}
+    for key, label in labels.items():
+        if figure.get(key):
+            words += _(", {label}: {text}").format(label=label, text=display(figure[key]))
+    return words
 
 
 def _status_or_text(value: str) -> str:
