@@ -33,8 +33,8 @@ def marked(data_copy: Path) -> Path:
     _replace(data_copy / "indicators.yaml", "    source: 一、攻堅目標", '    source: "\\0一、攻堅目標')
     _replace(
         data_copy / "indicators.yaml",
-        "(措施15 strives for it; see rank-gain-striven)",
-        '(措施15 strives for it; see rank-gain-striven)"',
+        "(措施15力爭達到;見 rank-gain-striven)",
+        '(措施15力爭達到;見 rank-gain-striven)"',
     )
     return data_copy
 

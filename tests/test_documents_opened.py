@@ -175,7 +175,7 @@ def test_docx_headings_are_word_headings_a_navigation_pane_lists(printed: dict[s
     level_one = [text for style, text in headings if style == "Heading 1"]
     assert headings[0] == ("Title", "园区发展情况调度会议材料")
     assert level_one[:2] == ["总体情况", "期间变化"] and any(t.startswith("逾期事项") for t in level_one)
-    assert ("Heading 2", "云南武定产业园区管委会 (5)") in headings  # a lead unit under the overdue section
+    assert ("Heading 2", "云南武定产业园区管委会（5）") in headings  # a lead unit under the overdue section
     # every table repeats its header row on each printed page
     for table in document.tables:
         assert (

@@ -24,7 +24,7 @@ PLAN = read_plan()
 
 def _quotes(source: str) -> list[str]:
     """The document's words quoted in a source field: after each 'where:' label, split at …"""
-    source = re.sub(r"\s*\([^)]*[A-Za-z][^)]*\)", "", source)  # an English remark in brackets
+    source = re.sub(r"\s*\([^)]*[A-Za-z][^)]*\)", "", source)  # a remark in brackets naming another indicator
     quotes = []
     for part in source.split(";"):
         _, _, quoted = part.partition(":")
@@ -50,7 +50,7 @@ _STRIVE = re.compile(r"力爭|爭取")
 
 
 def _readings(source: str) -> list[str]:
-    """Each place the source quotes, whole (an elision … kept inside), without English remarks."""
+    """Each place the source quotes, whole (an elision … kept inside), without the remarks in brackets."""
     source = re.sub(r"\s*\([^)]*[A-Za-z][^)]*\)", "", source)
     return [part.partition(":")[2] for part in source.split(";")]
 

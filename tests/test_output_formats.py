@@ -187,7 +187,7 @@ def test_show_piped_is_label_tab_value_lines(cli: Cli) -> None:
 
 def test_one_indicator_piped_is_label_tab_value_lines(cli: Cli) -> None:
     found, _piped = piped_fields(cli, "indicators", "gross-output", "--as-of", DAY, "--lang", "zh-Hans")
-    assert found["名称"] == "规上工业总产值"
+    assert found["指标"] == "规上工业总产值"
 
 
 def test_tabs_and_line_breaks_in_the_ledger_text_stay_inside_one_line(cli: Cli, repo: Path) -> None:

@@ -138,7 +138,7 @@ def test_history_words_a_margins_reference_figure_in_chinese(cli: Cli, repo: Pat
     ok(cli, repo, *args, "--date", "2024-04-25")
     ok(cli, repo, *args[:2], "13", *args[3:], "--correct", "--date", "2024-05-25")
     table = ok(cli, repo, "history", "industrial-investment-margin", "-f", "table", columns=200)
-    assert "2024Q1 录入数据: 12（参照值 9）" in table and "2024Q1 更正数据: 12（参照值 9） → 13（参照值 9）" in table
+    assert "2024Q1 录入数据：12（参照值 9）" in table and "2024Q1 更正数据：12（参照值 9） → 13（参照值 9）" in table
     rows = ok(cli, repo, "history", "industrial-investment-margin", "-f", "csv").lstrip("\ufeff").splitlines()
     assert ",,12（参照值 9）,2024-04-25," in rows[1] and ",12（参照值 9）,13（参照值 9）,2024-05-25," in rows[2]
     assert "reference" not in table + "".join(rows)
@@ -595,7 +595,7 @@ def test_the_report_and_workbooks_are_not_signed_by_the_libraries_that_wrote_the
     ok(cli, repo, "export", "-o", str(tmp_path / "台账.xlsx"), "--as-of", "2024-06-30")
     ok(cli, repo, "sheets", "-o", str(tmp_path / "填报"), "--unit", "县财政局", "--as-of", "2024-06-30")
     properties = docx.Document(str(tmp_path / "调度会议.docx")).core_properties
-    assert properties.title == "园区发展情况调度会议材料: 武定县2024年园区经济攻坚年行动方案"
+    assert properties.title == "园区发展情况调度会议材料：武定县2024年园区经济攻坚年行动方案"
     assert (properties.author, properties.comments) == ("", "")
     for stamp in (properties.created, properties.modified):
         assert stamp is not None and stamp.replace(tzinfo=stamp.tzinfo or UTC) >= started, stamp

@@ -133,6 +133,7 @@ def test_no_git_identity_is_said_in_the_interface_language(
     assert subprocess.run(["git", "-C", str(ledger), "status", "--porcelain"], capture_output=True).stdout == b""
     if lang != "en":
         assert "set one with" not in message
+        assert "Your Name" not in message  # the command's placeholder is in the language too
 
 
 NO_LOCALE: dict[str, str | None] = {"PARKTRACK_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}

@@ -15,7 +15,8 @@ from pathlib import Path
 from parktrack.errors import CommitRefusedError, GitError, os_reason
 from parktrack.i18n import N_, _
 
-_IDENTITY_COMMAND = 'git config --global user.name "Your Name" && git config --global user.email you@example.org'
+# the name in it is a placeholder the user replaces: in their language, as the rest of the message
+_IDENTITY_COMMAND = N_('git config --global user.name "Your Name" && git config --global user.email you@example.org')
 
 
 def git(cwd: Path, *args: str, stdin: str | None = None, plain: bool = False) -> subprocess.CompletedProcess[str]:
@@ -204,7 +205,7 @@ def commit(
     result = git(repo, *command, stdin=message)
     if result.returncode:
         if not _has_identity(repo):  # asked only once a commit failed: two git runs fewer a write
-            hint = _("set one with: {command}").format(command=_IDENTITY_COMMAND)
+            hint = _("set one with: {command}").format(command=_(_IDENTITY_COMMAND))
             raise CommitRefusedError(_("git has no identity; {hint}").format(hint=hint))
         error = _("git {command} failed: {reason}")
         raise CommitRefusedError(error.format(command="commit", reason=result.stderr.strip()))

@@ -433,7 +433,9 @@ def _message(err: Any) -> str:
     if kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == NO_CONTROLS:
         return control_problem(_("the text"), err["input"]) or _("is not in the expected form")
     if kind in _TYPE_MESSAGES:
-        message = _(_TYPE_MESSAGES[kind]).format(**{key: str(value) for key, value in err.get("ctx", {}).items()})
+        # Pydantic lists the choices in English words ('unit' or 'group'): the last joint in the language
+        words = {key: str(value).replace(" or ", _(" or ")) for key, value in err.get("ctx", {}).items()}
+        message = _(_TYPE_MESSAGES[kind]).format(**words)
     else:
         message = str(err["msg"]).removeprefix("Value error, ")
     if kind not in ("value_error",) and "input" in err:

@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from parktrack.i18n import N_, _, display
+from parktrack.i18n import N_, _, display, pgettext
 
 if TYPE_CHECKING:
     from parktrack.history import AuditRow
@@ -280,7 +280,8 @@ CSV_HEADERS = {
     "expected": N_("expected by now"), "verdict": N_("verdict"),
 }  # fmt: skip
 # an indicator's `items` are the ids of its items, where a unit's or leader's are how many it has
-INDICATOR_HEADERS: Headers = {"items": N_("related items")}
+# an indicator's name is headed as the table, the workbook and the report head it (指标), not 名称
+INDICATOR_HEADERS: Headers = {"items": N_("related items"), "name": N_("Indicator")}
 # The ledger's own text, shown simplified in zh-Hans like everywhere else.
 _LEDGER_TEXT = frozenset(
     {"text", "leaders", "lead_units", "support_units", "groups", "deadline_text", "condition", "measure", "name",
@@ -312,9 +313,39 @@ def _converter(key: str) -> Callable[[Any], Any] | None:
         label = vocab.change_label
     elif key in ("comparison", "period"):  # an indicator's; a history row's period (2024Q2) reads as it is
         label = vocab.comparison_label if key == "comparison" else vocab.period_label
+    elif key in ("actuals", "latest"):  # an indicator's figures: as its series reads, not as JSON's keys
+        return _figures_in_words
     if label is not None:
         return _labelled(cache(label), each=key == "roles")
     return _shown if key in _LEDGER_TEXT else None
+
+
+def _figures_in_words(value: Any) -> Any:
+    """An indicator's recorded figures (JSON's `{period, value, recorded, ...}`) as a Chinese CSV reads
+    them, one figure as its series shows it: `2024Q2 12（参照值 9） 2024-06-20 更正数据`; `；` between."""
+    if isinstance(value, list):
+        return "；".join(_figure_in_words(figure) for figure in value)
+    return _figure_in_words(value) if isinstance(value, dict) else value
+
+
+def _figure_in_words(figure: dict[str, Any]) -> str:
+    from parktrack import vocab
+
+    shown = figure.get("value")
+    if isinstance(shown, bool):
+        shown = _("yes") if shown else _("no")
+    elif isinstance(shown, int | float):
+        shown = number_text(shown)
+        if isinstance(figure.get("reference"), int | float):
+            shown += _(" (reference {figure})").format(figure=number_text(figure["reference"]))
+    change = "withdrawal" if figure.get("withdrawn") else "correction" if figure.get("correction") else None
+    parts = (figure.get("period"), shown, figure.get("recorded"), change and vocab.change_label(change))
+    words = " ".join(str(part) for part in parts if part not in (None, ""))
+    labels = {"note": pgettext("form", "Note"), "source": pgettext("figure", "Source")}
+    for key, label in labels.items():
+        if figure.get(key):
+            words += _(", {label}: {text}").format(label=label, text=display(figure[key]))
+    return words
 
 
 def _status_or_text(value: str) -> str:
@@ -332,10 +363,13 @@ def _status_or_text(value: str) -> str:
 
 # history's language-free text of a margin's figure (history._value): 12 (reference 9)
 _REFERENCED = re.compile(r"(\S+) \(reference (\S+)\)")
+_MILESTONE_WORDS = {"是": "yes", "否": "no"}
 
 
 def figure_words(value: str) -> str:
     """A figure as history's JSON writes it, in the interface's words: 12（参照值 9） in Chinese."""
+    if value in _MILESTONE_WORDS:  # a milestone's 是/否, as history's JSON writes it whatever the language
+        return _(_MILESTONE_WORDS[value])
     referenced = _REFERENCED.fullmatch(value)
     if referenced is None:
         return value
@@ -344,7 +378,9 @@ def figure_words(value: str) -> str:
 
 def field_words(fields: str) -> str:
     """A hand edit's fields (`deadline, text`, as JSON gives them) in the words CSV heads them with."""
-    return _(", ").join(_(CSV_HEADERS[key]) if key in CSV_HEADERS else key for key in fields.split(", "))
+    # an edit is of a task or an indicator: `items` is an indicator's related items there, never a count
+    headers = {**CSV_HEADERS, **INDICATOR_HEADERS}
+    return _(", ").join(_(headers[key]) if key in headers else key for key in fields.split(", "))
 
 
 def _labelled(label: Callable[[str], str], each: bool) -> Callable[[Any], Any]:

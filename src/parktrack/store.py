@@ -27,7 +27,7 @@ from parktrack.datadir import find_data_dir as find_data_dir
 from parktrack.errors import Problem, UsageError, WriteError, brief, os_reason
 from parktrack.files import atomic_write as atomic_write  # re-exported: every ledger writer uses it
 from parktrack.files import read_bounded
-from parktrack.i18n import _
+from parktrack.i18n import N_, _
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -365,7 +365,7 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reason = _("YAML syntax error: {reason}").format(reason=exc.problem or exc.context)
+        reason = _("YAML syntax error: {reason}").format(reason=yaml_problem(exc.problem or exc.context or ""))
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         doc.problems += _full_width_slips(doc, line) or [Problem(doc.path, line, column, "", reason)]
         return
@@ -382,6 +382,46 @@ def _parse(doc: YamlDoc, marks: bool = False, cut: str | None = None) -> None:
     for key in loader.duplicate_keys:
         message = _("duplicate key '{key}'").format(key=brief(key.value))
         doc.problems.append(doc.problem_at_mark(key.start_mark, message))
+
+
+# PyYAML's own words for the syntax errors a hand edit makes, in the interface language (its other
+# words, rarer, are shown as it writes them). Its quoted token ('-', ']', '<block end>') stays as is.
+_YAML_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"mapping values are not allowed (?:here|in this context)"),
+        N_("a colon and a space here start a key; put quotes around a text holding ': '"),
+    ),
+    (
+        re.compile(r"expected <block end>, but found .+"),
+        N_("the indentation here does not match the lines above; line up the keys of one mapping"),
+    ),
+    (re.compile(r"did not find expected (?P<what>.+)"), N_("expected {what} here")),
+    (re.compile(r"could not find expected (?P<what>.+)"), N_("expected {what} here")),
+    (re.compile(r"expected (?P<what>.+), but found (?P<found>.+)"), N_("expected {what} here, found {found}")),
+    (
+        re.compile(r"found character (?P<what>.+) that cannot start any token"),
+        N_("the character {what} cannot start a value; put quotes around the text"),
+    ),
+    (re.compile(r"found unexpected end of stream"), N_("the file ends inside a quoted text; close the quotes")),
+    (
+        re.compile(r"found unknown escape character (?P<what>.+)"),
+        N_("unknown escape {what} in a double-quoted text; write \\\\ for a backslash"),
+    ),
+    (
+        re.compile(r"found a tab character (?:that violates indentation|where an indentation space is expected)"),
+        N_("a tab where the indentation needs spaces; indent with spaces"),
+    ),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """PyYAML's description of a syntax error in the interface language, where we know its words."""
+    for pattern, message in _YAML_PROBLEMS:
+        found = pattern.fullmatch(problem)
+        if found:
+            words = {key: value.replace(" or ", _(" or ")) for key, value in found.groupdict().items()}
+            return _(message).format(**words)
+    return problem
 
 
 _YAML_LINE_START = re.compile(r"-( |$)|[A-Za-z_][\w-]*:( |$)")

@@ -427,7 +427,9 @@ def audit_table(ledger: Ledger, rows: Sequence[AuditRow], title: str, screen: Sc
             change = _("added: {text}").format(text=display(row.new or ""))
         elif row.period is not None:  # an indicator's figure, correction or withdrawal
             old, new = (figure_words(value) if value else "" for value in (row.old, row.new))
-            change = f"{row.period} {change_label(row.change)}: {old + ' → ' if old else ''}{new}"
+            change = _("{period} {change}: {figure}").format(
+                period=row.period, change=change_label(row.change), figure=f"{old + ' → ' if old else ''}{new}"
+            )
         else:
             change = _("progress note")
         effective = iso(row.effective) or ""

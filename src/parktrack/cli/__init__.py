@@ -76,6 +76,60 @@ def _take_flag(args: list[str], flag: str) -> tuple[bool, list[str]]:
     return True, [arg for position, arg in enumerate(args) if position >= end or arg != flag]
 
 
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
+    """Typer's --install-completion, saying what it did in the interface language (Typer's own callback
+    prints `bash completion installed in ...` and `Shell x is not supported.` in English)."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import _get_shell_name, install
+
+    shell = value if isinstance(value, str) else _get_shell_name()
+    if shell not in _SHELLS:
+        message = _("cannot install completion for the shell {shell}: give one of {shells}")
+        raise UsageError(message.format(shell=shell or "?", shells=", ".join(_SHELLS)))
+    shell, path = install(shell=shell)
+    print(_("{shell} completion installed in {path}").format(shell=shell, path=path))
+    print(_("Completion takes effect once you restart the terminal."))
+    raise SystemExit(0)
+
+
+# Click's and Typer's words in a usage line and for the kind of value an option takes (`--as-of <str>`)
+_USAGE_OPTIONS = N_("[OPTIONS]")
+_USAGE_COMMAND = N_("COMMAND [ARGS]...")
+# what an argument takes, in the usage line and its help: parktrack note [选项] {ID} {文字}
+_ARGUMENT_WORDS = {
+    "UNIT": N_("UNIT"),
+    "NAME": N_("NAME"),
+    "TEXT": N_("TEXT"),
+    "FIGURE": N_("FIGURE"),
+    "KEY": N_("KEY"),
+    "VALUE": N_("VALUE"),
+    "FILE...": N_("FILE..."),
+    "DIR": N_("DIR"),
+}
+_TYPE_WORDS = {
+    "<str>": N_("<str>"),
+    "<int>": N_("<int>"),
+    "<int range>": N_("<int range>"),
+    "<path>": N_("<path>"),
+    "<file>": N_("<file>"),
+    "<dir>": N_("<dir>"),
+}
+
+
+def _typed_in_words(display_type: Any) -> Any:
+    """An option's `<str>`, `<path>` ... in the interface language; its choices (`<table|tsv>`) as they are."""
+
+    def in_words(ctx: Any) -> Any:
+        shown = display_type(ctx)
+        return _(_TYPE_WORDS[shown]) if shown in _TYPE_WORDS else shown
+
+    return in_words
+
+
 def _translate_help(command: Any) -> Any:
     """Translate the help texts of a Click command tree in place (the msgids are the English texts).
 
@@ -91,6 +145,18 @@ def _translate_help(command: Any) -> Any:
         if getattr(holder, "param_type_name", None) == "argument":
             # its metavar (ID, ID...) already says what it takes: no <str> or <list[str]> beside it
             holder.display_type_rich = lambda ctx: None
+            if holder.metavar in _ARGUMENT_WORDS:  # ID stays ID, as the tables head it in every language
+                holder.metavar = _(_ARGUMENT_WORDS[holder.metavar])
+        elif getattr(holder, "param_type_name", None) == "option" and holder.metavar is None:
+            holder.display_type_rich = _typed_in_words(holder.display_type_rich)
+        elif getattr(holder, "param_type_name", None) == "option" and holder.metavar in _ARGUMENT_WORDS:
+            holder.metavar = _(_ARGUMENT_WORDS[holder.metavar])  # add --lead UNIT
+        if getattr(holder, "name", None) == "install_completion":
+            holder.callback = _install_completion
+    if getattr(command, "options_metavar", None) == "[OPTIONS]":  # the usage line: parktrack list [OPTIONS]
+        command.options_metavar = _(_USAGE_OPTIONS)
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        command.subcommand_metavar = _(_USAGE_COMMAND)
     for sub in getattr(command, "commands", {}).values():
         _translate_help(sub)
     return command
@@ -287,6 +353,16 @@ def _fail(error: ParktrackError) -> NoReturn:
     raise SystemExit(error.exit_code)
 
 
+def _lang_option(args: list[str]) -> tuple[str | None, list[str]]:
+    """--lang's value and the other arguments. A --lang without its value is reported in the language the
+    rest of the chain (PARKTRACK_LANG, config, locale, zh-Hans) chooses, not in the code's English."""
+    try:
+        return _take_lang(args)
+    except UsageError:
+        set_language(_language(None, args))
+        return _take_lang(args)  # raises again, its message now in that language
+
+
 def _language(option: str | None, args: list[str]) -> Language:
     """The language for this run; `parktrack config ...` still runs when the config file is broken,
     so that it can mend it. A setting that names no language is reported in the locale's language
@@ -337,7 +413,7 @@ def _main(args: list[str]) -> None:
 
     try:
         console.cache_clear()  # one console per run, measured afresh (tests run many in one process)
-        lang, args = _take_lang(args)
+        lang, args = _lang_option(args)
         no_cache, args = _take_flag(args, "--no-cache")
         read_cache.set_bypass(no_cache)
         language = _language(lang, args)

@@ -13,10 +13,10 @@ from parktrack.i18n import _
 
 @app.command("config")
 def config_command(
-    key: Annotated[str | None, typer.Argument(metavar="[KEY]", help="The setting: lang.", show_default=False)] = None,
+    key: Annotated[str | None, typer.Argument(metavar="KEY", help="The setting: lang.", show_default=False)] = None,
     value: Annotated[
         str | None,
-        typer.Argument(metavar="[VALUE]", help="The new value: zh-Hans, zh-Hant or en.", show_default=False),
+        typer.Argument(metavar="VALUE", help="The new value: zh-Hans, zh-Hant or en.", show_default=False),
     ] = None,
 ) -> None:
     """Show or change your own settings (the interface language), kept in a small file of yours."""

@@ -280,7 +280,8 @@ def due(
 @app.command()
 def units(
     name: Annotated[
-        str | None, typer.Argument(help="One unit: list its items, the ones it leads first.", show_default=False)
+        str | None,
+        typer.Argument(metavar="UNIT", help="One unit: list its items, the ones it leads first.", show_default=False),
     ] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
@@ -322,7 +323,8 @@ def units(
 @app.command()
 def leaders(
     name: Annotated[
-        str | None, typer.Argument(help="One lead official: list the items they lead.", show_default=False)
+        str | None,
+        typer.Argument(metavar="NAME", help="One lead official: list the items they lead.", show_default=False),
     ] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
@@ -356,7 +358,7 @@ def leaders(
 @app.command()
 def history(
     task_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Only this item or indicator.", show_default=False)
+        str | None, typer.Argument(metavar="ID", help="Only this item or indicator.", show_default=False)
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Only changes that took effect on or after this day.", show_default=False)
@@ -419,7 +421,7 @@ def indicators(
     indicator_id: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ID]",
+            metavar="ID",
             help="One indicator, by id or Chinese name (or a unique part of it): its whole series, charted.",
             show_default=False,
         ),

@@ -46,7 +46,10 @@ def update(
 def note(
     task_id: Annotated[str, typer.Argument(metavar="ID", help="The task id.")],
     text: Annotated[
-        str, typer.Argument(help='The progress note (進展情況); one starting with - goes after --: note T01 -- "- x".')
+        str,
+        typer.Argument(
+            metavar="TEXT", help='The progress note (進展情況); one starting with - goes after --: note T01 -- "- x".'
+        ),
     ],
     when: DateOpt = "today",
     data: DataOpt = None,
@@ -89,7 +92,11 @@ def record(
     period: Annotated[str, typer.Option("--period", "-p", help="2024Q1-2024Q4, 2024H1/H2, 2024-06, or 2024.")],
     value: Annotated[
         str | None,
-        typer.Argument(help="The figure: 12.5, -3.5, 12.5% for a percentage, 是/yes or 否/no.", show_default=False),
+        typer.Argument(
+            metavar="FIGURE",
+            help="The figure: 12.5, -3.5, 12.5% for a percentage, 是/yes or 否/no.",
+            show_default=False,
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option(help="A note kept with the figure.", show_default=False)] = None,
     source: Annotated[

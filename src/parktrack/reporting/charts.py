@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from parktrack.deadlines import year_share
 from parktrack.i18n import _, current_language, display, pgettext
 from parktrack.reporting.content import IndicatorSeries, Report
-from parktrack.reporting.layout import Image
+from parktrack.reporting.layout import Image, long_day
 
 ChartFormat = Literal["svg", "png"]
 CJK_FONTS = (
@@ -153,6 +153,6 @@ def _overdue(report: Report) -> Figure:
     axes.grid(axis="y", visible=False)
     axes.grid(axis="x", color="#e5e5e5", linewidth=0.6)
     axes.barh([display(name) for name, _count in ranked], [count for _name, count in ranked], color=_RED)
-    axes.set_xlabel(_("Overdue items on {day}").format(day=report.as_of.isoformat()))
+    axes.set_xlabel(_("Overdue items on {day}").format(day=long_day(report.as_of)))
     axes.xaxis.get_major_locator().set_params(integer=True)
     return figure

@@ -45,7 +45,7 @@ def write(doc: Document, path: Path) -> None:
             _page(word.add_section(WD_SECTION.NEW_PAGE), landscape)
         _section(word, section, landscape)
     properties = word.core_properties
-    properties.title = f"{doc.title}: {doc.subtitle}"
+    properties.title = doc.full_title
     properties.language = doc.language
     # python-docx's template says python-docx wrote it on 2013-12-23: WPS's 属性 and Explorer show that
     properties.author = properties.comments = ""
@@ -163,6 +163,11 @@ def _repeat_header(row: Any) -> None:
 
 
 def _picture(word: Any, image: Image, width: Any) -> None:
-    word.add_picture(io.BytesIO(image.data), width=width)
+    picture = word.add_picture(io.BytesIO(image.data), width=width)
+    # python-docx names each picture "Picture N", which Word's selection pane and a screen reader show:
+    # the chart's own title instead, in the report's language, as the HTML report's <svg> has it
+    shape = picture._inline.docPr
+    shape.set("name", image.title)
+    shape.set("descr", image.title)
     caption = word.add_paragraph(image.title)
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER

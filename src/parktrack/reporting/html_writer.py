@@ -63,7 +63,7 @@ def render(doc: Document) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(doc.title)}: {escape(doc.subtitle)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(doc.full_title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f'<header><h1>{escape(doc.title)}</h1><p class="subtitle">{escape(doc.subtitle)}</p><ul>{lines}</ul></header>\n'
         f"{sections}\n</body>\n</html>\n"
     )

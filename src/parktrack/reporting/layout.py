@@ -73,6 +73,11 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     language: str = "en"
 
+    @property
+    def full_title(self) -> str:
+        """The title and the plan, as a window or a file's properties name the document."""
+        return _("{title}: {subtitle}").format(title=self.title, subtitle=self.subtitle)
+
 
 # --- words shared by the sections ----------------------------------------------------
 
@@ -85,6 +90,11 @@ def long_day(day: date) -> str:
     if current_language() == "en":
         return f"{day.day} {day:%B} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def counted(title: str, count: int) -> str:
+    """A heading with its count, in the language's brackets: 新逾期事项（8）, Items that fell overdue (8)."""
+    return _("{title} ({count})").format(title=title, count=count)
 
 
 def status_label(status: str) -> str:
@@ -245,13 +255,13 @@ _CHANGE_TITLES: dict[ChangeKind, str] = {
 def _changes_section(report: Report) -> Section:
     intro = Paragraph(
         _("Changes that took effect from {since} to {as_of}, by the date each took effect: {count}.").format(
-            since=day_text(report.since), as_of=day_text(report.as_of), count=len(report.changes)
+            since=long_day(report.since), as_of=long_day(report.as_of), count=len(report.changes)
         )
     )
     blocks: list[Block] = [intro]
     for kind, title in _CHANGE_TITLES.items():
         changes = report.changes_of(kind)
-        blocks.append(Subheading(f"{_(title)} ({len(changes)})"))
+        blocks.append(Subheading(counted(_(title), len(changes))))
         if changes:
             blocks.append(_change_table(kind, changes))
     return Section("changes", _("What changed"), blocks)
@@ -298,10 +308,10 @@ def _overdue_section(report: Report) -> Section:
     total = report.headline.overdue  # an item led by two units shows under both
     blocks: list[Block] = []
     if not report.overdue:
-        blocks.append(Paragraph(_("Nothing is overdue on {day}.").format(day=day_text(report.as_of))))
+        blocks.append(Paragraph(_("Nothing is overdue on {day}.").format(day=long_day(report.as_of))))
     headers = [_("ID"), _("Item"), _("Status"), _("Latest note"), _("Noted on"), _("Days overdue"), _("Lead official")]
     for group in report.overdue:
-        blocks.append(Subheading(f"{display(group.unit)} ({len(group.rows)})"))
+        blocks.append(Subheading(counted(display(group.unit), len(group.rows))))
         rows = [
             [
                 row.task.id,
