@@ -270,7 +270,7 @@ def test_html_report_in_a_real_browser(cli: Cli, history_ledger: Path, tmp_path:
     assert re.search(
         r"T03 县委对产业园区.*未启动\s+已与县委办对接\s+2024-06-10\s+76\s+李文武", text
     )  # a unit's overdue item
-    assert "2024年：应完成与已完成事项" in text and f"{AS_OF}逾期事项数" in text  # the charts' words are text
+    assert "2024年：应完成与已完成事项" in text and "2024年7月15日逾期事项数" in text  # the charts' words are text
     first_lines = [page.strip().splitlines()[0] for page in text.split("\f") if page.strip()]
     for title in ("期间变化", "逾期事项（按牵头单位，共10项）", "责任落实情况", "主要指标", "图表"):
         assert title in first_lines, f"section {title} does not start a page: {first_lines}"
