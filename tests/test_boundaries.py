@@ -1,0 +1,180 @@
+"""Boundaries no other test pinned (found by mutating the domain code by hand): the day an entry is dated,
+the first day of a period, a figure exactly on 序時進度, a withdrawal, the order of overlapping periods.
+
+Every expected value is worked out by hand in the comment beside it, never by calling the code under test.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from parktrack.deadlines import assess as assess_item
+from parktrack.deadlines import parse_day, period_bounds, read_deadline, status_on
+from parktrack.errors import UsageError
+from parktrack.indicators import assess, early_figure, parse_value, plan_share
+from parktrack.models import Actual, Indicator
+from test_deadlines import Entry, Item
+
+
+def indicator(*figures: dict[str, Any], **fields: Any) -> Indicator:
+    base: dict[str, Any] = {"id": "x", "name": "x", "unit": "個", "kind": "count", "target": 4, "source": "s"}
+    return Indicator.model_validate({**base, **fields, "actuals": [Actual.model_validate(f) for f in figures]})
+
+
+# --- deadlines -------------------------------------------------------------------
+
+
+def test_a_quarter_written_in_arabic_digits_is_that_quarter() -> None:
+    # 第2季度 ends on 30 June, 第4季度 on 31 December (not the first quarter's 31 March)
+    assert read_deadline("2024年第2季度") == (date(2024, 6, 30), True)
+    assert read_deadline("2024年4季度末") == (date(2024, 12, 31), True)
+
+
+def test_the_status_recorded_on_a_day_is_in_force_that_day() -> None:
+    history = [Entry(date(2024, 5, 1), "in_progress"), Entry(date(2024, 6, 10), "blocked")]
+    assert status_on(history, date(2024, 6, 9)) == "in_progress"
+    assert status_on(history, date(2024, 6, 10)) == "blocked"
+    assert status_on(history, date(2024, 5, 1)) == "in_progress"
+    item = Item(date(2024, 6, 30), history)
+    assert assess_item(item, date(2024, 6, 10)).status == "blocked"
+
+
+def test_a_slashed_day_is_read_year_month_day() -> None:
+    # 2024/6/3 is 3 June (yearfirst, month before day), never 6 March
+    assert parse_day("2024/6/3") == date(2024, 6, 3)
+    assert parse_day("2024.1.12") == date(2024, 1, 12)
+
+
+@pytest.mark.parametrize(
+    ("period", "first", "last"),
+    [
+        ("2024H1", date(2024, 1, 1), date(2024, 6, 30)),
+        ("2024H2", date(2024, 7, 1), date(2024, 12, 31)),
+        ("2024Q3", date(2024, 7, 1), date(2024, 9, 30)),
+        ("2024-07", date(2024, 7, 1), date(2024, 7, 31)),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2024", date(2024, 1, 1), date(2024, 12, 31)),
+    ],
+)
+def test_period_bounds(period: str, first: date, last: date) -> None:
+    assert period_bounds(period) == (first, last)
+
+
+# --- indicators ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "first"), [("2024Q3", "2024-07-01"), ("2024H2", "2024-07-01"), ("2024-08", "2024-08-01")]
+)
+def test_a_figure_may_be_dated_the_first_day_of_its_period_not_the_day_before(period: str, first: str) -> None:
+    start = date.fromisoformat(first)
+    assert early_figure(period, start) is None
+    message = early_figure(period, date.fromordinal(start.toordinal() - 1))
+    assert message is not None and f"before the period began on {first}" in message
+
+
+def test_a_withdrawn_figure_is_no_figure() -> None:
+    recorded = {"period": "2024Q2", "value": 3, "recorded": "2024-07-05"}
+    withdrawn = {"period": "2024Q2", "recorded": "2024-07-08", "withdrawn": True}
+    firms = indicator(recorded, withdrawn)
+    assert assess(firms, date(2024, 7, 6), 2024).value == 3  # before the withdrawal
+    after = assess(firms, date(2024, 7, 8), 2024)
+    assert after.latest is None and after.value is None and after.verdict == "no figure yet"
+
+
+def test_the_year_figure_is_later_than_a_quarter_of_the_same_year() -> None:
+    # 2024 ends on 31 December, after 2024Q3 (30 September): the year's figure is the latest, although its
+    # period began first
+    firms = indicator(
+        {"period": "2024", "value": 5, "recorded": "2025-01-20"},
+        {"period": "2024Q3", "value": 2, "recorded": "2024-10-10"},
+    )
+    progress = assess(firms, date(2025, 1, 20), 2024)
+    assert progress.value == 5 and progress.verdict == "met"
+
+
+def test_a_margin_of_typed_decimals_is_exact() -> None:
+    # 10.2 - 5.2 is 5 in decimal arithmetic (4.999999999999999 in binary): a margin of 5 is met
+    margin = indicator(
+        {"period": "2024", "value": 10.2, "reference": 5.2, "recorded": "2025-01-20"},
+        unit="%",
+        kind="margin",
+        target=5,
+        reference="全縣增速",
+    )
+    progress = assess(margin, date(2025, 1, 20), 2024)
+    assert progress.value == 5 and progress.verdict == "met" and progress.light == "green"
+
+
+def test_at_most_is_met_exactly_on_the_target_and_attainment_is_target_over_value() -> None:
+    energy = indicator(
+        {"period": "2024", "value": 0.8, "reference": 0.8, "recorded": "2025-02-01"},
+        unit="噸標準煤/萬元",
+        kind="margin",
+        comparison="at_most",
+        target=0,
+        reference="全省平均",
+    )
+    assert assess(energy, date(2025, 2, 1), 2024).light == "green"  # 0.8 - 0.8 = 0 <= 0
+    land = indicator(
+        {"period": "2024", "value": 4, "recorded": "2025-02-01"},
+        unit="畝",
+        kind="level",
+        comparison="at_most",
+        target=2,
+    )
+    progress = assess(land, date(2025, 2, 1), 2024)
+    assert progress.light == "red" and progress.attainment == pytest.approx(0.5)  # 2 / 4, twice the ceiling
+
+
+def test_a_figure_for_the_last_quarter_on_the_years_last_day_is_final() -> None:
+    # 2024Q4 ends on 31 December: short of the target then, the year is missed, as an item on its deadline day
+    growth = indicator({"period": "2024Q4", "value": 9, "recorded": "2024-12-31"}, unit="%", kind="growth", target=10)
+    progress = assess(growth, date(2024, 12, 31), 2024)
+    assert progress.light == "red" and progress.verdict == "missed"
+
+
+@pytest.mark.parametrize(
+    ("value", "light", "verdict"),
+    [
+        # target 366 over the 366 days of 2024; 2024Q2 ends on day 182, so 序時進度 expects exactly 182
+        (182, "green", "on pace"),
+        (181, "yellow", "behind pace"),
+        (91, "yellow", "behind pace"),  # exactly half of 182
+        (90, "red", "too far behind"),
+    ],
+)
+def test_pace_boundaries(value: int, light: str, verdict: str) -> None:
+    land = indicator({"period": "2024Q2", "value": value, "recorded": "2024-07-05"}, target=366, cumulative=True)
+    progress = assess(land, date(2024, 7, 5), 2024)
+    assert (progress.light, progress.verdict) == (light, verdict)
+    assert progress.expected == 182
+    assert progress.pace == pytest.approx(187 / 366)  # 5 July is day 187 of 2024
+
+
+def test_plan_share_before_during_and_after_the_plan_year() -> None:
+    assert plan_share(date(2023, 12, 31), 2024) == 0.0
+    assert plan_share(date(2024, 1, 1), 2024) == pytest.approx(1 / 366)
+    assert plan_share(date(2024, 12, 31), 2024) == 1.0
+    assert plan_share(date(2025, 1, 31), 2024) == 1.0
+
+
+def test_a_quarter_met_on_its_first_day_counts() -> None:
+    starts = indicator(
+        {"period": "2024Q1", "value": 1, "recorded": "2024-04-05"},
+        {"period": "2024Q2", "value": 1, "recorded": "2024-07-01"},
+        {"period": "2024Q3", "value": 1, "recorded": "2024-07-01"},
+        kind="periodic_count",
+        period="quarter",
+        target=1,
+    )
+    assert assess(starts, date(2024, 7, 1), 2024).verdict == "met 2024Q1, 2024Q2, 2024Q3"
+
+
+def test_a_per_quarter_count_is_not_negative() -> None:
+    starts = indicator(kind="periodic_count", period="quarter", target=1)
+    with pytest.raises(UsageError, match="negative"):
+        parse_value(starts, "-1")
