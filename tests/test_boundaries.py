@@ -6,11 +6,14 @@ Every expected value is worked out by hand in the comment beside it, never by ca
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import Cli
 from parktrack.deadlines import assess as assess_item
 from parktrack.deadlines import parse_day, period_bounds, read_deadline, status_on
 from parktrack.errors import UsageError
@@ -178,3 +181,106 @@ def test_a_per_quarter_count_is_not_negative() -> None:
     starts = indicator(kind="periodic_count", period="quarter", target=1)
     with pytest.raises(UsageError, match="negative"):
         parse_value(starts, "-1")
+
+
+# --- query: filters, windows, tallies and sorts, end to end on the bundled plan -----------------------
+# The bundled ledger's dated items, in ledger order (tasks.yaml): T01 4-30, T02 6-30, T03 4-30, T05 6-30,
+# T06 6-30, T09 3-31, T11 4-30, T14 4-30, T16 4-30, T17 4-30, T24 6-30, T41 3-31; every other item is due
+# 2024-12-31 or waits on a condition. Nothing is started.
+
+
+def _rows(cli: Cli, *args: str, cwd: Path | None = None) -> list[dict[str, Any]]:
+    result = cli("--lang", "en", *args, "--format", "json", cwd=cwd)
+    assert result.exit_code == 0, result.stderr
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows
+
+
+def test_due_lists_the_window_soonest_first_and_includes_its_last_day(cli: Cli) -> None:
+    # from 1 March 2024, 200 days reach 17 September: the 3-31, 4-30 and 6-30 items, soonest first and in
+    # ledger order within a day; 12-31 is outside
+    rows = _rows(cli, "due", "--within", "200", "--as-of", "2024-03-01")
+    assert [row["id"] for row in rows] == [
+        "T09", "T41",
+        "T01", "T03", "T11", "T14", "T16", "T17",
+        "T02", "T05", "T06", "T24",
+    ]  # fmt: skip
+    # from 1 June the 6-30 items are 29 days away: a 29-day window holds them, a 28-day one does not
+    assert [row["id"] for row in _rows(cli, "due", "--within", "29", "--as-of", "2024-06-01")] == [
+        "T02", "T05", "T06", "T24",
+    ]  # fmt: skip
+    assert _rows(cli, "due", "--within", "28", "--as-of", "2024-06-01") == []
+
+
+def test_search_reads_the_measure_heading(cli: Cli) -> None:
+    # 推動園區黨建質量提升 is the heading of measure M01 (its `measure` field), not in any item's text
+    rows = _rows(cli, "list", "--search", "推動園區黨建質量提升", "--as-of", "2024-06-30")
+    assert [row["id"] for row in rows] == ["M01"]
+
+
+def test_a_units_tally_counts_items_standing_alike_and_its_nearest_open_deadline(cli: Cli) -> None:
+    # 縣委組織部 on 2024-06-30 leads T02, T04, T05, T35, M02 and supports M01. T02 and T05 are due that very
+    # day (0 days left: yellow, not yet overdue, and their deadline is still the nearest one ahead);
+    # the others are due 2024-12-31.
+    rows = {row["id"]: row for row in _rows(cli, "units", "--as-of", "2024-06-30")}
+    organisation = rows["organization-dept"]
+    assert {key: organisation[key] for key in ("leads", "supports", "items", "overdue", "due_soon")} == {
+        "leads": 5, "supports": 1, "items": 6, "overdue": 0, "due_soon": 2,
+    }  # fmt: skip
+    assert organisation["next_deadline"] == "2024-06-30"
+    # a day later T02 and T05 are overdue and the nearest deadline ahead is the year's end
+    later = {row["id"]: row for row in _rows(cli, "units", "--as-of", "2024-07-01")}["organization-dept"]
+    assert (later["overdue"], later["overdue_lead"], later["due_soon"], later["next_deadline"]) == (
+        2,
+        2,
+        0,
+        "2024-12-31",
+    )
+
+
+def test_the_status_filter_narrows_to_the_recorded_status(cli: Cli, repo: Path) -> None:
+    assert (
+        cli("--lang", "en", "update", "T02", "--status", "in_progress", "--date", "2024-06-01", cwd=repo).exit_code == 0
+    )
+    assert [row["id"] for row in _rows(cli, "list", "--status", "in_progress", "--as-of", "2024-06-30", cwd=repo)] == [
+        "T02"
+    ]
+    assert [row["id"] for row in _rows(cli, "list", "--status", "in_progress", "--as-of", "2024-05-31", cwd=repo)] == []
+    # T02 is led by 縣委組織部 and supported by the park committee: each now counts one item in progress
+    units = {row["id"]: row for row in _rows(cli, "units", "--as-of", "2024-06-30", cwd=repo)}
+    assert (units["organization-dept"]["in_progress"], units["park-committee"]["in_progress"]) == (1, 1)
+    assert units["finance"]["in_progress"] == 0
+
+
+def _is_ledger_order_within_ties(rows: list[dict[str, Any]], ledger: list[str], key: str) -> None:
+    """Rows with the same `key` value keep the order `ledger` gives them."""
+    for value in {row[key] for row in rows}:
+        tied = [row["id"] for row in rows if row[key] == value]
+        assert tied == [unit for unit in ledger if unit in tied]
+
+
+def test_unit_sorts(cli: Cli) -> None:
+    ledger = [row["id"] for row in _rows(cli, "units", "--as-of", "2024-06-30")]
+    by_overdue = _rows(cli, "units", "--as-of", "2024-06-30", "--sort", "overdue")
+    pairs = [(row["overdue"], row["due_soon"]) for row in by_overdue]
+    assert pairs == sorted(pairs, reverse=True) and len(set(pairs)) > 2
+    # 縣委組織部 has nothing overdue but two items due soon: before every unit with neither
+    ids = [row["id"] for row in by_overdue]
+    assert ids.index("organization-dept") < ids.index("park-party-committee")
+    by_items = _rows(cli, "units", "--as-of", "2024-06-30", "--sort", "items")
+    counts = [row["items"] for row in by_items]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 81  # the park committee names 81 items
+    _is_ledger_order_within_ties(by_items, ledger, "items")
+    by_name = [row["name"] for row in _rows(cli, "units", "--as-of", "2024-06-30", "--sort", "name")]
+    assert by_name == sorted(by_name) and by_name[0] == "云南武定產業園區管委會"
+    assert sorted(ids) == sorted(ledger)
+
+
+def test_a_unit_no_item_names_is_not_listed(cli: Cli, data_copy: Path) -> None:
+    units = data_copy / "units.yaml"
+    units.write_text(
+        units.read_text(encoding="utf-8") + "  - id: spare-unit\n    name: 縣備用局\n    aliases: []\n    kind: unit\n",
+        encoding="utf-8",
+    )
+    ids = [row["id"] for row in _rows(cli, "units", "--data", str(data_copy), "--as-of", "2024-06-30")]
+    assert "spare-unit" not in ids and "organization-dept" in ids and len(ids) == 31
