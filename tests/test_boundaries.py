@@ -7,13 +7,14 @@ Every expected value is worked out by hand in the comment beside it, never by ca
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from conftest import Cli
+from conftest import Cli, git
 from parktrack.deadlines import assess as assess_item
 from parktrack.deadlines import parse_day, period_bounds, read_deadline, status_on
 from parktrack.errors import UsageError
@@ -284,3 +285,88 @@ def test_a_unit_no_item_names_is_not_listed(cli: Cli, data_copy: Path) -> None:
     )
     ids = [row["id"] for row in _rows(cli, "units", "--data", str(data_copy), "--as-of", "2024-06-30")]
     assert "spare-unit" not in ids and "organization-dept" in ids and len(ids) == 31
+
+
+# --- updates: where an entry goes, which days are refused, which bytes change ---------------------------
+
+
+def _task_yaml(repo: Path, task_id: str) -> dict[str, Any]:
+    tasks = yaml.safe_load((repo / "data" / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    task: dict[str, Any] = next(task for task in tasks if task["id"] == task_id)
+    return task
+
+
+def _update(cli: Cli, repo: Path, *args: str) -> Any:
+    return cli("--lang", "en", "update", *args, cwd=repo)
+
+
+def test_a_second_change_on_the_same_day_comes_after_the_first(cli: Cli, repo: Path) -> None:
+    assert _update(cli, repo, "T01", "--status", "in_progress", "--date", "2024-04-01").exit_code == 0
+    assert _update(cli, repo, "T01", "--status", "done", "--date", "2024-04-01").exit_code == 0
+    task = _task_yaml(repo, "T01")
+    assert [entry["status"] for entry in task["history"]] == ["in_progress", "done"] and task["status"] == "done"
+    # so a note the same day goes last too, and leaves the status as it is
+    assert cli("--lang", "en", "note", "T01", "報告已報送", "--date", "2024-04-01", cwd=repo).exit_code == 0
+    task = _task_yaml(repo, "T01")
+    assert [entry.get("note") for entry in task["history"]] == [None, None, "報告已報送"] and task["status"] == "done"
+    assert [row["status"] for row in _rows(cli, "list", "--search", "T01", "--as-of", "2024-04-01", cwd=repo)] == [
+        "done"
+    ]
+
+
+def test_the_year_before_the_plan_is_accepted_and_earlier_years_are_refused(cli: Cli, repo: Path) -> None:
+    # preparatory work late in 2023 belongs to the 2024 plan; 2022 is a typo
+    assert _update(cli, repo, "T01", "--status", "in_progress", "--date", "2023-12-20").exit_code == 0
+    refused = _update(cli, repo, "T02", "--status", "in_progress", "--date", "2022-12-31")
+    assert refused.exit_code == 2 and "years before the plan's year 2024" in refused.stderr
+
+
+def test_a_status_dated_tomorrow_in_the_county_is_refused(cli: Cli, repo: Path) -> None:
+    county_today = datetime.now(timezone(timedelta(hours=8))).date()
+    tomorrow = (county_today + timedelta(days=1)).isoformat()
+    refused = _update(cli, repo, "T01", "--status", "in_progress", "--date", tomorrow)
+    assert refused.exit_code == 2 and "in the future" in refused.stderr
+    assert _update(cli, repo, "T01", "--status", "in_progress", "--date", county_today.isoformat()).exit_code == 0
+
+
+def test_an_item_named_twice_gets_one_entry(cli: Cli, repo: Path) -> None:
+    assert _update(cli, repo, "T01", "T01", "--status", "in_progress", "--date", "2024-04-01").exit_code == 0
+    assert len(_task_yaml(repo, "T01")["history"]) == 1
+
+
+def test_two_figures_recorded_on_the_same_day_are_both_taken(cli: Cli, repo: Path) -> None:
+    for period in ("2024Q1", "2024Q2"):
+        result = cli(
+            "--lang", "en", "record", "gross-output", "10", "--period", period, "--date", "2024-07-10", cwd=repo
+        )
+        assert result.exit_code == 0, result.stderr
+    # a day earlier than the last figure is still refused
+    earlier = cli(
+        "--lang", "en", "record", "gross-output", "10", "--period", "2024-03", "--date", "2024-07-09", cwd=repo
+    )
+    assert earlier.exit_code == 2 and "dated before the last one, 2024-07-10" in earlier.stderr
+
+
+@pytest.mark.parametrize(
+    ("status_line", "kept"),
+    [
+        ("    status: not_started\n", "    status: not_started\n"),  # no change of status: the line stays
+        ("    status: 'not_started'\n", "    status: 'not_started'\n"),  # as typed, quotes and all
+        ("", ""),  # no status written (not_started): none added for a note
+    ],
+    ids=["plain", "quoted", "absent"],
+)
+def test_a_note_changes_only_the_history_line(cli: Cli, repo: Path, status_line: str, kept: str) -> None:
+    path = repo / "data" / "tasks.yaml"
+    original = path.read_text(encoding="utf-8")
+    block = "    status: not_started\n    history: []\n  - id: T02\n"
+    assert original.count(block) == 1  # T01's last two lines
+    before = original.replace(block, f"{status_line}    history: []\n  - id: T02\n")
+    path.write_text(before, encoding="utf-8")
+    git(repo, "commit", "-q", "--allow-empty", "-am", "status as typed")
+    assert cli("--lang", "en", "note", "T01", "已部署", "--date", "2024-04-01", cwd=repo).exit_code == 0
+    expected = before.replace(
+        f"{status_line}    history: []\n  - id: T02\n",
+        f'{kept}    history:\n    - {{date: 2024-04-01, note: "已部署"}}\n  - id: T02\n',
+    )
+    assert path.read_text(encoding="utf-8") == expected
