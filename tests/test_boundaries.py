@@ -370,3 +370,26 @@ def test_a_note_changes_only_the_history_line(cli: Cli, repo: Path, status_line:
         f'{kept}    history:\n    - {{date: 2024-04-01, note: "已部署"}}\n  - id: T02\n',
     )
     assert path.read_text(encoding="utf-8") == expected
+
+
+def test_an_item_written_as_one_flow_mapping_gets_its_new_keys_before_the_closing_brace(cli: Cli, repo: Path) -> None:
+    path = repo / "data" / "tasks.yaml"
+    original = path.read_text(encoding="utf-8")
+    start = original.index("  - id: T01\n")
+    end = original.index("  - id: T02\n")
+    line = (
+        "  - {id: T01, kind: key_task, section: 1, text: 壓緊壓實產業園區黨工委主體責任, leaders: [鄧開榮],"
+        " lead_units: [云南武定產業園區管委會], support_units: [縣委辦公室], groups: [],"
+        " deadline_text: 2024年4月底以前, deadline: 2024-04-30}\n"
+    )
+    path.write_text(original[:start] + line + original[end:], encoding="utf-8")
+    git(repo, "commit", "-qam", "T01 on one line, with no status or history")
+    assert _update(cli, repo, "T01", "--status", "in_progress", "--date", "2024-04-01").exit_code == 0
+    after = path.read_text(encoding="utf-8")
+    assert after[:start] == original[:start] and after.endswith(original[end:])
+    new_line = after[start : len(after) - len(original[end:])]
+    kept = line.removesuffix("}\n")  # every byte up to the closing brace stays; the new keys follow
+    assert new_line.startswith(kept + ", ") and new_line.endswith("}\n") and new_line.count("\n") == 1
+    status, history = "status: in_progress", "history: [{date: 2024-04-01, status: in_progress}]"
+    assert new_line[len(kept) :] in (f", {status}, {history}}}\n", f", {history}, {status}}}\n")
+    assert _task_yaml(repo, "T01")["status"] == "in_progress"
