@@ -393,3 +393,38 @@ def test_an_item_written_as_one_flow_mapping_gets_its_new_keys_before_the_closin
     status, history = "status: in_progress", "history: [{date: 2024-04-01, status: in_progress}]"
     assert new_line[len(kept) :] in (f", {status}, {history}}}\n", f", {history}, {status}}}\n")
     assert _task_yaml(repo, "T01")["status"] == "in_progress"
+
+
+# --- names: abbreviations, did-you-mean, ambiguity ---------------------------------------------------
+
+
+def _error(cli: Cli, *args: str) -> str:
+    result = cli("--lang", "en", *args, "--as-of", "2024-06-30", "--format", "json")
+    assert result.exit_code == 2 and result.stdout == "", (result.exit_code, result.stdout)
+    return str(result.stderr)
+
+
+def test_an_abbreviation_keeps_the_names_order(cli: Cli) -> None:
+    # 財政局 abbreviates 縣財政局; the same characters out of order name nothing
+    assert {row["id"] for row in _rows(cli, "list", "--unit", "縣財局", "--as-of", "2024-06-30")} == {
+        row["id"] for row in _rows(cli, "list", "--unit", "縣財政局", "--as-of", "2024-06-30")
+    }
+    assert _error(cli, "list", "--unit", "局財政") == "error: unknown unit '局財政'\n"
+
+
+def test_an_ascii_slip_gets_a_did_you_mean_over_the_ids(cli: Cli) -> None:
+    assert _error(cli, "list", "--unit", "finanse") == "error: unknown unit 'finanse' (did you mean finance?)\n"
+
+
+def test_an_ambiguous_unit_lists_each_unit_once_by_its_name(cli: Cli) -> None:
+    # 園區 is in both park bodies' names and in three aliases of the committee (武定產業園區 ...): each
+    # body is listed once, by its name
+    assert _error(cli, "list", "--unit", "園區") == (
+        "error: unit '園區' is ambiguous: it matches 云南武定產業園區管委會、云南武定產業園區黨工委\n"
+    )
+
+
+def test_an_indicator_id_is_found_in_any_case(cli: Cli) -> None:
+    result = cli("--lang", "en", "indicators", "GROSS-OUTPUT", "--as-of", "2024-06-30", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "gross-output"
