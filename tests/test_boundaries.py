@@ -6,7 +6,10 @@ Every expected value is worked out by hand in the comment beside it, never by ca
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from parktrack.deadlines import parse_day, period_bounds, read_deadline, status_
 from parktrack.errors import UsageError
 from parktrack.indicators import assess, early_figure, parse_value, plan_share
 from parktrack.models import Actual, Indicator
+from parktrack.render import number_text, percent_text, text_units, to_csv, to_json
 from test_deadlines import Entry, Item
 
 
@@ -428,3 +432,77 @@ def test_an_indicator_id_is_found_in_any_case(cli: Cli) -> None:
     result = cli("--lang", "en", "indicators", "GROSS-OUTPUT", "--as-of", "2024-06-30", "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["id"] == "gross-output"
+
+
+# --- render: the cells of CSV and TSV, JSON's empty list -------------------------------------------------
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    from parktrack.i18n import current_language, set_language
+
+    previous = current_language()
+    set_language("en")
+    yield
+    set_language(previous)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (12.0, "12"),  # no trailing point
+        (41.9, "41.9"),
+        (0.47494033412887826, "0.4749"),
+        (-0.00001, "0"),  # rounds to -0.0: no minus sign before nothing
+        (1234.5, "1234.5"),
+    ],
+)
+def test_number_cells(value: float, text: str) -> None:
+    assert number_text(value) == text
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    # the decimal each float stands for, rounded half away from zero as a spreadsheet's 0.0% shows it
+    [(1.0625, "106.3%"), (0.5, "50.0%"), (0.12345, "12.3%"), (0.00049, "0.0%")],
+)
+def test_percent_cells(share: float, text: str) -> None:
+    assert percent_text(share) == text
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_cells_defuse_formulas_but_keep_negative_numbers(english: None) -> None:
+    records = [{"note": "-2.5"}, {"note": "-見附件"}, {"note": "=HYPERLINK(1)"}, {"note": "+86 1"}, {"note": "@a"}]
+    cells = [row[0] for row in _csv_rows(to_csv(records))[1:]]
+    assert cells == ["-2.5", "'-見附件", "'=HYPERLINK(1)", "'+86 1", "'@a"]
+
+
+def test_csv_cells_of_lists_mappings_and_booleans(english: None) -> None:
+    record = {
+        "units": ["縣財政局", "縣稅務局"],
+        "entries": [{"date": "2024-05-01", "note": "首次"}, {"date": "2024-05-02", "note": None}],
+        "long_term": True,
+        "done": False,
+    }
+    header, row = _csv_rows(to_csv([record]))
+    assert header == ["units", "entries", "long_term", "done"]
+    # a list of words with 、; mappings with "; " between them and no empty key; booleans as JSON writes them
+    assert row == ["縣財政局、縣稅務局", "date: 2024-05-01, note: 首次; date: 2024-05-02", "true", "false"]
+
+
+def test_csv_columns_are_every_records_keys_in_order_of_first_use(english: None) -> None:
+    rows = _csv_rows(to_csv([{"id": "T01"}, {"id": "T02", "meeting": "第1次調度會"}]))
+    assert rows == [["id", "meeting"], ["T01", ""], ["T02", "第1次調度會"]]
+
+
+def test_an_empty_json_list_is_two_brackets() -> None:
+    assert to_json([]) == "[]"
+    assert json.loads(to_json([{"id": "T01"}])) == [{"id": "T01"}]
+
+
+def test_text_units_count_a_cjk_character_twice() -> None:
+    assert text_units("T01 園區") == 8  # T, 0, 1 and the space count one each, 園 and 區 two each
+    assert text_units("") == 0
