@@ -19,7 +19,7 @@ import yaml
 
 from conftest import Cli, git
 from parktrack.deadlines import assess as assess_item
-from parktrack.deadlines import parse_day, period_bounds, read_deadline, status_on
+from parktrack.deadlines import half_width, parse_day, period_bounds, read_deadline, status_on
 from parktrack.errors import UsageError
 from parktrack.indicators import assess, early_figure, parse_value, plan_share
 from parktrack.models import Actual, Indicator
@@ -506,3 +506,9 @@ def test_an_empty_json_list_is_two_brackets() -> None:
 def test_text_units_count_a_cjk_character_twice() -> None:
     assert text_units("T01 園區") == 8  # T, 0, 1 and the space count one each, 園 and 區 two each
     assert text_units("") == 0
+
+
+def test_half_width_reads_narrow_forms_too() -> None:
+    # ｡ and ､ (U+FF61, U+FF64, half-width ideographic stop and comma) are narrow forms of 。 and 、;
+    # ０ and ％ wide forms of 0 and %; a circled digit is neither and stays
+    assert half_width("２０２４｡６､３０％①") == "2024。6、30%①"
