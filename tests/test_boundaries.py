@@ -512,3 +512,22 @@ def test_half_width_reads_narrow_forms_too() -> None:
     # ｡ and ､ (U+FF61, U+FF64, half-width ideographic stop and comma) are narrow forms of 。 and 、;
     # ０ and ％ wide forms of 0 and %; a circled digit is neither and stays
     assert half_width("２０２４｡６､３０％①") == "2024。6、30%①"
+
+
+def test_an_empty_history_inside_a_flow_mapping_stays_flow(cli: Cli, repo: Path) -> None:
+    path = repo / "data" / "tasks.yaml"
+    original = path.read_text(encoding="utf-8")
+    start, end = original.index("  - id: T01\n"), original.index("  - id: T02\n")
+    line = (
+        "  - {id: T01, kind: key_task, section: 1, text: 壓緊壓實產業園區黨工委主體責任, leaders: [鄧開榮],"
+        " lead_units: [云南武定產業園區管委會], support_units: [縣委辦公室], groups: [],"
+        " deadline_text: 2024年4月底以前, deadline: 2024-04-30, status: not_started, history: []}\n"
+    )
+    path.write_text(original[:start] + line + original[end:], encoding="utf-8")
+    git(repo, "commit", "-qam", "T01 on one line")
+    assert _update(cli, repo, "T01", "--status", "in_progress", "--date", "2024-04-01").exit_code == 0
+    # a block list cannot open inside a flow mapping: the [] is filled in place, the line stays one line
+    expected = line.replace(
+        "status: not_started, history: []}", "status: in_progress, history: [{date: 2024-04-01, status: in_progress}]}"
+    )
+    assert path.read_text(encoding="utf-8") == original[:start] + expected + original[end:]
