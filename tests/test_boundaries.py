@@ -21,7 +21,7 @@ from conftest import Cli, git
 from parktrack.deadlines import assess as assess_item
 from parktrack.deadlines import half_width, parse_day, period_bounds, read_deadline, status_on
 from parktrack.errors import UsageError
-from parktrack.indicators import assess, early_figure, parse_value, plan_share
+from parktrack.indicators import assess, early_figure, parse_value, plan_share, target_text, verdict_text
 from parktrack.models import Actual, Indicator
 from parktrack.render import number_text, percent_text, text_units, to_csv, to_json
 from test_deadlines import Entry, Item
@@ -531,3 +531,32 @@ def test_an_empty_history_inside_a_flow_mapping_stays_flow(cli: Cli, repo: Path)
         "status: not_started, history: []}", "status: in_progress, history: [{date: 2024-04-01, status: in_progress}]}"
     )
     assert path.read_text(encoding="utf-8") == original[:start] + expected + original[end:]
+
+
+def test_a_count_typed_with_the_simplified_unit_is_read() -> None:
+    # a zh-Hans sheet or screen shows 個 as 个: "3个" is 3 of 個
+    assert parse_value(indicator(unit="個"), "3个") == 3.0
+
+
+def test_about_a_negative_target_allows_ten_percent_below_it() -> None:
+    # about -10 (a fall of ten places): -10.5 is within 10% (down to -11), -11.5 is not
+    rank = {"unit": "位次", "kind": "rank_change", "comparison": "about", "target": -10}
+    for value, light in ((-10.5, "green"), (-11.5, "red")):
+        final = indicator({"period": "2024", "value": value, "recorded": "2025-03-01"}, **rank)
+        assert assess(final, date(2025, 3, 1), 2024).light == light, value
+
+
+def test_at_most_with_a_figure_of_zero_has_no_attainment_ratio() -> None:
+    # a ceiling of 2 and a figure of 0: met, and target / figure is undefined (no division by zero)
+    land = indicator({"period": "2024", "value": 0, "recorded": "2025-02-01"}, unit="畝", kind="level",
+                     comparison="at_most", target=2)  # fmt: skip
+    progress = assess(land, date(2025, 2, 1), 2024)
+    assert progress.light == "green" and progress.attainment is None
+
+
+def test_verdicts_and_targets_in_words(english: None) -> None:
+    assert verdict_text("missed 2024Q1, 2024Q2") == "missed 2024Q1, 2024Q2"
+    assert verdict_text("no figure for 2024Q3") == "no figure for 2024Q3"
+    assert target_text(indicator(kind="periodic_count", period="quarter", target=1)) == "≥1個 per quarter"
+    assert target_text(indicator(kind="periodic_count", period="half", target=2)) == "≥2個 per half-year"
+    assert target_text(indicator(target=4)) == "≥4個"
