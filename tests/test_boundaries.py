@@ -573,3 +573,16 @@ def test_verdicts_and_targets_in_words(english: None) -> None:
     assert target_text(indicator(kind="periodic_count", period="quarter", target=1)) == "≥1個 per quarter"
     assert target_text(indicator(kind="periodic_count", period="half", target=2)) == "≥2個 per half-year"
     assert target_text(indicator(target=4)) == "≥4個"
+
+
+def test_a_long_term_item_met_and_reopened_on_one_day_met_its_deadline_that_day() -> None:
+    # due 5 June, done on 10 June and reopened (blocked) the same day: it met its first deadline five days
+    # late, on the 10th itself; what it continues afterwards has no deadline, so it is late, not overdue
+    item = Item(date(2024, 6, 5), [Entry(date(2024, 6, 10), "done"), Entry(date(2024, 6, 10), "blocked")], True)
+    state = assess_item(item, date(2024, 6, 10))
+    assert (state.status, state.light, state.completed, state.days_overdue) == (
+        "blocked",
+        "late",
+        date(2024, 6, 10),
+        None,
+    )
