@@ -90,7 +90,9 @@ def test_period_bounds(period: str, first: date, last: date) -> None:
 @pytest.mark.parametrize(
     ("period", "first"), [("2024Q3", "2024-07-01"), ("2024H2", "2024-07-01"), ("2024-08", "2024-08-01")]
 )
-def test_a_figure_may_be_dated_the_first_day_of_its_period_not_the_day_before(period: str, first: str) -> None:
+def test_a_figure_may_be_dated_the_first_day_of_its_period_not_the_day_before(
+    english: None, period: str, first: str
+) -> None:
     start = date.fromisoformat(first)
     assert early_figure(period, start) is None
     message = early_figure(period, date.fromordinal(start.toordinal() - 1))
@@ -195,7 +197,7 @@ def test_a_quarter_met_on_its_first_day_counts() -> None:
     assert assess(starts, date(2024, 7, 1), 2024).verdict == "met 2024Q1, 2024Q2, 2024Q3"
 
 
-def test_a_per_quarter_count_is_not_negative() -> None:
+def test_a_per_quarter_count_is_not_negative(english: None) -> None:
     starts = indicator(kind="periodic_count", period="quarter", target=1)
     with pytest.raises(UsageError, match="negative"):
         parse_value(starts, "-1")
