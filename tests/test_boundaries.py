@@ -588,3 +588,9 @@ def test_a_long_term_item_met_and_reopened_on_one_day_met_its_deadline_that_day(
         date(2024, 6, 10),
         None,
     )
+
+
+@pytest.mark.parametrize("text", ["2024年年內", "2024年年内完成", "2024年年內,并長期堅持"])
+def test_within_the_year_written_with_the_year_twice_is_the_years_end(text: str) -> None:
+    # 年內 and 年年底 are read as 31 December; 年年內 (2024年年內完成, within the year 2024) names the same day
+    assert read_deadline(text) == (date(2024, 12, 31), True)
