@@ -19,7 +19,7 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import Cli, Run, cli_env, parktrack_executable
-from parktrack import cache, cache_upkeep, ledger, models, store
+from parktrack import cache, cache_upkeep, ledger, models, store, updates
 from parktrack.errors import DataError
 
 DAYS = ["2024-04-30", "2024-06-30", "2024-07-01", "2024-12-31", "2025-01-01"]
@@ -87,6 +87,10 @@ def test_cached_models_equal_validated_ones(data_copy: Path, tmp_path: Path, mon
     monkeypatch.setenv(cache.CACHE_DIR_VAR, str(tmp_path / "cache"))
     cache.set_bypass(False)
     folder = store.DataDir(data_copy)
+    # the bundled data has no history and no figures: give it some, or the checks of their dates below
+    # would run over nothing
+    updates.record(folder, ["T01"], "in_progress", date(2024, 5, 1), "首次調度", commit=False)
+    updates.record_figure(folder, "gross-output", "10", "2024Q1", date(2024, 4, 10), commit=False)
     validated = ledger.load(folder, indicators=True)
     miss = cache.load_ledger(folder, indicators=True)
     hit = cache.load_ledger(folder, indicators=True)
@@ -97,7 +101,10 @@ def test_cached_models_equal_validated_ones(data_copy: Path, tmp_path: Path, mon
     assert [t.model_dump(mode="json") for t in hit.tasks] == [t.model_dump(mode="json") for t in validated.tasks]
     assert isinstance(hit.tasks[0].deadline, date) and isinstance(hit.plan.issued, date)
     with_history = [task for task in hit.tasks if task.history]
+    assert [task.id for task in with_history] == ["T01"]
     assert all(isinstance(entry.date, date) for task in with_history for entry in task.history)
+    [figure] = [actual for indicator in hit.indicators for actual in indicator.actuals]
+    assert figure.recorded == date(2024, 4, 10) and figure.value == 10
     # a miss answers with the lookup a hit has, so its queries are narrowed alike
     assert miss.tasks.lookup is not None and hit.tasks.lookup is not None
     assert (

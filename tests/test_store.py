@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import resource
 import shutil
+import signal
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -58,9 +62,40 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
     target = tmp_path / "tasks.yaml"
     target.write_text("old: 1\n", encoding="utf-8")
     with pytest.raises(UnicodeEncodeError):
-        store.atomic_write(target, "new: 1\n" * 1000 + "\ud800")  # fails part-way through
+        store.atomic_write(target, "new: 1\n" * 1000 + "\ud800")  # refused before any byte is written
     assert target.read_text(encoding="utf-8") == "old: 1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["tasks.yaml"]
+    # a write the file system refuses part-way through (the file-size limit, as a full disk would): the
+    # text above fails in encoding, before a file is opened, so it alone could not tell a write in place
+    # from one through a temporary file, nor show the temporary file removed
+    limit, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of the signal's kill
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
+    try:
+        with pytest.raises(OSError) as caught:
+            store.atomic_write(target, b"new: 1\n" * 2000)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+    assert caught.value.errno == errno.EFBIG
+    assert target.read_text(encoding="utf-8") == "old: 1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["tasks.yaml"]
+
+
+def test_a_write_replaces_the_file_keeping_its_mode(tmp_path: Path) -> None:
+    """A new file takes the old one's name by rename: a reader holding the old one open reads it whole."""
+    target = tmp_path / "tasks.yaml"
+    target.write_text("old: 1\n", encoding="utf-8")
+    target.chmod(0o640)
+    with target.open("rb") as reader:
+        store.atomic_write(target, "new: 2\n")
+        assert reader.read() == b"old: 1\n"
+    assert target.read_bytes() == b"new: 2\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    fresh = tmp_path / "units.yaml"
+    store.atomic_write(fresh, "units: []\n")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not mkstemp's private 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tasks.yaml", "units.yaml"]
 
 
 def test_nothing_is_written_on_top_of_an_invalid_ledger(tmp_path: Path) -> None:
