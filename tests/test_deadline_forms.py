@@ -45,6 +45,8 @@ def test_dated_forms(text: str, meant: date) -> None:
         "長期堅持",  # long-term with no first date
         "2024年6月前",  # before June, or by the end of June? not guessed
         "2024年6月以前",
+        "2024年第二季度前",  # as a month: before the quarter, or by its end?
+        "2024年上半年以前",
         "2024年6月底前完成初稿,12月底前完成",  # two dates
         "2024年13月底",  # no such month
         "2024年2月30日前",  # no such day

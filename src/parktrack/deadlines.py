@@ -51,7 +51,7 @@ def is_long_term(text: str) -> bool:
 
 
 # A 完成時限 is a date form at the start, then filler words (以前, 完成 ...), then at most a
-# long-term mark. Anything else (two dates, "6月前", a condition) is not read: a guess there
+# long-term mark. Anything else (two dates, "6月前", "第二季度前", a condition) is not read: a guess there
 # would make an item overdue on a day nobody agreed to.
 # The patterns in this module are compiled on first use (re keeps them): a read served from the
 # cache never reads a 完成時限, and an ISO --as-of needs none of them.
@@ -61,8 +61,8 @@ _DATE_FORMS: tuple[tuple[str, str], ...] = (
     (r"(\d{4})年(\d{1,2})月(?:底|末|份)", "month"),
     (r"(\d{4})年(\d{1,2})月(?!以前|之前|前)", "month"),
     (r"(\d{4})年(?:年底|年末|年內|年内|底|末|內|内|全年)", "year"),
-    (r"(\d{4})年(上|下)半年", "half"),
-    (r"(\d{4})年第?([一二三四1-4])季度(?:末|底)?", "quarter"),
+    (r"(\d{4})年(上|下)半年(?:末|底|(?!以前|之前|前))", "half"),  # 上半年前: before it, or by its end?
+    (r"(\d{4})年第?([一二三四1-4])季度(?:末|底|(?!以前|之前|前))", "quarter"),
 )
 _FILLER = r"^(?:以前|之前|前|以內|以内|內|内|為止|为止|止|完成|[,，、;；。.])*"
 _LONG_TERM_TAIL = r"^(?:并且|並且|并|並|且)?(?:" + "|".join(_LONG_TERM_MARKS) + r")[。.]?$"
