@@ -102,6 +102,12 @@ def test_search_in_either_script(cli: Cli) -> None:
     assert [row["id"] for row in traditional] == expected == [row["id"] for row in simplified]
 
 
+def test_search_for_an_id_in_either_case(cli: Cli) -> None:
+    lower = _json(cli, "list", "--search", "t07", "--as-of", "2024-06-30")
+    upper = _json(cli, "list", "--search", "T07", "--as-of", "2024-06-30")
+    assert [row["id"] for row in lower] == [row["id"] for row in upper] == ["T07"]
+
+
 def test_status_and_light_filters(cli: Cli) -> None:
     red = _json(cli, "list", "--light", "red", "--as-of", "2024-07-01")
     assert {row["light"] for row in red} == {"red"} and len(red) == 12

@@ -102,8 +102,11 @@ def _static_match(task: Task, filters: Filters) -> bool:
 
 
 def _search(rows: list[Row], text: str) -> list[Row]:
+    if text.isascii():  # an id or a Latin word as typed: t07 finds T07, as ids are found everywhere else
+        wanted = text.lower()
+        return [row for row in rows if wanted in _haystack(row.task).lower()]
     plain = [row for row in rows if text in _haystack(row.task)]
-    if plain or text.isascii():
+    if plain:
         return plain
     from parktrack.names import fold
 
