@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import io
 import os
-import re
 import sys
 from collections.abc import Sequence
 from functools import cache
@@ -20,7 +19,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from parktrack import cache as read_cache
-from parktrack.cli import config, exchange, meeting, setup, views, writes  # noqa: F401  (registers the commands)
+from parktrack.cli import click_words, config, exchange, meeting, setup, views, writes  # noqa: F401  (registers the commands)
 from parktrack.cli.common import app, console
 from parktrack.config import choose_language
 from parktrack.errors import ParktrackError, UsageError
@@ -76,216 +75,12 @@ def _take_flag(args: list[str], flag: str) -> tuple[bool, list[str]]:
     return True, [arg for position, arg in enumerate(args) if position >= end or arg != flag]
 
 
-_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
-
-
-def _install_completion(ctx: Any, param: Any, value: Any) -> Any:
-    """Typer's --install-completion, saying what it did in the interface language (Typer's own callback
-    prints `bash completion installed in ...` and `Shell x is not supported.` in English)."""
-    if not value or ctx.resilient_parsing:
-        return value
-    from typer._completion_shared import _get_shell_name, install
-
-    shell = value if isinstance(value, str) else _get_shell_name()
-    if shell not in _SHELLS:
-        message = _("cannot install completion for the shell {shell}: give one of {shells}")
-        raise UsageError(message.format(shell=shell or "?", shells=", ".join(_SHELLS)))
-    shell, path = install(shell=shell)
-    print(_("{shell} completion installed in {path}").format(shell=shell, path=path))
-    print(_("Completion takes effect once you restart the terminal."))
-    raise SystemExit(0)
-
-
-# Click's and Typer's words in a usage line and for the kind of value an option takes (`--as-of <str>`)
-_USAGE_OPTIONS = N_("[OPTIONS]")
-_USAGE_COMMAND = N_("COMMAND [ARGS]...")
-# what an argument takes, in the usage line and its help: parktrack note [选项] {ID} {文字}
-_ARGUMENT_WORDS = {
-    "UNIT": N_("UNIT"),
-    "NAME": N_("NAME"),
-    "TEXT": N_("TEXT"),
-    "FIGURE": N_("FIGURE"),
-    "KEY": N_("KEY"),
-    "VALUE": N_("VALUE"),
-    "FILE...": N_("FILE..."),
-    "DIR": N_("DIR"),
-}
-_TYPE_WORDS = {
-    "<str>": N_("<str>"),
-    "<int>": N_("<int>"),
-    "<int range>": N_("<int range>"),
-    "<path>": N_("<path>"),
-    "<file>": N_("<file>"),
-    "<dir>": N_("<dir>"),
-}
-
-
-def _typed_in_words(display_type: Any) -> Any:
-    """An option's `<str>`, `<path>` ... in the interface language; its choices (`<table|tsv>`) as they are."""
-
-    def in_words(ctx: Any) -> Any:
-        shown = display_type(ctx)
-        return _(_TYPE_WORDS[shown]) if shown in _TYPE_WORDS else shown
-
-    return in_words
-
-
-def _translate_help(command: Any) -> Any:
-    """Translate the help texts of a Click command tree in place (the msgids are the English texts).
-
-    Flags get an empty metavar and arguments no type, so help shows no `<bool>` or `<list[str]>`.
-    """
-    for holder in (command, *command.params):
-        for attribute in ("help", "short_help"):
-            text = getattr(holder, attribute, None)
-            if text:
-                setattr(holder, attribute, _(text))
-        if getattr(holder, "is_flag", False) and getattr(holder, "metavar", None) is None:
-            holder.metavar = ""
-        if getattr(holder, "param_type_name", None) == "argument":
-            # its metavar (ID, ID...) already says what it takes: no <str> or <list[str]> beside it
-            holder.display_type_rich = lambda ctx: None
-            if holder.metavar in _ARGUMENT_WORDS:  # ID stays ID, as the tables head it in every language
-                holder.metavar = _(_ARGUMENT_WORDS[holder.metavar])
-        elif getattr(holder, "param_type_name", None) == "option" and holder.metavar is None:
-            holder.display_type_rich = _typed_in_words(holder.display_type_rich)
-        elif getattr(holder, "param_type_name", None) == "option" and holder.metavar in _ARGUMENT_WORDS:
-            holder.metavar = _(_ARGUMENT_WORDS[holder.metavar])  # add --lead UNIT
-        if getattr(holder, "name", None) == "install_completion":
-            holder.callback = _install_completion
-    if getattr(command, "options_metavar", None) == "[OPTIONS]":  # the usage line: parktrack list [OPTIONS]
-        command.options_metavar = _(_USAGE_OPTIONS)
-    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
-        command.subcommand_metavar = _(_USAGE_COMMAND)
-    for sub in getattr(command, "commands", {}).values():
-        _translate_help(sub)
-    return command
-
-
-# Typer 0.29 vendors Click with its words written in English in the code (no gettext), and its Rich
-# help reads module constants fixed at import. These are its words for people, in the interface
-# language: set on the help path only (Rich is imported for help anyway).
-_HELP_WORDS = {
-    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
-    "OPTIONS_PANEL_TITLE": N_("Options"),
-    "COMMANDS_PANEL_TITLE": N_("Commands"),
-    "DEFAULT_STRING": N_("[default: {}]"),
-    "ENVVAR_STRING": N_("[env var: {}]"),
-    "REQUIRED_LONG_STRING": N_("[required]"),
-    "DEPRECATED_STRING": N_("(deprecated) "),
-}
-HELP_OPTION_HELP = N_("Show this message and exit.")
-USAGE = N_("Usage:")
-
-
-def _localize_help(command: Any) -> None:
-    from typer import rich_utils
-    from typer._click import formatting
-
-    for name, message in _HELP_WORDS.items():
-        setattr(rich_utils, name, _(message))
-    make_text = rich_utils._make_rich_text
-    if not getattr(make_text, "_parktrack", False):
-
-        def fold_long_runs(**options: Any) -> Any:
-            # Chinese has no spaces to wrap at: fold long runs instead of cutting them with "…".
-            text = make_text(**options)
-            if hasattr(text, "overflow"):
-                text.overflow = "fold"
-            return text
-
-        fold_long_runs._parktrack = True  # type: ignore[attr-defined]
-        rich_utils._make_rich_text = fold_long_runs
-    original = formatting.HelpFormatter.write_usage
-    if not getattr(original, "_parktrack", False):
-
-        def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-            original(self, prog, args, _(USAGE) + " " if prefix is None else prefix)
-
-        write_usage._parktrack = True  # type: ignore[attr-defined]
-        formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-    _translate_help_option(command)
-
-
-def _translate_help_option(command: Any, names: list[str] | None = None) -> None:
-    from typer._click import Context
-
-    names = names or command.context_settings.get("help_option_names", ["--help"])
-    option = command.get_help_option(Context(command, info_name=command.name, help_option_names=names))
-    if option is not None:
-        option.help, option.metavar = _(HELP_OPTION_HELP), ""
-    for sub in getattr(command, "commands", {}).values():
-        _translate_help_option(sub, names)
-
-
-def _click_message(error: Any) -> str:
-    """A Click usage error as a sentence in the interface language."""
-    from typer._click import exceptions
-
-    if isinstance(error, exceptions.NoSuchOption):
-        message = _("No such option: {option}").format(option=error.option_name)
-        if error.possibilities:
-            message += _(" (did you mean {names}?)").format(names=_(" or ").join(sorted(error.possibilities)))
-        return message
-    if isinstance(error, exceptions.MissingParameter):
-        param = error.param
-        if param is not None and param.param_type_name == "option":
-            return _("Missing option {name}.").format(name=" / ".join(param.opts))
-        name = (param.metavar or (param.name or "").upper()) if param is not None else str(error.param_hint or "")
-        return _("Missing argument {name}.").format(name=name)
-    if isinstance(error, exceptions.BadParameter):
-        param = error.param
-        hint = error.param_hint or (" / ".join(getattr(param, "opts", [])) if param is not None else "")
-        choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
-        if choices:
-            listed = ", ".join(str(getattr(c, "value", c)) for c in choices)
-            return _("Invalid value for {option}: use one of {choices}.").format(option=hint, choices=listed)
-        if "integer" in error.message:
-            return _("Invalid value for {option}: give a whole number.").format(option=hint)
-        minimum = re.fullmatch(r"Input should be greater than or equal to (\S+)", error.message)
-        if minimum:  # Pydantic's words for typer.Option(min=...)
-            return _("Invalid value for {option}: give a number of at least {minimum}.").format(
-                option=hint, minimum=minimum[1]
-            )
-        wrong_kind = _wrong_kind_of_path(error.message)
-        if wrong_kind:
-            return _("Invalid value for {option}: {reason}.").format(option=hint, reason=wrong_kind)
-        reason = error.message.removeprefix("Value error, ").rstrip(".")
-        return _("Invalid value for {option}: {reason}.").format(option=hint, reason=reason)
-    if isinstance(error, exceptions.BadOptionUsage) and error.message.endswith("requires an argument."):
-        return _("Option {option} needs a value.").format(option=error.option_name)
-    if error.message.startswith("Got unexpected extra argument"):
-        extra = error.message.rpartition("(")[2].rstrip(")")
-        return _("Unexpected extra arguments: {arguments}.").format(arguments=extra)
-    if error.message.startswith("No such command"):
-        # Click's "No such command 'lsit'.", to which Typer adds " Did you mean 'list'?"
-        name, _dot, suggested = error.message.removeprefix("No such command ").partition(". Did you mean ")
-        if suggested:
-            name += _(" (did you mean {names}?)").format(names=_(" or ").join(suggested.rstrip("?").split(", ")))
-        return _("No such command: {name}.").format(name=name.rstrip("."))
-    return str(error.message)
-
-
-def _wrong_kind_of_path(message: str) -> str | None:
-    """Typer's words for a path of the other kind (`-o 催办` where 催办 is a folder) in the interface
-    language; None for any other message."""
-    found = re.fullmatch(r"(?:file|dir|path) ('.*'|\".*\") is a (file|directory)\.", message, re.DOTALL)
-    if found is None:
-        return None
-    import ast
-
-    path = ast.literal_eval(found[1])  # Typer shows it as its repr: D:\\台账 on Windows
-    if found[2] == "directory":
-        return _("{path} is a folder; give a file").format(path=path)
-    return _("{path} is a file; give a folder").format(path=path)
-
-
 def _fail_usage(error: Any) -> NoReturn:
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
-        _localize_help(ctx.command)
+        click_words.localize_help(ctx.command)
         print(ctx.get_usage(), file=sys.stderr)
-    print(_("error: {message}").format(message=_click_message(error)), file=sys.stderr)
+    print(_("error: {message}").format(message=click_words.usage_message(error)), file=sys.stderr)
     if ctx is not None:
         hint = _("Try '{command} {option}' for help.").format(command=ctx.command_path, option="-h")
         print(hint, file=sys.stderr)
@@ -318,7 +113,7 @@ def _global_options(
 def _command(language: str, name: str | None = None) -> Any:
     """The Click command tree with its help in `language`, built once per language and subcommand per
     process. With `name` it holds only that subcommand: building all of them cost more than running one."""
-    return _translate_help(typer.main.get_command(_only(name)))
+    return click_words.translate_help(typer.main.get_command(_only(name)))
 
 
 def _subcommand(args: list[str]) -> str | None:
@@ -420,7 +215,7 @@ def _main(args: list[str]) -> None:
         set_language(language)
         command = _command(language, _subcommand(args))
         if not args or any(arg in ("-h", "--help") for arg in args):
-            _localize_help(command)
+            click_words.localize_help(command)
         code = command.main(args=args, prog_name="parktrack", standalone_mode=False)
         raise SystemExit(code if isinstance(code, int) else 0)
     except exceptions.NoArgsIsHelpError as error:  # the help has been printed
