@@ -225,6 +225,32 @@ def test_a_staged_hand_edit_is_shown_and_discarded_by_the_commands_the_refusal_p
     assert _update(cli, repo).exit_code == 0
 
 
+def test_an_index_entry_left_behind_by_a_commit_killed_midway_is_brought_up_to_date(cli: Cli, repo: Path) -> None:
+    """git writes the commit, moves the branch, then the index: killed in between (and its lock removed),
+    the index still holds the file as it was before the commit, though the file and HEAD agree."""
+    assert cli("--lang", "en", "note", "T08", "调度", "--date", "2024-06-20", cwd=repo).exit_code == 0
+    before = git(repo, "rev-parse", "HEAD^:data/tasks.yaml").strip()
+    git(repo, "update-index", "--cacheinfo", f"100644,{before},data/tasks.yaml")
+    assert git(repo, "status", "--porcelain") == "MM data/tasks.yaml\n"
+    assert _update(cli, repo).exit_code == 0
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "diff", "--name-only", "HEAD^", "HEAD").split() == ["data/tasks.yaml"]
+    assert "调度" in git(repo, "show", "HEAD:data/tasks.yaml")  # the earlier commit's note is kept
+
+
+def test_a_staged_version_never_committed_is_still_refused_though_the_file_is_as_committed(
+    cli: Cli, repo: Path
+) -> None:
+    tasks = _tasks(repo)
+    committed = tasks.read_text(encoding="utf-8")
+    tasks.write_text(committed.replace("  - id: T10\n", "  # 重點\n  - id: T10\n"), "utf-8")
+    git(repo, "add", "data/tasks.yaml")
+    tasks.write_text(committed, "utf-8")  # the file back as committed; the staged edit is only in the index
+    refused = _update(cli, repo)
+    assert refused.exit_code == 5, refused.stderr
+    assert "# 重點" in git(repo, "show", ":data/tasks.yaml")  # the staged edit is kept
+
+
 # --- files git is told not to look at -------------------------------------------------------------------
 
 

@@ -158,12 +158,28 @@ def _git_marker(folder: Path) -> Path | None:
 
 def uncommitted(repo: Path, path: Path) -> str:
     """How `path` differs from what is committed, as `git status --porcelain` says it ("" if it does not):
-    ` M` changed, `??` untracked, `!!` ignored and untracked (git would not commit it) ..."""
+    ` M` changed, `??` untracked, `!!` ignored and untracked (git would not commit it) ... An index entry
+    that a commit killed midway left behind is brought up to date first (see `_index_left_behind`)."""
     relative = str(path.resolve().relative_to(repo.resolve()))
     result = git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored", "--", relative, plain=True)
     if result.returncode:
         raise GitError(_("git status failed: {reason}").format(reason=" ".join(result.stderr.split())))
-    return result.stdout[:2] if result.stdout.strip() else ""
+    state = result.stdout[:2] if result.stdout.strip() else ""
+    if state[:1] not in ("", " ", "?", "!") and _index_left_behind(repo, relative):
+        git(repo, "reset", "-q", "--", relative)
+        return ""
+    return state
+
+
+def _index_left_behind(repo: Path, relative: str) -> bool:
+    """Whether the only difference is an index entry a commit killed midway left behind: the file is as
+    committed at HEAD and the index still holds its version at HEAD's parent. git writes the commit,
+    moves the branch, then the index; setting that entry to HEAD's loses nothing (both are committed)."""
+    if git(repo, "diff", "--quiet", "HEAD", "--", relative).returncode != 0:
+        return False
+    staged = git(repo, "rev-parse", "--verify", "--quiet", f":{relative}").stdout.strip()
+    before = git(repo, "rev-parse", "--verify", "--quiet", f"HEAD^:{relative}").stdout.strip()
+    return staged != "" and staged == before
 
 
 def ignored(repo: Path, path: Path) -> bool:
