@@ -10,7 +10,6 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -19,25 +18,13 @@ import pytest
 import yaml
 
 from conftest import Cli, git
+from item_stand_ins import Entry, Item
 from parktrack.deadlines import assess as assess_item
 from parktrack.deadlines import half_width, parse_day, period_bounds, read_deadline, status_on
 from parktrack.errors import UsageError
 from parktrack.indicators import assess, early_figure, parse_value, plan_share, target_text, verdict_text
 from parktrack.models import Actual, Indicator
 from parktrack.render import number_text, percent_text, text_units, to_csv, to_json
-
-
-@dataclass(frozen=True)
-class Entry:
-    date: date
-    status: str | None = None
-
-
-@dataclass(frozen=True)
-class Item:
-    deadline: date | None
-    history: list[Entry] = field(default_factory=list)
-    long_term: bool = False
 
 
 def indicator(*figures: dict[str, Any], **fields: Any) -> Indicator:

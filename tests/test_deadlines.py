@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
 
+from item_stand_ins import Entry, Item
 from parktrack.deadlines import assess, completed_on, deadline_from_text, is_long_term, parse_day, status_on
 from parktrack.errors import UsageError
 from plan_source import read_plan
-
-
-@dataclass(frozen=True)
-class Entry:
-    date: date
-    status: str | None = None
-
-
-@dataclass(frozen=True)
-class Item:
-    deadline: date | None
-    history: list[Entry] = field(default_factory=list)
-    long_term: bool = False
 
 
 @pytest.mark.parametrize(
