@@ -171,6 +171,23 @@ def _trail(cli: Cli, root: Path, *args: str) -> tuple[list[tuple[str, str]], str
     return [(row["id"], row["commit"]) for row in json.loads(result.stdout)], result.stderr
 
 
+def test_history_during_a_conflicted_merge_shows_the_trail_with_the_ledger_as_committed(cli: Cli, repo: Path) -> None:
+    """Reading the trail is how one decides what to keep of each side; the markers made every read fail."""
+    branch = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "other")
+    assert cli("--lang", "en", "note", "T07", "甲方进展", "--date", "2024-06-02", cwd=repo).exit_code == 0
+    git(repo, "checkout", "-q", branch)
+    assert cli("--lang", "en", "note", "T07", "乙方进展", "--date", "2024-06-03", cwd=repo).exit_code == 0
+    assert _git_may_fail(repo, "merge", "other").returncode != 0
+    assert "<<<<<<<" in _tasks(repo).read_text(encoding="utf-8")
+    shown = cli("--lang", "zh-Hans", "history", "T07", "-f", "json", cwd=repo)
+    assert shown.exit_code == 0, shown.stderr
+    assert "tasks.yaml：有未解决的合并冲突；变更记录按 HEAD 中已提交的台账显示" in shown.stderr
+    notes = [row["note"] for row in json.loads(shown.stdout)]
+    assert notes == ["乙方进展"]  # this branch's; the other side's comes with the merge
+    assert cli("--lang", "en", "list", cwd=repo).exit_code == 1  # anything else still says what to resolve
+
+
 def test_a_shallow_clone_says_its_trail_is_cut_where_it_is(cli: Cli, repo: Path, tmp_path: Path) -> None:
     """CI clones shallow (GitLab's default depth is 20): the oldest commit it has holds every change made
     before it, and `history` must not pass them off as that commit's without a word."""

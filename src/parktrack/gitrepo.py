@@ -81,6 +81,13 @@ def repo_root(folder: Path) -> Path | None:
     return None if found is None else Path(found[0])
 
 
+def committed_text(repo: Path, path: Path, revision: str = "HEAD") -> str | None:
+    """`path` as committed at `revision` (None where it is not there), as UTF-8 text."""
+    relative = path.resolve().relative_to(repo.resolve()).as_posix()
+    result = git(repo, "show", f"{revision}:{relative}")
+    return result.stdout if result.returncode == 0 else None
+
+
 def repo_to_write_in(folder: Path) -> Path | None:
     """`repo_root`, refusing what could not be committed: git's index lock is held (or left by a killed
     git), a merge, cherry-pick, revert, rebase or bisect is under way (git refuses a commit of one

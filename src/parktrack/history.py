@@ -10,12 +10,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parktrack import gitrepo
 from parktrack.collector import paused
-from parktrack.errors import GitError, shown, warn
+from parktrack.errors import DataError, GitError, shown, warn
 from parktrack.i18n import _
+
+if TYPE_CHECKING:
+    from parktrack.datadir import DataDir
+    from parktrack.ledger import Ledger
 
 # --- reading the trail -------------------------------------------------------------
 
@@ -59,6 +63,29 @@ FULL_PARSES: Counter[str] = Counter()
 REGION_PARSES: Counter[str] = Counter()
 REGION_READS: Counter[str] = Counter()  # texts parsed on their own (an entry, or a run of them), by collection
 USE_TRAILERS = True  # False: read every version in full (the tests compare both ways)
+
+
+def ledger_to_show_it_with(data: DataDir, load: Callable[[], Ledger]) -> Ledger:
+    """The ledger whose names and items the trail is shown with: `load()`'s, or, where a data file holds
+    git's conflict markers (a merge under way), the files as committed at HEAD: the trail is git's own, and
+    reading it helps decide what to keep."""
+    try:
+        return load()
+    except DataError:
+        from parktrack import ledger, store
+
+        conflicted = [
+            name
+            for name in (store.UNITS_FILE, store.TASKS_FILE, store.INDICATORS_FILE)
+            if data.file(name).exists() and store.conflict_signs(data.file(name).read_text("utf-8", "replace"))
+        ]
+        repo = gitrepo.repo_root(data.path) if conflicted else None
+        committed = {name: gitrepo.committed_text(repo, data.file(name)) for name in conflicted} if repo else {}
+        if not committed or None in committed.values():
+            raise
+        message = _("{files}: unresolved merge conflicts; the trail is shown with the ledger as committed at HEAD")
+        warn(message.format(files=", ".join(conflicted)))
+        return ledger.load(data, replacing={name: text for name, text in committed.items() if text is not None})
 
 
 def audit_trail(

@@ -376,12 +376,13 @@ def history(
     show_all: AllOpt = False,
 ) -> None:
     """The audit trail from git: who changed which item or figure, when, from what to what (hand edits too)."""
+    from parktrack import cache, datadir, query, render
     from parktrack import history as trail
-    from parktrack import query, render
     from parktrack.datadir import INDICATORS_FILE, TASKS_FILE  # not from store: that imports YAML
     from parktrack.deadlines import county_today
 
-    ledger = load_ledger(data, indicators=True)
+    data_dir = datadir.find_data_dir(data)
+    ledger = trail.ledger_to_show_it_with(data_dir, lambda: cache.load_ledger(data_dir, indicators=True))
     wanted: set[str] | None = None
     files = [TASKS_FILE, INDICATORS_FILE]
     if task_id:
@@ -399,8 +400,8 @@ def history(
     rows = [
         row
         for name in files
-        if name == TASKS_FILE or ledger.data.file(name).exists()
-        for row in trail.audit_trail(ledger.data.path, name, committed, days["since"], days["until"])
+        if name == TASKS_FILE or data_dir.file(name).exists()
+        for row in trail.audit_trail(data_dir.path, name, committed, days["since"], days["until"])
     ]
     # by the instant each commit was made: its date's text sorts 01:00+00:00 before 08:30+08:00, made earlier
     rows = sorted((row for row in rows if wanted is None or row.task_id in wanted), key=lambda row: row.stamp)
