@@ -30,6 +30,21 @@ def test_every_command_has_help(cli: Cli, command: str) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_help_groups_every_command_under_one_panel_the_everyday_ones_first(cli: Cli) -> None:
+    panels = {"查询": [], "记录进展": [], "月度填报与调度会议": [], "台账维护": []}
+    shown: list[str] = []
+    panel: list[str] | None = None
+    for line in cli("--lang", "zh-Hans", "--help").stdout.splitlines():
+        title = line.strip("╭─╮ ")
+        if line.startswith("╭"):
+            panel, shown = panels.get(title), [*shown, title]
+        elif panel is not None and line.startswith("│ ") and line[2:3] != " ":
+            panel.append(line.split()[1])
+    assert [title for title in shown if title in panels] == list(panels)  # in this order, after 选项
+    assert panels["查询"][:3] == ["list", "show", "overdue"] and panels["记录进展"] == ["update", "note", "record"]
+    assert sorted(name for names in panels.values() for name in names) == sorted(COMMANDS)  # each once
+
+
 def test_every_option_has_help() -> None:
     command = typer.main.get_command(app)
     for name, sub in command.commands.items():  # type: ignore[attr-defined]

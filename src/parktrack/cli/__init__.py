@@ -20,7 +20,7 @@ import typer
 
 from parktrack import cache as read_cache
 from parktrack.cli import click_words, config, exchange, meeting, setup, views, writes  # noqa: F401  (registers the commands)
-from parktrack.cli.common import app, console
+from parktrack.cli.common import PANELS, app, console
 from parktrack.config import choose_language
 from parktrack.errors import ParktrackError, UsageError
 from parktrack.i18n import (
@@ -132,9 +132,12 @@ def _name(info: Any) -> str:
 
 
 def _only(name: str | None) -> typer.Typer:
-    """The app with only the subcommand `name` registered (the whole app for None)."""
+    """The app with only the subcommand `name` registered (the whole app for None, its commands in the
+    order of help's panels: Typer shows a panel where its first command stands)."""
     if name is None:
-        return app
+        whole = copy.copy(app)
+        whole.registered_commands = sorted(app.registered_commands, key=lambda info: PANELS.index(info.rich_help_panel))
+        return whole
     lean = copy.copy(app)
     lean.registered_commands = [info for info in app.registered_commands if _name(info) == name]
     return lean

@@ -73,7 +73,7 @@ def translate_help(command: Any) -> Any:
     Flags get an empty metavar and arguments no type, so help shows no `<bool>` or `<list[str]>`.
     """
     for holder in (command, *command.params):
-        for attribute in ("help", "short_help"):
+        for attribute in ("help", "short_help", "rich_help_panel"):
             text = getattr(holder, attribute, None)
             if text:
                 setattr(holder, attribute, _(text))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 
 from parktrack.errors import UsageError, WriteError
-from parktrack.i18n import _, ngettext
+from parktrack.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from parktrack.query import Filters, Row
     from parktrack.render import Record
     from parktrack.tables import Screen
+
+# The panels help groups the commands in, in the order it shows them: the everyday ones first.
+LOOK_UP = N_("Look up")
+RECORD = N_("Record progress")
+ROUND = N_("The monthly round and the meeting")
+LEDGER = N_("The ledger itself")
+PANELS = (LOOK_UP, RECORD, ROUND, LEDGER)
 
 app = typer.Typer(
     name="parktrack",

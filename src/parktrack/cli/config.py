@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from parktrack.cli.common import app
+from parktrack.cli.common import LEDGER, app
 from parktrack.i18n import _
 
 
-@app.command("config")
+@app.command("config", rich_help_panel=LEDGER)
 def config_command(
     key: Annotated[str | None, typer.Argument(metavar="KEY", help="The setting: lang.", show_default=False)] = None,
     value: Annotated[

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parktrack.cli.common import AsOfOpt, DataOpt, NoCommitOpt, app, as_day, emit, load_ledger, report_commit
+from parktrack.cli.common import ROUND, AsOfOpt, DataOpt, NoCommitOpt, app, as_day, emit, load_ledger, report_commit
 from parktrack.i18n import N_, _, display
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from parktrack.intake import SheetPlan as Plan
 
 
-@app.command()
+@app.command(rich_help_panel=ROUND)
 def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="The workbook to write, such as 台賬.xlsx.")],
     as_of: AsOfOpt = "today",
@@ -43,7 +43,7 @@ def export(
     print(line.format(path=summary.path, assigned=summary.assigned, day=summary.day.isoformat(), **counts))
 
 
-@app.command()
+@app.command(rich_help_panel=ROUND)
 def sheets(
     output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write one workbook per unit into.")],
     unit: Annotated[
@@ -67,7 +67,7 @@ def sheets(
         )
 
 
-@app.command("import")
+@app.command("import", rich_help_panel=ROUND)
 def import_sheets(
     files: Annotated[
         list[Path], typer.Argument(metavar="FILE...", help="Fill-in workbooks (.xlsx) or sheets exported as CSV.")

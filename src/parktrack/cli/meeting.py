@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from parktrack.cli.common import AsOfOpt, DataOpt, WarnOpt, app, as_day, load_ledger
+from parktrack.cli.common import ROUND, AsOfOpt, DataOpt, WarnOpt, app, as_day, load_ledger
 from parktrack.errors import UsageError
 from parktrack.i18n import _, display, ngettext
 
 
-@app.command()
+@app.command(rich_help_panel=ROUND)
 def report(
     output: Annotated[
         Path,
@@ -62,7 +62,7 @@ def report(
         print(_("marked in git: {sha}").format(sha=sha[:10]))
 
 
-@app.command()
+@app.command(rich_help_panel=ROUND)
 def notice(
     unit: Annotated[
         str | None,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parktrack.cli.common import DataOpt, NoCommitOpt, app, as_day, report_commit
+from parktrack.cli.common import LEDGER, DataOpt, NoCommitOpt, app, as_day, report_commit
 from parktrack.errors import DataError, Problem, UsageError
 from parktrack.i18n import _, display, ngettext
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from parktrack.tableparse import TableLedger
 
 
-@app.command()
+@app.command(rich_help_panel=LEDGER)
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="The folder for the new ledger (created if needed).")],
     title: Annotated[
@@ -109,7 +109,7 @@ def _print_summary(parsed: TableLedger) -> None:
         print(f"{finding.ref}: {shown}")  # the file name exactly as on disk
 
 
-@app.command()
+@app.command(rich_help_panel=LEDGER)
 def add(
     text: Annotated[str, typer.Option("--text", help="What is to be done (具體工作舉措).", show_default=False)],
     lead: Annotated[
@@ -170,7 +170,7 @@ def add(
     report_commit(added.commit, added.repo, no_commit)
 
 
-@app.command()
+@app.command(rich_help_panel=LEDGER)
 def schema(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The folder to write the schemas into (created if needed).")

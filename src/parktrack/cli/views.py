@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from parktrack.cli.common import (
+    LEDGER,
+    LOOK_UP,
     AllOpt,
     AsOfOpt,
     DataOpt,
@@ -55,7 +57,7 @@ class ProblemFormat(StrEnum):
     gitlab = "gitlab"
 
 
-@app.command()
+@app.command(rich_help_panel=LEDGER)
 def validate(
     data: DataOpt = None,
     fmt: Annotated[
@@ -117,7 +119,7 @@ def _report_problems(folder: DataDir, fmt: ProblemFormat, out: Path | None) -> N
         raise DataError(problems) if fmt is ProblemFormat.gitlab else ReportedDataError(problems)
 
 
-@app.command("list")
+@app.command("list", rich_help_panel=LOOK_UP)
 def list_items(
     data: DataOpt = None,
     unit: UnitOpt = None,
@@ -171,7 +173,7 @@ def list_items(
     print_rows(ledger, rows, fmt, count_title(_("Items"), len(rows), day), out, show_all)
 
 
-@app.command()
+@app.command(rich_help_panel=LOOK_UP)
 def show(
     task_id: Annotated[
         str, typer.Argument(metavar="ID", help="A task id such as T07 or M03.1 (t7 and m3.1 work too).")
@@ -207,7 +209,7 @@ def show(
     output(fmt, lambda: [record], lambda tables, _shown: tables.task_detail(ledger, row), out, single=True)
 
 
-@app.command()
+@app.command(rich_help_panel=LOOK_UP)
 def overdue(
     data: DataOpt = None,
     as_of: AsOfOpt = "today",
@@ -248,7 +250,7 @@ def overdue(
         raise typer.Exit(EXIT_OVERDUE)
 
 
-@app.command()
+@app.command(rich_help_panel=LOOK_UP)
 def due(
     within: Annotated[int, typer.Option("--within", min=0, help="Window length in days, from the as-of day.")] = 30,
     data: DataOpt = None,
@@ -277,7 +279,7 @@ def due(
     )
 
 
-@app.command()
+@app.command(rich_help_panel=LOOK_UP)
 def units(
     name: Annotated[
         str | None,
@@ -320,7 +322,7 @@ def units(
     output(fmt, lambda: [render.unit_record(s) for s in summaries], table, out)
 
 
-@app.command()
+@app.command(rich_help_panel=LOOK_UP)
 def leaders(
     name: Annotated[
         str | None,
@@ -355,7 +357,7 @@ def leaders(
     output(fmt, lambda: [render.leader_record(s) for s in summaries], table, out)
 
 
-@app.command()
+@app.command(rich_help_panel=LOOK_UP)
 def history(
     task_id: Annotated[
         str | None, typer.Argument(metavar="ID", help="Only this item or indicator.", show_default=False)
@@ -417,7 +419,7 @@ def history(
     )
 
 
-@app.command()
+@app.command(rich_help_panel=LOOK_UP)
 def indicators(
     indicator_id: Annotated[
         str | None,

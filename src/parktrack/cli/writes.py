@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from parktrack.cli.common import DataOpt, DateOpt, NoCommitOpt, app, as_day, report_commit
+from parktrack.cli.common import RECORD, DataOpt, DateOpt, NoCommitOpt, app, as_day, report_commit
 from parktrack.i18n import _
 from parktrack.vocab import status_label
 
 
-@app.command()
+@app.command(rich_help_panel=RECORD)
 def update(
     task_ids: Annotated[list[str], typer.Argument(metavar="ID...", help="One or more task ids; all change together.")],
     status: Annotated[
@@ -42,7 +42,7 @@ def update(
     _record(task_ids, parse_status(status), when, note, data, no_commit, allow_future)
 
 
-@app.command()
+@app.command(rich_help_panel=RECORD)
 def note(
     task_id: Annotated[str, typer.Argument(metavar="ID", help="The task id.")],
     text: Annotated[
@@ -81,7 +81,8 @@ def _record(
     report_commit(outcome.commit, outcome.repo, no_commit)
 
 
-@app.command(context_settings={"ignore_unknown_options": True})  # so that -3.5 is a figure, not an option
+# ignore_unknown_options: so that -3.5 is a figure, not an option
+@app.command(context_settings={"ignore_unknown_options": True}, rich_help_panel=RECORD)
 def record(
     indicator_id: Annotated[
         str,
