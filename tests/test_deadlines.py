@@ -52,6 +52,9 @@ def test_every_form_the_document_uses_is_understood() -> None:
         ("2024", date(2024, 12, 31)),
         ("2024-02-29", date(2024, 2, 29)),
         ("today", date(2024, 5, 6)),
+        ("Today", date(2024, 5, 6)),
+        ("今天", date(2024, 5, 6)),  # as a Chinese user types it
+        ("今日", date(2024, 5, 6)),
     ],
 )
 def test_as_of_forms(text: str, day: date) -> None:

@@ -114,13 +114,14 @@ _CHINESE_MONTH = r"^(\d{4})年(\d{1,2})月(?:底)?$"
 _NUMERIC_DAY = r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$"
 _YEAR = r"^(\d{4})年?$"
 
-DATE_FORMS = N_("YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY-MM, YYYYQn, YYYY or 'today'")
+DATE_FORMS = N_("YYYY-MM-DD, YYYY/M/D, YYYY年M月D日, YYYY-MM, YYYYQn, YYYY, or 'today' (今天)")
+_TODAY = ("today", "今天", "今日")  # as typed in a terminal set to either language
 
 
 def parse_day(text: str, today: date | None = None) -> date:
     """Parse an as-of DATE; a month, quarter or year means its last day."""
     value = half_width(text).strip()
-    if value.lower() == "today":
+    if value.lower() in _TODAY:
         return today or county_today()
     try:
         if len(value) == 10 and value[4] == value[7] == "-" and value.replace("-", "").isascii():

@@ -114,7 +114,7 @@ AsOfOpt = Annotated[
     typer.Option(
         "--as-of",
         help="The day to judge on: 2024-06-30, 2024/6/30, 2024年6月30日, 2024-06 or 2024Q2 "
-        "(the period's last day), or today.",
+        "(the period's last day), or today (今天).",
     ),
 ]
 WarnOpt = Annotated[
