@@ -422,3 +422,28 @@ def test_an_update_or_record_killed_in_its_commit_and_run_again_is_told_it_is_no
         code, _, err = _finish(start(repo, *args))
         assert code == 0, err
         assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_write_killed_in_its_commit_after_the_branch_moved_leaves_nothing_the_next_write_refuses(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """git moves the branch, then writes its index: killed in between (a reference-transaction hook holding
+    it there), the index still holds the file as before the commit, and the next write goes on."""
+    marker = tmp_path / "branch-moved"
+    hook = repo / ".git" / "hooks" / "reference-transaction"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text(f'#!/bin/sh\ncat >/dev/null\n[ "$1" = committed ] || exit 0\ntouch "{marker}"\nsleep 60\n')
+    hook.chmod(0o755)
+    proc = start(repo, "update", "T12", "--status", "in_progress", "--date", "2024-06-02")
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert marker.exists(), "the write never moved the branch"
+    kill(proc)
+    hook.unlink()
+    remove_stale_git_locks(repo)
+    assert git(repo, "status", "--porcelain") == "MM data/tasks.yaml\n"  # the index left behind, the file committed
+    noted = cli("--lang", "en", "note", "T13", "调度", "--date", "2024-06-03", cwd=repo)
+    assert noted.exit_code == 0, noted.stderr
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "--format=%(trailers:key=Parktrack-Task,valueonly)").split() == ["T13", "T12"]
