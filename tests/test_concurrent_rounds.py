@@ -447,3 +447,24 @@ def test_a_write_killed_in_its_commit_after_the_branch_moved_leaves_nothing_the_
     assert noted.exit_code == 0, noted.stderr
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "log", "--format=%(trailers:key=Parktrack-Task,valueonly)").split() == ["T13", "T12"]
+
+
+def test_reads_that_ask_git_whether_the_ledger_is_committed_never_take_the_index_lock(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """`git status` takes git's index lock to refresh the index; a write committing meanwhile (the liaison's
+    note while a report or workbook is made) finds it held and fails. The reads ask without taking it."""
+    index = repo / ".git" / "index"
+    later = time.time() + 5  # the files' times no longer as the index recorded them: a status would rewrite it
+    for path in (repo / "data").iterdir():
+        os.utime(path, (later, later))
+    before = index.stat()
+    ledger = ("--as-of", "2024-06-30", "--lang", "en")
+    for args in (
+        ("report", "-o", str(tmp_path / "report.md"), *ledger),
+        ("export", "-o", str(tmp_path / "台賬.xlsx"), *ledger),  # as `sheets` asks
+    ):
+        outcome = cli(*args, cwd=repo)
+        assert outcome.exit_code == 0, (args, outcome.stderr)
+        after = index.stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), args
