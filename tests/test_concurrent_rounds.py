@@ -422,3 +422,49 @@ def test_an_update_or_record_killed_in_its_commit_and_run_again_is_told_it_is_no
         code, _, err = _finish(start(repo, *args))
         assert code == 0, err
         assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_write_killed_in_its_commit_after_the_branch_moved_leaves_nothing_the_next_write_refuses(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """git moves the branch, then writes its index: killed in between (a reference-transaction hook holding
+    it there), the index still holds the file as before the commit, and the next write goes on."""
+    marker = tmp_path / "branch-moved"
+    hook = repo / ".git" / "hooks" / "reference-transaction"
+    hook.parent.mkdir(exist_ok=True)
+    hook.write_text(f'#!/bin/sh\ncat >/dev/null\n[ "$1" = committed ] || exit 0\ntouch "{marker}"\nsleep 60\n')
+    hook.chmod(0o755)
+    proc = start(repo, "update", "T12", "--status", "in_progress", "--date", "2024-06-02")
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert marker.exists(), "the write never moved the branch"
+    kill(proc)
+    hook.unlink()
+    remove_stale_git_locks(repo)
+    assert git(repo, "status", "--porcelain") == "MM data/tasks.yaml\n"  # the index left behind, the file committed
+    noted = cli("--lang", "en", "note", "T13", "调度", "--date", "2024-06-03", cwd=repo)
+    assert noted.exit_code == 0, noted.stderr
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "--format=%(trailers:key=Parktrack-Task,valueonly)").split() == ["T13", "T12"]
+
+
+def test_reads_that_ask_git_whether_the_ledger_is_committed_never_take_the_index_lock(
+    cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    """`git status` takes git's index lock to refresh the index; a write committing meanwhile (the liaison's
+    note while a report or workbook is made) finds it held and fails. The reads ask without taking it."""
+    index = repo / ".git" / "index"
+    later = time.time() + 5  # the files' times no longer as the index recorded them: a status would rewrite it
+    for path in (repo / "data").iterdir():
+        os.utime(path, (later, later))
+    before = index.stat()
+    ledger = ("--as-of", "2024-06-30", "--lang", "en")
+    for args in (
+        ("report", "-o", str(tmp_path / "report.md"), *ledger),
+        ("export", "-o", str(tmp_path / "台賬.xlsx"), *ledger),  # as `sheets` asks
+    ):
+        outcome = cli(*args, cwd=repo)
+        assert outcome.exit_code == 0, (args, outcome.stderr)
+        after = index.stat()
+        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), args

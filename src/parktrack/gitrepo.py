@@ -287,6 +287,11 @@ def commit_text(subject: str, body: str, trailers: Sequence[tuple[str, str]]) ->
     return "\n\n".join(parts) + "\n"
 
 
+# `git status` for a read: without --no-optional-locks it takes git's index lock to refresh the index, and
+# a write committing meanwhile (parktrack's, or the user's git) finds the lock held and fails
+READ_ONLY_STATUS = ("--no-optional-locks", "status", "--porcelain")
+
+
 def head_commit(folder: Path) -> tuple[str | None, bool]:
     """The commit HEAD points at in the repository holding `folder`, and whether `folder` has uncommitted changes."""
     repo = repo_root(folder)
@@ -295,7 +300,7 @@ def head_commit(folder: Path) -> tuple[str | None, bool]:
     head = git(repo, "rev-parse", "--verify", "--quiet", "HEAD")
     if head.returncode:
         return None, False
-    dirty = git(repo, "status", "--porcelain", "--", str(folder.resolve())).stdout.strip() != ""
+    dirty = git(repo, *READ_ONLY_STATUS, "--", str(folder.resolve())).stdout.strip() != ""
     return head.stdout.strip(), dirty
 
 

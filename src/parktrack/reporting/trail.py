@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from parktrack.errors import GitError, WriteError
-from parktrack.gitrepo import commit_text, git, repo_root
+from parktrack.gitrepo import READ_ONLY_STATUS, commit_text, git, repo_root
 from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
 from parktrack.store import DataDir, locked
@@ -28,7 +28,7 @@ def provenance(data: DataDir) -> Provenance:
     head = git(repo, "rev-parse", "--short=10", "HEAD")
     if head.returncode:
         return Provenance(folder, data.bundled)
-    dirty = bool(git(repo, "status", "--porcelain", "--", str(data.path)).stdout.strip())
+    dirty = bool(git(repo, *READ_ONLY_STATUS, "--", str(data.path)).stdout.strip())
     return Provenance(folder, data.bundled, head.stdout.strip(), dirty)
 
 
