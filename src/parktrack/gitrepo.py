@@ -289,7 +289,7 @@ def commit_text(subject: str, body: str, trailers: Sequence[tuple[str, str]]) ->
 
 # `git status` for a read: without --no-optional-locks it takes git's index lock to refresh the index, and
 # a write committing meanwhile (parktrack's, or the user's git) finds the lock held and fails
-READ_ONLY_STATUS = ("--no-optional-locks", "status", "--porcelain")
+_READ_ONLY_STATUS = ("--no-optional-locks", "status", "--porcelain")
 
 
 def head_commit(folder: Path) -> tuple[str | None, bool]:
@@ -300,7 +300,7 @@ def head_commit(folder: Path) -> tuple[str | None, bool]:
     head = git(repo, "rev-parse", "--verify", "--quiet", "HEAD")
     if head.returncode:
         return None, False
-    dirty = git(repo, *READ_ONLY_STATUS, "--", str(folder.resolve())).stdout.strip() != ""
+    dirty = git(repo, *_READ_ONLY_STATUS, "--", str(folder.resolve())).stdout.strip() != ""
     return head.stdout.strip(), dirty
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from parktrack.errors import GitError, WriteError
-from parktrack.gitrepo import READ_ONLY_STATUS, commit_text, git, repo_root
+from parktrack.gitrepo import commit_text, git, head_commit, repo_root
 from parktrack.i18n import _
 from parktrack.reporting.content import Provenance
 from parktrack.store import DataDir, locked
@@ -22,14 +22,10 @@ TRAILER = "Parktrack-Report"
 
 def provenance(data: DataDir) -> Provenance:
     folder = str(data.path)
-    repo = None if data.bundled else repo_root(data.path)
-    if repo is None:
+    commit, dirty = (None, False) if data.bundled else head_commit(data.path)
+    if commit is None:
         return Provenance(folder, data.bundled)
-    head = git(repo, "rev-parse", "--short=10", "HEAD")
-    if head.returncode:
-        return Provenance(folder, data.bundled)
-    dirty = bool(git(repo, *READ_ONLY_STATUS, "--", str(data.path)).stdout.strip())
-    return Provenance(folder, data.bundled, head.stdout.strip(), dirty)
+    return Provenance(folder, data.bundled, commit[:10], dirty)
 
 
 def previous_reports(data: DataDir) -> list[date]:
