@@ -884,11 +884,10 @@ def _entries_at(folder: Path, commit: str | None, file: str) -> list[dict[str, A
     if commit is None or repo is None or not _COMMIT.match(commit):  # a cell's text is never an option to git
         return []
     try:
-        path = (folder / file).resolve().relative_to(repo.resolve()).as_posix()
+        text = gitrepo.committed_text(repo, folder / file, commit)
     except ValueError:  # the data folder is not inside the repository's work tree as resolved
         return []
-    shown = gitrepo.git(repo, "show", f"{commit}:{path}")
-    content = store.load_plain(shown.stdout) if shown.returncode == 0 else None
+    content = store.load_plain(text) if text is not None else None
     entries = content.get("tasks" if file == store.TASKS_FILE else "indicators") if isinstance(content, dict) else None
     if not isinstance(entries, list):
         return []
