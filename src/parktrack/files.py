@@ -4,11 +4,12 @@ Import-cheap (no YAML): the read cache uses it too."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from parktrack.datadir import MAX_BYTES
@@ -61,6 +62,23 @@ def atomic_write(path: Path, text: str | bytes, bom: bool = False) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def replace_through_temporary(path: Path, fill: Callable[[Path], object]) -> None:
+    """Have `fill` write a file to share beside `path`, under a temporary name of its own, then rename it
+    over `path`: a reader never sees half a workbook or report, and two runs writing one path at once
+    never write into, rename or delete each other's temporary file. An OSError is the caller's to word;
+    the temporary file is gone whatever happens."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        temporary.chmod(0o644)  # a document to share, not mkstemp's private 0600
+        fill(temporary)
+        temporary.replace(path)
+    finally:
+        with contextlib.suppress(OSError):  # renamed already, or the folder is gone
+            temporary.unlink(missing_ok=True)
 
 
 def read_bounded(path: Path) -> tuple[bytes, str | None]:

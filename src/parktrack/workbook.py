@@ -8,10 +8,7 @@ in its own column.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from parktrack import vocab
 from parktrack.deadlines import assess as assess_item
 from parktrack.errors import UsageError, WriteError
+from parktrack.files import replace_through_temporary
 from parktrack.i18n import _, display, pgettext
 from parktrack.indicators import Progress, striven
 from parktrack.indicators import assess as assess_indicator
@@ -263,23 +261,11 @@ def export(ledger: Ledger, day: date, source: Source, path: Path) -> ExportSumma
 
 def save(book: Workbook, path: Path) -> None:
     """Save through a temporary file; a folder in the way or a file held open by Excel is a WriteError."""
-    temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # a name of its own: two runs writing the same workbook at once (sheets -o twice) neither save
-        # into nor rename nor delete the other's temporary file
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(handle)
-        temporary = Path(name)
-        temporary.chmod(0o644)  # a workbook to share, not mkstemp's private 0600
-        book.save(temporary)
-        temporary.replace(path)
+        replace_through_temporary(path, book.save)
     except OSError as error:
         raise WriteError.refused(path, error) from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
 
 
 def key_task_columns() -> list[Column]:

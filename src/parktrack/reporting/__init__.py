@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from parktrack.errors import UsageError, WriteError, os_reason
+from parktrack.files import replace_through_temporary
 from parktrack.i18n import _
 from parktrack.reporting.content import Report
 
@@ -87,21 +87,9 @@ def _writable(path: Path) -> None:
 def _replace(path: Path, fill: Callable[[Path], object]) -> None:
     """Write beside `path` and rename over it, so a reader never sees half a report."""
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        replace_through_temporary(path, fill)
     except OSError as error:  # a read-only folder, a full disk
         raise _cannot_write(path, error) from None
-    os.close(handle)
-    temp = Path(name)
-    temp.chmod(0o644)  # a document to share, not mkstemp's private 0600
-    try:
-        fill(temp)
-        temp.replace(path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise _cannot_write(path, error) from error
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def _cannot_write(path: Path, error: OSError) -> WriteError:
