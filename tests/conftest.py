@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,8 +205,28 @@ class Outcome:
 Cli = Callable[..., Outcome]
 
 
+def run_cli(args: Sequence[str], cwd: Path, settings: dict[str, str | None], input: str | None = None) -> Outcome:
+    """One in-process run of parktrack's entry function `main(argv)`, as the console script runs it: in
+    `cwd`, with the environment minus PARKTRACK_* plus `settings` (None removes a variable)."""
+    from parktrack.cli import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        for key in [key for key in os.environ if key.startswith("PARKTRACK")]:
+            patch.delenv(key)
+        with CliRunner().isolation(input=input, env=settings) as (out, err, _):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            return Outcome(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+
+
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
+def cli(cache_dir: Path) -> Cli:
     """Run parktrack in process through its entry function `main(argv)`, as the console script does.
 
     The environment is the test's own minus PARKTRACK_*, with a pinned width, no colour and tables
@@ -214,35 +234,22 @@ def cli(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> Cli:
     `env` adds to it (PARKTRACK_LANG=en, COLUMNS=40 ...; None removes a variable), `cwd` is the folder
     to run in. The read cache lives in the test's own folder (PARKTRACK_CACHE_DIR), never the user's.
     """
-    from parktrack.cli import main
 
     def invoke(
         *args: str, cwd: Path | None = None, env: dict[str, str | None] | None = None, input: str | None = None
     ) -> Outcome:
-        with monkeypatch.context() as patch:
-            patch.chdir(cwd or REPO)
-            for key in [key for key in os.environ if key.startswith("PARKTRACK")]:
-                patch.delenv(key)
-            settings: dict[str, str | None] = {
-                "COLUMNS": "120",
-                "LINES": "50",
-                "NO_COLOR": "1",
-                "TERM": "dumb",
-                "PARKTRACK_CACHE_DIR": str(cache_dir),
-                **dict.fromkeys(TERMINAL_HINTS),
-                **LEGACY_LANGUAGE,
-                **LEGACY_FORMAT,
-                **(env or {}),
-            }
-            with CliRunner().isolation(input=input, env=settings) as (out, err, _):
-                try:
-                    main(list(args))
-                    code = 0
-                except SystemExit as exit_:
-                    code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-                sys.stdout.flush()
-                sys.stderr.flush()
-                return Outcome(code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
+        settings: dict[str, str | None] = {
+            "COLUMNS": "120",
+            "LINES": "50",
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+            "PARKTRACK_CACHE_DIR": str(cache_dir),
+            **dict.fromkeys(TERMINAL_HINTS),
+            **LEGACY_LANGUAGE,
+            **LEGACY_FORMAT,
+            **(env or {}),
+        }
+        return run_cli(args, cwd or REPO, settings, input)
 
     return invoke
 

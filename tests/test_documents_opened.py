@@ -5,41 +5,31 @@ and converted once for the module."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import DATA, REPO, SOFFICE_PROFILE, SUITE_CACHE, browser
+from conftest import DATA, REPO, SOFFICE_PROFILE, SUITE_CACHE, browser, run_cli
 
 A4_PORTRAIT, A4_LANDSCAPE = (595, 842), (842, 595)
 
 
 def _parktrack(*args: str) -> None:
     """One in-process run of the CLI (as the `cli` fixture does, which is per test): must succeed."""
-    from parktrack.cli import main
-
-    settings = {"COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb", "PARKTRACK_CACHE_DIR": str(SUITE_CACHE)}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
-        for key in [key for key in os.environ if key.startswith("PARKTRACK")]:
-            patch.delenv(key)
-        with CliRunner().isolation(env=settings) as (_out, err, _):
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as exit_:
-                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-            sys.stderr.flush()
-            assert code == 0, err.getvalue().decode("utf-8")
+    settings: dict[str, str | None] = {
+        "COLUMNS": "120",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "PARKTRACK_CACHE_DIR": str(SUITE_CACHE),
+    }
+    outcome = run_cli(args, REPO, settings)
+    assert outcome.exit_code == 0, outcome.stderr
 
 
 def _poppler(tool: str, *args: str) -> str:
